@@ -1,0 +1,73 @@
+"""In-process implementations of the cache ports for the embedded profile (one process)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from domains.identity.ports import RevocationState
+from domains.shared.rate_limit import Decision, Rate, gcra
+
+
+class InMemoryRateLimiter:
+    def __init__(self) -> None:
+        self._tat: dict[str, float] = {}
+
+    async def hit(self, key: str, rate: Rate, cost: int = 1) -> Decision:
+        # No await between read and write: atomic on the event loop.
+        decision, new_tat = gcra(self._tat.get(key), time.monotonic(), rate, cost)
+        if new_tat is not None:
+            self._tat[key] = new_tat
+        return decision
+
+    async def peek(self, key: str, rate: Rate) -> Decision:
+        decision, _ = gcra(self._tat.get(key), time.monotonic(), rate, 0)
+        return decision
+
+
+class InMemoryCache:
+    def __init__(self) -> None:
+        self._items: dict[str, tuple[bytes, float]] = {}
+
+    async def get(self, key: str) -> bytes | None:
+        item = self._items.get(key)
+        if item is None or item[1] <= time.monotonic():
+            self._items.pop(key, None)
+            return None
+        return item[0]
+
+    async def set(self, key: str, value: bytes, ttl_seconds: int) -> None:
+        self._items[key] = (value, time.monotonic() + ttl_seconds)
+
+    async def delete(self, key: str) -> None:
+        self._items.pop(key, None)
+
+
+class InMemoryRevocationCache:
+    """Starts knowing nothing (like a restarted Redis), so the first check loads the
+    revocations still in force from the durable sessions."""
+
+    def __init__(self) -> None:
+        self._revoked: dict[str, float] = {}
+        self._warm = False
+
+    async def state(self, session_id: str) -> RevocationState:
+        until = self._revoked.get(session_id)
+        if until is not None and until > time.monotonic():
+            return RevocationState.REVOKED
+        return RevocationState.ACTIVE if self._warm else RevocationState.UNKNOWN
+
+    async def revoke(self, session_ids: Sequence[str], ttl_seconds: int) -> None:
+        until = time.monotonic() + ttl_seconds
+        for session_id in session_ids:
+            self._revoked[session_id] = until
+        self._expire()
+
+    async def warm(self, revoked_session_ids: Sequence[str], ttl_seconds: int) -> None:
+        await self.revoke(revoked_session_ids, ttl_seconds)
+        self._warm = True
+
+    def _expire(self) -> None:
+        now = time.monotonic()
+        for session_id in [s for s, until in self._revoked.items() if until <= now]:
+            del self._revoked[session_id]

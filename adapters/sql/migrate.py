@@ -1,0 +1,64 @@
+"""Schema changes go through Alembic migrations, never `create_all`.
+
+Each domain keeps its own branch of revisions (branch label = domain name) that depends on the
+identity branch, so domains add tables without touching each other's history; upgrading to
+"heads" applies every branch.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def alembic_config(url: str = "") -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("path_separator", "os")
+    if url:
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+async def upgrade(engine: AsyncEngine, target: str = "heads") -> None:
+    config = alembic_config()
+
+    def run(connection: Connection) -> None:
+        config.attributes["connection"] = connection
+        command.upgrade(config, target)
+
+    async with engine.connect() as connection:
+        await connection.run_sync(run)
+        await connection.commit()
+
+
+async def downgrade(engine: AsyncEngine, target: str = "base") -> None:
+    config = alembic_config()
+
+    def run(connection: Connection) -> None:
+        config.attributes["connection"] = connection
+        command.downgrade(config, target)
+
+    async with engine.connect() as connection:
+        await connection.run_sync(run)
+        await connection.commit()
+
+
+async def pending(engine: AsyncEngine) -> set[str]:
+    """Revisions that are in the code but not yet applied: empty when the schema is current."""
+    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+    def current(connection: Connection) -> set[str]:
+        return set(MigrationContext.configure(connection).get_current_heads())
+
+    async with engine.connect() as connection:
+        applied = await connection.run_sync(current)
+    return heads - applied

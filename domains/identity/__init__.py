@@ -1,0 +1,1 @@
+"""Identity: accounts, credentials, sessions and tokens."""

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from domains.shared.errors import Conflict, InvalidInput, Unauthenticated
+
+
+class EmailAlreadyRegistered(Conflict):
+    def __init__(self) -> None:
+        super().__init__("an account with this email already exists", field="email")
+
+
+class InvalidCredentials(Unauthenticated):
+    """One message for unknown email and wrong password, so accounts cannot be enumerated."""
+
+    def __init__(self) -> None:
+        super().__init__("email or password is incorrect")
+
+
+class InvalidToken(Unauthenticated):
+    def __init__(self, detail: str = "the token is invalid or expired") -> None:
+        super().__init__(detail)
+
+
+class WeakPassword(InvalidInput):
+    def __init__(self, detail: str, field: str = "password") -> None:
+        super().__init__(detail, field=field)

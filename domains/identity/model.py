@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from domains.identity.errors import WeakPassword
+from domains.shared.errors import InvalidInput
+
+# Deliberately loose: the address is proven by the verification mail, not by a regular expression.
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD_LENGTH = 8
+# A bound on the work an attacker can make argon2 do, and on what a person can type.
+MAX_PASSWORD_LENGTH = 128
+MAX_DISPLAY_NAME_LENGTH = 80
+
+
+def normalise_email(raw: str) -> str:
+    email = raw.strip().lower()
+    if len(email) > 254 or not _EMAIL.match(email):
+        raise InvalidInput("enter a valid email address", field="email")
+    return email
+
+
+def check_password_policy(password: str, *, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakPassword(
+            f"the password must be at least {MIN_PASSWORD_LENGTH} characters long", field
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise WeakPassword(
+            f"the password must be at most {MAX_PASSWORD_LENGTH} characters long", field
+        )
+    if not password.strip():
+        raise WeakPassword("the password cannot be only spaces", field)
+
+
+def check_display_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise InvalidInput("the display name cannot be empty", field="display_name")
+    if len(name) > MAX_DISPLAY_NAME_LENGTH:
+        raise InvalidInput(
+            f"the display name must be at most {MAX_DISPLAY_NAME_LENGTH} characters",
+            field="display_name",
+        )
+    if any(ord(c) < 32 for c in name):
+        raise InvalidInput(
+            "the display name cannot contain control characters", field="display_name"
+        )
+    return name
+
+
+@dataclass(slots=True)
+class User:
+    id: str
+    email: str
+    display_name: str
+    time_zone: str
+    created_at: datetime
+    updated_at: datetime
+    email_verified: bool = False
+    #: None for accounts that only ever signed in with Google.
+    password_hash: str | None = None
+    google_subject: str | None = None
+
+
+@dataclass(slots=True)
+class Session:
+    """One sign-in on one device. It holds the refresh-token family: `refresh_jti` names the only
+    refresh token of the family that may still be used; any other one presented is a reuse."""
+
+    id: str
+    user_id: str
+    refresh_jti: str
+    created_at: datetime
+    last_used_at: datetime
+    expires_at: datetime
+    remember_me: bool = False
+    user_agent: str = ""
+    generation: int = 0
+    revoked_at: datetime | None = None
+    revoked_reason: str | None = None
+
+    def is_active(self, now: datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > now
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPolicy:
+    access_ttl: timedelta = timedelta(minutes=15)
+    refresh_ttl: timedelta = timedelta(days=7)
+    remembered_refresh_ttl: timedelta = timedelta(days=30)
+
+    def refresh_ttl_for(self, remember_me: bool) -> timedelta:
+        return self.remembered_refresh_ttl if remember_me else self.refresh_ttl
+
+
+@dataclass(frozen=True, slots=True)
+class AccessClaims:
+    user_id: str
+    session_id: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshClaims:
+    user_id: str
+    session_id: str
+    jti: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is making a request, once the access token has been checked."""
+
+    user_id: str
+    session_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class GoogleIdentity:
+    subject: str
+    email: str
+    email_verified: bool
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SignIn:
+    """What a successful sign-in or refresh hands to the transport."""
+
+    user: User
+    session: Session
+    access_token: str
+    access_expires_in: int
+    refresh_token: str
+    refresh_expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LoginLimits:
+    """Stricter than the global limit: brute force is tried per address and per account."""
+
+    per_ip: tuple[int, float] = (20, 60.0)
+    per_account: tuple[int, float] = (10, 300.0)
+    register_per_ip: tuple[int, float] = (10, 3600.0)

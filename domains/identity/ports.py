@@ -1,0 +1,127 @@
+"""What identity needs from the outside world. Adapters implement these; tests fake them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from enum import Enum
+from typing import Protocol, Self
+
+from domains.identity.model import (
+    AccessClaims,
+    GoogleIdentity,
+    RefreshClaims,
+    Session,
+    User,
+)
+
+
+class UserRepository(Protocol):
+    async def get(self, user_id: str) -> User | None: ...
+    async def get_by_email(self, email: str) -> User | None: ...
+    async def get_by_google_subject(self, subject: str) -> User | None: ...
+
+    async def add(self, user: User) -> None:
+        """Raises EmailAlreadyRegistered when the email is taken (also under a race)."""
+        ...
+
+    async def update(self, user: User) -> None: ...
+    async def delete(self, user_id: str) -> None: ...
+
+
+class SessionRepository(Protocol):
+    async def add(self, session: Session) -> None: ...
+    async def get(self, session_id: str) -> Session | None: ...
+    async def list_for_user(self, user_id: str) -> Sequence[Session]: ...
+
+    async def rotate(
+        self,
+        session_id: str,
+        *,
+        expected_jti: str,
+        new_jti: str,
+        now: datetime,
+        expires_at: datetime,
+    ) -> bool:
+        """Replace the family's refresh token only if it is still `expected_jti` (compare and
+        set), so two concurrent refreshes with one token cannot both succeed."""
+        ...
+
+    async def revoke(self, session_id: str, *, reason: str, now: datetime) -> None: ...
+
+    async def revoke_all_for_user(
+        self, user_id: str, *, reason: str, now: datetime, keep: str | None = None
+    ) -> list[str]:
+        """Revoke every active session of the user except `keep`; returns the revoked ids."""
+        ...
+
+    async def revoked_since(self, since: datetime) -> list[str]: ...
+    async def delete_for_user(self, user_id: str) -> None: ...
+
+
+class IdentityUnitOfWork(Protocol):
+    users: UserRepository
+    sessions: SessionRepository
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(self, *exc: object) -> None:
+        """Rolls back whatever was not committed."""
+        ...
+
+    async def commit(self) -> None: ...
+
+
+class PasswordHasher(Protocol):
+    """Hashing is slow by design: implementations run it off the event loop."""
+
+    async def hash(self, password: str) -> str: ...
+
+    async def verify(self, password_hash: str | None, password: str) -> bool:
+        """False on mismatch. With `password_hash` None it still spends the time of a real
+        verification, so unknown accounts answer as slowly as known ones."""
+        ...
+
+    def needs_rehash(self, password_hash: str) -> bool: ...
+
+
+class TokenService(Protocol):
+    def issue_access(self, user_id: str, session_id: str, now: datetime) -> tuple[str, int]:
+        """Returns the token and its lifetime in seconds."""
+        ...
+
+    def issue_refresh(
+        self, user_id: str, session_id: str, jti: str, expires_at: datetime, now: datetime
+    ) -> str: ...
+
+    def decode_access(self, token: str, now: datetime) -> AccessClaims:
+        """Raises InvalidToken for anything but an unexpired access token signed by us."""
+        ...
+
+    def decode_refresh(self, token: str, now: datetime) -> RefreshClaims:
+        """Raises InvalidToken for anything but an unexpired refresh token signed by us."""
+        ...
+
+
+class RevocationState(Enum):
+    REVOKED = "revoked"
+    ACTIVE = "active"
+    #: The cache lost its memory (a restart): the durable sessions must be consulted.
+    UNKNOWN = "unknown"
+
+
+class RevocationCache(Protocol):
+    """Fast check, on every request, that an access token's session was not revoked."""
+
+    async def state(self, session_id: str) -> RevocationState: ...
+
+    async def revoke(self, session_ids: Sequence[str], ttl_seconds: int) -> None: ...
+
+    async def warm(self, revoked_session_ids: Sequence[str], ttl_seconds: int) -> None:
+        """Load the revocations still in force and mark the cache as knowing all of them."""
+        ...
+
+
+class GoogleTokenVerifier(Protocol):
+    async def verify(self, id_token: str) -> GoogleIdentity:
+        """Checks signature (Google's JWKS), issuer, audience and expiry; raises InvalidToken."""
+        ...

@@ -1,0 +1,389 @@
+"""Identity use cases. Each is a short method over a unit of work and the ports it needs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from domains.identity.errors import (
+    EmailAlreadyRegistered,
+    InvalidCredentials,
+    InvalidToken,
+)
+from domains.identity.model import (
+    GoogleIdentity,
+    LoginLimits,
+    Principal,
+    Session,
+    SignIn,
+    TokenPolicy,
+    User,
+    check_display_name,
+    check_password_policy,
+    normalise_email,
+)
+from domains.identity.ports import (
+    GoogleTokenVerifier,
+    IdentityUnitOfWork,
+    PasswordHasher,
+    RevocationCache,
+    RevocationState,
+    TokenService,
+)
+from domains.shared.clock import Clock, time_zone
+from domains.shared.errors import NotFound, RateLimited
+from domains.shared.ids import new_id
+from domains.shared.rate_limit import Rate, RateLimiter
+from domains.shared.user_data import UserDataContributor
+
+
+@dataclass(frozen=True, slots=True)
+class Device:
+    """Where a sign-in comes from: for per-address limits and the session list."""
+
+    ip: str
+    user_agent: str = ""
+
+
+@dataclass
+class IdentityService:
+    uow: Callable[[], IdentityUnitOfWork]
+    hasher: PasswordHasher
+    tokens: TokenService
+    revocations: RevocationCache
+    limiter: RateLimiter
+    clock: Clock
+    google: GoogleTokenVerifier | None = None
+    policy: TokenPolicy = field(default_factory=TokenPolicy)
+    login_limits: LoginLimits = field(default_factory=LoginLimits)
+    contributors: Sequence[UserDataContributor] = ()
+
+    # -- accounts -------------------------------------------------------------------------
+
+    async def register(
+        self,
+        email: str,
+        password: str,
+        device: Device,
+        *,
+        display_name: str | None = None,
+        time_zone_name: str = "UTC",
+        remember_me: bool = False,
+    ) -> SignIn:
+        await self._limit("register:ip:" + device.ip, self.login_limits.register_per_ip)
+        email = normalise_email(email)
+        check_password_policy(password)
+        time_zone(time_zone_name)
+        name = check_display_name(display_name or email.split("@", 1)[0])
+        password_hash = await self.hasher.hash(password)
+        now = self.clock.now()
+        user = User(
+            id=new_id(),
+            email=email,
+            display_name=name,
+            time_zone=time_zone_name,
+            created_at=now,
+            updated_at=now,
+            password_hash=password_hash,
+        )
+        async with self.uow() as uow:
+            if await uow.users.get_by_email(email) is not None:
+                raise EmailAlreadyRegistered()
+            await uow.users.add(user)
+            sign_in = await self._open_session(uow, user, device, remember_me)
+            await uow.commit()
+        return sign_in
+
+    async def login(
+        self, email: str, password: str, device: Device, *, remember_me: bool = False
+    ) -> SignIn:
+        await self._limit("login:ip:" + device.ip, self.login_limits.per_ip)
+        try:
+            email = normalise_email(email)
+        except Exception:
+            raise InvalidCredentials() from None
+        await self._limit("login:account:" + email, self.login_limits.per_account)
+        async with self.uow() as uow:
+            user = await uow.users.get_by_email(email)
+        # Verify even for unknown accounts: the answer takes the same time either way.
+        ok = await self.hasher.verify(user.password_hash if user else None, password)
+        if user is None or not ok:
+            raise InvalidCredentials()
+        async with self.uow() as uow:
+            if user.password_hash and self.hasher.needs_rehash(user.password_hash):
+                user.password_hash = await self.hasher.hash(password)
+                user.updated_at = self.clock.now()
+                await uow.users.update(user)
+            sign_in = await self._open_session(uow, user, device, remember_me)
+            await uow.commit()
+        return sign_in
+
+    async def sign_in_with_google(
+        self, id_token: str, device: Device, *, remember_me: bool = False
+    ) -> SignIn:
+        if self.google is None:
+            raise InvalidToken("Google sign-in is not configured")
+        await self._limit("login:ip:" + device.ip, self.login_limits.per_ip)
+        identity = await self.google.verify(id_token)
+        async with self.uow() as uow:
+            user = await uow.users.get_by_google_subject(identity.subject)
+            if user is None:
+                user = await self._link_or_create_google_user(uow, identity)
+            sign_in = await self._open_session(uow, user, device, remember_me)
+            await uow.commit()
+        return sign_in
+
+    async def _link_or_create_google_user(
+        self, uow: IdentityUnitOfWork, identity: GoogleIdentity
+    ) -> User:
+        # An unverified Google email proves nothing: linking on it would hand over the account.
+        if not identity.email_verified:
+            raise InvalidToken("the Google account's email address is not verified")
+        email = normalise_email(identity.email)
+        now = self.clock.now()
+        existing = await uow.users.get_by_email(email)
+        if existing is not None:
+            existing.google_subject = identity.subject
+            existing.email_verified = True
+            existing.updated_at = now
+            await uow.users.update(existing)
+            return existing
+        user = User(
+            id=new_id(),
+            email=email,
+            display_name=check_display_name(identity.name or email.split("@", 1)[0]),
+            time_zone="UTC",
+            created_at=now,
+            updated_at=now,
+            email_verified=True,
+            google_subject=identity.subject,
+        )
+        await uow.users.add(user)
+        return user
+
+    async def me(self, user_id: str) -> User:
+        async with self.uow() as uow:
+            user = await uow.users.get(user_id)
+        if user is None:
+            raise InvalidToken("the account no longer exists")
+        return user
+
+    async def update_profile(
+        self, user_id: str, *, display_name: str | None = None, time_zone_name: str | None = None
+    ) -> User:
+        async with self.uow() as uow:
+            user = await uow.users.get(user_id)
+            if user is None:
+                raise InvalidToken("the account no longer exists")
+            if display_name is not None:
+                user.display_name = check_display_name(display_name)
+            if time_zone_name is not None:
+                time_zone(time_zone_name)
+                user.time_zone = time_zone_name
+            user.updated_at = self.clock.now()
+            await uow.users.update(user)
+            await uow.commit()
+        return user
+
+    async def change_password(
+        self, principal: Principal, current_password: str, new_password: str, device: Device
+    ) -> SignIn:
+        """Every other session is signed out; the current one continues with fresh tokens."""
+        await self._limit("login:account-id:" + principal.user_id, self.login_limits.per_account)
+        check_password_policy(new_password, field="new_password")
+        user = await self.me(principal.user_id)
+        if not await self.hasher.verify(user.password_hash, current_password):
+            raise InvalidCredentials()
+        new_hash = await self.hasher.hash(new_password)
+        now = self.clock.now()
+        async with self.uow() as uow:
+            user.password_hash = new_hash
+            user.updated_at = now
+            await uow.users.update(user)
+            revoked = await uow.sessions.revoke_all_for_user(
+                user.id, reason="password_changed", now=now
+            )
+            sign_in = await self._open_session(uow, user, device, remember_me=False)
+            await uow.commit()
+        await self.revocations.revoke(revoked, self._revocation_ttl())
+        return sign_in
+
+    # -- tokens and sessions --------------------------------------------------------------
+
+    async def authenticate(self, access_token: str) -> Principal:
+        claims = self.tokens.decode_access(access_token, self.clock.now())
+        state = await self.revocations.state(claims.session_id)
+        if state is RevocationState.UNKNOWN:
+            state = await self._warm_revocations(claims.session_id)
+        if state is RevocationState.REVOKED:
+            raise InvalidToken("the session has been signed out")
+        return Principal(user_id=claims.user_id, session_id=claims.session_id)
+
+    async def _warm_revocations(self, session_id: str) -> RevocationState:
+        now = self.clock.now()
+        async with self.uow() as uow:
+            revoked = await uow.sessions.revoked_since(now - self.policy.access_ttl)
+        await self.revocations.warm(revoked, self._revocation_ttl())
+        return RevocationState.REVOKED if session_id in revoked else RevocationState.ACTIVE
+
+    async def refresh(self, refresh_token: str, device: Device) -> SignIn:
+        now = self.clock.now()
+        claims = self.tokens.decode_refresh(refresh_token, now)
+        async with self.uow() as uow:
+            session = await uow.sessions.get(claims.session_id)
+            if session is None or session.user_id != claims.user_id or not session.is_active(now):
+                raise InvalidToken("the session has ended; sign in again")
+            user = await uow.users.get(session.user_id)
+            if user is None:
+                raise InvalidToken("the account no longer exists")
+            new_jti = new_id()
+            expires_at = now + self.policy.refresh_ttl_for(session.remember_me)
+            rotated = claims.jti == session.refresh_jti and await uow.sessions.rotate(
+                session.id,
+                expected_jti=claims.jti,
+                new_jti=new_jti,
+                now=now,
+                expires_at=expires_at,
+            )
+            if not rotated:
+                # A refresh token that was already used: someone else holds a copy. End the family.
+                await uow.sessions.revoke(session.id, reason="refresh_token_reuse", now=now)
+                await uow.commit()
+                await self.revocations.revoke([session.id], self._revocation_ttl())
+                raise InvalidToken("this refresh token was already used; the session is ended")
+            await uow.commit()
+        session = replace(
+            session,
+            refresh_jti=new_jti,
+            generation=session.generation + 1,
+            last_used_at=now,
+            expires_at=expires_at,
+        )
+        return self._tokens_for(user, session, now)
+
+    async def logout(self, principal: Principal) -> None:
+        await self._end_session(principal.user_id, principal.session_id, "logout")
+
+    async def logout_with_refresh_token(self, refresh_token: str) -> None:
+        """Signing out with a refresh token alone: for clients whose access token expired."""
+        claims = self.tokens.decode_refresh(refresh_token, self.clock.now())
+        await self._end_session(claims.user_id, claims.session_id, "logout")
+
+    async def list_sessions(self, user_id: str) -> list[Session]:
+        now = self.clock.now()
+        async with self.uow() as uow:
+            sessions = await uow.sessions.list_for_user(user_id)
+        return [s for s in sessions if s.is_active(now)]
+
+    async def revoke_session(self, user_id: str, session_id: str) -> None:
+        await self._end_session(user_id, session_id, "revoked_by_user")
+
+    async def _end_session(self, user_id: str, session_id: str, reason: str) -> None:
+        now = self.clock.now()
+        async with self.uow() as uow:
+            session = await uow.sessions.get(session_id)
+            # Another user's session is indistinguishable from a missing one.
+            if session is None or session.user_id != user_id:
+                raise NotFound("no such session")
+            if session.revoked_at is None:
+                await uow.sessions.revoke(session_id, reason=reason, now=now)
+                await uow.commit()
+        await self.revocations.revoke([session_id], self._revocation_ttl())
+
+    # -- the user's data ------------------------------------------------------------------
+
+    async def export(self, user_id: str) -> dict[str, Any]:
+        user = await self.me(user_id)
+        async with self.uow() as uow:
+            sessions = await uow.sessions.list_for_user(user_id)
+        data: dict[str, Any] = {
+            "format": "refocused-export/1",
+            "exported_at": self.clock.now().isoformat(),
+            "account": {
+                "id": user.id,
+                "email": user.email,
+                "display_name": user.display_name,
+                "time_zone": user.time_zone,
+                "email_verified": user.email_verified,
+                "google_linked": user.google_subject is not None,
+                "created_at": user.created_at.isoformat(),
+            },
+            "sessions": [
+                {
+                    "id": s.id,
+                    "created_at": s.created_at.isoformat(),
+                    "last_used_at": s.last_used_at.isoformat(),
+                    "user_agent": s.user_agent,
+                    "revoked_at": s.revoked_at.isoformat() if s.revoked_at else None,
+                }
+                for s in sessions
+            ],
+        }
+        for contributor in self.contributors:
+            data[contributor.name] = await contributor.export(user_id)
+        return data
+
+    async def delete_account(self, principal: Principal, password: str | None) -> None:
+        user = await self.me(principal.user_id)
+        # A stolen access token alone must not be enough to erase an account with a password.
+        if user.password_hash is not None and not await self.hasher.verify(
+            user.password_hash, password or ""
+        ):
+            raise InvalidCredentials()
+        for contributor in self.contributors:
+            await contributor.erase(user.id)
+        now = self.clock.now()
+        async with self.uow() as uow:
+            revoked = await uow.sessions.revoke_all_for_user(
+                user.id, reason="account_deleted", now=now
+            )
+            await uow.sessions.delete_for_user(user.id)
+            await uow.users.delete(user.id)
+            await uow.commit()
+        await self.revocations.revoke([*revoked, principal.session_id], self._revocation_ttl())
+
+    # -- helpers --------------------------------------------------------------------------
+
+    async def _open_session(
+        self, uow: IdentityUnitOfWork, user: User, device: Device, remember_me: bool
+    ) -> SignIn:
+        now = self.clock.now()
+        session = Session(
+            id=new_id(),
+            user_id=user.id,
+            refresh_jti=new_id(),
+            created_at=now,
+            last_used_at=now,
+            expires_at=now + self.policy.refresh_ttl_for(remember_me),
+            remember_me=remember_me,
+            user_agent=device.user_agent[:255],
+        )
+        await uow.sessions.add(session)
+        return self._tokens_for(user, session, now)
+
+    def _tokens_for(self, user: User, session: Session, now: datetime) -> SignIn:
+        access, expires_in = self.tokens.issue_access(user.id, session.id, now)
+        refresh = self.tokens.issue_refresh(
+            user.id, session.id, session.refresh_jti, session.expires_at, now
+        )
+        return SignIn(
+            user=user,
+            session=session,
+            access_token=access,
+            access_expires_in=expires_in,
+            refresh_token=refresh,
+            refresh_expires_at=session.expires_at,
+        )
+
+    def _revocation_ttl(self) -> int:
+        # An access token outlives its revocation by at most its own lifetime.
+        return int((self.policy.access_ttl + timedelta(seconds=5)).total_seconds())
+
+    async def _limit(self, key: str, rate: tuple[int, float]) -> None:
+        decision = await self.limiter.hit(key, Rate(*rate))
+        if not decision.allowed:
+            raise RateLimited(
+                "too many attempts; try again later", retry_after_seconds=decision.retry_after
+            )

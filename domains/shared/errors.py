@@ -1,0 +1,48 @@
+"""Error types every domain builds on; the HTTP layer maps each kind once to a status code."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of all domain errors. `detail` is safe to show to the user who caused it."""
+
+    title = "Request could not be completed"
+
+    def __init__(self, detail: str, *, field: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.field = field
+
+
+class InvalidInput(DomainError):
+    title = "Invalid input"
+
+
+class NotFound(DomainError):
+    """Also raised for another user's resources, so their existence is never revealed."""
+
+    title = "Not found"
+
+
+class Conflict(DomainError):
+    title = "Conflict"
+
+
+class Unauthenticated(DomainError):
+    title = "Authentication required"
+
+
+class Forbidden(DomainError):
+    title = "Forbidden"
+
+
+class RateLimited(DomainError):
+    title = "Too many requests"
+
+    def __init__(self, detail: str, *, retry_after_seconds: float) -> None:
+        super().__init__(detail)
+        self.retry_after_seconds = retry_after_seconds
+
+
+class Unavailable(DomainError):
+    title = "Service unavailable"

@@ -1,0 +1,138 @@
+"""dependency-injector containers by role. Sub-containers declare the slots they need; the root
+fills them. Singletons for engines and clients, Factories per use; the lifespan closes clients."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from dependency_injector import containers, providers
+
+from adapters.memory.stores import InMemoryCache, InMemoryRateLimiter, InMemoryRevocationCache
+from adapters.redis.stores import RedisCache, RedisRateLimiter, RedisRevocationCache
+from adapters.security.csrf import SignedCsrfTokens
+from adapters.security.google import GoogleJwksVerifier
+from adapters.security.passwords import Argon2Parameters, Argon2PasswordHasher
+from adapters.security.tokens import JoseTokenService
+from adapters.sql.identity import SqlAlchemyIdentityUnitOfWork
+from adapters.system.clock import SystemClock
+from domains.identity.model import LoginLimits, TokenPolicy
+from domains.identity.use_cases import IdentityService
+from domains.shared.events import InProcessEventBus
+from domains.shared.rate_limit import Rate
+from entrypoints.composition import resources
+from entrypoints.settings import Settings
+
+
+class Infrastructure(containers.DeclarativeContainer):
+    settings = providers.Dependency()
+
+    clock = providers.Singleton(SystemClock)
+    events = providers.Singleton(InProcessEventBus)
+    engine = providers.Singleton(resources.database_engine, settings)
+    redis = providers.Singleton(resources.redis_client, settings)
+
+    _is_production = providers.Callable(lambda s: "redis" if s.redis_url else "memory", settings)
+    limiter = providers.Selector(
+        _is_production,
+        redis=providers.Singleton(RedisRateLimiter, redis, settings.provided.redis_prefix),
+        memory=providers.Singleton(InMemoryRateLimiter),
+    )
+    revocations = providers.Selector(
+        _is_production,
+        redis=providers.Singleton(RedisRevocationCache, redis, settings.provided.redis_prefix),
+        memory=providers.Singleton(InMemoryRevocationCache),
+    )
+    cache = providers.Selector(
+        _is_production,
+        redis=providers.Singleton(RedisCache, redis, settings.provided.redis_prefix),
+        memory=providers.Singleton(InMemoryCache),
+    )
+
+
+def _token_policy(settings: Settings) -> TokenPolicy:
+    return TokenPolicy(
+        access_ttl=timedelta(minutes=settings.access_token_minutes),
+        refresh_ttl=timedelta(days=settings.refresh_token_days),
+        remembered_refresh_ttl=timedelta(days=settings.remember_me_days),
+    )
+
+
+def _login_limits(settings: Settings) -> LoginLimits:
+    s = settings
+    return LoginLimits(
+        per_ip=(s.login_per_ip_per_minute, 60.0),
+        per_account=(s.login_per_account_per_5_minutes, 300.0),
+        register_per_ip=(s.register_per_ip_per_hour, 3600.0),
+    )
+
+
+def _google_verifier(settings: Settings) -> GoogleJwksVerifier | None:
+    client_ids = frozenset(settings.google_client_ids)
+    if not client_ids:
+        return None
+    return GoogleJwksVerifier(settings.google_jwks_url, client_ids)
+
+
+class Security(containers.DeclarativeContainer):
+    settings = providers.Dependency()
+
+    password_hasher = providers.Singleton(
+        Argon2PasswordHasher,
+        providers.Factory(
+            Argon2Parameters,
+            memory_kib=settings.provided.argon2_memory_kib,
+            time_cost=settings.provided.argon2_time_cost,
+            parallelism=settings.provided.argon2_parallelism,
+        ),
+    )
+    token_policy = providers.Singleton(_token_policy, settings)
+    tokens = providers.Singleton(
+        JoseTokenService,
+        providers.Callable(lambda s: s.secret_bytes(), settings),
+        token_policy.provided.access_ttl,
+    )
+    csrf = providers.Singleton(
+        SignedCsrfTokens, providers.Callable(lambda s: s.secret_bytes(), settings)
+    )
+    google = providers.Singleton(_google_verifier, settings)
+    global_rate = providers.Singleton(lambda s: Rate(s.rate_limit_per_minute, 60.0), settings)
+
+
+class Identity(containers.DeclarativeContainer):
+    settings = providers.Dependency()
+    infrastructure = providers.DependenciesContainer()
+    security = providers.DependenciesContainer()
+    #: Every domain's export / erasure contributor; the root lists them.
+    user_data = providers.Dependency(default=())
+
+    unit_of_work = providers.Factory(SqlAlchemyIdentityUnitOfWork, infrastructure.engine)
+    service = providers.Singleton(
+        IdentityService,
+        uow=unit_of_work.provider,
+        hasher=security.password_hasher,
+        tokens=security.tokens,
+        revocations=infrastructure.revocations,
+        limiter=infrastructure.limiter,
+        clock=infrastructure.clock,
+        google=security.google,
+        policy=security.token_policy,
+        login_limits=providers.Callable(_login_limits, settings),
+        contributors=user_data,
+    )
+
+
+class Application(containers.DeclarativeContainer):
+    """The root. Domains added later get a sub-container here and a contributor below."""
+
+    settings = providers.Dependency()
+
+    infrastructure = providers.Container(Infrastructure, settings=settings)
+    security = providers.Container(Security, settings=settings)
+    user_data = providers.List()
+    identity = providers.Container(
+        Identity,
+        settings=settings,
+        infrastructure=infrastructure,
+        security=security,
+        user_data=user_data,
+    )

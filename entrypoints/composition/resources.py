@@ -1,0 +1,35 @@
+"""Clients with a lifetime: built lazily by the container, closed by `close_resources`."""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.sql.engine import create_engine
+from entrypoints.settings import Settings
+
+
+def database_engine(settings: Settings) -> AsyncEngine:
+    if not settings.is_production:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return create_engine(
+        settings.effective_database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+    )
+
+
+def redis_client(settings: Settings) -> Redis | None:
+    if not settings.redis_url:
+        return None
+    return Redis.from_url(settings.redis_url, max_connections=128, health_check_interval=30)
+
+
+async def close_resources(container: object) -> None:
+    """Dispose of what the container built (and only that)."""
+    infrastructure = container.infrastructure  # type: ignore[attr-defined]
+    engine: AsyncEngine = infrastructure.engine()
+    await engine.dispose()
+    client = infrastructure.redis()
+    if client is not None:
+        await client.aclose()

@@ -1,0 +1,162 @@
+"""The Litestar application, assembled by one factory: nothing happens at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import structlog
+from litestar import Litestar, Router
+from litestar.config.compression import CompressionConfig
+from litestar.config.cors import CORSConfig
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from adapters.sql.migrate import upgrade
+from entrypoints.composition.containers import Application
+from entrypoints.composition.resources import close_resources
+from entrypoints.http.auth import CookiePolicy, device, principal
+from entrypoints.http.controllers.health import HealthController
+from entrypoints.http.controllers.identity import AuthController, UsersController
+from entrypoints.http.gate import Gate, GateConfig, security_headers_hook
+from entrypoints.http.problems import EXCEPTION_HANDLERS
+from entrypoints.logging import configure_logging
+from entrypoints.settings import Settings
+
+log = structlog.get_logger("refocused.app")
+
+API_ROUTE_HANDLERS: list[Any] = [AuthController, UsersController]
+
+
+def create_app(settings: Settings | None = None, container: Application | None = None) -> Litestar:
+    settings = (settings or Settings.from_env()).with_local_secrets()
+    configure_logging(settings.log_level, settings.log_format)
+    container = container or build_container(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        engine = container.infrastructure.engine()
+        if settings.migrate_on_start:
+            await upgrade(engine)
+        log.info("app.started", profile=settings.profile)
+        try:
+            yield
+        finally:
+            await close_resources(container)
+            log.info("app.stopped")
+
+    api = Router(path="/api/v1", route_handlers=API_ROUTE_HANDLERS)
+    plugins: list[Any] = []
+    middleware: list[Any] = [
+        DefineMiddleware(Gate, config=_gate_config(container)),
+    ]
+    route_handlers: list[Any] = [api, HealthController]
+    if settings.metrics_enabled:
+        from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+
+        prometheus = PrometheusConfig(app_name="refocused", group_path=True)
+        middleware.insert(0, prometheus.middleware)
+        route_handlers.append(PrometheusController)
+    if settings.otel_enabled:
+        from litestar.contrib.opentelemetry import OpenTelemetryConfig
+
+        middleware.insert(0, OpenTelemetryConfig().middleware)
+
+    return Litestar(
+        route_handlers=route_handlers,
+        dependencies=_dependencies(container, settings),
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=middleware,
+        plugins=plugins,
+        lifespan=[lifespan],
+        openapi_config=_openapi(settings),
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
+        cors_config=CORSConfig(
+            allow_origins=list(settings.cors_origins),
+            allow_credentials=True,
+            allow_headers=["Content-Type", "Authorization", "X-CSRF-Token", "X-Request-ID"],
+            expose_headers=["X-Request-ID", "Retry-After"],
+        )
+        if settings.cors_origins
+        else None,
+        before_send=[security_headers_hook(settings.trust_proxy_headers)],
+        request_max_body_size=settings.max_body_bytes,
+        debug=False,
+    )
+
+
+def build_container(settings: Settings) -> Application:
+    container = Application(settings=settings)
+    return container
+
+
+def _gate_config(container: Application) -> GateConfig:
+    return GateConfig(
+        identity=container.identity.service(),
+        csrf=container.security.csrf(),
+        limiter=container.infrastructure.limiter(),
+        global_rate=container.security.global_rate(),
+        trust_proxy_headers=container.settings().trust_proxy_headers,
+    )
+
+
+def _dependencies(container: Application, settings: Settings) -> dict[str, Provide]:
+    """Bridge container providers into Litestar's DI once, so handlers stay free of the
+    container (dependency-injector's @inject clashes with Litestar's signature handling)."""
+
+    def singleton(provider: Any) -> Provide:
+        return Provide(lambda: provider(), use_cache=False, sync_to_thread=False)
+
+    async def engine() -> Any:
+        return container.infrastructure.engine()
+
+    async def cache_probe() -> Any:
+        cache = container.infrastructure.cache()
+
+        async def probe() -> None:
+            await cache.get("ready-probe")
+
+        return probe
+
+    cookie_policy = CookiePolicy(
+        secure=settings.cookies_secure, domain=settings.cookie_domain or None
+    )
+    return {
+        "identity": singleton(container.identity.service),
+        "csrf": singleton(container.security.csrf),
+        "cookie_policy": Provide(lambda: cookie_policy, use_cache=True, sync_to_thread=False),
+        "principal": Provide(principal, sync_to_thread=False),
+        "client_device": Provide(device, sync_to_thread=False),
+        "engine": Provide(engine),
+        "cache_probe": Provide(cache_probe),
+    }
+
+
+def _openapi(settings: Settings) -> OpenAPIConfig | None:
+    if not settings.docs_enabled:
+        return None
+    return OpenAPIConfig(
+        title="ReFocused API",
+        version="1.0.0",
+        description=(
+            "Browsers sign in with /api/v1/auth/login and then send cookies plus the "
+            "X-CSRF-Token header on unsafe requests. Other clients get tokens from "
+            "/api/v1/auth/token and send `Authorization: Bearer`. Errors are RFC 9457 problem "
+            "details."
+        ),
+        path="/schema",
+        render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        components=Components(
+            security_schemes={
+                "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT"),
+                "cookie": SecurityScheme(
+                    type="apiKey", name="rf_access", security_scheme_in="cookie"
+                ),
+            }
+        ),
+        security=[{"bearer": []}, {"cookie": []}],
+    )

@@ -1,0 +1,280 @@
+"""Identity over HTTP: thin handlers that translate between the transport and the use cases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import Parameter
+from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+
+from adapters.security.csrf import SignedCsrfTokens
+from domains.identity.errors import InvalidToken
+from domains.identity.model import Principal, SignIn
+from domains.identity.use_cases import Device, IdentityService
+from domains.shared.errors import Forbidden, InvalidInput
+from domains.shared.ids import is_id
+from entrypoints.http.auth import CookiePolicy, with_cookies
+from entrypoints.http.gate import CSRF_COOKIE, REFRESH_COOKIE, context_of
+from entrypoints.http.openapi import responses
+from entrypoints.http.schemas.identity import (
+    ChangePasswordRequest,
+    DeleteAccountRequest,
+    GoogleSignInRequest,
+    LoginRequest,
+    LogoutRequest,
+    ProfileUpdate,
+    RegisterRequest,
+    SessionRead,
+    SignInResponse,
+    TokenRequest,
+    TokenResponse,
+    UserRead,
+)
+
+Identity = NamedDependency[IdentityService]
+Csrf = NamedDependency[SignedCsrfTokens]
+Cookies = NamedDependency[CookiePolicy]
+CurrentUser = NamedDependency[Principal]
+ClientDevice = NamedDependency[Device]
+
+
+def _browser_sign_in(
+    sign_in: SignIn, csrf: SignedCsrfTokens, cookies: CookiePolicy, status: int = HTTP_200_OK
+) -> Response[SignInResponse]:
+    token = csrf.issue(sign_in.session.id)
+    body = SignInResponse(
+        user=UserRead.of(sign_in.user),
+        csrf_token=token,
+        access_expires_in=sign_in.access_expires_in,
+    )
+    return with_cookies(Response(body, status_code=status), cookies.sign_in_cookies(sign_in, token))
+
+
+def _token_response(sign_in: SignIn) -> TokenResponse:
+    refresh_in = (sign_in.refresh_expires_at - sign_in.session.last_used_at).total_seconds()
+    return TokenResponse(
+        access_token=sign_in.access_token,
+        refresh_token=sign_in.refresh_token,
+        expires_in=sign_in.access_expires_in,
+        refresh_expires_in=int(refresh_in),
+    )
+
+
+def _check_cookie_csrf(
+    request: Request[Any, Any, Any], csrf: SignedCsrfTokens, session_id: str
+) -> None:
+    if not csrf.verify(
+        session_id, request.cookies.get(CSRF_COOKIE), request.headers.get("x-csrf-token")
+    ):
+        raise Forbidden(
+            "missing or invalid CSRF token: send the rf_csrf cookie's value in X-CSRF-Token"
+        )
+
+
+class AuthController(Controller):
+    path = "/auth"
+    tags = ["auth"]
+
+    @post("/register", status_code=201, responses=responses(409, 422, 429))
+    async def register(
+        self,
+        data: RegisterRequest,
+        identity: Identity,
+        csrf: Csrf,
+        cookie_policy: Cookies,
+        client_device: ClientDevice,
+    ) -> Response[SignInResponse]:
+        """Create an account with email and password and sign in (cookies)."""
+        sign_in = await identity.register(
+            data.email,
+            data.password,
+            client_device,
+            display_name=data.display_name,
+            time_zone_name=data.time_zone,
+            remember_me=data.remember_me,
+        )
+        return _browser_sign_in(sign_in, csrf, cookie_policy, status=201)
+
+    @post("/login", status_code=200, responses=responses(401, 429))
+    async def login(
+        self,
+        data: LoginRequest,
+        identity: Identity,
+        csrf: Csrf,
+        cookie_policy: Cookies,
+        client_device: ClientDevice,
+    ) -> Response[SignInResponse]:
+        """Sign in with email and password. Tokens are set as HttpOnly cookies."""
+        sign_in = await identity.login(
+            data.email, data.password, client_device, remember_me=data.remember_me
+        )
+        return _browser_sign_in(sign_in, csrf, cookie_policy)
+
+    @post("/google", status_code=200, responses=responses(401, 429))
+    async def google(
+        self,
+        data: GoogleSignInRequest,
+        identity: Identity,
+        csrf: Csrf,
+        cookie_policy: Cookies,
+        client_device: ClientDevice,
+    ) -> Response[SignInResponse]:
+        """Sign in with a Google ID token obtained by the client."""
+        sign_in = await identity.sign_in_with_google(
+            data.id_token, client_device, remember_me=data.remember_me
+        )
+        return _browser_sign_in(sign_in, csrf, cookie_policy)
+
+    @post("/refresh", status_code=200, responses=responses(401, 403, 429))
+    async def refresh(
+        self,
+        request: Request[Any, Any, Any],
+        identity: Identity,
+        csrf: Csrf,
+        cookie_policy: Cookies,
+        client_device: ClientDevice,
+    ) -> Response[SignInResponse]:
+        """Rotate the refresh-token cookie. Needs the CSRF header of the session."""
+        token = request.cookies.get(REFRESH_COOKIE)
+        if not token:
+            raise InvalidToken("no refresh cookie: sign in again")
+        claims = identity.tokens.decode_refresh(token, identity.clock.now())
+        _check_cookie_csrf(request, csrf, claims.session_id)
+        sign_in = await identity.refresh(token, client_device)
+        return _browser_sign_in(sign_in, csrf, cookie_policy)
+
+    @post("/token", status_code=200, responses=responses(401, 422, 429))
+    async def token(
+        self, data: TokenRequest, identity: Identity, client_device: ClientDevice
+    ) -> TokenResponse:
+        """OAuth 2 style tokens for non-browser clients (`Authorization: Bearer`)."""
+        if data.grant_type == "password":
+            if data.username is None or data.password is None:
+                raise InvalidInput(
+                    "grant_type password needs username and password", field="username"
+                )
+            sign_in = await identity.login(
+                data.username, data.password, client_device, remember_me=data.remember_me
+            )
+        else:
+            if not data.refresh_token:
+                raise InvalidInput(
+                    "grant_type refresh_token needs refresh_token", field="refresh_token"
+                )
+            sign_in = await identity.refresh(data.refresh_token, client_device)
+        return _token_response(sign_in)
+
+    @post("/logout", status_code=HTTP_204_NO_CONTENT, responses=responses(401, 403))
+    async def logout(
+        self,
+        request: Request[Any, Any, Any],
+        identity: Identity,
+        csrf: Csrf,
+        cookie_policy: Cookies,
+        data: LogoutRequest | None = None,
+    ) -> Response[None]:
+        """End this session: its refresh family and access tokens stop working at once."""
+        ctx = context_of(request.scope)
+        refresh_cookie = request.cookies.get(REFRESH_COOKIE)
+        if ctx.principal is not None:
+            if ctx.via_cookie:
+                _check_cookie_csrf(request, csrf, ctx.principal.session_id)
+            await identity.logout(ctx.principal)
+        elif data is not None and data.refresh_token:
+            await identity.logout_with_refresh_token(data.refresh_token)
+        elif refresh_cookie:
+            claims = identity.tokens.decode_refresh(refresh_cookie, identity.clock.now())
+            _check_cookie_csrf(request, csrf, claims.session_id)
+            await identity.logout_with_refresh_token(refresh_cookie)
+        else:
+            raise ctx.auth_error or InvalidToken("not signed in")
+        return with_cookies(
+            Response(None, status_code=HTTP_204_NO_CONTENT), cookie_policy.cleared()
+        )
+
+    @get("/me", responses=responses(401, 429))
+    async def me(self, identity: Identity, principal: CurrentUser) -> UserRead:
+        """The signed-in account."""
+        return UserRead.of(await identity.me(principal.user_id))
+
+    @post("/change-password", status_code=200, responses=responses(401, 403, 422, 429))
+    async def change_password(
+        self,
+        data: ChangePasswordRequest,
+        identity: Identity,
+        csrf: Csrf,
+        cookie_policy: Cookies,
+        principal: CurrentUser,
+        client_device: ClientDevice,
+        request: Request[Any, Any, Any],
+    ) -> Response[Any]:
+        """Change the password: every other session is signed out; this one gets new tokens."""
+        sign_in = await identity.change_password(
+            principal, data.current_password, data.new_password, client_device
+        )
+        if context_of(request.scope).via_cookie:
+            return _browser_sign_in(sign_in, csrf, cookie_policy)
+        return Response(_token_response(sign_in))
+
+    @get("/sessions", responses=responses(401))
+    async def sessions(self, identity: Identity, principal: CurrentUser) -> list[SessionRead]:
+        """The account's signed-in devices."""
+        sessions = await identity.list_sessions(principal.user_id)
+        return [SessionRead.of(s, principal.session_id) for s in sessions]
+
+    @delete(
+        "/sessions/{session_id:str}",
+        status_code=HTTP_204_NO_CONTENT,
+        responses=responses(401, 403, 404),
+    )
+    async def revoke_session(
+        self,
+        identity: Identity,
+        principal: CurrentUser,
+        session_id: str = Parameter(max_length=64),
+    ) -> None:
+        """Sign one device out."""
+        if not is_id(session_id):
+            raise InvalidInput("session ids are UUIDs", field="session_id")
+        await identity.revoke_session(principal.user_id, session_id)
+
+
+class UsersController(Controller):
+    path = "/users"
+    tags = ["users"]
+
+    @patch("/me", responses=responses(401, 403, 422))
+    async def update_me(
+        self, data: ProfileUpdate, identity: Identity, principal: CurrentUser
+    ) -> UserRead:
+        """Change the display name or time zone (an IANA name such as Europe/Paris)."""
+        user = await identity.update_profile(
+            principal.user_id,
+            display_name=data.display_name if isinstance(data.display_name, str) else None,
+            time_zone_name=data.time_zone if isinstance(data.time_zone, str) else None,
+        )
+        return UserRead.of(user)
+
+    @post("/me/export", status_code=200, responses=responses(401, 403, 429))
+    async def export(self, identity: Identity, principal: CurrentUser) -> Response[dict[str, Any]]:
+        """All of the account's data, from every domain, as one JSON document."""
+        data = await identity.export(principal.user_id)
+        return Response(
+            data, headers={"Content-Disposition": 'attachment; filename="refocused-export.json"'}
+        )
+
+    @delete("/me", status_code=HTTP_204_NO_CONTENT, responses=responses(401, 403, 422))
+    async def delete_me(
+        self,
+        identity: Identity,
+        principal: CurrentUser,
+        cookie_policy: Cookies,
+        data: DeleteAccountRequest | None = None,
+    ) -> Response[None]:
+        """Erase the account and everything in it. Accounts with a password must confirm it."""
+        await identity.delete_account(principal, data.password if data else None)
+        return with_cookies(
+            Response(None, status_code=HTTP_204_NO_CONTENT), cookie_policy.cleared()
+        )

@@ -1,0 +1,230 @@
+"""The one ASGI middleware every API request passes: request id and access log, security
+headers, authentication (cookie first, bearer as fallback), CSRF for cookie-authenticated unsafe
+requests, and the global rate limit. Raw ASGI, because it runs on every request."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from typing import Any
+
+import structlog
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from adapters.security.csrf import SignedCsrfTokens
+from domains.identity.errors import InvalidToken
+from domains.identity.model import Principal
+from domains.identity.use_cases import IdentityService
+from domains.shared.errors import DomainError, Forbidden, RateLimited
+from domains.shared.rate_limit import Rate, RateLimiter
+
+ACCESS_COOKIE = "rf_access"
+REFRESH_COOKIE = "rf_refresh"
+CSRF_COOKIE = "rf_csrf"
+CSRF_HEADER = b"x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Routes that check CSRF themselves against the refresh token's session (no access token yet).
+SELF_CHECKED_CSRF = frozenset({"/api/v1/auth/refresh", "/api/v1/auth/logout"})
+
+access_log = structlog.get_logger("refocused.access")
+
+_API_CSP = b"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+# The docs page loads its renderer from a CDN; everything else stays locked down.
+_DOCS_CSP = (
+    b"default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net "
+    b"https://unpkg.com; style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net "
+    b"https://unpkg.com https://fonts.googleapis.com; font-src https://fonts.gstatic.com "
+    b"https://cdn.jsdelivr.net data:; img-src 'self' data: https:; connect-src 'self'; "
+    b"frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+@dataclass(frozen=True)
+class GateConfig:
+    identity: IdentityService
+    csrf: SignedCsrfTokens
+    limiter: RateLimiter
+    global_rate: Rate
+    trust_proxy_headers: bool = False
+
+
+@dataclass(slots=True)
+class RequestContext:
+    """What the gate learned about a request, for handlers (scope["state"]["rf"])."""
+
+    request_id: str
+    client_ip: str
+    principal: Principal | None = None
+    via_cookie: bool = False
+    #: Why a presented token was refused, for handlers that require authentication.
+    auth_error: DomainError | None = None
+    cookies: dict[str, str] | None = None
+
+
+def context_of(scope: Scope) -> RequestContext:
+    return scope["state"]["rf"]  # type: ignore[no-any-return]
+
+
+def parse_cookies(raw: bytes | None) -> dict[str, str]:
+    if not raw:
+        return {}
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(raw.decode("latin-1"))
+    except Exception:  # a malformed Cookie header is the client's problem, not a 500
+        return {}
+    return {key: morsel.value for key, morsel in jar.items()}
+
+
+class Gate:
+    def __init__(self, app: ASGIApp, config: GateConfig) -> None:
+        self.app = app
+        self.config = config
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        headers = _headers(scope)
+        request_id = _request_id(headers.get(b"x-request-id"))
+        ctx = RequestContext(request_id=request_id, client_ip=self._client_ip(scope, headers))
+        scope.setdefault("state", {})["rf"] = ctx
+        path: str = scope["path"]
+        status_holder = [500]
+
+        async def send_tracking_status(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder[0] = message["status"]
+            await send(message)
+
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        try:
+            # Probes, metrics and docs stay reachable when the cache is down or a client is
+            # over its limit; the API is where identity and limits apply.
+            if path.startswith("/api/"):
+                await self._authenticate(scope, headers, ctx)
+                await self._check_rate_limit(ctx)
+            await self.app(scope, receive, send_tracking_status)
+        finally:
+            access_log.info(
+                "http.request",
+                method=scope["method"],
+                path=path,
+                status=status_holder[0],
+                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                user_id=ctx.principal.user_id if ctx.principal else None,
+            )
+            structlog.contextvars.unbind_contextvars("request_id")
+
+    async def _authenticate(
+        self, scope: Scope, headers: dict[bytes, bytes], ctx: RequestContext
+    ) -> None:
+        authorization = headers.get(b"authorization")
+        cookies = parse_cookies(headers.get(b"cookie"))
+        ctx.cookies = cookies
+        token: str | None = None
+        if authorization is not None:
+            scheme, _, value = authorization.decode("latin-1").partition(" ")
+            if scheme.lower() != "bearer" or not value.strip():
+                ctx.auth_error = InvalidToken("use 'Authorization: Bearer <access token>'")
+                return
+            token = value.strip()
+        elif ACCESS_COOKIE in cookies:
+            token = cookies[ACCESS_COOKIE]
+            ctx.via_cookie = True
+        if token is None:
+            return
+        try:
+            ctx.principal = await self.config.identity.authenticate(token)
+        except InvalidToken as e:
+            ctx.auth_error = e
+            return
+        if (
+            ctx.via_cookie
+            and scope["method"] not in SAFE_METHODS
+            and scope["path"] not in SELF_CHECKED_CSRF
+            and not self.config.csrf.verify(
+                ctx.principal.session_id,
+                cookies.get(CSRF_COOKIE),
+                headers.get(CSRF_HEADER, b"").decode("latin-1"),
+            )
+        ):
+            raise Forbidden(
+                "missing or invalid CSRF token: send the rf_csrf cookie's value in X-CSRF-Token"
+            )
+
+    async def _check_rate_limit(self, ctx: RequestContext) -> None:
+        key = (
+            f"global:user:{ctx.principal.user_id}"
+            if ctx.principal
+            else f"global:ip:{ctx.client_ip}"
+        )
+        decision = await self.config.limiter.hit(key, self.config.global_rate)
+        if not decision.allowed:
+            raise RateLimited(
+                "rate limit exceeded; slow down", retry_after_seconds=decision.retry_after
+            )
+
+    def _client_ip(self, scope: Scope, headers: dict[bytes, bytes]) -> str:
+        if self.config.trust_proxy_headers and (forwarded := headers.get(b"x-forwarded-for")):
+            return forwarded.decode("latin-1").split(",")[0].strip()[:64]
+        client = scope.get("client")
+        return client[0] if client else "unknown"
+
+
+def _headers(scope: Scope) -> dict[bytes, bytes]:
+    return {name.lower(): value for name, value in scope["headers"]}
+
+
+def _request_id(given: bytes | None) -> str:
+    # A client-supplied id is echoed only when it is short and plain, so logs cannot be forged.
+    if given and len(given) <= 64 and given.replace(b"-", b"").isalnum():
+        return given.decode()
+    return uuid.uuid4().hex
+
+
+def security_headers_hook(trust_proxy_headers: bool) -> Any:
+    """A `before_send` hook: it sees every response, unmatched routes and errors included."""
+
+    async def before_send(message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start":
+            return
+        state = scope.get("state", {})
+        ctx: RequestContext | None = state.get("rf")
+        if ctx is None:
+            ctx = state["rf"] = RequestContext(request_id=uuid.uuid4().hex, client_ip="")
+        https = scope.get("scheme") == "https" or (
+            trust_proxy_headers and _headers(scope).get(b"x-forwarded-proto") == b"https"
+        )
+        hdrs = list(message.get("headers", []))
+        hdrs.extend(_security_headers(scope["path"], ctx.request_id, https))
+        if ctx.principal is not None or ctx.via_cookie:
+            hdrs.append((b"cache-control", b"no-store"))
+            hdrs.append((b"vary", b"Authorization, Cookie"))
+        message["headers"] = hdrs
+
+    return before_send
+
+
+def _security_headers(path: str, request_id: str, https: bool) -> list[tuple[bytes, bytes]]:
+    headers = [
+        (b"x-request-id", request_id.encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"x-frame-options", b"DENY"),
+        (b"referrer-policy", b"no-referrer"),
+        (b"cross-origin-opener-policy", b"same-origin"),
+        (b"content-security-policy", _DOCS_CSP if path.startswith("/schema") else _API_CSP),
+    ]
+    if https:
+        headers.append((b"strict-transport-security", b"max-age=63072000; includeSubDomains"))
+    return headers
+
+
+def principal_or_401(scope: Scope) -> Principal:
+    ctx = context_of(scope)
+    if ctx.principal is None:
+        raise ctx.auth_error or InvalidToken("sign in first: no access token was sent")
+    return ctx.principal

@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta, Struct
+
+from domains.identity.model import Session, User
+
+# Transport bounds, generous enough that the domain gives the precise message.
+Email = Annotated[str, Meta(max_length=320, description="the account's email address")]
+Password = Annotated[str, Meta(min_length=1, max_length=1024)]
+TimeZoneName = Annotated[str, Meta(max_length=64, examples=["Europe/Paris"])]
+DisplayName = Annotated[str, Meta(max_length=200)]
+
+
+class RegisterRequest(Struct, forbid_unknown_fields=True):
+    email: Email
+    password: Password
+    display_name: DisplayName | None = None
+    time_zone: TimeZoneName = "UTC"
+    remember_me: bool = False
+
+
+class LoginRequest(Struct, forbid_unknown_fields=True):
+    email: Email
+    password: Password
+    remember_me: bool = False
+
+
+class GoogleSignInRequest(Struct, forbid_unknown_fields=True):
+    id_token: Annotated[str, Meta(min_length=1, max_length=8192)]
+    remember_me: bool = False
+
+
+class TokenRequest(Struct, forbid_unknown_fields=True):
+    """OAuth 2 style token request for non-browser clients."""
+
+    grant_type: Literal["password", "refresh_token"]
+    username: Email | None = None
+    password: Password | None = None
+    refresh_token: Annotated[str, Meta(max_length=4096)] | None = None
+    remember_me: bool = False
+
+
+class LogoutRequest(Struct, forbid_unknown_fields=True):
+    refresh_token: Annotated[str, Meta(max_length=4096)] | None = None
+
+
+class ChangePasswordRequest(Struct, forbid_unknown_fields=True):
+    current_password: Password
+    new_password: Password
+
+
+class ProfileUpdate(Struct, forbid_unknown_fields=True):
+    display_name: DisplayName | msgspec.UnsetType = msgspec.UNSET
+    time_zone: TimeZoneName | msgspec.UnsetType = msgspec.UNSET
+
+
+class DeleteAccountRequest(Struct, forbid_unknown_fields=True):
+    password: Password | None = None
+
+
+class UserRead(Struct):
+    id: str
+    email: str
+    display_name: str
+    time_zone: str
+    email_verified: bool
+    google_linked: bool
+    has_password: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, user: User) -> UserRead:
+        return cls(
+            id=user.id,
+            email=user.email,
+            display_name=user.display_name,
+            time_zone=user.time_zone,
+            email_verified=user.email_verified,
+            google_linked=user.google_subject is not None,
+            has_password=user.password_hash is not None,
+            created_at=user.created_at,
+        )
+
+
+class SignInResponse(Struct):
+    """Browser sign-in: the tokens travel in HttpOnly cookies; only the CSRF token is here."""
+
+    user: UserRead
+    csrf_token: str
+    access_expires_in: int
+
+
+class TokenResponse(Struct):
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    refresh_expires_in: int
+    token_type: str = "Bearer"  # noqa: S105 (the OAuth 2 token type, not a secret)
+
+
+class SessionRead(Struct):
+    id: str
+    created_at: datetime
+    last_used_at: datetime
+    expires_at: datetime
+    user_agent: str
+    remember_me: bool
+    current: bool
+
+    @classmethod
+    def of(cls, session: Session, current_id: str) -> SessionRead:
+        return cls(
+            id=session.id,
+            created_at=session.created_at,
+            last_used_at=session.last_used_at,
+            expires_at=session.expires_at,
+            user_agent=session.user_agent,
+            remember_me=session.remember_me,
+            current=session.id == current_id,
+        )

@@ -1,0 +1,201 @@
+"""Typed settings from the environment, validated once at start-up with messages a person can
+act on. Two profiles: `embedded` (SQLite + in-process stores, no services) and `production`
+(PostgreSQL + Redis)."""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Literal, get_args, get_type_hints
+
+Profile = Literal["embedded", "production"]
+LogFormat = Literal["json", "console"]
+
+
+class SettingsError(ValueError):
+    """A setting is missing or has a bad value; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    profile: Profile = "embedded"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    #: Empty: a SQLite file under `data_dir` (embedded) / required (production).
+    database_url: str = field(default="", repr=False)
+    redis_url: str = field(default="", repr=False)
+    redis_prefix: str = "rf:"
+    data_dir: Path = Path("var")
+    #: Signs tokens and CSRF tokens. Empty in the embedded profile: generated and kept in
+    #: data_dir, so sessions survive restarts. Required in production.
+    secret_key: str = field(default="", repr=False)
+    #: Key-encryption key for journal data keys (32 bytes, base64). Generated when embedded.
+    journal_kek: str = field(default="", repr=False)
+    db_pool_size: int = 20
+    db_max_overflow: int = 10
+    #: Run migrations at start-up. Defaults to on for embedded, off for production.
+    auto_migrate: bool | None = None
+    access_token_minutes: int = 15
+    refresh_token_days: int = 7
+    remember_me_days: int = 30
+    argon2_memory_kib: int = 19 * 1024
+    argon2_time_cost: int = 2
+    argon2_parallelism: int = 1
+    rate_limit_per_minute: int = 500
+    login_per_ip_per_minute: int = 20
+    login_per_account_per_5_minutes: int = 10
+    register_per_ip_per_hour: int = 10
+    #: Cookies marked Secure; defaults to on for production.
+    secure_cookies: bool | None = None
+    cookie_domain: str = ""
+    cors_origins: tuple[str, ...] = ()
+    #: Believe X-Forwarded-For / -Proto (only behind a proxy that sets them).
+    trust_proxy_headers: bool = False
+    max_body_bytes: int = 1024 * 1024
+    google_client_ids: tuple[str, ...] = ()
+    google_jwks_url: str = "https://www.googleapis.com/oauth2/v3/certs"
+    log_level: str = "INFO"
+    log_format: LogFormat = "json"
+    otel_enabled: bool = False
+    otel_service_name: str = "refocused-api"
+    metrics_enabled: bool = True
+    docs_enabled: bool = True
+
+    # -- derived ---------------------------------------------------------------------------
+
+    @property
+    def is_production(self) -> bool:
+        return self.profile == "production"
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite+aiosqlite:///{(self.data_dir / 'refocused.db')}"
+
+    @property
+    def migrate_on_start(self) -> bool:
+        return (not self.is_production) if self.auto_migrate is None else self.auto_migrate
+
+    @property
+    def cookies_secure(self) -> bool:
+        return self.is_production if self.secure_cookies is None else self.secure_cookies
+
+    def secret_bytes(self) -> bytes:
+        return self.secret_key.encode()
+
+    def journal_kek_bytes(self) -> bytes:
+        return base64.b64decode(self.journal_kek)
+
+    # -- loading ---------------------------------------------------------------------------
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Reads `REFOCUSED_<NAME>` (and the customary HOST, PORT, DATABASE_URL, REDIS_URL)."""
+        env = os.environ if environ is None else environ
+        hints = get_type_hints(cls)
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            names = [f"REFOCUSED_{f.name.upper()}"]
+            if f.name in {"host", "port", "database_url", "redis_url"}:
+                names.append(f.name.upper())
+            for name in names:
+                if name in env and env[name] != "":
+                    values[f.name] = _parse(name, env[name], hints[f.name])
+                    break
+        values.update(overrides)
+        settings = cls(**values)
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        if not 0 < self.port < 65536:
+            raise SettingsError(f"PORT must be between 1 and 65535, not {self.port}")
+        if self.is_production:
+            if not self.database_url.startswith("postgresql"):
+                raise SettingsError(
+                    "DATABASE_URL must be a postgresql+asyncpg:// URL in the production profile"
+                )
+            if not self.redis_url.startswith(("redis://", "rediss://")):
+                raise SettingsError("REDIS_URL must be a redis:// or rediss:// URL in production")
+            if len(self.secret_key) < 32:
+                raise SettingsError(
+                    "REFOCUSED_SECRET_KEY must be set to at least 32 characters in production"
+                )
+            if not self.journal_kek:
+                raise SettingsError("REFOCUSED_JOURNAL_KEK must be set in production")
+        if self.journal_kek:
+            try:
+                if len(self.journal_kek_bytes()) != 32:
+                    raise ValueError
+            except ValueError as e:
+                raise SettingsError(
+                    "REFOCUSED_JOURNAL_KEK must be 32 bytes encoded in base64"
+                ) from e
+        if self.secret_key and len(self.secret_key) < 32:
+            raise SettingsError("REFOCUSED_SECRET_KEY must be at least 32 characters")
+        for name in (
+            "access_token_minutes",
+            "refresh_token_days",
+            "remember_me_days",
+            "rate_limit_per_minute",
+            "max_body_bytes",
+            "db_pool_size",
+        ):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"REFOCUSED_{name.upper()} must be a positive number")
+        if self.argon2_memory_kib < 19 * 1024 or self.argon2_time_cost < 1:
+            raise SettingsError(
+                "argon2 parameters below OWASP's minimum (19 MiB, t=2 at p=1) are not allowed"
+            )
+
+    def with_local_secrets(self) -> Settings:
+        """The embedded profile keeps generated secrets in data_dir, so restarts keep sessions
+        and journal keys. Production must provide them."""
+        if self.is_production or (self.secret_key and self.journal_kek):
+            return self
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        secret = self.secret_key or _load_or_create(
+            self.data_dir / "secret_key", lambda: secrets.token_urlsafe(48)
+        )
+        kek = self.journal_kek or _load_or_create(
+            self.data_dir / "journal_kek", lambda: base64.b64encode(os.urandom(32)).decode()
+        )
+        return replace(self, secret_key=secret, journal_kek=kek)
+
+
+def _load_or_create(path: Path, make: Any) -> str:
+    if path.exists():
+        return path.read_text().strip()
+    value = str(make())
+    path.touch(mode=0o600)
+    path.write_text(value)
+    return value
+
+
+def _parse(name: str, raw: str, kind: Any) -> Any:
+    raw = raw.strip()
+    args = get_args(kind)
+    try:
+        if kind is bool or set(args) == {bool, type(None)}:
+            lowered = raw.lower()
+            if lowered in {"1", "true", "yes", "on"}:
+                return True
+            if lowered in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError("expected true or false")
+        if kind is int:
+            return int(raw)
+        if kind is Path:
+            return Path(raw)
+        if kind == tuple[str, ...]:
+            return tuple(part.strip() for part in raw.split(",") if part.strip())
+        if args and all(isinstance(a, str) for a in args):
+            if raw not in args:
+                raise ValueError(f"expected one of {', '.join(args)}")
+            return raw
+        return raw
+    except ValueError as e:
+        raise SettingsError(f"{name}={raw!r} is not valid: {e}") from None
