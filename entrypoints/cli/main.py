@@ -1,0 +1,157 @@
+"""The `refocused` command: serve the API, migrate the database, and (with the model extra)
+drive the language-model pipeline."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import os
+import sys
+from typing import Any
+
+import click
+
+from entrypoints.settings import Settings, SettingsError
+
+
+def _settings(**overrides: Any) -> Settings:
+    try:
+        return Settings.from_env(**{k: v for k, v in overrides.items() if v is not None})
+    except SettingsError as e:
+        raise click.ClickException(str(e)) from None
+
+
+class LazyGroup(click.Group):
+    """Subcommand groups imported only when used, so `refocused serve` never imports torch."""
+
+    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy or {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy:
+            module, _, attr = self.lazy[name].partition(":")
+            try:
+                command: click.Command = getattr(importlib.import_module(module), attr)
+            except ImportError as e:
+                return _unavailable(name, e)
+            return command
+        return super().get_command(ctx, name)
+
+
+def _unavailable(name: str, error: ImportError) -> click.Command:
+    def fail() -> None:
+        raise click.ClickException(
+            f"`refocused {name}` needs the {name} extra: pip install -e '.[{name}]' ({error})"
+        )
+
+    return click.Command(name, callback=fail, help=f"(needs the {name} extra)")
+
+
+@click.group(cls=LazyGroup, lazy={"model": "model.cli:model_cli"})
+@click.version_option(package_name="refocused")
+def cli() -> None:
+    """ReFocused back end."""
+
+
+@cli.command()
+@click.option("--host", default=None, help="Interface to listen on [env HOST; 127.0.0.1].")
+@click.option("--port", type=int, default=None, help="Port [env PORT; 8000].")
+@click.option("--workers", type=int, default=1, show_default=True, help="Worker processes.")
+@click.option(
+    "--server",
+    type=click.Choice(["uvicorn", "granian"]),
+    default="uvicorn",
+    show_default=True,
+    help="ASGI server (granian needs the prod extra).",
+)
+def serve(host: str | None, port: int | None, workers: int, server: str) -> None:
+    """Run the HTTP API (OpenAPI docs at /schema)."""
+    settings = _settings(host=host, port=port)
+    if host:
+        os.environ["HOST"] = host
+    if port:
+        os.environ["PORT"] = str(port)
+    click.echo(
+        f"ReFocused API ({settings.profile} profile) on http://{settings.host}:{settings.port}"
+        f"  docs: http://{settings.host}:{settings.port}/schema",
+        err=True,
+    )
+    if server == "granian":
+        from granian import Granian
+        from granian.constants import Interfaces
+
+        Granian(
+            "entrypoints.http.app:create_app",
+            address=settings.host,
+            port=settings.port,
+            interface=Interfaces.ASGI,
+            workers=workers,
+            factory=True,
+            log_access=False,
+        ).serve()
+        return
+    import uvicorn
+
+    uvicorn.run(
+        "entrypoints.http.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=workers,
+        access_log=False,
+        proxy_headers=False,
+        log_level="warning",
+    )
+
+
+@cli.group()
+def db() -> None:
+    """Database schema migrations (Alembic)."""
+
+
+@db.command("upgrade")
+@click.argument("target", default="heads")
+def db_upgrade(target: str) -> None:
+    """Apply migrations up to TARGET (default: every branch's head)."""
+    from adapters.sql.migrate import upgrade
+
+    asyncio.run(_with_engine(lambda engine: upgrade(engine, target)))
+    click.echo(f"database upgraded to {target}")
+
+
+@db.command("downgrade")
+@click.argument("target")
+def db_downgrade(target: str) -> None:
+    """Revert migrations down to TARGET (e.g. base)."""
+    from adapters.sql.migrate import downgrade
+
+    asyncio.run(_with_engine(lambda engine: downgrade(engine, target)))
+    click.echo(f"database downgraded to {target}")
+
+
+@db.command("status")
+def db_status() -> None:
+    """Say whether migrations are pending."""
+    from adapters.sql.migrate import pending
+
+    missing = asyncio.run(_with_engine(pending))
+    click.echo("up to date" if not missing else f"pending: {', '.join(sorted(missing))}")
+    sys.exit(1 if missing else 0)
+
+
+async def _with_engine(action: Any) -> Any:
+    from entrypoints.composition.resources import database_engine
+
+    engine = database_engine(_settings())
+    try:
+        return await action(engine)
+    finally:
+        await engine.dispose()
+
+
+if __name__ == "__main__":
+    cli()
