@@ -1,0 +1,287 @@
+"""Pre-training with accelerate: bf16, gradient accumulation, AdamW, cosine schedule, clipping,
+held-out evaluation, checkpoints that resume the same run exactly."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import random
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from model.checkpoints import (
+    CheckpointStore,
+    LocalCheckpointStore,
+    checkpoint_name,
+    latest,
+)
+from model.config import ConfigError, GPTNeoXConfig, get_config
+from model.convert import load_pretrained, save_pretrained
+from model.data import PackedRows
+from model.evaluate import evaluate_loss
+from model.gpt_neox import GPTNeoXForCausalLM
+from model.tokenizer import TOKENIZER_FILE, Tokenizer
+
+STATE_FILE = "trainer_state.pt"
+TRAIN_CONFIG_FILE = "train_config.json"
+PLOT_FILE = "loss_curve.png"
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    data_dir: Path
+    out_dir: Path
+    model: str = "tiny"
+    batch_size: int = 16
+    grad_accum: int = 1
+    max_steps: int = 300
+    # The reference recipe: AdamW 2e-4, betas 0.9 / 0.95, weight decay 0.1, clipping 1.0.
+    lr: float = 2e-4
+    min_lr_ratio: float = 0.1
+    warmup_steps: int = 30
+    weight_decay: float = 0.1
+    betas: tuple[float, float] = (0.9, 0.95)
+    grad_clip: float = 1.0
+    eval_interval: int = 100
+    eval_batches: int = 20
+    checkpoint_interval: int = 100
+    seed: int = 1337
+    precision: str = "auto"  # auto: bf16 on CUDA, float32 elsewhere
+    compile: bool = False
+    activation_checkpointing: bool = False
+    progress: bool = True
+
+    def __post_init__(self) -> None:
+        if self.precision not in ("auto", "bf16", "no"):
+            raise ConfigError("precision must be auto, bf16 or no")
+        for name in ("batch_size", "grad_accum", "max_steps", "eval_interval", "checkpoint_interval"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"{name} must be positive")
+        if not 0 <= self.warmup_steps <= self.max_steps:
+            raise ConfigError("warmup_steps must be between 0 and max_steps")
+
+    def to_json(self) -> str:
+        data = dataclasses.asdict(self)
+        data.update(data_dir=str(self.data_dir), out_dir=str(self.out_dir))
+        return json.dumps(data, indent=2) + "\n"
+
+
+@dataclass
+class TrainResult:
+    history: list[dict[str, float]] = field(default_factory=list)
+    last_checkpoint: str | None = None
+    final_val_loss: float | None = None
+
+
+def lr_factor(step: int, config: TrainConfig) -> float:
+    """Linear warm-up to 1, then cosine decay to min_lr_ratio at max_steps."""
+    if step < config.warmup_steps:
+        return (step + 1) / (config.warmup_steps + 1)
+    span = max(1, config.max_steps - config.warmup_steps)
+    progress = min(1.0, (step - config.warmup_steps) / span)
+    return config.min_lr_ratio + (1 - config.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * progress))
+
+
+def build_optimizer(
+    model: torch.nn.Module, config: TrainConfig, fused: bool
+) -> torch.optim.AdamW:
+    # Decay matrices (linear weights, embeddings) only: decaying biases and LayerNorm gains
+    # pulls them towards zero for no regularising benefit.
+    decay = [p for p in model.parameters() if p.requires_grad and p.dim() >= 2]
+    no_decay = [p for p in model.parameters() if p.requires_grad and p.dim() < 2]
+    groups = [
+        {"params": decay, "weight_decay": config.weight_decay},
+        {"params": no_decay, "weight_decay": 0.0},
+    ]
+    return torch.optim.AdamW(groups, lr=config.lr, betas=config.betas, fused=fused)
+
+
+def _rng_state() -> dict[str, Any]:
+    state = {"python": random.getstate(), "numpy": np.random.get_state(), "torch": torch.get_rng_state()}
+    if torch.cuda.is_available():
+        state["cuda"] = torch.cuda.get_rng_state_all()
+    return state
+
+
+def _set_rng_state(state: dict[str, Any]) -> None:
+    random.setstate(state["python"])
+    np.random.set_state(state["numpy"])
+    torch.set_rng_state(state["torch"])
+    if "cuda" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda"])
+
+
+def model_config_for(config: TrainConfig, tokenizer: Tokenizer, seq_len: int) -> GPTNeoXConfig:
+    model_config = get_config(config.model)
+    if tokenizer.vocab_size > model_config.vocab_size:
+        raise ConfigError(
+            f"the tokenizer has {tokenizer.vocab_size} tokens but model {config.model!r} only "
+            f"{model_config.vocab_size}; train a smaller tokenizer or pick a larger model"
+        )
+    if seq_len > model_config.block_size:
+        raise ConfigError(
+            f"data rows of {seq_len} tokens exceed model {config.model!r}'s context "
+            f"{model_config.block_size}; prepare the data with a smaller --seq-len"
+        )
+    return model_config
+
+
+def train(
+    config: TrainConfig,
+    *,
+    store: CheckpointStore | None = None,
+    resume: bool = True,
+    on_step: Callable[[dict[str, float]], None] | None = None,
+) -> TrainResult:
+    """Trains until config.max_steps, resuming from the store's latest checkpoint if any."""
+    from accelerate import Accelerator
+    from tqdm.auto import tqdm
+
+    train_rows = PackedRows(config.data_dir, "train")
+    val_rows = PackedRows(config.data_dir, "val")
+    tokenizer = Tokenizer.load(config.data_dir / TOKENIZER_FILE)
+    model_config = model_config_for(config, tokenizer, train_rows.seq_len)
+    store = store or LocalCheckpointStore(config.out_dir)
+    config.out_dir.mkdir(parents=True, exist_ok=True)
+
+    cuda = torch.cuda.is_available()
+    bf16 = config.precision == "bf16" or (config.precision == "auto" and cuda)
+    accelerator = Accelerator(mixed_precision="bf16" if bf16 else "no", cpu=not cuda)
+    if cuda:
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+
+    random.seed(config.seed)
+    np.random.seed(config.seed)
+    torch.manual_seed(config.seed)
+    resume_name = latest(store) if resume else None
+    scratch = Path(tempfile.mkdtemp(prefix="refocused-ckpt-"))
+    try:
+        if resume_name:
+            folder = store.get(resume_name, scratch)
+            model = load_pretrained(folder)
+            state = torch.load(folder / STATE_FILE, weights_only=False)
+        else:
+            model, state = GPTNeoXForCausalLM(model_config), None
+        model.gradient_checkpointing = config.activation_checkpointing
+        optimizer = build_optimizer(model, config, fused=cuda)
+        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_factor(s, config))
+        model, optimizer = accelerator.prepare(model, optimizer)
+        raw_model = accelerator.unwrap_model(model)
+        step_fn = torch.compile(model) if config.compile else model
+        result = TrainResult()
+        start = 0
+        if state is not None:
+            optimizer.load_state_dict(state["optimizer"])
+            scheduler.load_state_dict(state["scheduler"])
+            _set_rng_state(state["rng"])
+            start = state["step"]
+            result.history = state["history"]
+            if state["micro_batch"] != start * config.grad_accum:
+                raise ConfigError("checkpoint was written with another grad_accum")
+        tokens_per_step = config.batch_size * config.grad_accum * train_rows.seq_len
+        bar = tqdm(total=config.max_steps, initial=start, disable=not config.progress, unit="step")
+        model.train()
+        for step in range(start, config.max_steps):
+            started = time.perf_counter()
+            step_loss = 0.0
+            for micro in range(config.grad_accum):
+                batch = train_rows.batch(step * config.grad_accum + micro, config.batch_size, config.seed)
+                batch = {k: v.to(accelerator.device, non_blocking=True) for k, v in batch.items()}
+                with accelerator.autocast():
+                    _, loss = step_fn(batch["input_ids"], batch["labels"])
+                accelerator.backward(loss / config.grad_accum)
+                step_loss += loss.item() / config.grad_accum
+            grad_norm = accelerator.clip_grad_norm_(model.parameters(), config.grad_clip)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad(set_to_none=True)
+            elapsed = time.perf_counter() - started
+            record = {
+                "step": step + 1,
+                "loss": step_loss,
+                "lr": scheduler.get_last_lr()[0],
+                "grad_norm": float(grad_norm),
+                "tokens_per_s": tokens_per_step / elapsed,
+            }
+            done = step + 1 == config.max_steps
+            if (step + 1) % config.eval_interval == 0 or done:
+                evaluated = evaluate_loss(
+                    raw_model,
+                    val_rows,
+                    batch_size=config.batch_size,
+                    max_batches=config.eval_batches,
+                    device=accelerator.device,
+                    autocast_dtype=torch.bfloat16 if bf16 else None,
+                )
+                record.update(val_loss=evaluated.loss, val_perplexity=evaluated.perplexity)
+                result.final_val_loss = evaluated.loss
+            result.history.append(record)
+            bar.update(1)
+            bar.set_postfix(loss=f"{step_loss:.3f}", tok_s=f"{record['tokens_per_s']:,.0f}")
+            if on_step:
+                on_step(record)
+            if (step + 1) % config.checkpoint_interval == 0 or done:
+                state = {
+                    "step": step + 1,
+                    "micro_batch": (step + 1) * config.grad_accum,
+                    "optimizer": optimizer.state_dict(),
+                    "scheduler": scheduler.state_dict(),
+                    "rng": _rng_state(),
+                    "history": result.history,
+                }
+                result.last_checkpoint = _write_checkpoint(
+                    raw_model, state, config, scratch, store
+                )
+        bar.close()
+        return result
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _write_checkpoint(
+    model: GPTNeoXForCausalLM,
+    state: dict[str, Any],
+    config: TrainConfig,
+    scratch: Path,
+    store: CheckpointStore,
+) -> str:
+    name = checkpoint_name(state["step"])
+    folder = scratch / name
+    save_pretrained(model, folder)
+    torch.save(state, folder / STATE_FILE)
+    shutil.copy(config.data_dir / TOKENIZER_FILE, folder / TOKENIZER_FILE)
+    (folder / TRAIN_CONFIG_FILE).write_text(config.to_json())
+    plot_losses(state["history"], folder / PLOT_FILE)
+    shutil.copy(folder / PLOT_FILE, config.out_dir / PLOT_FILE)
+    store.put(name, folder)
+    shutil.rmtree(folder, ignore_errors=True)
+    return name
+
+
+def plot_losses(history: list[dict[str, float]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.plot([h["step"] for h in history], [h["loss"] for h in history], label="train")
+    evals = [h for h in history if "val_loss" in h]
+    ax.plot([h["step"] for h in evals], [h["val_loss"] for h in evals], "o-", label="validation")
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss (nats per token)")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
