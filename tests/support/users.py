@@ -1,0 +1,73 @@
+"""Signing users up over HTTP, the way a client does."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import httpx
+
+PASSWORD = "correct horse battery"
+
+
+def unique_email() -> str:
+    return f"user-{uuid.uuid4().hex[:12]}@example.com"
+
+
+@dataclass
+class BrowserUser:
+    """A cookie-authenticated client; `csrf` goes in X-CSRF-Token on unsafe requests."""
+
+    client: httpx.Client
+    csrf: str
+    user_id: str
+    email: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"X-CSRF-Token": self.csrf}
+
+
+@dataclass
+class BearerUser:
+    client: httpx.Client
+    access_token: str
+    refresh_token: str
+    user_id: str
+    email: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.access_token}"}
+
+
+def browser_user(api_url: str, *, time_zone: str = "UTC", email: str | None = None) -> BrowserUser:
+    client = httpx.Client(base_url=api_url, timeout=30)
+    email = email or unique_email()
+    r = client.post(
+        "/api/v1/auth/register",
+        json={"email": email, "password": PASSWORD, "time_zone": time_zone},
+    )
+    assert r.status_code == 201, r.text
+    body = r.json()
+    return BrowserUser(client, body["csrf_token"], body["user"]["id"], email)
+
+
+def bearer_user(api_url: str, *, time_zone: str = "UTC", email: str | None = None) -> BearerUser:
+    """Registers, then gets tokens from /auth/token; the client itself holds no cookies."""
+    email = email or unique_email()
+    with httpx.Client(base_url=api_url, timeout=30) as c:
+        r = c.post(
+            "/api/v1/auth/register",
+            json={"email": email, "password": PASSWORD, "time_zone": time_zone},
+        )
+        assert r.status_code == 201, r.text
+        user_id = r.json()["user"]["id"]
+    client = httpx.Client(base_url=api_url, timeout=30)
+    r = client.post(
+        "/api/v1/auth/token",
+        json={"grant_type": "password", "username": email, "password": PASSWORD},
+    )
+    assert r.status_code == 200, r.text
+    tokens = r.json()
+    return BearerUser(client, tokens["access_token"], tokens["refresh_token"], user_id, email)
