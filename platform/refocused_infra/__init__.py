@@ -1,0 +1,1 @@
+"""ReFocused's AWS infrastructure as Pulumi components (the project is the folder above)."""

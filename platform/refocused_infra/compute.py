@@ -1,0 +1,170 @@
+"""The API: an ECR repository and an App Runner service that reaches the data tier through a
+VPC connector, with its secrets injected from Secrets Manager.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from . import policies
+from .registry import image_repository
+from .settings import ApiSettings
+
+API_PORT = 8000
+HEALTH_PATH = "/health"
+
+
+@dataclass(frozen=True)
+class ComputeArgs:
+    prefix: str
+    api: ApiSettings
+    account_id: pulumi.Input[str]
+    private_subnet_ids: Sequence[pulumi.Input[str]]
+    connector_security_group_id: pulumi.Input[str]
+    # Environment variable name -> Secrets Manager secret ARN.
+    secret_arns: Mapping[str, pulumi.Input[str]]
+    secrets_ready: Sequence[pulumi.Resource]
+    protect: bool
+
+
+class Compute(pulumi.ComponentResource):
+    repository: aws.ecr.Repository
+    # None until an image tag is set: App Runner cannot start from an empty repository.
+    service: aws.apprunner.Service | None
+    service_url: pulumi.Output[str] | None
+
+    def __init__(self, name: str, args: ComputeArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("refocused:platform:Compute", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+
+        self.repository = image_repository(
+            f"{name}-api-repo", f"{args.prefix}-api", args.protect, parent=self
+        )
+
+        access_role = aws.iam.Role(
+            f"{name}-apprunner-access",
+            description="App Runner pulls the API image",
+            assume_role_policy=policies.assume_role("build.apprunner.amazonaws.com"),
+            opts=child,
+        )
+        access_policy = aws.iam.RolePolicy(
+            f"{name}-apprunner-access-ecr",
+            role=access_role.id,
+            policy=policies.document(
+                [
+                    policies.statement(
+                        [
+                            "ecr:BatchCheckLayerAvailability",
+                            "ecr:BatchGetImage",
+                            "ecr:DescribeImages",
+                            "ecr:GetDownloadUrlForLayer",
+                        ],
+                        [self.repository.arn],
+                        sid="PullTheApiImage",
+                    ),
+                    # GetAuthorizationToken has no resource-level permissions: AWS requires "*".
+                    policies.statement(
+                        ["ecr:GetAuthorizationToken"], ["*"], sid="LogInToTheRegistry"
+                    ),
+                ]
+            ),
+            opts=child,
+        )
+
+        instance_role = aws.iam.Role(
+            f"{name}-apprunner-instance",
+            description="The running API: reads its own secrets",
+            assume_role_policy=policies.assume_role(
+                "tasks.apprunner.amazonaws.com", source_account=args.account_id
+            ),
+            opts=child,
+        )
+        instance_policy = aws.iam.RolePolicy(
+            f"{name}-apprunner-instance-secrets",
+            role=instance_role.id,
+            policy=policies.document(
+                [
+                    policies.statement(
+                        ["secretsmanager:GetSecretValue"],
+                        list(args.secret_arns.values()),
+                        sid="ReadTheApiSecrets",
+                    )
+                ]
+            ),
+            opts=child,
+        )
+
+        connector = aws.apprunner.VpcConnector(
+            f"{name}-connector",
+            vpc_connector_name=f"{args.prefix}-connector"[:40],
+            subnets=list(args.private_subnet_ids),
+            security_groups=[args.connector_security_group_id],
+            opts=child,
+        )
+        scaling = aws.apprunner.AutoScalingConfigurationVersion(
+            f"{name}-scaling",
+            auto_scaling_configuration_name=f"{args.prefix}-api"[:32],
+            min_size=args.api.min_instances,
+            max_size=args.api.max_instances,
+            max_concurrency=args.api.max_concurrency,
+            opts=child,
+        )
+
+        self.service = None
+        self.service_url = None
+        if args.api.image_tag:
+            self.service = aws.apprunner.Service(
+                f"{name}-api",
+                service_name=f"{args.prefix}-api",
+                source_configuration={
+                    "authentication_configuration": {"access_role_arn": access_role.arn},
+                    # Tags are immutable: a release is a new tag set in config, then `pulumi up`.
+                    "auto_deployments_enabled": False,
+                    "image_repository": {
+                        "image_repository_type": "ECR",
+                        "image_identifier": pulumi.Output.concat(
+                            self.repository.repository_url, ":", args.api.image_tag
+                        ),
+                        "image_configuration": {
+                            "port": str(API_PORT),
+                            "runtime_environment_variables": {
+                                "REFOCUSED_PROFILE": "production",
+                            },
+                            "runtime_environment_secrets": dict(args.secret_arns),
+                        },
+                    },
+                },
+                instance_configuration={
+                    "cpu": args.api.cpu,
+                    "memory": args.api.memory,
+                    "instance_role_arn": instance_role.arn,
+                },
+                health_check_configuration={
+                    "protocol": "HTTP",
+                    "path": HEALTH_PATH,
+                    "interval": 10,
+                    "timeout": 5,
+                    "healthy_threshold": 1,
+                    "unhealthy_threshold": 3,
+                },
+                network_configuration={
+                    "egress_configuration": {
+                        "egress_type": "VPC",
+                        "vpc_connector_arn": connector.arn,
+                    },
+                    "ingress_configuration": {"is_publicly_accessible": True},
+                },
+                auto_scaling_configuration_arn=scaling.arn,
+                opts=pulumi.ResourceOptions(
+                    parent=self, depends_on=[access_policy, instance_policy, *args.secrets_ready]
+                ),
+            )
+            self.service_url = pulumi.Output.concat("https://", self.service.service_url)
+
+        self.register_outputs(
+            {"repository_url": self.repository.repository_url, "service_url": self.service_url}
+        )

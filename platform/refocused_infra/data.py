@@ -1,0 +1,210 @@
+"""The data tier: PostgreSQL on RDS and Redis on ElastiCache in the private subnets, and the
+application's secrets, generated here and kept in Secrets Manager.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_random as random
+
+from .network import POSTGRES, REDIS
+from .settings import CacheSettings, DatabaseSettings
+
+DATABASE_NAME = "refocused"
+DATABASE_USER = "refocused"
+
+
+@dataclass(frozen=True)
+class DataArgs:
+    prefix: str
+    database: DatabaseSettings
+    cache: CacheSettings
+    vpc_id: pulumi.Input[str]
+    private_subnet_ids: Sequence[pulumi.Input[str]]
+    # The only security group the database and the cache admit (the App Runner connector's).
+    client_security_group_id: pulumi.Input[str]
+    protect: bool
+
+
+class Data(pulumi.ComponentResource):
+    database: aws.rds.Instance
+    cache: aws.elasticache.ReplicationGroup
+    # Secrets Manager secret ARNs by the environment variable they fill.
+    secret_arns: dict[str, pulumi.Output[str]]
+    # What a consumer of the secrets waits for: a secret is readable once its value exists.
+    secret_versions: list[aws.secretsmanager.SecretVersion]
+    # The secret values themselves, always marked secret.
+    database_url: pulumi.Output[str]
+    redis_url: pulumi.Output[str]
+
+    def __init__(self, name: str, args: DataArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("refocused:platform:Data", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        keep = pulumi.ResourceOptions(parent=self, protect=args.protect)
+
+        database_password = random.RandomPassword(
+            f"{name}-db-password",
+            length=40,
+            # URL-safe characters only: the password is embedded in DATABASE_URL.
+            special=False,
+            opts=child,
+        )
+        database_security_group = aws.ec2.SecurityGroup(
+            f"{name}-db-sg",
+            vpc_id=args.vpc_id,
+            description="PostgreSQL: admits the application connector only",
+            ingress=[
+                {
+                    "protocol": "tcp",
+                    "from_port": POSTGRES,
+                    "to_port": POSTGRES,
+                    "security_groups": [args.client_security_group_id],
+                    "description": "the App Runner VPC connector",
+                }
+            ],
+            tags={"Name": f"{args.prefix}-db"},
+            opts=child,
+        )
+        database_subnets = aws.rds.SubnetGroup(
+            f"{name}-db-subnets",
+            subnet_ids=list(args.private_subnet_ids),
+            description=f"{args.prefix}: private subnets",
+            opts=child,
+        )
+        self.database = aws.rds.Instance(
+            f"{name}-db",
+            identifier=f"{args.prefix}-db",
+            engine="postgres",
+            engine_version=args.database.engine_version,
+            instance_class=args.database.instance_class,
+            allocated_storage=args.database.allocated_storage_gb,
+            max_allocated_storage=args.database.max_allocated_storage_gb,
+            storage_type="gp3",
+            storage_encrypted=True,
+            db_name=DATABASE_NAME,
+            username=DATABASE_USER,
+            password=database_password.result,
+            db_subnet_group_name=database_subnets.name,
+            vpc_security_group_ids=[database_security_group.id],
+            publicly_accessible=False,
+            multi_az=args.database.multi_az,
+            deletion_protection=args.database.deletion_protection,
+            backup_retention_period=args.database.backup_retention_days,
+            copy_tags_to_snapshot=True,
+            auto_minor_version_upgrade=True,
+            skip_final_snapshot=not args.protect,
+            final_snapshot_identifier=f"{args.prefix}-db-final" if args.protect else None,
+            enabled_cloudwatch_logs_exports=["postgresql"],
+            opts=keep,
+        )
+
+        cache_token = random.RandomPassword(
+            f"{name}-cache-token",
+            length=64,
+            # ElastiCache rejects @, " and / in an auth token; alphanumerics are always accepted.
+            special=False,
+            opts=child,
+        )
+        cache_security_group = aws.ec2.SecurityGroup(
+            f"{name}-cache-sg",
+            vpc_id=args.vpc_id,
+            description="Redis: admits the application connector only",
+            ingress=[
+                {
+                    "protocol": "tcp",
+                    "from_port": REDIS,
+                    "to_port": REDIS,
+                    "security_groups": [args.client_security_group_id],
+                    "description": "the App Runner VPC connector",
+                }
+            ],
+            tags={"Name": f"{args.prefix}-cache"},
+            opts=child,
+        )
+        cache_subnets = aws.elasticache.SubnetGroup(
+            f"{name}-cache-subnets",
+            subnet_ids=list(args.private_subnet_ids),
+            description=f"{args.prefix}: private subnets",
+            opts=child,
+        )
+        replicated = args.cache.nodes > 1
+        self.cache = aws.elasticache.ReplicationGroup(
+            f"{name}-cache",
+            replication_group_id=f"{args.prefix}-cache",
+            description=f"{args.prefix}: sessions, caching and rate limits",
+            engine="redis",
+            engine_version=args.cache.engine_version,
+            node_type=args.cache.node_type,
+            num_cache_clusters=args.cache.nodes,
+            automatic_failover_enabled=replicated,
+            multi_az_enabled=replicated,
+            port=REDIS,
+            subnet_group_name=cache_subnets.name,
+            security_group_ids=[cache_security_group.id],
+            at_rest_encryption_enabled=True,
+            transit_encryption_enabled=True,
+            auth_token=cache_token.result,
+            snapshot_retention_limit=args.database.backup_retention_days if args.protect else 0,
+            opts=child,
+        )
+
+        self.database_url = pulumi.Output.secret(
+            pulumi.Output.format(
+                "postgresql+asyncpg://{0}:{1}@{2}:{3}/{4}",
+                DATABASE_USER,
+                database_password.result,
+                self.database.address,
+                self.database.port,
+                DATABASE_NAME,
+            )
+        )
+        self.redis_url = pulumi.Output.secret(
+            pulumi.Output.format(
+                "rediss://:{0}@{1}:{2}/0",
+                cache_token.result,
+                self.cache.primary_endpoint_address,
+                REDIS,
+            )
+        )
+        secret_key = random.RandomPassword(f"{name}-secret-key", length=64, special=False, opts=child)
+        # 32 random bytes, base64: the journal's key-encryption key.
+        journal_kek = random.RandomBytes(f"{name}-journal-kek", length=32, opts=child)
+
+        values = {
+            "DATABASE_URL": self.database_url,
+            "REDIS_URL": self.redis_url,
+            "REFOCUSED_SECRET_KEY": pulumi.Output.secret(secret_key.result),
+            "REFOCUSED_JOURNAL_KEK": pulumi.Output.secret(journal_kek.base64),
+        }
+        self.secret_arns = {}
+        self.secret_versions = []
+        for variable, value in values.items():
+            slug = variable.lower().replace("_", "-")
+            secret = aws.secretsmanager.Secret(
+                f"{name}-{slug}",
+                name=f"{args.prefix}/{slug}",
+                description=f"{args.prefix}: {variable} for the API",
+                recovery_window_in_days=30 if args.protect else 0,
+                opts=child,
+            )
+            self.secret_versions.append(
+                aws.secretsmanager.SecretVersion(
+                    f"{name}-{slug}-value",
+                    secret_id=secret.id,
+                    secret_string=value,
+                    opts=child,
+                )
+            )
+            self.secret_arns[variable] = secret.arn
+
+        self.register_outputs(
+            {
+                "database_address": self.database.address,
+                "cache_address": self.cache.primary_endpoint_address,
+                "secret_arns": self.secret_arns,
+            }
+        )

@@ -1,0 +1,323 @@
+"""The serverless side: an HTTP API in front of the email, feedback and ai-handler Lambdas,
+SNS between the email API and its sender, DynamoDB tables, SES, and the model bucket.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from . import policies
+from .functions import FunctionArgs, LambdaFunction
+from .messaging import Messaging
+from .registry import image_repository
+from .settings import DomainSettings, FunctionSettings
+from .tables import model_bucket, table, table_resources
+
+DYNAMODB_READ_WRITE = [
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:Query",
+    "dynamodb:UpdateItem",
+]
+MODEL_PREFIX = "models/"
+
+
+@dataclass(frozen=True)
+class ServerlessArgs:
+    prefix: str
+    account_id: pulumi.Input[str]
+    functions: FunctionSettings
+    # The zip built by platform/lambda_build/build.py.
+    package: pulumi.Archive
+    log_retention_days: int
+    secret_key_arn: pulumi.Input[str]
+    # The API's public URL; the HTTP API forwards everything that is not a function to it.
+    api_service_url: pulumi.Input[str] | None
+    domain: DomainSettings | None
+    zone_id: pulumi.Input[str] | None
+    protect: bool
+
+
+class Serverless(pulumi.ComponentResource):
+    http_api: aws.apigatewayv2.Api
+    stage: aws.apigatewayv2.Stage
+    tables: dict[str, aws.dynamodb.Table]
+    model_bucket: aws.s3.Bucket
+    ai_handler_repository: aws.ecr.Repository
+    functions: dict[str, LambdaFunction]
+
+    def __init__(self, name: str, args: ServerlessArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("refocused:platform:Serverless", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        settings = args.functions
+
+        self.tables = {
+            key: table(f"{name}-{key}-table", f"{args.prefix}-{key}", args.protect, parent=self)
+            for key in ("email", "feedback", "assistant-history")
+        }
+        # Bucket names are global: the account id keeps this one unique to the account.
+        self.model_bucket = model_bucket(
+            f"{name}-models",
+            pulumi.Output.concat(args.prefix, "-models-", args.account_id),
+            args.protect,
+            parent=self,
+        )
+        self.ai_handler_repository = image_repository(
+            f"{name}-ai-handler-repo", f"{args.prefix}-ai-handler", args.protect, parent=self
+        )
+        messaging = Messaging(
+            f"{name}-messaging",
+            prefix=args.prefix,
+            account_id=args.account_id,
+            domain=args.domain,
+            zone_id=args.zone_id,
+            opts=child,
+        )
+
+        email_table = self.tables["email"]
+        common = {"prefix": args.prefix, "log_retention_days": args.log_retention_days}
+        self.functions = {}
+        self.functions["email_api"] = LambdaFunction(
+            f"{name}-email-api",
+            FunctionArgs(
+                module="email_api",
+                description="subscriptions and send requests over HTTP",
+                package=args.package,
+                statements=[
+                    policies.statement(DYNAMODB_READ_WRITE, table_resources(email_table)),
+                    policies.statement(["sns:Publish"], [messaging.email_requests.arn]),
+                    messaging.publish_key_statement(),
+                ],
+                environment={
+                    "EMAIL_TABLE": email_table.name,
+                    "EMAIL_REQUESTS_TOPIC_ARN": messaging.email_requests.arn,
+                },
+                memory_mb=settings.memory_mb,
+                timeout_s=settings.timeout_s,
+                **common,
+            ),
+            opts=child,
+        )
+        sender_statements = [policies.statement(DYNAMODB_READ_WRITE, table_resources(email_table))]
+        sender_environment: dict[str, pulumi.Input[str]] = {"EMAIL_TABLE": email_table.name}
+        if messaging.identity is not None and args.domain is not None:
+            sender_statements.append(
+                policies.statement(
+                    ["ses:SendEmail", "ses:SendRawEmail"], [messaging.identity.arn]
+                )
+            )
+            sender_environment["EMAIL_FROM"] = f"ReFocused <no-reply@{args.domain.name}>"
+        self.functions["email_sender"] = LambdaFunction(
+            f"{name}-email-sender",
+            FunctionArgs(
+                module="email_sender",
+                description="sends the messages the email API queued, through SES",
+                package=args.package,
+                statements=sender_statements,
+                environment=sender_environment,
+                dead_letter_queue_arn=messaging.dead_letters.arn,
+                memory_mb=settings.memory_mb,
+                timeout_s=settings.timeout_s,
+                **common,
+            ),
+            opts=child,
+        )
+        self.functions["ses_notifications"] = LambdaFunction(
+            f"{name}-ses-notifications",
+            FunctionArgs(
+                module="ses_notifications",
+                description="records bounces, complaints and deliveries that SES reports",
+                package=args.package,
+                statements=[policies.statement(DYNAMODB_READ_WRITE, table_resources(email_table))],
+                environment={"EMAIL_TABLE": email_table.name},
+                dead_letter_queue_arn=messaging.dead_letters.arn,
+                memory_mb=settings.memory_mb,
+                timeout_s=settings.timeout_s,
+                **common,
+            ),
+            opts=child,
+        )
+        messaging.subscribe(f"{name}-email-sender", messaging.email_requests, self.functions["email_sender"].function)
+        messaging.subscribe(
+            f"{name}-ses-notifications",
+            messaging.ses_notifications,
+            self.functions["ses_notifications"].function,
+        )
+
+        feedback_table = self.tables["feedback"]
+        self.functions["feedback_api"] = LambdaFunction(
+            f"{name}-feedback-api",
+            FunctionArgs(
+                module="feedback_api",
+                description="feedback, feature requests and votes over HTTP",
+                package=args.package,
+                statements=[
+                    policies.statement(DYNAMODB_READ_WRITE, table_resources(feedback_table)),
+                    # Verifies the API's session tokens, which are signed with this key.
+                    policies.statement(["secretsmanager:GetSecretValue"], [args.secret_key_arn]),
+                ],
+                environment={
+                    "FEEDBACK_TABLE": feedback_table.name,
+                    "REFOCUSED_SECRET_KEY_ARN": args.secret_key_arn,
+                },
+                memory_mb=settings.memory_mb,
+                timeout_s=settings.timeout_s,
+                **common,
+            ),
+            opts=child,
+        )
+
+        history_table = self.tables["assistant-history"]
+        if settings.ai_handler_image_tag:
+            aws.ecr.RepositoryPolicy(
+                f"{name}-ai-handler-repo-lambda-pull",
+                repository=self.ai_handler_repository.name,
+                policy=policies.document(
+                    [
+                        {
+                            "Sid": "LambdaPullsTheAiHandlerImage",
+                            "Effect": "Allow",
+                            "Principal": {"Service": "lambda.amazonaws.com"},
+                            "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                            "Condition": {"StringEquals": {"aws:SourceAccount": args.account_id}},
+                        }
+                    ]
+                ),
+                opts=child,
+            )
+            self.functions["ai_handler"] = LambdaFunction(
+                f"{name}-ai-handler",
+                FunctionArgs(
+                    module="ai_handler",
+                    description="assistant replies from the model whose weights are in S3",
+                    image_uri=pulumi.Output.concat(
+                        self.ai_handler_repository.repository_url,
+                        ":",
+                        settings.ai_handler_image_tag,
+                    ),
+                    statements=[
+                        policies.statement(["s3:ListBucket"], [self.model_bucket.arn]),
+                        policies.statement(
+                            ["s3:GetObject"],
+                            [pulumi.Output.concat(self.model_bucket.arn, "/", MODEL_PREFIX, "*")],
+                        ),
+                        policies.statement(DYNAMODB_READ_WRITE, table_resources(history_table)),
+                        policies.statement(["secretsmanager:GetSecretValue"], [args.secret_key_arn]),
+                    ],
+                    environment={
+                        "MODEL_BUCKET": self.model_bucket.bucket,
+                        "MODEL_PREFIX": MODEL_PREFIX,
+                        "ASSISTANT_HISTORY_TABLE": history_table.name,
+                        "REFOCUSED_SECRET_KEY_ARN": args.secret_key_arn,
+                    },
+                    memory_mb=settings.ai_handler_memory_mb,
+                    timeout_s=settings.ai_handler_timeout_s,
+                    ephemeral_storage_mb=settings.ai_handler_ephemeral_storage_mb,
+                    reserved_concurrency=settings.ai_handler_reserved_concurrency,
+                    **common,
+                ),
+                opts=child,
+            )
+
+        self._http_api(name, args)
+        self.register_outputs(
+            {
+                "api_endpoint": self.http_api.api_endpoint,
+                "table_names": {key: t.name for key, t in self.tables.items()},
+                "model_bucket": self.model_bucket.bucket,
+            }
+        )
+
+    def _http_api(self, name: str, args: ServerlessArgs) -> None:
+        child = pulumi.ResourceOptions(parent=self)
+        self.http_api = aws.apigatewayv2.Api(
+            f"{name}-http-api",
+            name=f"{args.prefix}-http",
+            protocol_type="HTTP",
+            description="ReFocused: the functions, and the API service behind them",
+            opts=child,
+        )
+        access_logs = aws.cloudwatch.LogGroup(
+            f"{name}-http-api-access-logs",
+            name=f"/aws/apigateway/{args.prefix}-http",
+            retention_in_days=args.log_retention_days,
+            opts=child,
+        )
+        self.stage = aws.apigatewayv2.Stage(
+            f"{name}-http-api-stage",
+            api_id=self.http_api.id,
+            name="$default",
+            auto_deploy=True,
+            default_route_settings={
+                "throttling_rate_limit": args.functions.throttle_rate_per_s,
+                "throttling_burst_limit": args.functions.throttle_burst,
+            },
+            access_log_settings={
+                "destination_arn": access_logs.arn,
+                "format": (
+                    '{"requestId":"$context.requestId","ip":"$context.identity.sourceIp",'
+                    '"method":"$context.httpMethod","route":"$context.routeKey",'
+                    '"status":"$context.status","latencyMs":"$context.responseLatency",'
+                    '"integrationError":"$context.integrationErrorMessage"}'
+                ),
+            },
+            opts=child,
+        )
+        routes = {
+            "email_api": ["ANY /email/{proxy+}"],
+            "feedback_api": ["ANY /feedback/{proxy+}"],
+            "ai_handler": ["POST /ai/{proxy+}"],
+        }
+        for module, route_keys in routes.items():
+            if module not in self.functions:
+                continue
+            function = self.functions[module].function
+            slug = module.replace("_", "-")
+            integration = aws.apigatewayv2.Integration(
+                f"{name}-{slug}-integration",
+                api_id=self.http_api.id,
+                integration_type="AWS_PROXY",
+                integration_uri=function.invoke_arn,
+                payload_format_version="2.0",
+                timeout_milliseconds=30000,
+                opts=child,
+            )
+            for index, route_key in enumerate(route_keys):
+                aws.apigatewayv2.Route(
+                    f"{name}-{slug}-route-{index}",
+                    api_id=self.http_api.id,
+                    route_key=route_key,
+                    target=pulumi.Output.concat("integrations/", integration.id),
+                    opts=child,
+                )
+            aws.lambda_.Permission(
+                f"{name}-{slug}-invoke",
+                action="lambda:InvokeFunction",
+                function=function.name,
+                principal="apigateway.amazonaws.com",
+                source_arn=pulumi.Output.concat(self.http_api.execution_arn, "/*/*"),
+                opts=child,
+            )
+        if args.api_service_url is not None:
+            # Everything else goes to the API service, so one domain serves the whole back end.
+            api_integration = aws.apigatewayv2.Integration(
+                f"{name}-api-service-integration",
+                api_id=self.http_api.id,
+                integration_type="HTTP_PROXY",
+                integration_method="ANY",
+                integration_uri=pulumi.Output.concat(args.api_service_url, "/{proxy}"),
+                timeout_milliseconds=30000,
+                opts=child,
+            )
+            aws.apigatewayv2.Route(
+                f"{name}-api-service-route",
+                api_id=self.http_api.id,
+                route_key="ANY /{proxy+}",
+                target=pulumi.Output.concat("integrations/", api_integration.id),
+                opts=child,
+            )

@@ -1,0 +1,116 @@
+"""The composition root: one stack's components, wired together, and what the stack exports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pulumi
+import pulumi_aws as aws
+
+from .compute import Compute, ComputeArgs
+from .data import Data, DataArgs
+from .edge import Edge, EdgeArgs
+from .network import Network, NetworkArgs
+from .serverless import Serverless, ServerlessArgs
+from .settings import StackSettings
+
+
+class MissingArtifact(RuntimeError):
+    pass
+
+
+def lambda_package(path: str, project_dir: Path | None = None) -> pulumi.Archive:
+    """The built Lambda zip; a stack is never deployed with code that was not built."""
+    package = (project_dir or Path.cwd()) / path
+    if not package.is_file():
+        raise MissingArtifact(
+            f"Lambda package {package} not found: build it with "
+            "`python platform/lambda_build/build.py --out dist/lambdas` from the repository root"
+        )
+    return pulumi.FileArchive(str(package))
+
+
+def build_stack(
+    settings: StackSettings, package: pulumi.Archive | None = None
+) -> dict[str, pulumi.Output[object]]:
+    """Declares every resource of the stack; returns the outputs to export."""
+    package = package or lambda_package(settings.functions.package_path)
+    prefix = settings.prefix
+    account_id = aws.get_caller_identity_output().account_id
+    zone_id = None
+    if settings.domain is not None:
+        zone_id = aws.route53.get_zone_output(
+            name=settings.domain.hosted_zone, private_zone=False
+        ).zone_id
+
+    network = Network("network", NetworkArgs(prefix=prefix, settings=settings.network))
+    data = Data(
+        "data",
+        DataArgs(
+            prefix=prefix,
+            database=settings.database,
+            cache=settings.cache,
+            vpc_id=network.vpc.id,
+            private_subnet_ids=[subnet.id for subnet in network.private_subnets],
+            client_security_group_id=network.app_security_group.id,
+            protect=settings.protect_data,
+        ),
+    )
+    compute = Compute(
+        "compute",
+        ComputeArgs(
+            prefix=prefix,
+            api=settings.api,
+            account_id=account_id,
+            private_subnet_ids=[subnet.id for subnet in network.private_subnets],
+            connector_security_group_id=network.app_security_group.id,
+            secret_arns=data.secret_arns,
+            secrets_ready=data.secret_versions,
+            protect=settings.protect_data,
+        ),
+    )
+    serverless = Serverless(
+        "serverless",
+        ServerlessArgs(
+            prefix=prefix,
+            account_id=account_id,
+            functions=settings.functions,
+            package=package,
+            log_retention_days=settings.log_retention_days,
+            secret_key_arn=data.secret_arns["REFOCUSED_SECRET_KEY"],
+            api_service_url=compute.service_url,
+            domain=settings.domain,
+            zone_id=zone_id,
+            protect=settings.protect_data,
+        ),
+    )
+    edge = Edge(
+        "edge",
+        EdgeArgs(
+            prefix=prefix,
+            http_api_id=serverless.http_api.id,
+            http_api_stage=serverless.stage.id,
+            http_api_endpoint=serverless.http_api.api_endpoint,
+            domain=settings.domain,
+            zone_id=zone_id,
+            production=settings.protect_data,
+        ),
+    )
+
+    outputs: dict[str, pulumi.Output[object]] = {
+        "api_url": edge.api_url,
+        "web_url": edge.web_url,
+        "web_app_id": edge.web_app.id,
+        "api_repository_url": compute.repository.repository_url,
+        "ai_handler_repository_url": serverless.ai_handler_repository.repository_url,
+        "email_table": serverless.tables["email"].name,
+        "feedback_table": serverless.tables["feedback"].name,
+        "assistant_history_table": serverless.tables["assistant-history"].name,
+        "model_bucket": serverless.model_bucket.bucket,
+        "database_address": data.database.address,
+        "cache_address": data.cache.primary_endpoint_address,
+        "secret_arns": pulumi.Output.from_input(data.secret_arns),
+    }
+    if compute.service_url is not None:
+        outputs["api_service_url"] = compute.service_url
+    return outputs
