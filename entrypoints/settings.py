@@ -64,6 +64,32 @@ class Settings:
     otel_service_name: str = "refocused-api"
     metrics_enabled: bool = True
     docs_enabled: bool = True
+    # -- serverless services (email, feedback, assistant) ---------------------------------
+    #: Where links in mail point (confirmation, unsubscribe). Empty: http://<host>:<port>.
+    public_url: str = ""
+    #: A local AWS-compatible endpoint (tests, development); empty: the real AWS endpoints.
+    aws_endpoint_url: str = ""
+    aws_region: str = "us-east-1"
+    #: DynamoDB tables; empty: the service keeps its state in SQL (the embedded profile).
+    email_table: str = ""
+    feedback_table: str = ""
+    assistant_table: str = ""
+    #: Set: mail is published to this SNS topic for the sender Lambda. Empty: sent in-process.
+    email_topic_arn: str = ""
+    #: How in-process mail leaves: `outbox` writes .eml files under data_dir/outbox.
+    email_transport: Literal["outbox", "ses"] = "outbox"
+    email_from: str = "ReFocused <no-reply@refocused.local>"
+    email_actions_per_address_per_day: int = 5
+    email_actions_per_ip_per_day: int = 20
+    feedback_per_ip_per_hour: int = 10
+    #: Who writes the assistant's replies: nobody (503), the model in this process, or the
+    #: ai-handler Lambda.
+    assistant_backend: Literal["none", "in_process", "lambda"] = "none"
+    #: A checkpoint folder or a run folder (latest checkpoint) for `in_process`.
+    assistant_checkpoint: str = ""
+    #: The ai-handler function's name or ARN for `lambda`.
+    assistant_function: str = ""
+    assistant_daily_messages: int = 50
 
     # -- derived ---------------------------------------------------------------------------
 
@@ -85,6 +111,10 @@ class Settings:
 
     def secret_bytes(self) -> bytes:
         return self.secret_key.encode()
+
+    @property
+    def effective_public_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     def journal_kek_bytes(self) -> bytes:
         return base64.b64decode(self.journal_kek)
@@ -143,9 +173,23 @@ class Settings:
             "rate_limit_per_minute",
             "max_body_bytes",
             "db_pool_size",
+            "assistant_daily_messages",
+            "email_actions_per_address_per_day",
+            "email_actions_per_ip_per_day",
+            "feedback_per_ip_per_hour",
         ):
             if getattr(self, name) < 1:
                 raise SettingsError(f"REFOCUSED_{name.upper()} must be a positive number")
+        if self.assistant_backend == "in_process" and not self.assistant_checkpoint:
+            raise SettingsError(
+                "REFOCUSED_ASSISTANT_CHECKPOINT must name a checkpoint folder when "
+                "REFOCUSED_ASSISTANT_BACKEND=in_process"
+            )
+        if self.assistant_backend == "lambda" and not self.assistant_function:
+            raise SettingsError(
+                "REFOCUSED_ASSISTANT_FUNCTION must name the ai-handler function when "
+                "REFOCUSED_ASSISTANT_BACKEND=lambda"
+            )
         if self.argon2_memory_kib < 19 * 1024 or self.argon2_time_cost < 1:
             raise SettingsError(
                 "argon2 parameters below OWASP's minimum (19 MiB, t=2 at p=1) are not allowed"

@@ -34,6 +34,8 @@ from model.tokenizer import TOKENIZER_FILE, Tokenizer
 STATE_FILE = "trainer_state.pt"
 TRAIN_CONFIG_FILE = "train_config.json"
 PLOT_FILE = "loss_curve.png"
+# Peak learning rates that train each named model well: small models take larger steps.
+RECOMMENDED_LR = {"tiny": 3e-3, "small": 1e-3, "refocused-1.2b": 2e-4}
 
 
 @dataclass(frozen=True)
