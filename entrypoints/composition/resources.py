@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql.engine import create_engine
@@ -22,7 +22,11 @@ def database_engine(settings: Settings) -> AsyncEngine:
 def redis_client(settings: Settings) -> Redis | None:
     if not settings.redis_url:
         return None
-    return Redis.from_url(settings.redis_url, max_connections=128, health_check_interval=30)
+    # A blocking pool queues bursts for a free connection instead of failing them.
+    pool = BlockingConnectionPool.from_url(
+        settings.redis_url, max_connections=128, timeout=5, health_check_interval=30
+    )
+    return Redis(connection_pool=pool)
 
 
 async def close_resources(container: object) -> None:

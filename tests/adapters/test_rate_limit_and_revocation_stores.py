@@ -1,0 +1,104 @@
+"""The cache-port implementations: Redis (production) and in-process (embedded) keep the same
+contract, so both run the same tests."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from redis.asyncio import BlockingConnectionPool, Redis
+
+from adapters.memory.stores import InMemoryCache, InMemoryRateLimiter, InMemoryRevocationCache
+from adapters.redis.stores import RedisCache, RedisRateLimiter, RedisRevocationCache
+from domains.identity.ports import RevocationState
+from domains.shared.rate_limit import Rate
+from tests.support.servers import REDIS_URL
+
+
+@pytest.fixture(params=["redis", "memory"])
+async def stores(
+    request: pytest.FixtureRequest, redis_prefix: str
+) -> AsyncIterator[tuple[object, object, object]]:
+    if request.param == "memory":
+        yield InMemoryRateLimiter(), InMemoryRevocationCache(), InMemoryCache()
+        return
+    client = Redis(connection_pool=BlockingConnectionPool.from_url(REDIS_URL, max_connections=20))
+    yield (
+        RedisRateLimiter(client, redis_prefix),
+        RedisRevocationCache(client, redis_prefix),
+        RedisCache(client, redis_prefix),
+    )
+    await client.aclose()
+
+
+async def test_a_bucket_allows_its_limit_then_refuses_with_a_retry_time(stores: tuple) -> None:
+    limiter = stores[0]
+    rate = Rate(5, 60)
+    decisions = [await limiter.hit("user:1", rate) for _ in range(6)]
+    assert [d.allowed for d in decisions] == [True] * 5 + [False]
+    assert [d.remaining for d in decisions[:5]] == [4, 3, 2, 1, 0]
+    assert 11 <= decisions[5].retry_after <= 12.5  # one token returns every 12 s
+
+
+async def test_buckets_are_separate_per_key(stores: tuple) -> None:
+    limiter = stores[0]
+    rate = Rate(1, 60)
+    assert (await limiter.hit("a", rate)).allowed
+    assert (await limiter.hit("b", rate)).allowed
+    assert not (await limiter.hit("a", rate)).allowed
+
+
+async def test_tokens_come_back_with_time(stores: tuple) -> None:
+    limiter = stores[0]
+    rate = Rate(2, 0.4)  # one token every 200 ms
+    assert (await limiter.hit("k", rate)).allowed
+    assert (await limiter.hit("k", rate)).allowed
+    assert not (await limiter.hit("k", rate)).allowed
+    await asyncio.sleep(0.25)
+    assert (await limiter.hit("k", rate)).allowed
+
+
+async def test_concurrent_hits_never_exceed_the_limit(stores: tuple) -> None:
+    limiter = stores[0]
+    rate = Rate(50, 60)
+    decisions = await asyncio.gather(*(limiter.hit("burst", rate) for _ in range(200)))
+    assert sum(d.allowed for d in decisions) == 50
+
+
+async def test_peeking_counts_nothing(stores: tuple) -> None:
+    limiter = stores[0]
+    rate = Rate(1, 60)
+    for _ in range(3):
+        assert (await limiter.peek("p", rate)).allowed
+    assert (await limiter.hit("p", rate)).allowed
+
+
+async def test_a_fresh_revocation_cache_admits_it_knows_nothing_until_warmed(
+    stores: tuple,
+) -> None:
+    revocations = stores[1]
+    assert await revocations.state("s1") is RevocationState.UNKNOWN
+    await revocations.warm(["s2"], 60)
+    assert await revocations.state("s1") is RevocationState.ACTIVE
+    assert await revocations.state("s2") is RevocationState.REVOKED
+    await revocations.revoke(["s1"], 60)
+    assert await revocations.state("s1") is RevocationState.REVOKED
+
+
+async def test_cached_values_expire(stores: tuple) -> None:
+    cache = stores[2]
+    await cache.set("quote", b"hello", 1)
+    assert await cache.get("quote") == b"hello"
+    await asyncio.sleep(1.1)
+    assert await cache.get("quote") is None
+
+
+async def test_a_redis_restart_makes_the_revocation_state_unknown_again(
+    redis: Redis, redis_prefix: str
+) -> None:
+    revocations = RedisRevocationCache(redis, redis_prefix)
+    await revocations.warm([], 60)
+    assert await revocations.state("s") is RevocationState.ACTIVE
+    await redis.delete(redis_prefix + "revocations:warm")  # what a restart without disk does
+    assert await revocations.state("s") is RevocationState.UNKNOWN

@@ -1,0 +1,136 @@
+"""The identity repositories on both databases the product runs on."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.sql.identity import SqlAlchemyIdentityUnitOfWork
+from adapters.sql.tables.identity import sessions as sessions_table
+from domains.identity.errors import EmailAlreadyRegistered
+from domains.identity.model import Session, User
+
+NOW = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
+
+
+def a_user(email: str | None = None) -> User:
+    return User(
+        id=str(uuid.uuid4()),
+        email=email or f"{uuid.uuid4().hex[:10]}@example.com",
+        display_name="Ada",
+        time_zone="Europe/London",
+        created_at=NOW,
+        updated_at=NOW,
+        password_hash="$argon2id$...",
+    )
+
+
+def a_session(user: User) -> Session:
+    return Session(
+        id=str(uuid.uuid4()),
+        user_id=user.id,
+        refresh_jti=str(uuid.uuid4()),
+        created_at=NOW,
+        last_used_at=NOW,
+        expires_at=NOW + timedelta(days=7),
+        user_agent="pytest",
+    )
+
+
+async def test_a_user_round_trips_with_aware_utc_times(engine: AsyncEngine) -> None:
+    user = a_user()
+    async with SqlAlchemyIdentityUnitOfWork(engine) as uow:
+        await uow.users.add(user)
+        await uow.commit()
+    async with SqlAlchemyIdentityUnitOfWork(engine) as uow:
+        loaded = await uow.users.get(user.id)
+        by_email = await uow.users.get_by_email(user.email)
+    assert loaded == user == by_email
+    assert loaded is not None and loaded.created_at.tzinfo is not None
+
+
+async def test_a_taken_email_raises_the_domain_error(engine: AsyncEngine) -> None:
+    user = a_user()
+    async with SqlAlchemyIdentityUnitOfWork(engine) as uow:
+        await uow.users.add(user)
+        await uow.commit()
+    async with SqlAlchemyIdentityUnitOfWork(engine) as uow:
+        with pytest.raises(EmailAlreadyRegistered):
+            await uow.users.add(a_user(user.email))
+
+
+async def test_leaving_without_commit_rolls_back(engine: AsyncEngine) -> None:
+    user = a_user()
+    async with SqlAlchemyIdentityUnitOfWork(engine) as uow:
+        await uow.users.add(user)
+    async with SqlAlchemyIdentityUnitOfWork(engine) as uow:
+        assert await uow.users.get(user.id) is None
+
+
+async def test_rotation_succeeds_once_for_the_expected_token(engine: AsyncEngine) -> None:
+    user = a_user()
+    session = a_session(user)
+    async with SqlAlchemyIdentityUnitOfWork(engine) as uow:
+        await uow.users.add(user)
+        await uow.sessions.add(session)
+        await uow.commit()
+    later = NOW + timedelta(minutes=5)
+
+    async def rotate(new_jti: str) -> bool:
+        async with SqlAlchemyIdentityUnitOfWork(engine) as uow:
+            ok = await uow.sessions.rotate(
+                session.id,
+                expected_jti=session.refresh_jti,
+                new_jti=new_jti,
+                now=later,
+                expires_at=later + timedelta(days=7),
+            )
+            await uow.commit()
+            return ok
+
+    results = await asyncio.gather(*(rotate(str(uuid.uuid4())) for _ in range(5)))
+    assert sorted(results) == [False, False, False, False, True]
+    async with SqlAlchemyIdentityUnitOfWork(engine) as uow:
+        stored = await uow.sessions.get(session.id)
+    assert stored is not None and stored.generation == 1 and stored.last_used_at == later
+
+
+async def test_revoking_all_keeps_the_named_session_and_reports_the_rest(
+    engine: AsyncEngine,
+) -> None:
+    user = a_user()
+    keep, *others = [a_session(user) for _ in range(3)]
+    async with SqlAlchemyIdentityUnitOfWork(engine) as uow:
+        await uow.users.add(user)
+        for s in (keep, *others):
+            await uow.sessions.add(s)
+        revoked = await uow.sessions.revoke_all_for_user(
+            user.id, reason="password_changed", now=NOW, keep=keep.id
+        )
+        await uow.commit()
+    assert sorted(revoked) == sorted(s.id for s in others)
+    async with SqlAlchemyIdentityUnitOfWork(engine) as uow:
+        since = await uow.sessions.revoked_since(NOW - timedelta(minutes=1))
+        assert set(revoked) <= set(since) and keep.id not in since
+
+
+async def test_deleting_a_user_cascades_to_their_sessions(engine: AsyncEngine) -> None:
+    user = a_user()
+    session = a_session(user)
+    async with SqlAlchemyIdentityUnitOfWork(engine) as uow:
+        await uow.users.add(user)
+        await uow.sessions.add(session)
+        await uow.commit()
+    async with SqlAlchemyIdentityUnitOfWork(engine) as uow:
+        await uow.users.delete(user.id)
+        await uow.commit()
+    async with engine.connect() as c:
+        rows = (
+            await c.execute(select(sessions_table).where(sessions_table.c.id == session.id))
+        ).all()
+    assert rows == []

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from domains.identity.use_cases import Device, IdentityService
+from tests.domains.identity.fakes import (
+    CountingLimiter,
+    FakeClock,
+    FakeContributor,
+    FakeGoogle,
+    FakeHasher,
+    FakeRevocations,
+    FakeTokens,
+    FakeUnitOfWork,
+    Store,
+)
+
+
+@dataclass
+class World:
+    service: IdentityService
+    store: Store
+    clock: FakeClock
+    hasher: FakeHasher
+    revocations: FakeRevocations
+    limiter: CountingLimiter
+    google: FakeGoogle
+    notes: FakeContributor
+
+
+@pytest.fixture
+def world() -> World:
+    store, clock, hasher = Store(), FakeClock(), FakeHasher()
+    revocations, limiter, google = FakeRevocations(), CountingLimiter(), FakeGoogle()
+    notes = FakeContributor("notes")
+    service = IdentityService(
+        uow=lambda: FakeUnitOfWork(store),
+        hasher=hasher,
+        tokens=FakeTokens(),
+        revocations=revocations,
+        limiter=limiter,
+        clock=clock,
+        google=google,
+        contributors=[notes],
+    )
+    return World(service, store, clock, hasher, revocations, limiter, google, notes)
+
+
+DEVICE = Device(ip="203.0.113.7", user_agent="tests")

@@ -1,0 +1,236 @@
+"""Hand-written fakes of identity's ports: dictionaries and plain strings, no frameworks."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Self
+
+from domains.identity.errors import EmailAlreadyRegistered, InvalidToken
+from domains.identity.model import AccessClaims, GoogleIdentity, RefreshClaims, Session, User
+from domains.identity.ports import RevocationState
+from domains.shared.rate_limit import Decision, Rate
+
+
+class FakeClock:
+    def __init__(self, now: datetime | None = None) -> None:
+        self.current = now or datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+@dataclass
+class Store:
+    users: dict[str, User] = field(default_factory=dict)
+    sessions: dict[str, Session] = field(default_factory=dict)
+
+
+class FakeUsers:
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def get(self, user_id: str) -> User | None:
+        return copy.copy(self.s.users.get(user_id))
+
+    async def get_by_email(self, email: str) -> User | None:
+        return next((copy.copy(u) for u in self.s.users.values() if u.email == email), None)
+
+    async def get_by_google_subject(self, subject: str) -> User | None:
+        found = (u for u in self.s.users.values() if u.google_subject == subject)
+        return next((copy.copy(u) for u in found), None)
+
+    async def add(self, user: User) -> None:
+        if await self.get_by_email(user.email):
+            raise EmailAlreadyRegistered()
+        self.s.users[user.id] = copy.copy(user)
+
+    async def update(self, user: User) -> None:
+        self.s.users[user.id] = copy.copy(user)
+
+    async def delete(self, user_id: str) -> None:
+        self.s.users.pop(user_id, None)
+
+
+class FakeSessions:
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def add(self, session: Session) -> None:
+        self.s.sessions[session.id] = copy.copy(session)
+
+    async def get(self, session_id: str) -> Session | None:
+        return copy.copy(self.s.sessions.get(session_id))
+
+    async def list_for_user(self, user_id: str) -> Sequence[Session]:
+        return [copy.copy(s) for s in self.s.sessions.values() if s.user_id == user_id]
+
+    async def rotate(
+        self,
+        session_id: str,
+        *,
+        expected_jti: str,
+        new_jti: str,
+        now: datetime,
+        expires_at: datetime,
+    ) -> bool:
+        s = self.s.sessions.get(session_id)
+        if s is None or s.refresh_jti != expected_jti or s.revoked_at is not None:
+            return False
+        self.s.sessions[session_id] = replace(
+            s,
+            refresh_jti=new_jti,
+            generation=s.generation + 1,
+            last_used_at=now,
+            expires_at=expires_at,
+        )
+        return True
+
+    async def revoke(self, session_id: str, *, reason: str, now: datetime) -> None:
+        s = self.s.sessions.get(session_id)
+        if s is not None and s.revoked_at is None:
+            s.revoked_at, s.revoked_reason = now, reason
+
+    async def revoke_all_for_user(
+        self, user_id: str, *, reason: str, now: datetime, keep: str | None = None
+    ) -> list[str]:
+        ids = [
+            s.id
+            for s in self.s.sessions.values()
+            if s.user_id == user_id and s.revoked_at is None and s.id != keep
+        ]
+        for i in ids:
+            await self.revoke(i, reason=reason, now=now)
+        return ids
+
+    async def revoked_since(self, since: datetime) -> list[str]:
+        return [s.id for s in self.s.sessions.values() if s.revoked_at and s.revoked_at >= since]
+
+    async def delete_for_user(self, user_id: str) -> None:
+        for i in [s.id for s in self.s.sessions.values() if s.user_id == user_id]:
+            del self.s.sessions[i]
+
+
+class FakeUnitOfWork:
+    """Changes become visible to others only on commit, like a real transaction."""
+
+    def __init__(self, store: Store) -> None:
+        self.committed = store
+
+    async def __aenter__(self) -> Self:
+        self.working = copy.deepcopy(self.committed)
+        self.users = FakeUsers(self.working)
+        self.sessions = FakeSessions(self.working)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        pass
+
+    async def commit(self) -> None:
+        self.committed.users = copy.deepcopy(self.working.users)
+        self.committed.sessions = copy.deepcopy(self.working.sessions)
+
+
+class FakeHasher:
+    def __init__(self) -> None:
+        self.verified_unknown = 0
+        self.outdated: set[str] = set()
+
+    async def hash(self, password: str) -> str:
+        return "h:" + password
+
+    async def verify(self, password_hash: str | None, password: str) -> bool:
+        if password_hash is None:
+            self.verified_unknown += 1
+            return False
+        return password_hash == "h:" + password
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return password_hash in self.outdated
+
+
+class FakeTokens:
+    """Readable tokens: 'access|user|session|exp' and 'refresh|user|session|jti|exp'."""
+
+    def issue_access(self, user_id: str, session_id: str, now: datetime) -> tuple[str, int]:
+        return f"access|{user_id}|{session_id}|{now.timestamp() + 900}", 900
+
+    def issue_refresh(
+        self, user_id: str, session_id: str, jti: str, expires_at: datetime, now: datetime
+    ) -> str:
+        return f"refresh|{user_id}|{session_id}|{jti}|{expires_at.timestamp()}"
+
+    def decode_access(self, token: str, now: datetime) -> AccessClaims:
+        parts = token.split("|")
+        if parts[0] != "access" or len(parts) != 4 or float(parts[3]) <= now.timestamp():
+            raise InvalidToken()
+        _, user, session, exp = parts
+        return AccessClaims(user, session, datetime.fromtimestamp(float(exp), UTC))
+
+    def decode_refresh(self, token: str, now: datetime) -> RefreshClaims:
+        parts = token.split("|")
+        if parts[0] != "refresh" or len(parts) != 5 or float(parts[4]) <= now.timestamp():
+            raise InvalidToken()
+        return RefreshClaims(
+            parts[1], parts[2], parts[3], datetime.fromtimestamp(float(parts[4]), UTC)
+        )
+
+
+class FakeRevocations:
+    def __init__(self) -> None:
+        self.revoked: set[str] = set()
+        self.warm_state = True
+
+    async def state(self, session_id: str) -> RevocationState:
+        if session_id in self.revoked:
+            return RevocationState.REVOKED
+        return RevocationState.ACTIVE if self.warm_state else RevocationState.UNKNOWN
+
+    async def revoke(self, session_ids: Sequence[str], ttl_seconds: int) -> None:
+        self.revoked.update(session_ids)
+
+    async def warm(self, revoked_session_ids: Sequence[str], ttl_seconds: int) -> None:
+        self.revoked.update(revoked_session_ids)
+        self.warm_state = True
+
+
+class CountingLimiter:
+    """Allows `limit` hits per key, then refuses; time does not refill it."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    async def hit(self, key: str, rate: Rate, cost: int = 1) -> Decision:
+        self.counts[key] = self.counts.get(key, 0) + cost
+        allowed = self.counts[key] <= rate.limit
+        return Decision(allowed, max(0, rate.limit - self.counts[key]), 0 if allowed else 30.0, 60)
+
+    async def peek(self, key: str, rate: Rate) -> Decision:
+        return Decision(True, rate.limit - self.counts.get(key, 0), 0, 0)
+
+
+class FakeGoogle:
+    def __init__(self) -> None:
+        self.identities: dict[str, GoogleIdentity] = {}
+
+    async def verify(self, id_token: str) -> GoogleIdentity:
+        if id_token not in self.identities:
+            raise InvalidToken("the Google token's signature is not valid")
+        return self.identities[id_token]
+
+
+class FakeContributor:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.data: dict[str, list[str]] = {}
+
+    async def export(self, user_id: str) -> list[str]:
+        return self.data.get(user_id, [])
+
+    async def erase(self, user_id: str) -> None:
+        self.data.pop(user_id, None)

@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import pytest
+
+from domains.identity.errors import EmailAlreadyRegistered, InvalidCredentials, WeakPassword
+from domains.identity.model import GoogleIdentity, Principal
+from domains.shared.errors import InvalidInput, RateLimited
+from tests.domains.identity.conftest import DEVICE, World
+
+
+async def test_a_registered_user_can_sign_in_with_the_same_email_in_any_case(world: World) -> None:
+    await world.service.register("Ada@Example.com ", "correct horse", DEVICE)
+    sign_in = await world.service.login("ada@example.COM", "correct horse", DEVICE)
+    assert sign_in.user.email == "ada@example.com"
+
+
+async def test_the_stored_password_is_a_hash_not_the_password(world: World) -> None:
+    sign_in = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    stored = world.store.users[sign_in.user.id].password_hash
+    assert stored == "h:correct horse" != "correct horse"
+
+
+async def test_an_email_can_be_registered_only_once(world: World) -> None:
+    await world.service.register("ada@example.com", "correct horse", DEVICE)
+    with pytest.raises(EmailAlreadyRegistered):
+        await world.service.register("ADA@example.com", "another one", DEVICE)
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [("short", "at least 8"), ("x" * 129, "at most 128"), ("        ", "only spaces")],
+)
+async def test_passwords_outside_the_policy_are_refused_with_a_clear_message(
+    world: World, password: str, message: str
+) -> None:
+    with pytest.raises(WeakPassword, match=message) as caught:
+        await world.service.register("ada@example.com", password, DEVICE)
+    assert caught.value.field == "password"
+
+
+async def test_an_unknown_time_zone_is_refused_at_registration(world: World) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        await world.service.register(
+            "ada@example.com", "correct horse", DEVICE, time_zone_name="Mars/Olympus"
+        )
+    assert caught.value.field == "time_zone"
+
+
+async def test_unknown_email_and_wrong_password_fail_alike(world: World) -> None:
+    await world.service.register("ada@example.com", "correct horse", DEVICE)
+    with pytest.raises(InvalidCredentials) as wrong:
+        await world.service.login("ada@example.com", "wrong horse", DEVICE)
+    with pytest.raises(InvalidCredentials) as unknown:
+        await world.service.login("bob@example.com", "correct horse", DEVICE)
+    assert wrong.value.detail == unknown.value.detail
+
+
+async def test_an_unknown_email_still_costs_a_password_verification(world: World) -> None:
+    with pytest.raises(InvalidCredentials):
+        await world.service.login("nobody@example.com", "correct horse", DEVICE)
+    assert world.hasher.verified_unknown == 1
+
+
+async def test_login_rehashes_a_password_stored_with_old_parameters(world: World) -> None:
+    sign_in = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    world.store.users[sign_in.user.id].password_hash = "h:correct horse"
+    world.hasher.outdated.add("h:correct horse")
+    world.hasher.hash = _new_scheme  # type: ignore[method-assign]
+    await world.service.login("ada@example.com", "correct horse", DEVICE)
+    assert world.store.users[sign_in.user.id].password_hash == "v2:correct horse"
+
+
+async def _new_scheme(password: str) -> str:
+    return "v2:" + password
+
+
+async def test_logins_per_account_are_limited(world: World) -> None:
+    await world.service.register("ada@example.com", "correct horse", DEVICE)
+    for _ in range(world.service.login_limits.per_account[0]):
+        with pytest.raises(InvalidCredentials):
+            await world.service.login("ada@example.com", "guess", DEVICE)
+    with pytest.raises(RateLimited):
+        await world.service.login("ada@example.com", "correct horse", DEVICE)
+
+
+async def test_profile_changes_are_validated(world: World) -> None:
+    sign_in = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    user = await world.service.update_profile(
+        sign_in.user.id, display_name="  Ada L. ", time_zone_name="Europe/Paris"
+    )
+    assert (user.display_name, user.time_zone) == ("Ada L.", "Europe/Paris")
+    with pytest.raises(InvalidInput):
+        await world.service.update_profile(sign_in.user.id, time_zone_name="Nowhere/City")
+    with pytest.raises(InvalidInput):
+        await world.service.update_profile(sign_in.user.id, display_name="   ")
+
+
+async def test_google_sign_in_creates_an_account_for_a_verified_email(world: World) -> None:
+    world.google.identities["tok"] = GoogleIdentity("g-1", "grace@example.com", True, "Grace")
+    sign_in = await world.service.sign_in_with_google("tok", DEVICE)
+    assert sign_in.user.email_verified and sign_in.user.display_name == "Grace"
+    again = await world.service.sign_in_with_google("tok", DEVICE)
+    assert again.user.id == sign_in.user.id
+
+
+async def test_google_links_to_an_existing_account_only_when_the_email_is_verified(
+    world: World,
+) -> None:
+    first = await world.service.register("grace@example.com", "correct horse", DEVICE)
+    world.google.identities["unverified"] = GoogleIdentity("g-2", "grace@example.com", False)
+    with pytest.raises(InvalidCredentials.__mro__[1]):  # Unauthenticated
+        await world.service.sign_in_with_google("unverified", DEVICE)
+    assert world.store.users[first.user.id].google_subject is None
+    world.google.identities["verified"] = GoogleIdentity("g-2", "grace@example.com", True)
+    linked = await world.service.sign_in_with_google("verified", DEVICE)
+    assert linked.user.id == first.user.id
+
+
+async def test_export_holds_the_account_and_every_domain(world: World) -> None:
+    sign_in = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    world.notes.data[sign_in.user.id] = ["first note"]
+    data = await world.service.export(sign_in.user.id)
+    assert data["account"]["email"] == "ada@example.com"
+    assert data["notes"] == ["first note"]
+    assert "password_hash" not in str(data) and "h:correct horse" not in str(data)
+
+
+async def test_deleting_the_account_erases_every_domain_and_needs_the_password(
+    world: World,
+) -> None:
+    sign_in = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    world.notes.data[sign_in.user.id] = ["first note"]
+    principal = Principal(sign_in.user.id, sign_in.session.id)
+    with pytest.raises(InvalidCredentials):
+        await world.service.delete_account(principal, "wrong")
+    await world.service.delete_account(principal, "correct horse")
+    assert sign_in.user.id not in world.store.users
+    assert world.notes.data == {}
+    assert sign_in.session.id in world.revocations.revoked
+    assert not world.store.sessions

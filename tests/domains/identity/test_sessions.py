@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import pytest
+
+from domains.identity.errors import InvalidCredentials, InvalidToken
+from domains.identity.model import Principal
+from domains.shared.errors import NotFound
+from tests.domains.identity.conftest import DEVICE, World
+
+
+async def test_an_access_token_identifies_its_user_and_session(world: World) -> None:
+    sign_in = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    principal = await world.service.authenticate(sign_in.access_token)
+    assert principal == Principal(sign_in.user.id, sign_in.session.id)
+
+
+async def test_an_expired_access_token_is_refused(world: World) -> None:
+    sign_in = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    world.clock.advance(minutes=16)
+    with pytest.raises(InvalidToken):
+        await world.service.authenticate(sign_in.access_token)
+
+
+async def test_a_refresh_token_is_not_an_access_token(world: World) -> None:
+    sign_in = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    with pytest.raises(InvalidToken):
+        await world.service.authenticate(sign_in.refresh_token)
+
+
+async def test_refreshing_rotates_the_refresh_token(world: World) -> None:
+    first = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    second = await world.service.refresh(first.refresh_token, DEVICE)
+    assert second.refresh_token != first.refresh_token
+    assert second.session.id == first.session.id
+    third = await world.service.refresh(second.refresh_token, DEVICE)
+    assert third.session.generation == 2
+
+
+async def test_reusing_a_rotated_refresh_token_ends_the_whole_family(world: World) -> None:
+    first = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    second = await world.service.refresh(first.refresh_token, DEVICE)
+    with pytest.raises(InvalidToken, match="already used"):
+        await world.service.refresh(first.refresh_token, DEVICE)
+    # The legitimate holder's newer tokens die with the family.
+    with pytest.raises(InvalidToken):
+        await world.service.refresh(second.refresh_token, DEVICE)
+    with pytest.raises(InvalidToken):
+        await world.service.authenticate(second.access_token)
+    assert world.store.sessions[first.session.id].revoked_reason == "refresh_token_reuse"
+
+
+async def test_a_remembered_session_lasts_thirty_days_and_a_normal_one_seven(
+    world: World,
+) -> None:
+    normal = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    remembered = await world.service.login(
+        "ada@example.com", "correct horse", DEVICE, remember_me=True
+    )
+    world.clock.advance(days=8)
+    with pytest.raises(InvalidToken):
+        await world.service.refresh(normal.refresh_token, DEVICE)
+    assert (await world.service.refresh(remembered.refresh_token, DEVICE)).user.id
+
+
+async def test_logout_revokes_access_and_refresh_at_once(world: World) -> None:
+    sign_in = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    principal = await world.service.authenticate(sign_in.access_token)
+    await world.service.logout(principal)
+    with pytest.raises(InvalidToken):
+        await world.service.authenticate(sign_in.access_token)
+    with pytest.raises(InvalidToken):
+        await world.service.refresh(sign_in.refresh_token, DEVICE)
+
+
+async def test_a_cold_cache_still_knows_revocations_from_the_durable_sessions(
+    world: World,
+) -> None:
+    sign_in = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    await world.service.logout(Principal(sign_in.user.id, sign_in.session.id))
+    world.revocations.revoked.clear()  # the cache restarted and forgot everything
+    world.revocations.warm_state = False
+    with pytest.raises(InvalidToken):
+        await world.service.authenticate(sign_in.access_token)
+    other = await world.service.login("ada@example.com", "correct horse", DEVICE)
+    assert await world.service.authenticate(other.access_token)
+
+
+async def test_changing_the_password_signs_out_every_other_session(world: World) -> None:
+    phone = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    laptop = await world.service.login("ada@example.com", "correct horse", DEVICE)
+    principal = Principal(laptop.user.id, laptop.session.id)
+    with pytest.raises(InvalidCredentials):
+        await world.service.change_password(principal, "wrong", "new password!", DEVICE)
+    fresh = await world.service.change_password(principal, "correct horse", "new password!", DEVICE)
+    for old in (phone, laptop):
+        with pytest.raises(InvalidToken):
+            await world.service.authenticate(old.access_token)
+    assert await world.service.authenticate(fresh.access_token)
+    await world.service.login("ada@example.com", "new password!", DEVICE)
+
+
+async def test_a_user_cannot_revoke_another_users_session(world: World) -> None:
+    ada = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    bob = await world.service.register("bob@example.com", "correct horse", DEVICE)
+    with pytest.raises(NotFound):
+        await world.service.revoke_session(bob.user.id, ada.session.id)
+    assert await world.service.authenticate(ada.access_token)
+
+
+async def test_the_session_list_shows_only_active_sessions_of_the_user(world: World) -> None:
+    one = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    two = await world.service.login("ada@example.com", "correct horse", DEVICE)
+    await world.service.register("bob@example.com", "correct horse", DEVICE)
+    await world.service.revoke_session(one.user.id, one.session.id)
+    sessions = await world.service.list_sessions(one.user.id)
+    assert [s.id for s in sessions] == [two.session.id]
