@@ -6,7 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import Parameter
+from litestar.params import JSONBody, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from adapters.security.csrf import SignedCsrfTokens
@@ -80,7 +80,7 @@ class AuthController(Controller):
     @post("/register", status_code=201, responses=responses(409, 422, 429))
     async def register(
         self,
-        data: RegisterRequest,
+        data: JSONBody[RegisterRequest],
         identity: Identity,
         csrf: Csrf,
         cookie_policy: Cookies,
@@ -100,7 +100,7 @@ class AuthController(Controller):
     @post("/login", status_code=200, responses=responses(401, 429))
     async def login(
         self,
-        data: LoginRequest,
+        data: JSONBody[LoginRequest],
         identity: Identity,
         csrf: Csrf,
         cookie_policy: Cookies,
@@ -115,7 +115,7 @@ class AuthController(Controller):
     @post("/google", status_code=200, responses=responses(401, 429))
     async def google(
         self,
-        data: GoogleSignInRequest,
+        data: JSONBody[GoogleSignInRequest],
         identity: Identity,
         csrf: Csrf,
         cookie_policy: Cookies,
@@ -147,7 +147,7 @@ class AuthController(Controller):
 
     @post("/token", status_code=200, responses=responses(401, 422, 429))
     async def token(
-        self, data: TokenRequest, identity: Identity, client_device: ClientDevice
+        self, data: JSONBody[TokenRequest], identity: Identity, client_device: ClientDevice
     ) -> TokenResponse:
         """OAuth 2 style tokens for non-browser clients (`Authorization: Bearer`)."""
         if data.grant_type == "password":
@@ -173,7 +173,7 @@ class AuthController(Controller):
         identity: Identity,
         csrf: Csrf,
         cookie_policy: Cookies,
-        data: LogoutRequest | None = None,
+        data: JSONBody[LogoutRequest | None] = None,
     ) -> Response[None]:
         """End this session: its refresh family and access tokens stop working at once."""
         ctx = context_of(request.scope)
@@ -202,7 +202,7 @@ class AuthController(Controller):
     @post("/change-password", status_code=200, responses=responses(401, 403, 422, 429))
     async def change_password(
         self,
-        data: ChangePasswordRequest,
+        data: JSONBody[ChangePasswordRequest],
         identity: Identity,
         csrf: Csrf,
         cookie_policy: Cookies,
@@ -247,7 +247,7 @@ class UsersController(Controller):
 
     @patch("/me", responses=responses(401, 403, 422))
     async def update_me(
-        self, data: ProfileUpdate, identity: Identity, principal: CurrentUser
+        self, data: JSONBody[ProfileUpdate], identity: Identity, principal: CurrentUser
     ) -> UserRead:
         """Change the display name or time zone (an IANA name such as Europe/Paris)."""
         user = await identity.update_profile(
@@ -271,7 +271,7 @@ class UsersController(Controller):
         identity: Identity,
         principal: CurrentUser,
         cookie_policy: Cookies,
-        data: DeleteAccountRequest | None = None,
+        data: JSONBody[DeleteAccountRequest | None] = None,
     ) -> Response[None]:
         """Erase the account and everything in it. Accounts with a password must confirm it."""
         await identity.delete_account(principal, data.password if data else None)
