@@ -71,6 +71,7 @@ class Data(pulumi.ComponentResource):
         )
         database_subnets = aws.rds.SubnetGroup(
             f"{name}-db-subnets",
+            name=f"{args.prefix}-db",
             subnet_ids=list(args.private_subnet_ids),
             description=f"{args.prefix}: private subnets",
             opts=child,
@@ -127,6 +128,7 @@ class Data(pulumi.ComponentResource):
         )
         cache_subnets = aws.elasticache.SubnetGroup(
             f"{name}-cache-subnets",
+            name=f"{args.prefix}-cache",
             subnet_ids=list(args.private_subnet_ids),
             description=f"{args.prefix}: private subnets",
             opts=child,
@@ -170,7 +172,9 @@ class Data(pulumi.ComponentResource):
                 REDIS,
             )
         )
-        secret_key = random.RandomPassword(f"{name}-secret-key", length=64, special=False, opts=child)
+        secret_key = random.RandomPassword(
+            f"{name}-secret-key", length=64, special=False, opts=child
+        )
         # 32 random bytes, base64: the journal's key-encryption key.
         journal_kek = random.RandomBytes(f"{name}-journal-kek", length=32, opts=child)
 

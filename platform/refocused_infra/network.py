@@ -143,7 +143,9 @@ class Network(pulumi.ComponentResource):
             tags={"Name": f"{args.prefix}-nat"},
             opts=child,
         )
-        ami = aws.ssm.get_parameter_output(name=settings.nat_ami_parameter, opts=pulumi.InvokeOutputOptions(parent=self))
+        ami = aws.ssm.get_parameter_output(
+            name=settings.nat_ami_parameter, opts=pulumi.InvokeOutputOptions(parent=self)
+        )
         self.nat_instance = aws.ec2.Instance(
             f"{name}-nat",
             ami=ami.value,

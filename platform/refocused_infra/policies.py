@@ -26,7 +26,9 @@ def document(statements: Sequence[dict[str, Any]]) -> pulumi.Output[str]:
     return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
-def assume_role(service: str, source_account: pulumi.Input[str] | None = None) -> pulumi.Output[str]:
+def assume_role(
+    service: str, source_account: pulumi.Input[str] | None = None
+) -> pulumi.Output[str]:
     """A trust policy for one AWS service principal, scoped to this account when given."""
     trust: dict[str, Any] = {
         "Effect": "Allow",

@@ -107,9 +107,7 @@ class Serverless(pulumi.ComponentResource):
         sender_environment: dict[str, pulumi.Input[str]] = {"EMAIL_TABLE": email_table.name}
         if messaging.identity is not None and args.domain is not None:
             sender_statements.append(
-                policies.statement(
-                    ["ses:SendEmail", "ses:SendRawEmail"], [messaging.identity.arn]
-                )
+                policies.statement(["ses:SendEmail", "ses:SendRawEmail"], [messaging.identity.arn])
             )
             sender_environment["EMAIL_FROM"] = f"ReFocused <no-reply@{args.domain.name}>"
         self.functions["email_sender"] = LambdaFunction(
@@ -142,7 +140,11 @@ class Serverless(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        messaging.subscribe(f"{name}-email-sender", messaging.email_requests, self.functions["email_sender"].function)
+        messaging.subscribe(
+            f"{name}-email-sender",
+            messaging.email_requests,
+            self.functions["email_sender"].function,
+        )
         messaging.subscribe(
             f"{name}-ses-notifications",
             messaging.ses_notifications,
@@ -207,7 +209,9 @@ class Serverless(pulumi.ComponentResource):
                             [pulumi.Output.concat(self.model_bucket.arn, "/", MODEL_PREFIX, "*")],
                         ),
                         policies.statement(DYNAMODB_READ_WRITE, table_resources(history_table)),
-                        policies.statement(["secretsmanager:GetSecretValue"], [args.secret_key_arn]),
+                        policies.statement(
+                            ["secretsmanager:GetSecretValue"], [args.secret_key_arn]
+                        ),
                     ],
                     environment={
                         "MODEL_BUCKET": self.model_bucket.bucket,

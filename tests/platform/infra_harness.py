@@ -38,6 +38,7 @@ class DeclaredResource:
 class ProgramRun:
     stack: str
     resources: list[DeclaredResource]
+    urns: list[str] = field(default_factory=list)
     exports: dict[str, Any] = field(default_factory=dict)
     secret_exports: set[str] = field(default_factory=set)
     secret_values: list[str] = field(default_factory=list)
@@ -48,6 +49,13 @@ class ProgramRun:
     def named(self, name: str) -> DeclaredResource:
         (match,) = [r for r in self.resources if r.name == name]
         return match
+
+    def has(self, name: str) -> bool:
+        return any(r.name == name for r in self.resources)
+
+    def listing(self) -> list[str]:
+        """Every declared resource as `type name`, sorted: what the snapshot records."""
+        return sorted(f"{r.type} {r.name}" for r in self.resources)
 
 
 def stack_config(stack: str) -> dict[str, str]:
@@ -128,7 +136,9 @@ def _computed(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         "aws:cloudwatch/logGroup:LogGroup": {"arn": _arn("logs", f"log-group:{given}")},
         "aws:s3/bucket:Bucket": {"arn": f"arn:aws:s3:::{inputs.get('bucket')}"},
         "aws:dynamodb/table:Table": {"arn": _arn("dynamodb", f"table/{given}")},
-        "aws:secretsmanager/secret:Secret": {"arn": _arn("secretsmanager", f"secret:{given}-AbCdEf")},
+        "aws:secretsmanager/secret:Secret": {
+            "arn": _arn("secretsmanager", f"secret:{given}-AbCdEf")
+        },
         "aws:iam/role:Role": {"arn": f"arn:aws:iam::{ACCOUNT}:role/{name}"},
         "aws:route53/record:Record": {"fqdn": str(inputs.get("name"))},
     }
@@ -152,9 +162,17 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list]:
         if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
-            return {"accountId": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/ci", "userId": "ci"}, []
+            return {
+                "accountId": ACCOUNT,
+                "arn": f"arn:aws:iam::{ACCOUNT}:user/ci",
+                "userId": "ci",
+            }, []
         if args.token == "aws:ssm/getParameter:getParameter":
-            return {"name": args.args["name"], "type": "String", "value": "ami-0123456789abcdef0"}, []
+            return {
+                "name": args.args["name"],
+                "type": "String",
+                "value": "ami-0123456789abcdef0",
+            }, []
         if args.token == "aws:route53/getZone:getZone":
             return {"name": args.args["name"], "zoneId": ZONE_ID}, []
         raise NotImplementedError(f"the program calls {args.token}, which the mocks do not know")
@@ -191,7 +209,8 @@ def run_program(
         return pulumi.Output.all(*declared.values())
 
     program()
-    run = ProgramRun(stack=stack, resources=mocks.resources)
+    monitor = pulumi.runtime.settings.get_monitor()
+    run = ProgramRun(stack=stack, resources=mocks.resources, urns=list(monitor.resources))
     for key, output in declared.items():
         run.exports[key] = _sync_await(output.future())
         if _sync_await(output.is_secret()):
