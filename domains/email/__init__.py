@@ -1,0 +1,1 @@
+"""Email: the newsletter (double opt-in, one-click unsubscribe) and transactional mail."""
