@@ -1,0 +1,1 @@
+"""Builds the Lambda deployment package (see build.py)."""

@@ -1,0 +1,20 @@
+# The ai-handler Lambda: the application with its prod and model extras (torch on CPU), on
+# AWS's Lambda base image. Build from the repository root:
+#   docker build -f platform/lambda_build/ai_handler.Dockerfile -t <ai_handler_repository_url>:<tag> .
+# The weights are not in the image: the handler loads them from the model bucket.
+FROM public.ecr.aws/lambda/python:3.11
+
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+# PyPI's torch for Linux x86_64 is the CUDA build (several GB) and Lambda has no GPU; once the
+# CPU build is installed, the model extra's torch==2.13.0 is already satisfied.
+RUN pip install --index-url https://download.pytorch.org/whl/cpu "torch==2.13.0"
+
+COPY pyproject.toml README.md /tmp/src/
+COPY domains /tmp/src/domains
+COPY adapters /tmp/src/adapters
+COPY entrypoints /tmp/src/entrypoints
+COPY model /tmp/src/model
+RUN pip install "/tmp/src[prod,model]" && rm -rf /tmp/src
+
+ENV REFOCUSED_PROFILE=production
+CMD ["entrypoints.lambdas.ai_handler.handler"]
