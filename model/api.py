@@ -1,8 +1,8 @@
 """The library API the AI assistant calls: load a checkpoint, then generate or chat.
 
-    lm = load("runs/assistant")            # a checkpoint folder, or a run folder (latest step)
-    lm.chat([{"role": "user", "content": "Plan my morning"}])
-    for piece in lm.stream_chat(messages): ...
+lm = load("runs/assistant")            # a checkpoint folder, or a run folder (latest step)
+lm.chat([{"role": "user", "content": "Plan my morning"}])
+for piece in lm.stream_chat(messages): ...
 """
 
 from __future__ import annotations

@@ -35,8 +35,13 @@ def model_cli() -> None:
 
 @model_cli.command("train-tokenizer")
 @click.argument("inputs", nargs=-1, required=True, type=_existing)
-@click.option("--out", type=click.Path(path_type=Path), default=Path("tokenizer.json"),
-              show_default=True, help="tokenizer.json to write (or a folder to write it into).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("tokenizer.json"),
+    show_default=True,
+    help="tokenizer.json to write (or a folder to write it into).",
+)
 @click.option("--vocab-size", type=click.IntRange(min=300), default=50_257, show_default=True)
 @click.option("--min-frequency", type=click.IntRange(min=1), default=2, show_default=True)
 @click.option("--text-field", default="text", show_default=True, help="JSONL / parquet field.")
@@ -57,12 +62,22 @@ def train_tokenizer(
 
 @model_cli.command("prepare-data")
 @click.argument("inputs", nargs=-1, required=True, type=_existing)
-@click.option("--tokenizer", "tokenizer_path", required=True, type=_existing,
-              help="tokenizer.json (or the folder holding it).")
+@click.option(
+    "--tokenizer",
+    "tokenizer_path",
+    required=True,
+    type=_existing,
+    help="tokenizer.json (or the folder holding it).",
+)
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="Folder for shards.")
 @click.option("--seq-len", type=click.IntRange(min=2), default=2048, show_default=True)
-@click.option("--val-fraction", type=click.FloatRange(0, 1, max_open=True), default=0.05,
-              show_default=True, help="Share of documents held out for validation.")
+@click.option(
+    "--val-fraction",
+    type=click.FloatRange(0, 1, max_open=True),
+    default=0.05,
+    show_default=True,
+    help="Share of documents held out for validation.",
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--text-field", default="text", show_default=True)
 @_friendly_errors
@@ -95,28 +110,59 @@ def prepare_data(
 
 @model_cli.command("train")
 @click.option("--data", "data_dir", required=True, type=_existing, help="prepare-data's folder.")
-@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
-              help="Run folder: checkpoints and the loss curve.")
-@click.option("--model", "model_name", type=click.Choice(sorted(NAMED_CONFIGS)), default="tiny",
-              show_default=True)
-@click.option("--checkpoint-store", default=None,
-              help="Where checkpoints go: s3://bucket/prefix, or a folder (default: --out).")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Run folder: checkpoints and the loss curve.",
+)
+@click.option(
+    "--model",
+    "model_name",
+    type=click.Choice(sorted(NAMED_CONFIGS)),
+    default="tiny",
+    show_default=True,
+)
+@click.option(
+    "--checkpoint-store",
+    default=None,
+    help="Where checkpoints go: s3://bucket/prefix, or a folder (default: --out).",
+)
 @click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True)
 @click.option("--grad-accum", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--max-steps", type=click.IntRange(min=1), default=300, show_default=True)
-@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Peak learning rate [default: recommended for the model].")
-@click.option("--warmup-steps", type=click.IntRange(min=0), default=None,
-              help="[default: a tenth of --max-steps, at most 2000]")
+@click.option(
+    "--lr",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Peak learning rate [default: recommended for the model].",
+)
+@click.option(
+    "--warmup-steps",
+    type=click.IntRange(min=0),
+    default=None,
+    help="[default: a tenth of --max-steps, at most 2000]",
+)
 @click.option("--eval-interval", type=click.IntRange(min=1), default=100, show_default=True)
 @click.option("--checkpoint-interval", type=click.IntRange(min=1), default=100, show_default=True)
-@click.option("--precision", type=click.Choice(["auto", "bf16", "no"]), default="auto",
-              show_default=True, help="auto: bf16 on CUDA, float32 on CPU.")
+@click.option(
+    "--precision",
+    type=click.Choice(["auto", "bf16", "no"]),
+    default="auto",
+    show_default=True,
+    help="auto: bf16 on CUDA, float32 on CPU.",
+)
 @click.option("--compile/--no-compile", default=False, show_default=True)
-@click.option("--activation-checkpointing/--no-activation-checkpointing", default=False,
-              show_default=True)
-@click.option("--resume/--no-resume", default=True, show_default=True,
-              help="Continue from the latest checkpoint in the store.")
+@click.option(
+    "--activation-checkpointing/--no-activation-checkpointing", default=False, show_default=True
+)
+@click.option(
+    "--resume/--no-resume",
+    default=True,
+    show_default=True,
+    help="Continue from the latest checkpoint in the store.",
+)
 @click.option("--seed", type=int, default=1337, show_default=True)
 @_friendly_errors
 def train_command(
@@ -153,7 +199,9 @@ def train_command(
             )
 
     result = train(config, store=store, resume=resume, on_step=report)
-    click.echo(f"last checkpoint: {result.last_checkpoint}; loss curve: {out_dir / 'loss_curve.png'}")
+    click.echo(
+        f"last checkpoint: {result.last_checkpoint}; loss curve: {out_dir / 'loss_curve.png'}"
+    )
 
 
 @model_cli.command("evaluate")
@@ -161,8 +209,9 @@ def train_command(
 @click.option("--data", "data_dir", required=True, type=_existing, help="prepare-data's folder.")
 @click.option("--split", type=click.Choice(["val", "train"]), default="val", show_default=True)
 @click.option("--batch-size", type=click.IntRange(min=1), default=8, show_default=True)
-@click.option("--max-batches", type=click.IntRange(min=1), default=None,
-              help="[default: the whole split]")
+@click.option(
+    "--max-batches", type=click.IntRange(min=1), default=None, help="[default: the whole split]"
+)
 @_friendly_errors
 def evaluate_command(
     checkpoint: Path, data_dir: Path, split: str, batch_size: int, max_batches: int | None
@@ -182,8 +231,10 @@ def evaluate_command(
         model, rows, batch_size=batch_size, max_batches=max_batches, device=device
     )
     baseline = unigram_baseline(PackedRows(data_dir, "train"), rows, model.config.vocab_size)
-    click.echo(f"{split} loss {result.loss:.4f} (perplexity {result.perplexity:.2f}) "
-               f"over {result.tokens:,} tokens; unigram baseline {baseline:.4f}")
+    click.echo(
+        f"{split} loss {result.loss:.4f} (perplexity {result.perplexity:.2f}) "
+        f"over {result.tokens:,} tokens; unigram baseline {baseline:.4f}"
+    )
 
 
 @model_cli.command("generate")
@@ -192,11 +243,17 @@ def evaluate_command(
 @click.option("--chat", is_flag=True, help="Treat --prompt as a user message and reply to it.")
 @click.option("--system", default=None, help="A system message for --chat.")
 @click.option("--max-new-tokens", type=click.IntRange(min=1), default=128, show_default=True)
-@click.option("--temperature", type=click.FloatRange(min=0), default=0.7, show_default=True,
-              help="0 picks the most likely token every time.")
+@click.option(
+    "--temperature",
+    type=click.FloatRange(min=0),
+    default=0.7,
+    show_default=True,
+    help="0 picks the most likely token every time.",
+)
 @click.option("--top-k", type=click.IntRange(min=1), default=50, show_default=True)
-@click.option("--top-p", type=click.FloatRange(0, 1, min_open=True), default=0.95,
-              show_default=True)
+@click.option(
+    "--top-p", type=click.FloatRange(0, 1, min_open=True), default=0.95, show_default=True
+)
 @click.option("--seed", type=int, default=None)
 @_friendly_errors
 def generate_command(

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 # Matrix units work on tiles of 64; a vocabulary padded to a multiple of 64 keeps the output
-# projection on the fast path (50,257 -> 50,304). The extra rows are never produced by the tokenizer.
+# projection on the fast path (50,257 -> 50,304). The tokenizer never produces the extra rows.
 VOCAB_MULTIPLE = 64
 
 
@@ -45,7 +45,14 @@ class GPTNeoXConfig:
             raise ConfigError(f"rotary_pct must be in (0, 1], got {self.rotary_pct}")
         if self.rotary_dims % 2:
             raise ConfigError(f"rotary dims {self.rotary_dims} must be even (rotate-half layout)")
-        for name in ("vocab_size", "n_layer", "n_embd", "n_head", "intermediate_size", "block_size"):
+        for name in (
+            "vocab_size",
+            "n_layer",
+            "n_embd",
+            "n_head",
+            "intermediate_size",
+            "block_size",
+        ):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive")
 

@@ -122,7 +122,8 @@ def prepare(
     out_dir.mkdir(parents=True, exist_ok=True)
     dtype = token_dtype(tokenizer.vocab_size)
     writers = {
-        s: _ShardWriter(out_dir, s, seq_len, rows_per_shard, dtype, tokenizer.pad_id) for s in SPLITS
+        s: _ShardWriter(out_dir, s, seq_len, rows_per_shard, dtype, tokenizer.pad_id)
+        for s in SPLITS
     }
     rng = random.Random(seed)
     batch: list[str] = []

@@ -44,7 +44,9 @@ def evaluate_loss(
     for b in range(n_batches):
         indices = range(b * batch_size, min((b + 1) * batch_size, len(rows)))
         batch = {k: v.to(device) for k, v in rows.rows(indices).items()}
-        with torch.autocast(device_type, autocast_dtype or torch.float32, enabled=bool(autocast_dtype)):
+        with torch.autocast(
+            device_type, autocast_dtype or torch.float32, enabled=bool(autocast_dtype)
+        ):
             logits, _ = model(batch["input_ids"])
         targets = batch["labels"][:, 1:]
         total += F.cross_entropy(

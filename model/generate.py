@@ -133,10 +133,15 @@ class Generator:
         stops = torch.tensor(list(stop_ids), dtype=torch.long, device=device)
         next_token: Tensor | None = None
         for _ in steps:
-            logits = logits_stream.send(next_token) if next_token is not None else next(logits_stream)
+            logits = (
+                logits_stream.send(next_token) if next_token is not None else next(logits_stream)
+            )
             chosen = sample(self._logits_filter(logits), sampling, generator)
             stopped = torch.isin(chosen, stops) | finished
-            yield [None if s else int(t) for t, s in zip(chosen.tolist(), stopped.tolist(), strict=True)]
+            yield [
+                None if s else int(t)
+                for t, s in zip(chosen.tolist(), stopped.tolist(), strict=True)
+            ]
             finished = stopped
             if bool(finished.all()):
                 break
@@ -169,7 +174,11 @@ class Generator:
         own = prompt_slots[:, None] == slots[None, :]
         mask = (causal & key_valid[:, None, :]) | own  # (B, P, S)
         logits, _ = self.model(
-            tokens, positions=positions, mask=mask[:, None], cache_slots=prompt_slots, last_only=True
+            tokens,
+            positions=positions,
+            mask=mask[:, None],
+            cache_slots=prompt_slots,
+            last_only=True,
         )
         token = yield logits[:, -1]
         position = positions[:, -1:]

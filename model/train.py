@@ -65,7 +65,13 @@ class TrainConfig:
     def __post_init__(self) -> None:
         if self.precision not in ("auto", "bf16", "no"):
             raise ConfigError("precision must be auto, bf16 or no")
-        for name in ("batch_size", "grad_accum", "max_steps", "eval_interval", "checkpoint_interval"):
+        for name in (
+            "batch_size",
+            "grad_accum",
+            "max_steps",
+            "eval_interval",
+            "checkpoint_interval",
+        ):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive")
         if not 0 <= self.warmup_steps <= self.max_steps:
@@ -90,12 +96,12 @@ def lr_factor(step: int, config: TrainConfig) -> float:
         return (step + 1) / (config.warmup_steps + 1)
     span = max(1, config.max_steps - config.warmup_steps)
     progress = min(1.0, (step - config.warmup_steps) / span)
-    return config.min_lr_ratio + (1 - config.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * progress))
+    return config.min_lr_ratio + (1 - config.min_lr_ratio) * 0.5 * (
+        1 + math.cos(math.pi * progress)
+    )
 
 
-def build_optimizer(
-    model: torch.nn.Module, config: TrainConfig, fused: bool
-) -> torch.optim.AdamW:
+def build_optimizer(model: torch.nn.Module, config: TrainConfig, fused: bool) -> torch.optim.AdamW:
     # Decay matrices (linear weights, embeddings) only: decaying biases and LayerNorm gains
     # pulls them towards zero for no regularising benefit.
     decay = [p for p in model.parameters() if p.requires_grad and p.dim() >= 2]
@@ -108,7 +114,11 @@ def build_optimizer(
 
 
 def _rng_state() -> dict[str, Any]:
-    state = {"python": random.getstate(), "numpy": np.random.get_state(), "torch": torch.get_rng_state()}
+    state = {
+        "python": random.getstate(),
+        "numpy": np.random.get_state(),
+        "torch": torch.get_rng_state(),
+    }
     if torch.cuda.is_available():
         state["cuda"] = torch.cuda.get_rng_state_all()
     return state
@@ -197,7 +207,9 @@ def train(
             started = time.perf_counter()
             step_loss = 0.0
             for micro in range(config.grad_accum):
-                batch = train_rows.batch(step * config.grad_accum + micro, config.batch_size, config.seed)
+                batch = train_rows.batch(
+                    step * config.grad_accum + micro, config.batch_size, config.seed
+                )
                 batch = {k: v.to(accelerator.device, non_blocking=True) for k, v in batch.items()}
                 with accelerator.autocast():
                     _, loss = step_fn(batch["input_ids"], batch["labels"])
@@ -241,9 +253,7 @@ def train(
                     "rng": _rng_state(),
                     "history": result.history,
                 }
-                result.last_checkpoint = _write_checkpoint(
-                    raw_model, state, config, scratch, store
-                )
+                result.last_checkpoint = _write_checkpoint(raw_model, state, config, scratch, store)
         bar.close()
         return result
     finally:

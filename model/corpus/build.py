@@ -15,20 +15,75 @@ from pathlib import Path
 
 CORPUS_FILE = Path(__file__).with_name("productivity.jsonl")
 
-PEOPLE = ["Ana", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hugo", "Iris", "Jonas",
-          "Kemal", "Lena", "Maya", "Nico", "Omar", "Priya", "Quinn", "Rosa", "Sami", "Tomas"]
-HABITS = ["reading for twenty minutes", "a short walk after lunch", "writing in a journal",
-          "drinking a glass of water", "stretching before work", "planning the next day",
-          "a ten minute tidy", "practising the piano", "studying a new language",
-          "going to bed before eleven", "meditating for five minutes", "cooking at home"]
-TIMES = ["every morning", "each evening", "after breakfast", "before lunch", "on weekdays",
-         "at the end of the day", "right after work", "on Sunday afternoons"]
-TASKS = ["the quarterly report", "a client email", "the budget review", "a design draft",
-         "the team meeting notes", "a research summary", "the project plan", "a grant proposal",
-         "the weekly newsletter", "a code review"]
+PEOPLE = [
+    "Ana",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hugo",
+    "Iris",
+    "Jonas",
+    "Kemal",
+    "Lena",
+    "Maya",
+    "Nico",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Tomas",
+]
+HABITS = [
+    "reading for twenty minutes",
+    "a short walk after lunch",
+    "writing in a journal",
+    "drinking a glass of water",
+    "stretching before work",
+    "planning the next day",
+    "a ten minute tidy",
+    "practising the piano",
+    "studying a new language",
+    "going to bed before eleven",
+    "meditating for five minutes",
+    "cooking at home",
+]
+TIMES = [
+    "every morning",
+    "each evening",
+    "after breakfast",
+    "before lunch",
+    "on weekdays",
+    "at the end of the day",
+    "right after work",
+    "on Sunday afternoons",
+]
+TASKS = [
+    "the quarterly report",
+    "a client email",
+    "the budget review",
+    "a design draft",
+    "the team meeting notes",
+    "a research summary",
+    "the project plan",
+    "a grant proposal",
+    "the weekly newsletter",
+    "a code review",
+]
 FEELINGS = ["calm", "focused", "tired", "hopeful", "restless", "proud", "distracted", "rested"]
-TOOLS = ["a paper notebook", "a simple checklist", "a kitchen timer", "a calendar block",
-         "a sticky note on the desk", "a habit tracker", "a wall chart", "a phone reminder"]
+TOOLS = [
+    "a paper notebook",
+    "a simple checklist",
+    "a kitchen timer",
+    "a calendar block",
+    "a sticky note on the desk",
+    "a habit tracker",
+    "a wall chart",
+    "a phone reminder",
+]
 LESSONS = [
     "small steps repeated daily beat rare bursts of effort",
     "a missed day is not a failure as long as the next day counts",

@@ -93,7 +93,7 @@ def test_documents_load_from_jsonl_text_and_parquet(tmp_path: Path) -> None:
 
 
 def test_missing_inputs_and_fields_are_reported_by_name(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError, match="nowhere.jsonl"):
+    with pytest.raises(FileNotFoundError, match=r"nowhere\.jsonl"):
         list(load_documents([tmp_path / "nowhere.jsonl"]))
     (tmp_path / "x.jsonl").write_text('{"body": "no text field"}\n')
     with pytest.raises(ValueError, match="no 'text' field"):
