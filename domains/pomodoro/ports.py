@@ -17,7 +17,7 @@ from domains.pomodoro.model import (
 
 class UserTimeZones(Protocol):
     async def zone_of(self, user_id: str) -> str:
-        """The IANA name of the user's time zone ("UTC" when the user is unknown)."""
+        """The IANA name of the user's time zone; NotFound when the account is gone."""
         ...
 
 
