@@ -31,6 +31,8 @@ APPLICATION_PACKAGES = ("domains", "adapters", "entrypoints")
 ZIP_FUNCTIONS = ("email_api", "email_sender", "ses_notifications", "feedback_api")
 # Never in the zip: the model's stack belongs to the ai-handler image only.
 FORBIDDEN_DISTRIBUTIONS = frozenset({"torch", "triton", "nvidia", "torchgen", "functorch"})
+# The API's HTTP server: Lambda invokes the handlers itself, so it is dead weight there.
+NOT_IN_LAMBDA = frozenset({"granian"})
 EXCLUDED_DIRECTORIES = frozenset({"__pycache__", "tests", "test", ".pytest_cache", ".mypy_cache"})
 EXCLUDED_SUFFIXES = (".pyc", ".pyo")
 # Lambda's limit for an unzipped package.
@@ -74,7 +76,7 @@ def read_requirements(pyproject: Path, extras: Sequence[str] = ("prod",)) -> lis
     forbidden = [r for r in requirements if requirement_name(r) in FORBIDDEN_DISTRIBUTIONS]
     if forbidden:
         raise BuildError(f"the Lambda zip must not depend on {forbidden}: use the ai-handler image")
-    return requirements
+    return [r for r in requirements if requirement_name(r) not in NOT_IN_LAMBDA]
 
 
 def pip_command(requirements: Sequence[str], target: Path) -> list[str]:

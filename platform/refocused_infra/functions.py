@@ -16,6 +16,15 @@ ARCHITECTURE = "x86_64"
 
 
 @dataclass(frozen=True)
+class ZipPackage:
+    """The zip's place in S3: code over 50 MB can only reach Lambda from there."""
+
+    bucket: pulumi.Input[str]
+    key: pulumi.Input[str]
+    version: pulumi.Input[str]
+
+
+@dataclass(frozen=True)
 class FunctionArgs:
     prefix: str
     # The handler module's name in entrypoints/lambdas/, e.g. "email_api".
@@ -23,7 +32,7 @@ class FunctionArgs:
     description: str
     log_retention_days: int
     # Exactly one of: the zip package, or an ECR image URI.
-    package: pulumi.Archive | None = None
+    package: ZipPackage | None = None
     image_uri: pulumi.Input[str] | None = None
     statements: Sequence[dict[str, Any]] = ()
     environment: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
@@ -88,7 +97,10 @@ class LambdaFunction(pulumi.ComponentResource):
         if args.package is not None:
             package = {
                 "package_type": "Zip",
-                "code": args.package,
+                "s3_bucket": args.package.bucket,
+                "s3_key": args.package.key,
+                # A new upload is a new object version, which is what redeploys the code.
+                "s3_object_version": args.package.version,
                 "runtime": RUNTIME,
                 "handler": f"entrypoints.lambdas.{args.module}.handler",
             }

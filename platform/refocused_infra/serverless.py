@@ -10,11 +10,11 @@ import pulumi
 import pulumi_aws as aws
 
 from . import policies
-from .functions import FunctionArgs, LambdaFunction
+from .functions import FunctionArgs, LambdaFunction, ZipPackage
 from .messaging import Messaging
 from .registry import image_repository
 from .settings import DomainSettings, FunctionSettings
-from .tables import model_bucket, table, table_resources
+from .tables import private_bucket, table, table_resources
 
 DYNAMODB_READ_WRITE = [
     "dynamodb:ConditionCheckItem",
@@ -25,6 +25,7 @@ DYNAMODB_READ_WRITE = [
     "dynamodb:UpdateItem",
 ]
 MODEL_PREFIX = "models/"
+LAMBDA_PACKAGE_KEY = "lambdas/refocused-lambdas.zip"
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class ServerlessArgs:
     account_id: pulumi.Input[str]
     functions: FunctionSettings
     # The zip built by platform/lambda_build/build.py.
-    package: pulumi.Archive
+    package: pulumi.Asset
     log_retention_days: int
     secret_key_arn: pulumi.Input[str]
     # The API's public URL; the HTTP API forwards everything that is not a function to it.
@@ -61,12 +62,28 @@ class Serverless(pulumi.ComponentResource):
             for key in ("email", "feedback", "assistant-history")
         }
         # Bucket names are global: the account id keeps this one unique to the account.
-        self.model_bucket = model_bucket(
+        self.model_bucket, _ = private_bucket(
             f"{name}-models",
             pulumi.Output.concat(args.prefix, "-models-", args.account_id),
             args.protect,
             parent=self,
         )
+        artifacts, artifacts_versioning = private_bucket(
+            f"{name}-artifacts",
+            pulumi.Output.concat(args.prefix, "-artifacts-", args.account_id),
+            protect=False,
+            parent=self,
+            noncurrent_days=14,
+        )
+        uploaded = aws.s3.BucketObjectv2(
+            f"{name}-lambda-package",
+            bucket=artifacts.id,
+            key=LAMBDA_PACKAGE_KEY,
+            source=args.package,
+            content_type="application/zip",
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[artifacts_versioning]),
+        )
+        package = ZipPackage(bucket=artifacts.id, key=uploaded.key, version=uploaded.version_id)
         self.ai_handler_repository = image_repository(
             f"{name}-ai-handler-repo", f"{args.prefix}-ai-handler", args.protect, parent=self
         )
@@ -87,7 +104,7 @@ class Serverless(pulumi.ComponentResource):
             FunctionArgs(
                 module="email_api",
                 description="subscriptions and send requests over HTTP",
-                package=args.package,
+                package=package,
                 statements=[
                     policies.statement(DYNAMODB_READ_WRITE, table_resources(email_table)),
                     policies.statement(["sns:Publish"], [messaging.email_requests.arn]),
@@ -115,7 +132,7 @@ class Serverless(pulumi.ComponentResource):
             FunctionArgs(
                 module="email_sender",
                 description="sends the messages the email API queued, through SES",
-                package=args.package,
+                package=package,
                 statements=sender_statements,
                 environment=sender_environment,
                 dead_letter_queue_arn=messaging.dead_letters.arn,
@@ -130,7 +147,7 @@ class Serverless(pulumi.ComponentResource):
             FunctionArgs(
                 module="ses_notifications",
                 description="records bounces, complaints and deliveries that SES reports",
-                package=args.package,
+                package=package,
                 statements=[policies.statement(DYNAMODB_READ_WRITE, table_resources(email_table))],
                 environment={"EMAIL_TABLE": email_table.name},
                 dead_letter_queue_arn=messaging.dead_letters.arn,
@@ -157,7 +174,7 @@ class Serverless(pulumi.ComponentResource):
             FunctionArgs(
                 module="feedback_api",
                 description="feedback, feature requests and votes over HTTP",
-                package=args.package,
+                package=package,
                 statements=[
                     policies.statement(DYNAMODB_READ_WRITE, table_resources(feedback_table)),
                     # Verifies the API's session tokens, which are signed with this key.

@@ -19,7 +19,7 @@ class MissingArtifact(RuntimeError):
     pass
 
 
-def lambda_package(path: str, project_dir: Path | None = None) -> pulumi.Archive:
+def lambda_package(path: str, project_dir: Path | None = None) -> pulumi.Asset:
     """The built Lambda zip; a stack is never deployed with code that was not built."""
     package = (project_dir or Path.cwd()) / path
     if not package.is_file():
@@ -27,11 +27,11 @@ def lambda_package(path: str, project_dir: Path | None = None) -> pulumi.Archive
             f"Lambda package {package} not found: build it with "
             "`python platform/lambda_build/build.py --out dist/lambdas` from the repository root"
         )
-    return pulumi.FileArchive(str(package))
+    return pulumi.FileAsset(str(package))
 
 
 def build_stack(
-    settings: StackSettings, package: pulumi.Archive | None = None
+    settings: StackSettings, package: pulumi.Asset | None = None
 ) -> dict[str, pulumi.Output[object]]:
     """Declares every resource of the stack; returns the outputs to export."""
     package = package or lambda_package(settings.functions.package_path)

@@ -1,4 +1,4 @@
-"""DynamoDB tables and the model bucket: the serverless side's storage.
+"""DynamoDB tables and private buckets: the serverless side's storage.
 
 Every table has the same generic single-table key design, so each service encodes its own
 access patterns in the key values (e.g. pk="FEATURE#<id>", sk="VOTE#<user_id>") without a
@@ -22,8 +22,6 @@ PARTITION_KEY = "pk"
 SORT_KEY = "sk"
 INDEX_NAME = "gsi1"
 TTL_ATTRIBUTE = "expires_at"
-# How long a replaced model version is kept for a rollback.
-NONCURRENT_MODEL_DAYS = 30
 
 
 def table(name: str, table_name: str, protect: bool, parent: pulumi.Resource) -> aws.dynamodb.Table:
@@ -62,10 +60,18 @@ def table_resources(table: aws.dynamodb.Table) -> list[pulumi.Output[str]]:
     return [table.arn, pulumi.Output.concat(table.arn, "/index/", INDEX_NAME)]
 
 
-def model_bucket(
-    name: str, bucket_name: pulumi.Input[str], protect: bool, parent: pulumi.Resource
-) -> aws.s3.Bucket:
-    """A private, versioned, encrypted bucket that accepts TLS requests only."""
+def private_bucket(
+    name: str,
+    bucket_name: pulumi.Input[str],
+    protect: bool,
+    parent: pulumi.Resource,
+    noncurrent_days: int = 30,
+) -> tuple[aws.s3.Bucket, aws.s3.BucketVersioning]:
+    """A private, versioned, encrypted bucket that accepts TLS requests only.
+
+    A replaced object version is kept `noncurrent_days` days, for a rollback. Returns the
+    versioning too: an upload that needs a version id waits for it.
+    """
     child = pulumi.ResourceOptions(parent=parent)
     bucket = aws.s3.Bucket(
         name,
@@ -88,7 +94,7 @@ def model_bucket(
         rule={"object_ownership": "BucketOwnerEnforced"},
         opts=child,
     )
-    aws.s3.BucketVersioning(
+    versioning = aws.s3.BucketVersioning(
         f"{name}-versioning",
         bucket=bucket.id,
         versioning_configuration={"status": "Enabled"},
@@ -110,10 +116,10 @@ def model_bucket(
         bucket=bucket.id,
         rules=[
             {
-                "id": "expire-replaced-model-versions",
+                "id": "expire-replaced-versions",
                 "status": "Enabled",
                 "filter": {},
-                "noncurrent_version_expiration": {"noncurrent_days": NONCURRENT_MODEL_DAYS},
+                "noncurrent_version_expiration": {"noncurrent_days": noncurrent_days},
                 "abort_incomplete_multipart_upload": {"days_after_initiation": 7},
             }
         ],
@@ -137,4 +143,4 @@ def model_bucket(
         ),
         opts=child,
     )
-    return bucket
+    return bucket, versioning

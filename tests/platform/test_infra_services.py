@@ -40,6 +40,8 @@ def test_zip_functions_run_their_handler_module_and_the_ai_handler_runs_an_image
         assert function["packageType"] == "Zip"
         assert function["handler"] == f"entrypoints.lambdas.{module}.handler"
         assert function["runtime"] == "python3.11"
+        assert function["s3Key"] == "lambdas/refocused-lambdas.zip"
+        assert function["s3ObjectVersion"] == "version-of-serverless-lambda-package"
     ai = declared[f"refocused-{stack.stack}-ai-handler"]
     assert ai["packageType"] == "Image"
     assert ai["imageUri"].endswith(f"/refocused-{stack.stack}-ai-handler:v1.2.3")
@@ -122,19 +124,21 @@ def test_tables_are_on_demand_with_point_in_time_recovery_and_ttl(stack: Program
         assert (table["hashKey"], table["rangeKey"]) == ("pk", "sk")
 
 
-def test_the_model_bucket_is_private_and_versioned(stack: ProgramRun):
-    access = stack.named("serverless-models-public-access").inputs
-    assert all(
-        access[flag]
-        for flag in (
-            "blockPublicAcls",
-            "blockPublicPolicy",
-            "ignorePublicAcls",
-            "restrictPublicBuckets",
-        )
-    )
-    versioning = stack.named("serverless-models-versioning").inputs
-    assert versioning["versioningConfiguration"] == {"status": "Enabled"}
+def test_every_bucket_is_private_and_versioned(stack: ProgramRun):
+    buckets = [b.name for b in stack.of_type("aws:s3/bucket:Bucket")]
+    assert sorted(buckets) == ["serverless-artifacts", "serverless-models"]
+    for bucket in buckets:
+        access = stack.named(f"{bucket}-public-access").inputs
+        flags = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+        assert all(access[flag] for flag in flags)
+        versioning = stack.named(f"{bucket}-versioning").inputs
+        assert versioning["versioningConfiguration"] == {"status": "Enabled"}
+
+
+def test_the_lambda_package_is_uploaded_to_the_private_artifacts_bucket(stack: ProgramRun):
+    upload = stack.named("serverless-lambda-package").inputs
+    assert upload["bucket"] == "serverless-artifacts-id"
+    assert upload["key"] == "lambdas/refocused-lambdas.zip"
 
 
 def test_no_secret_is_exported_in_plain_text(stack: ProgramRun):

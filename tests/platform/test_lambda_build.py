@@ -26,7 +26,7 @@ version = "0"
 dependencies = ["litestar>=2.25,<3", "msgspec>=0.22"]
 
 [project.optional-dependencies]
-prod = ["redis>=8.1,<9"]
+prod = ["redis>=8.1,<9", "granian>=2.8,<3"]
 model = ["torch==2.13.0"]
 """
 
@@ -79,7 +79,7 @@ def entries(package: Path) -> set[str]:
         return set(archive.namelist())
 
 
-def test_the_zip_holds_every_handler_the_application_and_its_prod_dependencies(
+def test_the_zip_holds_every_handler_the_application_and_its_prod_dependencies_but_the_server(
     source: Path, tmp_path: Path
 ):
     installer = FakeInstaller()
