@@ -1,0 +1,1 @@
+"""The curated content the project ships, read from JSON files in this package."""

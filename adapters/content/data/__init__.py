@@ -1,0 +1,1 @@
+"""Curated daily content shipped with the product: original text and public-domain quotes."""

@@ -1,0 +1,1 @@
+"""Breathing: a catalogue of guided techniques and the user's completed sessions."""

@@ -1,0 +1,29 @@
+"""The calendar's view of other domains: sections it asks for a day's summary."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Protocol
+
+
+class DaySection(Protocol):
+    #: The key under which the section appears in the day view.
+    name: str
+
+    async def on(self, user_id: str, day: date) -> Any:
+        """A JSON-compatible summary of the user's local `day` in this section's domain."""
+        ...
+
+
+class DashboardPanel(Protocol):
+    """Something the dashboard shows that is not tied to one day (a streak, the daily quote)."""
+
+    name: str
+
+    async def panel(self, user_id: str, today: date) -> Any: ...
+
+
+class UserTimeZones(Protocol):
+    async def zone_of(self, user_id: str) -> str:
+        """The user's IANA time zone name; NotFound for an unknown user."""
+        ...

@@ -1,0 +1,1 @@
+"""Mood: how happy, focused and stressed the user feels, several times a day."""

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+
+@dataclass(slots=True)
+class StreakRecord:
+    """What is stored per user, rebuilt from the active days whenever a new day is added."""
+
+    user_id: str
+    last_day: date | None = None
+    #: Length of the run of consecutive days that ends on `last_day`.
+    last_run: int = 0
+    longest: int = 0
+    active_days: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AppStreak:
+    today: date
+    current: int
+    longest: int
+    last_active_date: date | None
+    active_today: bool
+    active_days: int
+
+
+def summarise(user_id: str, days: Iterable[date]) -> StreakRecord:
+    """The run ending on the latest day and the longest run, from the set of active days (in
+    any order; duplicates ignored). Rebuilding from the days, rather than adding one to a
+    counter, keeps the result right when a day arrives late or out of order."""
+    record = StreakRecord(user_id)
+    run = 0
+    previous: date | None = None
+    for day in sorted(set(days)):
+        run = run + 1 if previous is not None and day - previous == timedelta(days=1) else 1
+        record.longest = max(record.longest, run)
+        record.active_days += 1
+        previous = day
+    record.last_day = previous
+    record.last_run = run
+    return record
+
+
+def streak_on(record: StreakRecord | None, today: date) -> AppStreak:
+    """The streak as the user sees it on `today`: a day not yet done does not break the streak
+    until it is over, so yesterday's run still counts today."""
+    if record is None or record.last_day is None:
+        return AppStreak(today, 0, 0, None, False, 0)
+    alive = record.last_day >= today - timedelta(days=1)
+    return AppStreak(
+        today=today,
+        current=record.last_run if alive else 0,
+        longest=record.longest,
+        last_active_date=record.last_day,
+        active_today=record.last_day >= today,
+        active_days=record.active_days,
+    )

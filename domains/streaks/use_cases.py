@@ -1,0 +1,72 @@
+"""App-streak use cases. `record` is the handler of ProductiveAction events."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from domains.shared.clock import Clock, local_date, time_zone
+from domains.shared.errors import InvalidInput, NotFound
+from domains.shared.events import ProductiveAction
+from domains.streaks.model import AppStreak, streak_on, summarise
+from domains.streaks.ports import StreakUnitOfWork, UserTimeZones
+
+MAX_RANGE_DAYS = 366
+
+
+@dataclass
+class StreakService:
+    uow: Callable[[], StreakUnitOfWork]
+    zones: UserTimeZones
+    clock: Clock
+
+    async def record(self, event: ProductiveAction) -> None:
+        """Counts the action on the user's local day at the time it happened."""
+        try:
+            zone = time_zone(await self.zones.zone_of(event.user_id))
+        except NotFound:
+            return  # the account was deleted meanwhile: nothing to keep a streak for
+        day = local_date(event.occurred_at, zone)
+        async with self.uow() as uow:
+            if await uow.streaks.add_action(event.user_id, day):
+                await uow.streaks.lock(event.user_id)
+                days = await uow.streaks.days(event.user_id)
+                await uow.streaks.save(summarise(event.user_id, days))
+            await uow.commit()
+
+    async def streak(self, user_id: str) -> AppStreak:
+        today = await self.today(user_id)
+        async with self.uow() as uow:
+            record = await uow.streaks.get(user_id)
+        return streak_on(record, today)
+
+    async def today(self, user_id: str) -> date:
+        return local_date(self.clock.now(), time_zone(await self.zones.zone_of(user_id)))
+
+    async def active_days(self, user_id: str, start: date, end: date) -> Sequence[tuple[date, int]]:
+        if start > end or (end - start) > timedelta(days=MAX_RANGE_DAYS):
+            raise InvalidInput(f"a range covers 1 to {MAX_RANGE_DAYS} days", field="from")
+        async with self.uow() as uow:
+            return await uow.streaks.actions_between(user_id, start, end)
+
+
+@dataclass
+class StreakUserData:
+    uow: Callable[[], StreakUnitOfWork]
+    name: str = "app_streak"
+
+    async def export(self, user_id: str) -> Any:
+        async with self.uow() as uow:
+            record = await uow.streaks.get(user_id)
+            days = await uow.streaks.actions_between(user_id, date.min, date.max)
+        return {
+            "longest": record.longest if record else 0,
+            "active_days": [{"date": d.isoformat(), "actions": n} for d, n in days],
+        }
+
+    async def erase(self, user_id: str) -> None:
+        async with self.uow() as uow:
+            await uow.streaks.delete_for_user(user_id)
+            await uow.commit()

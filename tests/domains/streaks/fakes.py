@@ -1,0 +1,86 @@
+"""In-memory fakes of the app streak's ports, and a clock and time-zone book to drive them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Self
+
+from domains.shared.errors import NotFound
+from domains.streaks.model import StreakRecord
+from domains.streaks.ports import StreakRepository
+
+
+class FakeClock:
+    def __init__(self, now: datetime | None = None) -> None:
+        self.current = now or datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+class FakeZones:
+    def __init__(self, **zones: str) -> None:
+        self.zones = dict(zones)
+
+    async def zone_of(self, user_id: str) -> str:
+        if user_id not in self.zones:
+            raise NotFound("no such user")
+        return self.zones[user_id]
+
+
+@dataclass
+class Store:
+    actions: dict[tuple[str, date], int] = field(default_factory=dict)
+    records: dict[str, StreakRecord] = field(default_factory=dict)
+
+
+class FakeStreaks:
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def add_action(self, user_id: str, day: date) -> bool:
+        key = (user_id, day)
+        self.s.actions[key] = self.s.actions.get(key, 0) + 1
+        return self.s.actions[key] == 1
+
+    async def lock(self, user_id: str) -> None:
+        self.s.records.setdefault(user_id, StreakRecord(user_id))
+
+    async def get(self, user_id: str) -> StreakRecord | None:
+        record = self.s.records.get(user_id)
+        return replace(record) if record else None
+
+    async def save(self, record: StreakRecord) -> None:
+        self.s.records[record.user_id] = replace(record)
+
+    async def days(self, user_id: str) -> Sequence[date]:
+        return [d for (u, d) in self.s.actions if u == user_id]
+
+    async def actions_between(
+        self, user_id: str, start: date, end: date
+    ) -> Sequence[tuple[date, int]]:
+        actions = self.s.actions.items()
+        return sorted((d, n) for (u, d), n in actions if u == user_id and start <= d <= end)
+
+    async def delete_for_user(self, user_id: str) -> None:
+        self.s.actions = {k: v for k, v in self.s.actions.items() if k[0] != user_id}
+        self.s.records.pop(user_id, None)
+
+
+class FakeStreakUnitOfWork:
+    def __init__(self, store: Store) -> None:
+        self.streaks: StreakRepository = FakeStreaks(store)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+    async def commit(self) -> None:
+        return None
