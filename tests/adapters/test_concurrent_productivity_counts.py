@@ -1,0 +1,119 @@
+"""Completions from several devices at once: every count survives, nothing is counted twice.
+
+The services run on the real SQL adapters; each call opens its own connection and transaction,
+so on PostgreSQL the statements really interleave (on SQLite, writers queue behind BEGIN
+IMMEDIATE)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.sql.habits import SqlAlchemyHabitsUnitOfWork
+from adapters.sql.pomodoro import SqlAlchemyPomodoroUnitOfWork
+from adapters.sql.user_time_zones import SqlAlchemyUserTimeZones
+from domains.habits.model import Schedule
+from domains.habits.use_cases import HabitsService
+from domains.pomodoro.errors import SessionNotRunning
+from domains.pomodoro.model import PomodoroSession, SessionKind, SessionStatus
+from domains.pomodoro.use_cases import PomodoroService
+from domains.shared.events import InProcessEventBus, ProductiveAction
+from domains.shared.ids import new_id
+from tests.adapters.accounts import new_user
+
+PARALLEL = 12
+
+
+class StillClock:
+    def __init__(self) -> None:
+        self.current = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+
+def counting_bus() -> tuple[InProcessEventBus, list[ProductiveAction]]:
+    bus, seen = InProcessEventBus(), []
+
+    async def record(event: ProductiveAction) -> None:
+        seen.append(event)
+
+    bus.subscribe(record)
+    return bus, seen
+
+
+async def test_parallel_session_completions_are_all_counted(engine: AsyncEngine) -> None:
+    user = await new_user(engine)
+    clock, (bus, seen) = StillClock(), counting_bus()
+    service = PomodoroService(
+        uow=lambda: SqlAlchemyPomodoroUnitOfWork(engine),
+        time_zones=SqlAlchemyUserTimeZones(engine),
+        clock=clock,
+        events=bus,
+    )
+    # Running at once on different devices (starting through the service would end the
+    # previous one), so they are stored directly.
+    sessions = [
+        PomodoroSession(new_id(), user, SessionKind.FOCUS, SessionStatus.RUNNING, 1500, clock.now())
+        for _ in range(PARALLEL)
+    ]
+    async with SqlAlchemyPomodoroUnitOfWork(engine) as uow:
+        for session in sessions:
+            await uow.sessions.add(session)
+        await uow.commit()
+    clock.current += timedelta(minutes=25)
+    await asyncio.gather(*(service.complete(user, s.id, tasks_done=2) for s in sessions))
+    today = (await service.summary(user)).today
+    assert today.focus_sessions == PARALLEL
+    assert today.tasks_done == 2 * PARALLEL
+    assert today.focus_minutes == 25 * PARALLEL
+    assert len(seen) == PARALLEL
+
+
+async def test_one_session_completed_from_many_devices_at_once_counts_once(
+    engine: AsyncEngine,
+) -> None:
+    user = await new_user(engine)
+    clock, (bus, seen) = StillClock(), counting_bus()
+    service = PomodoroService(
+        uow=lambda: SqlAlchemyPomodoroUnitOfWork(engine),
+        time_zones=SqlAlchemyUserTimeZones(engine),
+        clock=clock,
+        events=bus,
+    )
+    session = await service.start(user, SessionKind.FOCUS)
+    clock.current += timedelta(minutes=25)
+    outcomes = await asyncio.gather(
+        *(service.complete(user, session.id, tasks_done=1) for _ in range(PARALLEL)),
+        return_exceptions=True,
+    )
+    refused = [o for o in outcomes if isinstance(o, SessionNotRunning)]
+    assert len(refused) == PARALLEL - 1, outcomes
+    today = (await service.summary(user)).today
+    assert (today.focus_sessions, today.tasks_done) == (1, 1)
+    assert len(seen) == 1
+
+
+async def test_parallel_habit_marks_are_all_counted_and_repeats_counted_once(
+    engine: AsyncEngine,
+) -> None:
+    user = await new_user(engine)
+    clock, (bus, seen) = StillClock(), counting_bus()
+    service = HabitsService(
+        uow=lambda: SqlAlchemyHabitsUnitOfWork(engine),
+        time_zones=SqlAlchemyUserTimeZones(engine),
+        clock=clock,
+        events=bus,
+    )
+    habit = await service.create(user, "Read", Schedule.daily())
+    today = date(2026, 5, 4)
+    days = [today - timedelta(days=i) for i in range(PARALLEL)]
+    # Every day marked twice at the same moment, as two devices syncing would.
+    marks = await asyncio.gather(*(service.mark(user, habit.id, day, True) for day in days + days))
+    assert sum(m.changed for m in marks) == PARALLEL
+    progress = await service.get(user, habit.id)
+    assert progress.habit.completions == PARALLEL
+    assert progress.streak.current == PARALLEL
+    assert len(seen) == PARALLEL
