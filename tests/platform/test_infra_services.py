@@ -129,7 +129,12 @@ def test_every_bucket_is_private_and_versioned(stack: ProgramRun):
     assert sorted(buckets) == ["serverless-artifacts", "serverless-models"]
     for bucket in buckets:
         access = stack.named(f"{bucket}-public-access").inputs
-        flags = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+        flags = (
+            "blockPublicAcls",
+            "blockPublicPolicy",
+            "ignorePublicAcls",
+            "restrictPublicBuckets",
+        )
         assert all(access[flag] for flag in flags)
         versioning = stack.named(f"{bucket}-versioning").inputs
         assert versioning["versioningConfiguration"] == {"status": "Enabled"}
