@@ -1,0 +1,1 @@
+"""Amazon S3: where the assistant's model bundle (weights and tokenizer) is kept."""

@@ -1,0 +1,1 @@
+"""Amazon SES (API v2): the production mail transport."""

@@ -1,0 +1,1 @@
+"""Amazon SNS: the queue between the email API and the sender Lambda."""
