@@ -1,0 +1,136 @@
+"""The study repositories on SQLite and PostgreSQL, driven through the service with real FSRS."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.scheduling.fsrs_scheduler import FsrsScheduler
+from adapters.sql.identity import SqlAlchemyIdentityUnitOfWork
+from adapters.sql.study import SqlAlchemyStudyUnitOfWork
+from adapters.sql.user_time_zones import SqlAlchemyUserTimeZones
+from domains.identity.model import User
+from domains.study.errors import CardNotFound
+from domains.study.model import CardChanges, CardDraft, CardState
+from domains.study.use_cases import StudyService
+from tests.domains.journal.fakes import FakeClock
+
+
+async def _user(engine: AsyncEngine, zone: str = "UTC") -> str:
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    user = User(str(uuid.uuid4()), f"{uuid.uuid4().hex[:10]}@example.com", "Ada", zone, now, now)
+    async with SqlAlchemyIdentityUnitOfWork(engine) as uow:
+        await uow.users.add(user)
+        await uow.commit()
+    return user.id
+
+
+def _service(engine: AsyncEngine, clock: FakeClock) -> StudyService:
+    return StudyService(
+        uow=lambda: SqlAlchemyStudyUnitOfWork(engine),
+        scheduler=FsrsScheduler(fuzzing=False),
+        clock=clock,
+        time_zones=SqlAlchemyUserTimeZones(engine),
+    )
+
+
+async def test_cards_and_reviews_round_trip(engine: AsyncEngine) -> None:
+    user, clock = await _user(engine), FakeClock()
+    service = _service(engine, clock)
+    deck = await service.create_deck(user, "Deck", "words")
+    (card,) = await service.create_cards(user, deck.id, [CardDraft("Q", "A", ["x", "y"])])
+    assert await service.get_card(user, card.id) == card
+    reviewed = await service.review(user, card.id, 3, duration_ms=4200)
+    assert await service.get_card(user, card.id) == reviewed
+    (review,) = await service.history(user, card.id)
+    assert review.duration_ms == 4200 and review.before.state is CardState.NEW
+    assert review.after == reviewed.schedule
+    restored = await service.undo_last_review(user)
+    assert restored.schedule.state is CardState.NEW
+    assert await service.history(user, card.id) == []
+
+
+async def test_the_queue_and_progress_queries(engine: AsyncEngine) -> None:
+    user, clock = (
+        await _user(engine, "America/New_York"),
+        FakeClock(datetime(2026, 3, 2, 15, 0, tzinfo=UTC)),
+    )
+    service = _service(engine, clock)
+    await service.update_settings(user, new_cards_per_day=2)
+    await service.update_settings(user, desired_retention=0.92)  # the upsert updates
+    deck = await service.create_deck(user, "Deck")
+    cards = await service.create_cards(user, deck.id, [CardDraft(f"Q{i}", "A") for i in range(5)])
+    queue = await service.queue(user, deck.id)
+    assert [c.id for c in queue.new] == [cards[0].id, cards[1].id]
+    for c in queue.new:
+        await service.review(user, c.id, 1)
+    clock.advance(minutes=2)
+    queue = await service.queue(user, deck.id)
+    assert {c.id for c in queue.reviews} == {cards[0].id, cards[1].id}
+    assert queue.new == [] and queue.new_left_today == 0
+    progress = await service.progress(user, deck.id)
+    assert (progress.total, progress.new, progress.learning, progress.review) == (5, 3, 2, 0)
+    assert progress.due_today == 2 and progress.retention_last_30_days is None
+    settings = await service.settings(user)
+    assert (settings.desired_retention, settings.new_cards_per_day) == (0.92, 2)
+
+
+async def test_retention_counts_recalled_reviews_of_review_cards(engine: AsyncEngine) -> None:
+    user, clock = await _user(engine), FakeClock()
+    service = _service(engine, clock)
+    deck = await service.create_deck(user, "Deck")
+    cards = await service.create_cards(user, deck.id, [CardDraft(f"Q{i}", "A") for i in range(3)])
+    for c in cards:
+        await service.review(user, c.id, 3)
+        clock.advance(minutes=11)
+        await service.review(user, c.id, 3)
+    clock.advance(days=20)
+    for c, rating in zip(cards, (3, 1, 4), strict=True):
+        await service.review(user, c.id, rating)
+    progress = await service.progress(user, deck.id)
+    assert progress.reviews_last_30_days == 3
+    assert progress.retention_last_30_days == pytest.approx(2 / 3, abs=1e-3)
+
+
+async def test_moving_and_deleting_cards_and_decks(engine: AsyncEngine) -> None:
+    user, clock = await _user(engine), FakeClock()
+    service = _service(engine, clock)
+    one, two = await service.create_deck(user, "One"), await service.create_deck(user, "Two")
+    (card,) = await service.create_cards(user, one.id, [CardDraft("Q", "A")])
+    await service.review(user, card.id, 3)
+    await service.update_card(user, card.id, CardChanges(deck_id=two.id, back="B"))
+    assert [(c.id, c.back) for c in await service.list_cards(user, two.id)] == [(card.id, "B")]
+    await service.delete_deck(user, two.id)
+    with pytest.raises(CardNotFound):
+        await service.get_card(user, card.id)
+    assert (await service.export(user))["reviews"] == []
+
+
+async def test_erasure_leaves_other_users_alone(engine: AsyncEngine) -> None:
+    alice, bob, clock = await _user(engine), await _user(engine), FakeClock()
+    service = _service(engine, clock)
+    for user in (alice, bob):
+        deck = await service.create_deck(user, "Deck")
+        (card,) = await service.create_cards(user, deck.id, [CardDraft("Q", "A")])
+        await service.review(user, card.id, 3)
+        await service.update_settings(user, new_cards_per_day=7)
+    await service.erase(alice)
+    assert (await service.export(alice))["decks"] == []
+    assert (await service.settings(alice)).new_cards_per_day == 20
+    bobs = await service.export(bob)
+    assert len(bobs["decks"]) == 1 and len(bobs["reviews"]) == 1
+
+
+async def test_a_card_due_later_today_counts_as_due_today(engine: AsyncEngine) -> None:
+    user, clock = await _user(engine), FakeClock(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    service = _service(engine, clock)
+    deck = await service.create_deck(user, "Deck")
+    (card,) = await service.create_cards(user, deck.id, [CardDraft("Q", "A")])
+    await service.review(user, card.id, 1)  # due again in a minute
+    assert (await service.progress(user, deck.id)).due_today == 1
+    assert (await service.queue(user, deck.id)).reviews == []  # not yet due right now
+    clock.advance(minutes=5)
+    assert len((await service.queue(user, deck.id)).reviews) == 1
