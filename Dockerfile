@@ -35,4 +35,7 @@ HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=2)"]
 # Two workers per instance: App Runner's 1 vCPU runs one event loop per core plus headroom for
 # the work that blocks (argon2 hashing). Set WEB_CONCURRENCY to the instance's vCPUs x 2.
-CMD ["sh", "-c", "exec refocused serve --host 0.0.0.0 --port 8000 --server granian --workers ${WEB_CONCURRENCY}"]
+# The database is reachable only from inside the VPC, so the service applies its own migrations
+# as it starts (REFOCUSED_MIGRATE_ON_START=0 turns that off).
+ENV REFOCUSED_MIGRATE_ON_START=1
+CMD ["sh", "-c", "if [ \"$REFOCUSED_MIGRATE_ON_START\" = 1 ]; then refocused db upgrade || exit 1; fi; exec refocused serve --host 0.0.0.0 --port 8000 --server granian --workers ${WEB_CONCURRENCY}"]

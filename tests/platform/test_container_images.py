@@ -65,10 +65,12 @@ def test_the_api_runs_as_an_unprivileged_user(api):
 def test_the_api_image_checks_its_own_health_and_serves_on_port_8000(api):
     final = dict(api[-1])
     assert "/health" in final["HEALTHCHECK"]
-    assert "REFOCUSED_PROFILE=production" in final["ENV"]
+    environment = " ".join(a for k, a in api[-1] if k == "ENV")
+    assert "REFOCUSED_PROFILE=production" in environment
     command = " ".join(json.loads(final["CMD"]))
     assert "refocused serve --host 0.0.0.0 --port 8000" in command
     assert "--workers" in command
+    assert command.index("refocused db upgrade") < command.index("refocused serve")
     assert final["EXPOSE"] == "8000"
 
 
