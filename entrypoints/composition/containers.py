@@ -20,6 +20,7 @@ from domains.identity.use_cases import IdentityService
 from domains.shared.events import InProcessEventBus
 from domains.shared.rate_limit import Rate
 from entrypoints.composition import resources
+from entrypoints.composition.serverless import Assistant, Aws, Email, Feedback
 from entrypoints.settings import Settings
 
 
@@ -128,7 +129,19 @@ class Application(containers.DeclarativeContainer):
 
     infrastructure = providers.Container(Infrastructure, settings=settings)
     security = providers.Container(Security, settings=settings)
-    user_data = providers.List()
+    aws = providers.Container(Aws, settings=settings)
+    email = providers.Container(Email, settings=settings, infrastructure=infrastructure, aws=aws)
+    feedback = providers.Container(
+        Feedback, settings=settings, infrastructure=infrastructure, aws=aws
+    )
+    assistant = providers.Container(
+        Assistant, settings=settings, infrastructure=infrastructure, aws=aws
+    )
+    user_data = providers.List(
+        email.user_data,
+        feedback.user_data,
+        assistant.user_data,
+    )
     identity = providers.Container(
         Identity,
         settings=settings,

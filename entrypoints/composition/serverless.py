@@ -1,0 +1,188 @@
+"""Containers for the email, feedback and assistant services inside the API process.
+
+Each service keeps its state in DynamoDB when its table is configured (production) and in SQL
+otherwise (embedded); mail goes to SNS when a topic is configured and is delivered in-process
+otherwise (to the outbox folder, or SES)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dependency_injector import containers, providers
+
+from adapters.dynamodb.assistant import DynamoDbConversationStore
+from adapters.dynamodb.email import (
+    DynamoDbDeliveryLog,
+    DynamoDbSubscriptionStore,
+    DynamoDbSuppressionList,
+)
+from adapters.dynamodb.feedback import DynamoDbFeedbackStore
+from adapters.dynamodb.table import DynamoTable
+from adapters.model_client.in_process import InProcessModelClient
+from adapters.model_client.lambda_invoke import LambdaModelClient
+from adapters.model_client.none import NoModelClient
+from adapters.outbox.transport import OutboxMailTransport
+from adapters.security.keys import derive_key
+from adapters.ses.transport import SesMailTransport
+from adapters.sns.mail_queue import SnsMailQueue
+from adapters.sql.assistant import SqlAlchemyConversationStore
+from adapters.sql.email import (
+    SqlAlchemyDeliveryLog,
+    SqlAlchemySubscriptionStore,
+    SqlAlchemySuppressionList,
+    SqlAlchemyUserEmails,
+)
+from adapters.sql.feedback import SqlAlchemyFeedbackStore
+from domains.assistant.use_cases import AssistantService, AssistantUserData
+from domains.email.links import LinkSigner
+from domains.email.model import EmailLimits
+from domains.email.use_cases import DirectMailQueue, EmailService, EmailUserData, MailDelivery
+from domains.feedback.model import FeedbackLimits
+from domains.feedback.use_cases import FeedbackService, FeedbackUserData
+from entrypoints.composition.aws import aws_client
+from entrypoints.settings import Settings
+
+
+def _store(table_setting: str) -> Any:
+    return lambda s: "dynamodb" if getattr(s, table_setting) else "sql"
+
+
+def _client(service: str) -> Any:
+    return lambda s: aws_client(service, s.aws_endpoint_url, s.aws_region)
+
+
+def link_signer(secret: bytes) -> LinkSigner:
+    return LinkSigner(derive_key(secret, "email-links"))
+
+
+class Aws(containers.DeclarativeContainer):
+    settings = providers.Dependency()
+
+    dynamodb = providers.Singleton(_client("dynamodb"), settings)
+    sesv2 = providers.Singleton(_client("sesv2"), settings)
+    sns = providers.Singleton(_client("sns"), settings)
+    lambda_ = providers.Singleton(_client("lambda"), settings)
+
+
+class Email(containers.DeclarativeContainer):
+    settings = providers.Dependency()
+    infrastructure = providers.DependenciesContainer()
+    aws = providers.DependenciesContainer()
+
+    _backend = providers.Callable(_store("email_table"), settings)
+    table = providers.Singleton(DynamoTable, aws.dynamodb, settings.provided.email_table)
+    subscriptions = providers.Selector(
+        _backend,
+        dynamodb=providers.Singleton(DynamoDbSubscriptionStore, table),
+        sql=providers.Singleton(SqlAlchemySubscriptionStore, infrastructure.engine),
+    )
+    suppressions = providers.Selector(
+        _backend,
+        dynamodb=providers.Singleton(DynamoDbSuppressionList, table),
+        sql=providers.Singleton(SqlAlchemySuppressionList, infrastructure.engine),
+    )
+    deliveries = providers.Selector(
+        _backend,
+        dynamodb=providers.Singleton(DynamoDbDeliveryLog, table),
+        sql=providers.Singleton(SqlAlchemyDeliveryLog, infrastructure.engine),
+    )
+    transport = providers.Selector(
+        settings.provided.email_transport,
+        outbox=providers.Singleton(
+            OutboxMailTransport,
+            providers.Callable(lambda s: s.data_dir / "outbox", settings),
+            settings.provided.email_from,
+        ),
+        ses=providers.Singleton(SesMailTransport, aws.sesv2, settings.provided.email_from),
+    )
+    delivery = providers.Singleton(
+        MailDelivery, suppressions, deliveries, transport, infrastructure.clock
+    )
+    queue = providers.Selector(
+        providers.Callable(lambda s: "sns" if s.email_topic_arn else "direct", settings),
+        sns=providers.Singleton(SnsMailQueue, aws.sns, settings.provided.email_topic_arn),
+        direct=providers.Singleton(DirectMailQueue, delivery),
+    )
+    service = providers.Singleton(
+        EmailService,
+        subscriptions=subscriptions,
+        suppressions=suppressions,
+        queue=queue,
+        links=providers.Singleton(
+            link_signer, providers.Callable(lambda s: s.secret_bytes(), settings)
+        ),
+        limiter=infrastructure.limiter,
+        clock=infrastructure.clock,
+        limits=providers.Singleton(
+            EmailLimits,
+            per_address_per_day=settings.provided.email_actions_per_address_per_day,
+            per_ip_per_day=settings.provided.email_actions_per_ip_per_day,
+        ),
+    )
+    user_data = providers.Singleton(
+        EmailUserData, service, providers.Singleton(SqlAlchemyUserEmails, infrastructure.engine)
+    )
+
+
+class Feedback(containers.DeclarativeContainer):
+    settings = providers.Dependency()
+    infrastructure = providers.DependenciesContainer()
+    aws = providers.DependenciesContainer()
+
+    store = providers.Selector(
+        providers.Callable(_store("feedback_table"), settings),
+        dynamodb=providers.Singleton(
+            DynamoDbFeedbackStore,
+            providers.Singleton(DynamoTable, aws.dynamodb, settings.provided.feedback_table),
+        ),
+        sql=providers.Singleton(SqlAlchemyFeedbackStore, infrastructure.engine),
+    )
+    service = providers.Singleton(
+        FeedbackService,
+        store=store,
+        limiter=infrastructure.limiter,
+        clock=infrastructure.clock,
+        limits=providers.Singleton(
+            FeedbackLimits, feedback_per_ip_per_hour=settings.provided.feedback_per_ip_per_hour
+        ),
+    )
+    user_data = providers.Singleton(FeedbackUserData, service)
+
+
+class Assistant(containers.DeclarativeContainer):
+    settings = providers.Dependency()
+    infrastructure = providers.DependenciesContainer()
+    aws = providers.DependenciesContainer()
+
+    store = providers.Selector(
+        providers.Callable(_store("assistant_table"), settings),
+        dynamodb=providers.Singleton(
+            DynamoDbConversationStore,
+            providers.Singleton(DynamoTable, aws.dynamodb, settings.provided.assistant_table),
+        ),
+        sql=providers.Singleton(SqlAlchemyConversationStore, infrastructure.engine),
+    )
+    model = providers.Selector(
+        settings.provided.assistant_backend,
+        none=providers.Singleton(NoModelClient),
+        in_process=providers.Singleton(
+            InProcessModelClient, settings.provided.assistant_checkpoint
+        ),
+        **{
+            "lambda": providers.Singleton(
+                LambdaModelClient, aws.lambda_, settings.provided.assistant_function
+            )
+        },
+    )
+    service = providers.Singleton(
+        AssistantService,
+        store=store,
+        model=model,
+        limiter=infrastructure.limiter,
+        clock=infrastructure.clock,
+        daily_messages=settings.provided.assistant_daily_messages,
+    )
+    user_data = providers.Singleton(AssistantUserData, service)
+
+
+__all__ = ["Assistant", "Aws", "Email", "Feedback", "Settings", "link_signer"]
