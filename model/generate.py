@@ -124,7 +124,6 @@ class Generator:
             [[self.pad_id] * (P - len(p)) + list(p) for p in prompts], device=device
         )
         positions = (torch.arange(P, device=device)[None] - pads[:, None]).clamp(min=0)
-        steps = iter(range(max_new_tokens))
         if use_cache:
             logits_stream = self._cached(tokens, positions, pads, max_new_tokens)
         else:
@@ -132,7 +131,7 @@ class Generator:
         finished = torch.zeros(B, dtype=torch.bool, device=device)
         stops = torch.tensor(list(stop_ids), dtype=torch.long, device=device)
         next_token: Tensor | None = None
-        for _ in steps:
+        for _ in range(max_new_tokens):
             logits = (
                 logits_stream.send(next_token) if next_token is not None else next(logits_stream)
             )
@@ -160,6 +159,11 @@ class Generator:
         if self._cache_shape != (batch, slots):
             self.model.setup_caches(batch, slots)
             self._cache_shape = (batch, slots)
+            if self.compile:
+                # Buffers written in place must keep their address for CUDA graph replays.
+                for layer in self.model.gpt_neox.layers:
+                    torch._dynamo.mark_static_address(layer.attention.kv_cache.k)
+                    torch._dynamo.mark_static_address(layer.attention.kv_cache.v)
 
     def _cached(self, tokens: Tensor, positions: Tensor, pads: Tensor, max_new: int):
         B, P = tokens.shape
@@ -184,7 +188,7 @@ class Generator:
         position = positions[:, -1:]
         for slot_index in range(P, S):
             position = position + 1
-            slot = torch.tensor([slot_index], device=device)
+            slot = slots[slot_index : slot_index + 1]
             if self.compile:
                 torch.compiler.cudagraph_mark_step_begin()
             # Cloned: a CUDA graph reuses its output memory on the next replay.
