@@ -9,16 +9,29 @@ from dependency_injector import containers, providers
 
 from adapters.memory.stores import InMemoryCache, InMemoryRateLimiter, InMemoryRevocationCache
 from adapters.redis.stores import RedisCache, RedisRateLimiter, RedisRevocationCache
+from adapters.scheduling.fsrs_scheduler import FsrsScheduler
 from adapters.security.csrf import SignedCsrfTokens
 from adapters.security.google import GoogleJwksVerifier
+from adapters.security.journal_crypto import AesGcmCipher, Argon2idKdf, SettingsKeyEncryptionKey
 from adapters.security.passwords import Argon2Parameters, Argon2PasswordHasher
 from adapters.security.tokens import JoseTokenService
+from adapters.sql.habits import SqlAlchemyHabitsUnitOfWork
 from adapters.sql.identity import SqlAlchemyIdentityUnitOfWork
+from adapters.sql.journal import SqlAlchemyJournalUnitOfWork
+from adapters.sql.pomodoro import SqlAlchemyPomodoroUnitOfWork
+from adapters.sql.study import SqlAlchemyStudyUnitOfWork
+from adapters.sql.user_time_zones import SqlAlchemyUserTimeZones
 from adapters.system.clock import SystemClock
+from domains.habits.use_cases import HabitsService, HabitsUserData
 from domains.identity.model import LoginLimits, TokenPolicy
 from domains.identity.use_cases import IdentityService
+from domains.journal.grants import GrantStore
+from domains.journal.keys import Keyring
+from domains.journal.use_cases import JournalService, JournalUserData
+from domains.pomodoro.use_cases import PomodoroService, PomodoroUserData
 from domains.shared.events import InProcessEventBus
 from domains.shared.rate_limit import Rate
+from domains.study.use_cases import StudyService, StudyUserData
 from entrypoints.composition import resources
 from entrypoints.composition.serverless import Assistant, Aws, Email, Feedback
 from entrypoints.settings import Settings
@@ -122,6 +135,82 @@ class Identity(containers.DeclarativeContainer):
     )
 
 
+class Journal(containers.DeclarativeContainer):
+    settings = providers.Dependency()
+    infrastructure = providers.DependenciesContainer()
+
+    cipher = providers.Singleton(AesGcmCipher)
+    kek = providers.Singleton(
+        SettingsKeyEncryptionKey,
+        providers.Callable(lambda s: s.journal_kek_bytes(), settings),
+        cipher,
+    )
+    # Collection passwords get at least the account passwords' argon2id cost.
+    kdf = providers.Singleton(
+        Argon2idKdf,
+        memory_kib=settings.provided.argon2_memory_kib,
+        time_cost=settings.provided.argon2_time_cost,
+        parallelism=settings.provided.argon2_parallelism,
+    )
+    keyring = providers.Singleton(Keyring, cipher, kek, kdf)
+    grants = providers.Singleton(GrantStore, infrastructure.cache, cipher)
+    unit_of_work = providers.Factory(SqlAlchemyJournalUnitOfWork, infrastructure.engine)
+    service = providers.Singleton(
+        JournalService,
+        uow=unit_of_work.provider,
+        keyring=keyring,
+        grants=grants,
+        limiter=infrastructure.limiter,
+        clock=infrastructure.clock,
+        time_zones=providers.Singleton(SqlAlchemyUserTimeZones, infrastructure.engine),
+        events=infrastructure.events,
+    )
+    user_data = providers.Singleton(JournalUserData, service)
+
+
+class Study(containers.DeclarativeContainer):
+    infrastructure = providers.DependenciesContainer()
+
+    unit_of_work = providers.Factory(SqlAlchemyStudyUnitOfWork, infrastructure.engine)
+    service = providers.Singleton(
+        StudyService,
+        uow=unit_of_work.provider,
+        scheduler=providers.Singleton(FsrsScheduler),
+        clock=infrastructure.clock,
+        time_zones=providers.Singleton(SqlAlchemyUserTimeZones, infrastructure.engine),
+        events=infrastructure.events,
+    )
+    user_data = providers.Singleton(StudyUserData, service)
+
+
+class Pomodoro(containers.DeclarativeContainer):
+    infrastructure = providers.DependenciesContainer()
+
+    unit_of_work = providers.Factory(SqlAlchemyPomodoroUnitOfWork, infrastructure.engine)
+    service = providers.Singleton(
+        PomodoroService,
+        uow=unit_of_work.provider,
+        time_zones=providers.Singleton(SqlAlchemyUserTimeZones, infrastructure.engine),
+        clock=infrastructure.clock,
+        events=infrastructure.events,
+    )
+    user_data = providers.Singleton(PomodoroUserData, uow=unit_of_work.provider)
+
+
+class Habits(containers.DeclarativeContainer):
+    infrastructure = providers.DependenciesContainer()
+
+    unit_of_work = providers.Factory(SqlAlchemyHabitsUnitOfWork, infrastructure.engine)
+    service = providers.Singleton(
+        HabitsService,
+        uow=unit_of_work.provider,
+        time_zones=providers.Singleton(SqlAlchemyUserTimeZones, infrastructure.engine),
+        clock=infrastructure.clock,
+        events=infrastructure.events,
+    )
+    user_data = providers.Singleton(HabitsUserData, uow=unit_of_work.provider)
+
+
 class Application(containers.DeclarativeContainer):
     """The root. Domains added later get a sub-container here and a contributor below."""
 
@@ -129,6 +218,10 @@ class Application(containers.DeclarativeContainer):
 
     infrastructure = providers.Container(Infrastructure, settings=settings)
     security = providers.Container(Security, settings=settings)
+    journal = providers.Container(Journal, settings=settings, infrastructure=infrastructure)
+    study = providers.Container(Study, infrastructure=infrastructure)
+    pomodoro = providers.Container(Pomodoro, infrastructure=infrastructure)
+    habits = providers.Container(Habits, infrastructure=infrastructure)
     aws = providers.Container(Aws, settings=settings)
     email = providers.Container(Email, settings=settings, infrastructure=infrastructure, aws=aws)
     feedback = providers.Container(
@@ -138,6 +231,10 @@ class Application(containers.DeclarativeContainer):
         Assistant, settings=settings, infrastructure=infrastructure, aws=aws
     )
     user_data = providers.List(
+        journal.user_data,
+        study.user_data,
+        pomodoro.user_data,
+        habits.user_data,
         email.user_data,
         feedback.user_data,
         assistant.user_data,
