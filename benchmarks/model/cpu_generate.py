@@ -1,0 +1,111 @@
+"""CPU decode speed, batch 1, greedy: ours (static KV cache) against transformers, same weights.
+
+    python benchmarks/model/cpu_generate.py                          # tiny, float32 and bfloat16
+    python benchmarks/model/cpu_generate.py --shapes tiny refocused-1.2b
+
+Random weights: speed does not depend on what the weights say. Prints one line per run and,
+with --out, writes the figures as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from model.config import get_config
+from model.convert import config_to_hf, to_hf_state_dict
+from model.generate import Generator
+from model.gpt_neox import GPTNeoXForCausalLM
+
+
+def ours_tokens_per_s(model: GPTNeoXForCausalLM, prompt: list[int], new: int, repeats: int):
+    generator = Generator(model, pad_id=0)
+    generator.generate([prompt], max_new_tokens=2)  # allocator and kernel warm-up
+    best, out = float("inf"), []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        out = generator.generate([prompt], max_new_tokens=new)[0]
+        best = min(best, time.perf_counter() - started)
+    return new / best, out
+
+
+def hf_tokens_per_s(model: GPTNeoXForCausalLM, prompt: list[int], new: int, repeats: int):
+    import transformers
+
+    hf_config = transformers.GPTNeoXConfig(**config_to_hf(model.config))
+    hf_config._attn_implementation = "sdpa"
+    dtype = model.embed_out.weight.dtype
+    theirs = transformers.GPTNeoXForCausalLM(hf_config).to(dtype).eval()
+    state = to_hf_state_dict(model.state_dict(), head_key="lm_head.weight")
+    theirs.load_state_dict(state, assign=True)  # shares our tensors: no second copy in memory
+    ids = torch.tensor([prompt])
+    options = dict(max_new_tokens=new, min_new_tokens=new, do_sample=False, pad_token_id=0)
+    best, out = float("inf"), []
+    with torch.no_grad():
+        theirs.generate(ids, max_new_tokens=2, do_sample=False, pad_token_id=0)
+        for _ in range(repeats):
+            started = time.perf_counter()
+            out = theirs.generate(ids, **options)[0, len(prompt) :].tolist()
+            best = min(best, time.perf_counter() - started)
+    return new / best, out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shapes", nargs="+", default=["tiny"])
+    parser.add_argument("--dtypes", nargs="+", default=["float32", "bfloat16"])
+    parser.add_argument("--prompt-tokens", type=int, default=16)
+    parser.add_argument("--new-tokens", type=int, default=16)
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--skip-hf", action="store_true")
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+
+    machine = {
+        "processor": platform.processor() or platform.machine(),
+        "cpus": os.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+        "torch": torch.__version__,
+    }
+    print(machine, flush=True)
+    results: list[dict[str, Any]] = []
+    for shape in args.shapes:
+        config = get_config(shape)
+        torch.manual_seed(0)
+        base = GPTNeoXForCausalLM(config).eval()
+        prompt = torch.randint(0, config.vocab_size, (args.prompt_tokens,)).tolist()
+        for dtype_name in args.dtypes:
+            model = base.to(getattr(torch, dtype_name))
+            row: dict[str, Any] = {
+                "shape": shape,
+                "dtype": dtype_name,
+                "parameters": model.num_parameters(),
+                "new_tokens": args.new_tokens,
+            }
+            row["ours_tokens_per_s"], ours = ours_tokens_per_s(
+                model, prompt, args.new_tokens, args.repeats
+            )
+            if not args.skip_hf:
+                row["transformers_tokens_per_s"], theirs = hf_tokens_per_s(
+                    model, prompt, args.new_tokens, args.repeats
+                )
+                row["same_greedy_tokens"] = ours == theirs
+            print(row, flush=True)
+            results.append(row)
+        del base, model
+    if args.out:
+        args.out.write_text(json.dumps({"machine": machine, "runs": results}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
