@@ -30,7 +30,10 @@ class BreathingSessionRepository(Protocol):
 
 
 class BreathingUnitOfWork(Protocol):
-    sessions: BreathingSessionRepository
+    @property
+    def sessions(self) -> BreathingSessionRepository:
+        """Read-only, so adapters may narrow the type."""
+        ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...

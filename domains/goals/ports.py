@@ -70,7 +70,10 @@ class GoalRepository(Protocol):
 
 
 class GoalsUnitOfWork(Protocol):
-    goals: GoalRepository
+    @property
+    def goals(self) -> GoalRepository:
+        """Read-only, so adapters may narrow the type."""
+        ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...

@@ -30,7 +30,10 @@ class MoodRepository(Protocol):
 
 
 class MoodUnitOfWork(Protocol):
-    entries: MoodRepository
+    @property
+    def entries(self) -> MoodRepository:
+        """Read-only, so adapters may narrow the type."""
+        ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...

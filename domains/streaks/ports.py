@@ -33,7 +33,10 @@ class StreakRepository(Protocol):
 
 
 class StreakUnitOfWork(Protocol):
-    streaks: StreakRepository
+    @property
+    def streaks(self) -> StreakRepository:
+        """Read-only, so adapters may narrow the type."""
+        ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...

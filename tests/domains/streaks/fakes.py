@@ -9,7 +9,6 @@ from typing import Self
 
 from domains.shared.errors import NotFound
 from domains.streaks.model import StreakRecord
-from domains.streaks.ports import StreakRepository
 
 
 class FakeClock:
@@ -74,7 +73,7 @@ class FakeStreaks:
 
 class FakeStreakUnitOfWork:
     def __init__(self, store: Store) -> None:
-        self.streaks: StreakRepository = FakeStreaks(store)
+        self.streaks = FakeStreaks(store)
 
     async def __aenter__(self) -> Self:
         return self
