@@ -20,8 +20,10 @@ from adapters.sql.migrate import upgrade
 from entrypoints.composition.containers import Application
 from entrypoints.composition.resources import close_resources
 from entrypoints.http.auth import CookiePolicy, device, principal
+from entrypoints.http.controllers.habits import HabitsController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.identity import AuthController, UsersController
+from entrypoints.http.controllers.pomodoro import PomodoroController
 from entrypoints.http.gate import Gate, GateConfig, security_headers_hook
 from entrypoints.http.problems import EXCEPTION_HANDLERS
 from entrypoints.logging import configure_logging
@@ -29,7 +31,12 @@ from entrypoints.settings import Settings
 
 log = structlog.get_logger("refocused.app")
 
-API_ROUTE_HANDLERS: list[Any] = [AuthController, UsersController]
+API_ROUTE_HANDLERS: list[Any] = [
+    AuthController,
+    UsersController,
+    PomodoroController,
+    HabitsController,
+]
 
 
 def create_app(settings: Settings | None = None, container: Application | None = None) -> Litestar:
@@ -127,6 +134,8 @@ def _dependencies(container: Application, settings: Settings) -> dict[str, Provi
     )
     return {
         "identity": singleton(container.identity.service),
+        "pomodoro": singleton(container.pomodoro.service),
+        "habits": singleton(container.habits.service),
         "csrf": singleton(container.security.csrf),
         "cookie_policy": Provide(lambda: cookie_policy, use_cache=True, sync_to_thread=False),
         "principal": Provide(principal, sync_to_thread=False),
