@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # The API image: the Litestar app with the prod extra (PostgreSQL, Redis, AWS, granian), never
 # the model extra (no torch). Build from the repository root:
-#   docker build -t <api_repository_url>:<tag> .
+#   docker build --platform linux/amd64 -t <api_repository_url>:<tag> .
 
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 

@@ -1,6 +1,7 @@
 # The ai-handler Lambda: the application with its prod and model extras (torch on CPU), on
 # AWS's Lambda base image. Build from the repository root:
-#   docker build -f platform/lambda_build/ai_handler.Dockerfile -t <ai_handler_repository_url>:<tag> .
+#   docker build --platform linux/amd64 -f platform/lambda_build/ai_handler.Dockerfile \
+#     -t <ai_handler_repository_url>:<tag> .
 # The weights are not in the image: the handler loads them from the model bucket.
 FROM public.ecr.aws/lambda/python:3.11
 

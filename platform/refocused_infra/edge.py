@@ -11,9 +11,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from .settings import DomainSettings
-
-WEB_BRANCH = "main"
+from .settings import DomainSettings, WebSettings
 
 
 @dataclass(frozen=True)
@@ -23,6 +21,7 @@ class EdgeArgs:
     http_api_stage: pulumi.Input[str]
     http_api_endpoint: pulumi.Input[str]
     domain: DomainSettings | None
+    web: WebSettings
     zone_id: pulumi.Input[str] | None
     production: bool
 
@@ -44,19 +43,22 @@ class Edge(pulumi.ComponentResource):
             name=f"{args.prefix}-web",
             description="ReFocused web client (Next.js), deployed by the client's pipeline",
             platform="WEB_COMPUTE",
+            repository=args.web.repository,
+            access_token=args.web.access_token,
             environment_variables={"NEXT_PUBLIC_API_URL": self.api_url},
             opts=child,
         )
         branch = aws.amplify.Branch(
             f"{name}-web-branch",
             app_id=self.web_app.id,
-            branch_name=WEB_BRANCH,
+            branch_name=args.web.branch,
             stage="PRODUCTION" if args.production else "DEVELOPMENT",
             framework="Next.js - SSR",
+            enable_auto_build=args.web.repository is not None,
             opts=child,
         )
         self.web_url = pulumi.Output.concat(
-            "https://", WEB_BRANCH, ".", self.web_app.default_domain
+            "https://", args.web.branch, ".", self.web_app.default_domain
         )
         if args.domain is not None and args.zone_id is not None:
             # Amplify writes the certificate and client records into the account's Route 53

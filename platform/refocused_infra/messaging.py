@@ -135,7 +135,7 @@ class Messaging(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         identity = aws.ses.DomainIdentity(f"{name}-ses-domain", domain=domain.name, opts=child)
         self.identity = identity
-        aws.route53.Record(
+        verification_record = aws.route53.Record(
             f"{name}-ses-verification",
             zone_id=zone_id,
             name=f"_amazonses.{domain.name}",
@@ -156,6 +156,12 @@ class Messaging(pulumi.ComponentResource):
                 records=[pulumi.Output.concat(token, ".dkim.amazonses.com")],
                 opts=child,
             )
+        # SES attaches notification topics to verified identities only.
+        verified = aws.ses.DomainIdentityVerification(
+            f"{name}-ses-domain-verified",
+            domain=identity.domain,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[verification_record]),
+        )
         publish_policy = aws.sns.TopicPolicy(
             f"{name}-ses-notifications-policy",
             arn=self.ses_notifications.arn,
@@ -179,7 +185,7 @@ class Messaging(pulumi.ComponentResource):
         for kind in SES_NOTIFICATION_TYPES:
             aws.ses.IdentityNotificationTopic(
                 f"{name}-ses-{kind.lower()}",
-                identity=identity.domain,
+                identity=verified.domain,
                 notification_type=kind,
                 topic_arn=self.ses_notifications.arn,
                 include_original_headers=False,

@@ -19,22 +19,22 @@ HTTP = 80
 POSTGRES = 5432
 REDIS = 6379
 
-# Turns the instance into a router: forward packets and masquerade the private subnets' traffic
-# behind its own address. Amazon Linux 2023 ships without iptables, so it is installed first.
+# Turns the instance into a router, as AWS's NAT-instance guide does on Amazon Linux 2023:
+# forward packets, masquerade the VPC's traffic behind the instance's address, and drop the
+# iptables-services default that rejects forwarded packets. The retries cover the seconds before
+# the instance's public address answers.
 NAT_USER_DATA = """#!/bin/bash
 set -euo pipefail
-dnf install -y iptables-nft
-cat > /etc/sysctl.d/90-nat.conf <<'CONF'
-net.ipv4.ip_forward = 1
-CONF
+for attempt in $(seq 1 30); do dnf install -y iptables-services && break; sleep 10; done
+systemctl enable --now iptables
+echo "net.ipv4.ip_forward = 1" > /etc/sysctl.d/90-nat.conf
 sysctl --system
 IFACE=$(ip route show default | awk '{print $5; exit}')
 iptables -t nat -A POSTROUTING -o "$IFACE" -s {vpc_cidr} -j MASQUERADE
+iptables -F FORWARD
 iptables -A FORWARD -s {vpc_cidr} -j ACCEPT
 iptables -A FORWARD -d {vpc_cidr} -m state --state ESTABLISHED,RELATED -j ACCEPT
-iptables-save > /etc/sysconfig/iptables
-dnf install -y iptables-services
-systemctl enable --now iptables
+service iptables save
 """
 
 
@@ -84,7 +84,7 @@ class Network(pulumi.ComponentResource):
                     vpc_id=self.vpc.id,
                     cidr_block=public_cidrs[index],
                     availability_zone=zone,
-                    # The NAT instance gets an Elastic IP; nothing else launches here.
+                    # Only the NAT instance launches here, and it asks for its address itself.
                     map_public_ip_on_launch=False,
                     tags={"Name": f"{args.prefix}-public-{zone}", "tier": "public"},
                     opts=child,
@@ -151,6 +151,8 @@ class Network(pulumi.ComponentResource):
             ami=ami.value,
             instance_type=settings.nat_instance_type,
             subnet_id=self.public_subnets[0].id,
+            # Reaches the package repositories at boot; the Elastic IP replaces it once attached.
+            associate_public_ip_address=True,
             vpc_security_group_ids=[nat_security_group.id],
             # A router forwards packets addressed to others, which EC2 drops unless this is off.
             source_dest_check=False,

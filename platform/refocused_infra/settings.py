@@ -85,6 +85,16 @@ class DomainSettings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    # The client's Git repository (https URL); without one, the client's pipeline deploys
+    # builds to the Amplify app itself.
+    repository: str | None = None
+    branch: str = "main"
+    # `pulumi config set --secret refocused:webAccessToken <token>`: lets Amplify read the repo.
+    access_token: pulumi.Output[str] | None = None
+
+
+@dataclass(frozen=True)
 class StackSettings:
     project: str
     stack: str
@@ -96,6 +106,7 @@ class StackSettings:
     functions: FunctionSettings
     log_retention_days: int
     domain: DomainSettings | None
+    web: WebSettings
     # Production-grade protection: stops a `pulumi destroy` or a replacement from deleting data.
     protect_data: bool
 
@@ -115,6 +126,14 @@ def _from_mapping(kind: type, values: dict[str, Any] | None) -> Any:
             raise ValueError(f"unknown setting {key!r} for {kind.__name__}")
         kwargs[snake] = tuple(value) if isinstance(value, list) else value
     return kind(**kwargs)
+
+
+def _web_settings(config: pulumi.Config) -> WebSettings:
+    web = _from_mapping(WebSettings, config.get_object("web"))
+    token = config.get_secret("webAccessToken")
+    if web.repository and token is None:
+        raise ValueError("refocused:web.repository needs the secret refocused:webAccessToken")
+    return replace(web, access_token=token)
 
 
 def load_settings(config: pulumi.Config | None = None) -> StackSettings:
@@ -145,5 +164,6 @@ def load_settings(config: pulumi.Config | None = None) -> StackSettings:
         functions=functions,
         log_retention_days=config.get_int("logRetentionDays") or 30,
         domain=_from_mapping(DomainSettings, domain_values) if domain_values else None,
+        web=_web_settings(config),
         protect_data=config.get_bool("protectData") or False,
     )

@@ -92,6 +92,7 @@ def build_stack(
             http_api_stage=serverless.stage.id,
             http_api_endpoint=serverless.http_api.api_endpoint,
             domain=settings.domain,
+            web=settings.web,
             zone_id=zone_id,
             production=settings.protect_data,
         ),

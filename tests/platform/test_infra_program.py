@@ -58,6 +58,11 @@ def test_main_declares_the_stack_and_exports_what_operators_read(tmp_path: Path)
     [
         ("refocused:database", {"multiAZ": True}, "unknown setting 'multiAZ'"),
         (
+            "refocused:web",
+            {"repository": "https://github.com/refocused/web"},
+            "needs the secret refocused:webAccessToken",
+        ),
+        (
             "refocused:network",
             {"vpcCidr": "10.0.0.0/16", "availabilityZones": ["a", "b", "c"]},
             "exactly two zones",

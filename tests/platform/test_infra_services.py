@@ -9,6 +9,7 @@ import pytest
 from conftest import cached_run
 from infra_harness import STACKS, ProgramRun
 
+SECRET_SIG = "4dabf18193072939515e22adb298388d"  # how Pulumi marks a secret value on the wire
 ZIP_FUNCTIONS = {"email_api", "email_sender", "ses_notifications", "feedback_api"}
 
 
@@ -206,3 +207,25 @@ def test_a_missing_lambda_package_stops_the_deployment_with_the_build_command(tm
     assert lambda_package("dist/lambdas/refocused-lambdas.zip", project_dir=tmp_path).path == str(
         built
     )
+
+
+def test_a_client_repository_is_connected_with_its_token_kept_secret():
+    from infra_harness import run_program
+
+    run = run_program(
+        "dev",
+        overrides={
+            "refocused:web": '{"repository": "https://github.com/refocused/web", "branch": "main"}',
+            "refocused:webAccessToken": "mock-secret-web-token",
+        },
+    )
+    app = run.named("edge-web").inputs
+    assert app["repository"] == "https://github.com/refocused/web"
+    assert app["accessToken"]["value"] == "mock-secret-web-token"
+    assert SECRET_SIG in app["accessToken"]
+    assert run.named("edge-web-branch").inputs["enableAutoBuild"] is True
+
+
+def test_without_a_repository_the_client_is_deployed_by_its_own_pipeline(dev: ProgramRun):
+    assert "repository" not in dev.named("edge-web").inputs
+    assert dev.named("edge-web-branch").inputs["enableAutoBuild"] is False
