@@ -23,7 +23,9 @@ from entrypoints.http.auth import CookiePolicy, device, principal
 from entrypoints.http.controllers.habits import HabitsController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.identity import AuthController, UsersController
+from entrypoints.http.controllers.journal import JournalController
 from entrypoints.http.controllers.pomodoro import PomodoroController
+from entrypoints.http.controllers.study import StudyController
 from entrypoints.http.gate import Gate, GateConfig, security_headers_hook
 from entrypoints.http.problems import EXCEPTION_HANDLERS
 from entrypoints.logging import configure_logging
@@ -34,6 +36,8 @@ log = structlog.get_logger("refocused.app")
 API_ROUTE_HANDLERS: list[Any] = [
     AuthController,
     UsersController,
+    JournalController,
+    StudyController,
     PomodoroController,
     HabitsController,
 ]
@@ -85,7 +89,13 @@ def create_app(settings: Settings | None = None, container: Application | None =
         cors_config=CORSConfig(
             allow_origins=list(settings.cors_origins),
             allow_credentials=True,
-            allow_headers=["Content-Type", "Authorization", "X-CSRF-Token", "X-Request-ID"],
+            allow_headers=[
+                "Content-Type",
+                "Authorization",
+                "X-CSRF-Token",
+                "X-Request-ID",
+                "X-Journal-Grant",
+            ],
             expose_headers=["X-Request-ID", "Retry-After"],
         )
         if settings.cors_origins
@@ -134,6 +144,8 @@ def _dependencies(container: Application, settings: Settings) -> dict[str, Provi
     )
     return {
         "identity": singleton(container.identity.service),
+        "journal": singleton(container.journal.service),
+        "study": singleton(container.study.service),
         "pomodoro": singleton(container.pomodoro.service),
         "habits": singleton(container.habits.service),
         "csrf": singleton(container.security.csrf),

@@ -1,0 +1,287 @@
+"""The journal over HTTP. Grants for protected collections travel in the X-Journal-Grant
+header (several comma-separated), never in URLs, so they stay out of access logs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, Response, delete, get, patch, post, put
+from litestar.di import NamedDependency
+from litestar.params import Parameter
+from litestar.status_codes import HTTP_204_NO_CONTENT
+
+from domains.identity.model import Principal
+from domains.journal.model import KEEP, EntryChanges, EntryDraft
+from domains.journal.use_cases import JournalService
+from entrypoints.http.openapi import responses
+from entrypoints.http.schemas.journal import (
+    CollectionCreate,
+    CollectionPasswordChange,
+    CollectionRead,
+    CollectionUpdate,
+    EntryCreate,
+    EntryPage,
+    EntryRead,
+    EntryUpdate,
+    GrantRead,
+    GratitudeCreate,
+    GratitudePage,
+    GratitudeRead,
+    StatsRead,
+    UnlockRequest,
+)
+
+Journal = NamedDependency[JournalService]
+CurrentUser = NamedDependency[Principal]
+GRANT_HEADER = "x-journal-grant"
+
+PathId = Parameter(max_length=64)
+Limit = Parameter(default=50, ge=1, le=200)
+Offset = Parameter(default=0, ge=0, le=1_000_000)
+
+
+def grants_of(request: Request[Any, Any, Any]) -> list[str]:
+    raw = request.headers.get(GRANT_HEADER, "")
+    return [token.strip() for token in raw.split(",") if token.strip()]
+
+
+def _set(value: Any) -> Any:
+    """msgspec's UNSET as None: the service reads None as "leave it"."""
+    return None if value is msgspec.UNSET else value
+
+
+class JournalController(Controller):
+    path = "/journal"
+    tags = ["journal"]
+
+    # -- collections ------------------------------------------------------------------------
+
+    @get("/collections", responses=responses(401))
+    async def list_collections(
+        self, journal: Journal, principal: CurrentUser
+    ) -> list[CollectionRead]:
+        """Your collections (names are not secret; protected ones show `protected`)."""
+        return [CollectionRead.of(c) for c in await journal.list_collections(principal.user_id)]
+
+    @post("/collections", status_code=201, responses=responses(401, 403, 409, 422))
+    async def create_collection(
+        self, data: CollectionCreate, journal: Journal, principal: CurrentUser
+    ) -> CollectionRead:
+        """A collection; with a password, its entries are readable only after an unlock."""
+        c = await journal.create_collection(principal.user_id, data.name, data.password)
+        return CollectionRead.of(c)
+
+    @get("/collections/{collection_id:str}", responses=responses(401, 404))
+    async def get_collection(
+        self, journal: Journal, principal: CurrentUser, collection_id: str = PathId
+    ) -> CollectionRead:
+        return CollectionRead.of(await journal.get_collection(principal.user_id, collection_id))
+
+    @patch("/collections/{collection_id:str}", responses=responses(401, 403, 404, 409, 422))
+    async def rename_collection(
+        self,
+        data: CollectionUpdate,
+        journal: Journal,
+        principal: CurrentUser,
+        collection_id: str = PathId,
+    ) -> CollectionRead:
+        c = await journal.rename_collection(principal.user_id, collection_id, data.name)
+        return CollectionRead.of(c)
+
+    @delete(
+        "/collections/{collection_id:str}",
+        status_code=HTTP_204_NO_CONTENT,
+        responses=responses(401, 403, 404),
+    )
+    async def delete_collection(
+        self,
+        request: Request[Any, Any, Any],
+        journal: Journal,
+        principal: CurrentUser,
+        collection_id: str = PathId,
+    ) -> None:
+        """Deletes the collection and every entry in it; a protected one must be unlocked."""
+        await journal.delete_collection(principal.user_id, collection_id, grants_of(request))
+
+    @put("/collections/{collection_id:str}/password", responses=responses(401, 403, 404, 422))
+    async def set_password(
+        self,
+        data: CollectionPasswordChange,
+        journal: Journal,
+        principal: CurrentUser,
+        collection_id: str = PathId,
+    ) -> CollectionRead:
+        """Protect, change or remove the password. Entries are not re-encrypted (only the
+        collection's key is re-wrapped) and grants issued before stop working."""
+        c = await journal.set_password(
+            principal.user_id,
+            collection_id,
+            current_password=data.current_password,
+            new_password=data.new_password,
+        )
+        return CollectionRead.of(c)
+
+    @post(
+        "/collections/{collection_id:str}/unlock",
+        status_code=200,
+        responses=responses(401, 403, 404, 422, 429),
+    )
+    async def unlock(
+        self,
+        data: UnlockRequest,
+        journal: Journal,
+        principal: CurrentUser,
+        collection_id: str = PathId,
+    ) -> GrantRead:
+        """Check the password and get a short-lived grant. Wrong passwords are rate-limited."""
+        grant = await journal.unlock(principal.user_id, collection_id, data.password)
+        return GrantRead(grant.token, grant.collection_id, grant.expires_in)
+
+    @post("/lock", status_code=HTTP_204_NO_CONTENT, responses=responses(401, 403))
+    async def lock(self, request: Request[Any, Any, Any], journal: Journal) -> None:
+        """End the grants sent in X-Journal-Grant now, before they expire."""
+        await journal.lock(grants_of(request))
+
+    # -- entries ----------------------------------------------------------------------------
+
+    @get("/entries", responses=responses(401, 403, 404, 422))
+    async def list_entries(
+        self,
+        request: Request[Any, Any, Any],
+        journal: Journal,
+        principal: CurrentUser,
+        collection_id: str | None = Parameter(default=None, max_length=64),
+        tag: str | None = Parameter(default=None, max_length=200),
+        limit: int = Limit,
+        offset: int = Offset,
+    ) -> EntryPage:
+        """Newest first. Protected collections appear only with their grant."""
+        entries, total = await journal.list_entries(
+            principal.user_id,
+            grants_of(request),
+            collection_id=collection_id,
+            tag=tag,
+            limit=limit,
+            offset=offset,
+        )
+        return EntryPage([EntryRead.of(e) for e in entries], total)
+
+    @post("/entries", status_code=201, responses=responses(401, 403, 404, 422))
+    async def create_entry(
+        self,
+        request: Request[Any, Any, Any],
+        data: EntryCreate,
+        journal: Journal,
+        principal: CurrentUser,
+    ) -> EntryRead:
+        draft = EntryDraft(data.title, data.content, data.tags, data.mood_entry_id)
+        entry = await journal.create_entry(
+            principal.user_id, data.collection_id, draft, grants_of(request)
+        )
+        return EntryRead.of(entry)
+
+    @get("/entries/{entry_id:str}", responses=responses(401, 403, 404))
+    async def get_entry(
+        self,
+        request: Request[Any, Any, Any],
+        journal: Journal,
+        principal: CurrentUser,
+        entry_id: str = PathId,
+    ) -> EntryRead:
+        entry = await journal.get_entry(principal.user_id, entry_id, grants_of(request))
+        return EntryRead.of(entry)
+
+    @patch("/entries/{entry_id:str}", responses=responses(401, 403, 404, 422))
+    async def update_entry(
+        self,
+        request: Request[Any, Any, Any],
+        data: EntryUpdate,
+        journal: Journal,
+        principal: CurrentUser,
+        entry_id: str = PathId,
+    ) -> EntryRead:
+        mood = data.mood_entry_id
+        changes = EntryChanges(
+            title=_set(data.title),
+            content=_set(data.content),
+            tags=_set(data.tags),
+            collection_id=_set(data.collection_id),
+            mood_entry_id=KEEP if mood is msgspec.UNSET else mood,
+        )
+        entry = await journal.update_entry(principal.user_id, entry_id, changes, grants_of(request))
+        return EntryRead.of(entry)
+
+    @delete(
+        "/entries/{entry_id:str}",
+        status_code=HTTP_204_NO_CONTENT,
+        responses=responses(401, 403, 404),
+    )
+    async def delete_entry(
+        self,
+        request: Request[Any, Any, Any],
+        journal: Journal,
+        principal: CurrentUser,
+        entry_id: str = PathId,
+    ) -> None:
+        await journal.delete_entry(principal.user_id, entry_id, grants_of(request))
+
+    @get("/search", responses=responses(401, 422))
+    async def search(
+        self,
+        request: Request[Any, Any, Any],
+        journal: Journal,
+        principal: CurrentUser,
+        q: str = Parameter(max_length=1000),
+        limit: int = Limit,
+    ) -> EntryPage:
+        """Full-text search over what you may read now (protected collections need a grant)."""
+        hits, total = await journal.search(principal.user_id, q, grants_of(request), limit=limit)
+        return EntryPage([EntryRead.of(e) for e in hits], total)
+
+    # -- gratitude, stats, export -----------------------------------------------------------
+
+    @get("/gratitude", responses=responses(401, 422))
+    async def list_gratitude(
+        self,
+        journal: Journal,
+        principal: CurrentUser,
+        limit: int = Limit,
+        offset: int = Offset,
+    ) -> GratitudePage:
+        items, total = await journal.list_gratitude(principal.user_id, limit=limit, offset=offset)
+        return GratitudePage([GratitudeRead.of(g) for g in items], total)
+
+    @post("/gratitude", status_code=201, responses=responses(401, 403, 422))
+    async def add_gratitude(
+        self, data: GratitudeCreate, journal: Journal, principal: CurrentUser
+    ) -> GratitudeRead:
+        item = await journal.add_gratitude(principal.user_id, data.text, data.on_date)
+        return GratitudeRead.of(item)
+
+    @delete(
+        "/gratitude/{gratitude_id:str}",
+        status_code=HTTP_204_NO_CONTENT,
+        responses=responses(401, 403, 404),
+    )
+    async def delete_gratitude(
+        self, journal: Journal, principal: CurrentUser, gratitude_id: str = PathId
+    ) -> None:
+        await journal.delete_gratitude(principal.user_id, gratitude_id)
+
+    @get("/stats", responses=responses(401))
+    async def stats(self, journal: Journal, principal: CurrentUser) -> StatsRead:
+        """Entries per month, words written and the writing streak, on your local days."""
+        return StatsRead.of(await journal.stats(principal.user_id))
+
+    @get("/export", responses=responses(401))
+    async def export(
+        self, request: Request[Any, Any, Any], journal: Journal, principal: CurrentUser
+    ) -> Response[dict[str, Any]]:
+        """Plaintext for open collections and those unlocked by the grants sent; the others as
+        ciphertext with the parameters to decrypt them offline with their password."""
+        data = await journal.export(principal.user_id, grants_of(request))
+        return Response(
+            data,
+            headers={"Content-Disposition": 'attachment; filename="refocused-journal.json"'},
+        )

@@ -1,0 +1,220 @@
+"""Study over HTTP: decks, cards, reviews, the due queue, progress, Anki plain text."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import msgspec
+from litestar import Controller, Response, delete, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import Parameter
+from litestar.status_codes import HTTP_204_NO_CONTENT
+
+from domains.identity.model import Principal
+from domains.study.model import CardChanges, CardDraft
+from domains.study.use_cases import StudyService
+from entrypoints.http.openapi import responses
+from entrypoints.http.schemas.study import (
+    BulkCardCreate,
+    CardCreate,
+    CardRead,
+    CardUpdate,
+    DeckCreate,
+    DeckRead,
+    DeckUpdate,
+    ImportRequest,
+    ImportResult,
+    ProgressRead,
+    QueueRead,
+    ReviewCreate,
+    ReviewRead,
+    SettingsRead,
+    SettingsUpdate,
+)
+
+Study = NamedDependency[StudyService]
+CurrentUser = NamedDependency[Principal]
+PathId = Parameter(max_length=64)
+_MEDIA = {"csv": "text/csv", "tsv": "text/tab-separated-values"}
+
+
+def _set(value: Any) -> Any:
+    return None if value is msgspec.UNSET else value
+
+
+class StudyController(Controller):
+    path = "/study"
+    tags = ["study"]
+
+    # -- decks ------------------------------------------------------------------------------
+
+    @get("/decks", responses=responses(401))
+    async def list_decks(self, study: Study, principal: CurrentUser) -> list[DeckRead]:
+        return [DeckRead.of(d) for d in await study.list_decks(principal.user_id)]
+
+    @post("/decks", status_code=201, responses=responses(401, 403, 422))
+    async def create_deck(self, data: DeckCreate, study: Study, principal: CurrentUser) -> DeckRead:
+        return DeckRead.of(await study.create_deck(principal.user_id, data.name, data.description))
+
+    @get("/decks/{deck_id:str}", responses=responses(401, 404))
+    async def get_deck(
+        self, study: Study, principal: CurrentUser, deck_id: str = PathId
+    ) -> DeckRead:
+        return DeckRead.of(await study.get_deck(principal.user_id, deck_id))
+
+    @patch("/decks/{deck_id:str}", responses=responses(401, 403, 404, 422))
+    async def update_deck(
+        self, data: DeckUpdate, study: Study, principal: CurrentUser, deck_id: str = PathId
+    ) -> DeckRead:
+        deck = await study.update_deck(
+            principal.user_id,
+            deck_id,
+            name=_set(data.name),
+            description=_set(data.description),
+        )
+        return DeckRead.of(deck)
+
+    @delete(
+        "/decks/{deck_id:str}", status_code=HTTP_204_NO_CONTENT, responses=responses(401, 403, 404)
+    )
+    async def delete_deck(
+        self, study: Study, principal: CurrentUser, deck_id: str = PathId
+    ) -> None:
+        """Deletes the deck with its cards and their review history."""
+        await study.delete_deck(principal.user_id, deck_id)
+
+    @get("/decks/{deck_id:str}/cards", responses=responses(401, 404, 422))
+    async def list_cards(
+        self,
+        study: Study,
+        principal: CurrentUser,
+        deck_id: str = PathId,
+        limit: int = Parameter(default=100, ge=1, le=500),
+        offset: int = Parameter(default=0, ge=0, le=1_000_000),
+    ) -> list[CardRead]:
+        cards = await study.list_cards(principal.user_id, deck_id, limit=limit, offset=offset)
+        return [CardRead.of(c) for c in cards]
+
+    @post("/decks/{deck_id:str}/cards", status_code=201, responses=responses(401, 403, 404, 422))
+    async def bulk_create(
+        self, data: BulkCardCreate, study: Study, principal: CurrentUser, deck_id: str = PathId
+    ) -> list[CardRead]:
+        """Up to 500 cards at once; all or none are created."""
+        drafts = [CardDraft(c.front, c.back, c.tags) for c in data.cards]
+        return [
+            CardRead.of(c) for c in await study.create_cards(principal.user_id, deck_id, drafts)
+        ]
+
+    @post("/decks/{deck_id:str}/import", status_code=201, responses=responses(401, 403, 404, 422))
+    async def import_cards(
+        self, data: ImportRequest, study: Study, principal: CurrentUser, deck_id: str = PathId
+    ) -> ImportResult:
+        """Anki plain text (CSV or tab-separated); errors name the line, and nothing is added."""
+        cards = await study.import_cards(principal.user_id, deck_id, data.text, data.format)
+        return ImportResult(imported=len(cards))
+
+    @get("/decks/{deck_id:str}/export", responses=responses(401, 404))
+    async def export_cards(
+        self,
+        study: Study,
+        principal: CurrentUser,
+        deck_id: str = PathId,
+        format: Literal["csv", "tsv"] = "csv",
+    ) -> Response[str]:
+        """Anki plain text, with #separator, #html and #tags column headers."""
+        text = await study.export_cards(principal.user_id, deck_id, format)
+        return Response(
+            text,
+            media_type=f"{_MEDIA[format]}; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="deck.{format}"'},
+        )
+
+    @get("/decks/{deck_id:str}/queue", responses=responses(401, 404, 422))
+    async def queue(
+        self,
+        study: Study,
+        principal: CurrentUser,
+        deck_id: str = PathId,
+        limit: int = Parameter(default=50, ge=1, le=200),
+    ) -> QueueRead:
+        """Due reviews first, then new cards within today's allowance (your local day)."""
+        return QueueRead.of(await study.queue(principal.user_id, deck_id, limit))
+
+    @get("/decks/{deck_id:str}/progress", responses=responses(401, 404))
+    async def progress(
+        self, study: Study, principal: CurrentUser, deck_id: str = PathId
+    ) -> ProgressRead:
+        return ProgressRead.of(await study.progress(principal.user_id, deck_id))
+
+    # -- cards and reviews ------------------------------------------------------------------
+
+    @post("/cards", status_code=201, responses=responses(401, 403, 404, 422))
+    async def create_card(self, data: CardCreate, study: Study, principal: CurrentUser) -> CardRead:
+        (card,) = await study.create_cards(
+            principal.user_id, data.deck_id, [CardDraft(data.front, data.back, data.tags)]
+        )
+        return CardRead.of(card)
+
+    @get("/cards/{card_id:str}", responses=responses(401, 404))
+    async def get_card(
+        self, study: Study, principal: CurrentUser, card_id: str = PathId
+    ) -> CardRead:
+        return CardRead.of(await study.get_card(principal.user_id, card_id))
+
+    @patch("/cards/{card_id:str}", responses=responses(401, 403, 404, 422))
+    async def update_card(
+        self, data: CardUpdate, study: Study, principal: CurrentUser, card_id: str = PathId
+    ) -> CardRead:
+        """Edit either side or the tags, or move the card with `deck_id`."""
+        changes = CardChanges(
+            front=_set(data.front),
+            back=_set(data.back),
+            tags=_set(data.tags),
+            deck_id=_set(data.deck_id),
+        )
+        return CardRead.of(await study.update_card(principal.user_id, card_id, changes))
+
+    @delete(
+        "/cards/{card_id:str}", status_code=HTTP_204_NO_CONTENT, responses=responses(401, 403, 404)
+    )
+    async def delete_card(
+        self, study: Study, principal: CurrentUser, card_id: str = PathId
+    ) -> None:
+        await study.delete_card(principal.user_id, card_id)
+
+    @post("/cards/{card_id:str}/reviews", status_code=201, responses=responses(401, 403, 404, 422))
+    async def review(
+        self, data: ReviewCreate, study: Study, principal: CurrentUser, card_id: str = PathId
+    ) -> CardRead:
+        """Rate the card 1 (again) to 4 (easy); FSRS schedules its next review."""
+        card = await study.review(principal.user_id, card_id, data.rating, data.duration_ms)
+        return CardRead.of(card)
+
+    @get("/cards/{card_id:str}/reviews", responses=responses(401, 404))
+    async def history(
+        self, study: Study, principal: CurrentUser, card_id: str = PathId
+    ) -> list[ReviewRead]:
+        return [ReviewRead.of(r) for r in await study.history(principal.user_id, card_id)]
+
+    @post("/reviews/undo", status_code=200, responses=responses(401, 403, 409))
+    async def undo(self, study: Study, principal: CurrentUser) -> CardRead:
+        """Undo your latest review: the card is as it was before it."""
+        return CardRead.of(await study.undo_last_review(principal.user_id))
+
+    # -- settings ---------------------------------------------------------------------------
+
+    @get("/settings", responses=responses(401))
+    async def get_settings(self, study: Study, principal: CurrentUser) -> SettingsRead:
+        return SettingsRead.of(await study.settings(principal.user_id))
+
+    @patch("/settings", responses=responses(401, 403, 422))
+    async def update_settings(
+        self, data: SettingsUpdate, study: Study, principal: CurrentUser
+    ) -> SettingsRead:
+        """Desired retention (0.70 to 0.99) and new cards per day."""
+        settings = await study.update_settings(
+            principal.user_id,
+            desired_retention=_set(data.desired_retention),
+            new_cards_per_day=_set(data.new_cards_per_day),
+        )
+        return SettingsRead.of(settings)
