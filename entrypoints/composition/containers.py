@@ -33,6 +33,15 @@ from domains.shared.events import InProcessEventBus
 from domains.shared.rate_limit import Rate
 from domains.study.use_cases import StudyService, StudyUserData
 from entrypoints.composition import resources
+from entrypoints.composition.daily_life import (
+    Breathing,
+    Calendar,
+    Daily,
+    Goals,
+    Mood,
+    Streaks,
+    subscribe_app_streak,
+)
 from entrypoints.composition.serverless import Assistant, Aws, Email, Feedback
 from entrypoints.settings import Settings
 
@@ -222,6 +231,20 @@ class Application(containers.DeclarativeContainer):
     study = providers.Container(Study, infrastructure=infrastructure)
     pomodoro = providers.Container(Pomodoro, infrastructure=infrastructure)
     habits = providers.Container(Habits, infrastructure=infrastructure)
+    breathing = providers.Container(Breathing, infrastructure=infrastructure)
+    mood = providers.Container(Mood, infrastructure=infrastructure)
+    goals = providers.Container(Goals, infrastructure=infrastructure)
+    streaks = providers.Container(Streaks, infrastructure=infrastructure)
+    daily = providers.Container(Daily, infrastructure=infrastructure)
+    calendar = providers.Container(
+        Calendar,
+        infrastructure=infrastructure,
+        breathing=breathing,
+        mood=mood,
+        goals=goals,
+        streaks=streaks,
+        daily=daily,
+    )
     aws = providers.Container(Aws, settings=settings)
     email = providers.Container(Email, settings=settings, infrastructure=infrastructure, aws=aws)
     feedback = providers.Container(
@@ -235,6 +258,10 @@ class Application(containers.DeclarativeContainer):
         study.user_data,
         pomodoro.user_data,
         habits.user_data,
+        breathing.user_data,
+        mood.user_data,
+        goals.user_data,
+        streaks.user_data,
         email.user_data,
         feedback.user_data,
         assistant.user_data,
@@ -246,3 +273,8 @@ class Application(containers.DeclarativeContainer):
         security=security,
         user_data=user_data,
     )
+
+
+def wire_events(container: Application) -> None:
+    """Subscribe the domain-event handlers to the container's bus; call once per container."""
+    subscribe_app_streak(container.infrastructure.events(), container.streaks.service())

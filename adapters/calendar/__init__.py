@@ -1,0 +1,1 @@
+"""The calendar's sections and dashboard panels, each reading one domain through its service."""

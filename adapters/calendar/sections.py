@@ -1,0 +1,158 @@
+"""Implementations of the calendar's ports over the other domains' services: each turns one
+domain's view of a local day into the JSON-compatible summary the day view shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from domains.breathing.use_cases import BreathingService
+from domains.daily.use_cases import DailyContentService
+from domains.goals.model import Goal
+from domains.goals.use_cases import GoalsService
+from domains.mood.use_cases import MoodService
+from domains.streaks.use_cases import StreakService
+
+
+@dataclass
+class MoodSection:
+    mood: MoodService
+    name: str = "mood"
+
+    async def on(self, user_id: str, day: date) -> Any:
+        entries = await self.mood.entries(user_id, day, day)
+        days = await self.mood.days(user_id, day, day)
+        average = days[0] if days else None
+        return {
+            "entries": [
+                {
+                    "id": e.id,
+                    "happiness": e.happiness,
+                    "focus": e.focus,
+                    "stress": e.stress,
+                    "note": e.note,
+                    "recorded_at": e.recorded_at.isoformat(),
+                }
+                for e in entries
+            ],
+            "average": None
+            if average is None
+            else {
+                "happiness": average.happiness,
+                "focus": average.focus,
+                "stress": average.stress,
+            },
+        }
+
+
+@dataclass
+class BreathingSection:
+    breathing: BreathingService
+    name: str = "breathing"
+
+    async def on(self, user_id: str, day: date) -> Any:
+        totals = await self.breathing.totals(user_id, day, day)
+        return {
+            "sessions": totals.sessions,
+            "cycles": totals.cycles,
+            "seconds": totals.seconds,
+            "techniques": [t.technique for t in totals.per_technique],
+        }
+
+
+def _goal_summary(goal: Goal, day: date) -> dict[str, Any]:
+    return {
+        "id": goal.id,
+        "title": goal.title,
+        "horizon": goal.horizon.value,
+        "kind": goal.kind.value,
+        "progress": goal.progress,
+        "target": goal.target,
+        "percent": goal.percent,
+        "due_date": goal.due_date.isoformat() if goal.due_date else None,
+        "status": goal.status_on(day).value,
+    }
+
+
+@dataclass
+class GoalsSection:
+    goals: GoalsService
+    name: str = "goals"
+
+    async def on(self, user_id: str, day: date) -> Any:
+        running, events = await self.goals.on_day(user_id, day)
+        return {
+            "running": [_goal_summary(g, day) for g in running],
+            "due": [g.id for g in running if g.due_date == day],
+            "completed": sorted({e.goal_id for e in events if e.kind == "completed"}),
+            "updates": len(events),
+        }
+
+
+@dataclass
+class ActivitySection:
+    """Whether the day counted toward the app streak, and how many actions it had."""
+
+    streaks: StreakService
+    name: str = "activity"
+
+    async def on(self, user_id: str, day: date) -> Any:
+        days = await self.streaks.active_days(user_id, day, day)
+        actions = days[0][1] if days else 0
+        return {"active": actions > 0, "actions": actions}
+
+
+@dataclass
+class StreakPanel:
+    streaks: StreakService
+    name: str = "streak"
+
+    async def panel(self, user_id: str, today: date) -> Any:
+        streak = await self.streaks.streak(user_id)
+        return {
+            "current": streak.current,
+            "longest": streak.longest,
+            "active_today": streak.active_today,
+            "last_active_date": streak.last_active_date.isoformat()
+            if streak.last_active_date
+            else None,
+        }
+
+
+@dataclass
+class ActiveGoalsPanel:
+    goals: GoalsService
+    name: str = "goals"
+    limit: int = 5
+
+    async def panel(self, user_id: str, today: date) -> Any:
+        active = await self.goals.goals(user_id, status="active")
+        # Soonest due first; goals without a due date after them.
+        ordered = sorted(active, key=lambda g: (g.due_date is None, g.due_date or today))
+        return {
+            "active": len(active),
+            "next": [_goal_summary(g, today) for g in ordered[: self.limit]],
+        }
+
+
+@dataclass
+class DailyContentPanel:
+    daily: DailyContentService
+    name: str = "daily"
+
+    async def panel(self, user_id: str, today: date) -> Any:
+        content = await self.daily.for_today()
+        return {
+            "date": content.date.isoformat(),
+            "quote": {"text": content.quote.text, "author": content.quote.author},
+            "word": {
+                "word": content.word.word,
+                "part_of_speech": content.word.part_of_speech,
+                "meaning": content.word.meaning,
+                "example": content.word.example,
+            },
+            "prompt": content.prompt.text,
+            "mind_fuel": {"title": content.mind_fuel.title, "text": content.mind_fuel.text},
+            "theme": {"title": content.theme.title, "week": content.week},
+        }

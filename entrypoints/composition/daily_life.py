@@ -1,0 +1,144 @@
+"""Containers of the everyday domains: breathing, mood, goals, the app streak, daily content
+and the calendar that joins them. The root (containers.Application) registers them."""
+
+from __future__ import annotations
+
+import structlog
+from dependency_injector import containers, providers
+
+from adapters.calendar.sections import (
+    ActiveGoalsPanel,
+    ActivitySection,
+    BreathingSection,
+    DailyContentPanel,
+    GoalsSection,
+    MoodSection,
+    StreakPanel,
+)
+from adapters.content.library import JsonContentLibrary
+from adapters.sql.breathing import SqlAlchemyBreathingUnitOfWork
+from adapters.sql.goals import SqlAlchemyGoalsUnitOfWork
+from adapters.sql.mood import SqlAlchemyMoodUnitOfWork
+from adapters.sql.streaks import SqlAlchemyStreakUnitOfWork
+from adapters.sql.user_time_zones import SqlAlchemyUserTimeZones
+from domains.breathing.use_cases import BreathingService, BreathingUserData
+from domains.calendar.use_cases import CalendarService
+from domains.daily.use_cases import DailyContentService
+from domains.goals.use_cases import GoalsService, GoalsUserData
+from domains.mood.use_cases import MoodService, MoodUserData
+from domains.shared.events import InProcessEventBus, ProductiveAction
+from domains.streaks.use_cases import StreakService, StreakUserData
+
+log = structlog.get_logger("refocused.events")
+
+
+class Breathing(containers.DeclarativeContainer):
+    infrastructure = providers.DependenciesContainer()
+
+    unit_of_work = providers.Factory(SqlAlchemyBreathingUnitOfWork, infrastructure.engine)
+    service = providers.Singleton(
+        BreathingService,
+        uow=unit_of_work.provider,
+        zones=providers.Singleton(SqlAlchemyUserTimeZones, infrastructure.engine),
+        clock=infrastructure.clock,
+        events=infrastructure.events,
+    )
+    user_data = providers.Singleton(BreathingUserData, uow=unit_of_work.provider)
+
+
+class Mood(containers.DeclarativeContainer):
+    infrastructure = providers.DependenciesContainer()
+
+    unit_of_work = providers.Factory(SqlAlchemyMoodUnitOfWork, infrastructure.engine)
+    service = providers.Singleton(
+        MoodService,
+        uow=unit_of_work.provider,
+        zones=providers.Singleton(SqlAlchemyUserTimeZones, infrastructure.engine),
+        clock=infrastructure.clock,
+        events=infrastructure.events,
+    )
+    user_data = providers.Singleton(MoodUserData, uow=unit_of_work.provider)
+
+
+class Goals(containers.DeclarativeContainer):
+    infrastructure = providers.DependenciesContainer()
+
+    unit_of_work = providers.Factory(SqlAlchemyGoalsUnitOfWork, infrastructure.engine)
+    service = providers.Singleton(
+        GoalsService,
+        uow=unit_of_work.provider,
+        zones=providers.Singleton(SqlAlchemyUserTimeZones, infrastructure.engine),
+        clock=infrastructure.clock,
+    )
+    user_data = providers.Singleton(GoalsUserData, uow=unit_of_work.provider)
+
+
+class Streaks(containers.DeclarativeContainer):
+    infrastructure = providers.DependenciesContainer()
+
+    unit_of_work = providers.Factory(SqlAlchemyStreakUnitOfWork, infrastructure.engine)
+    service = providers.Singleton(
+        StreakService,
+        uow=unit_of_work.provider,
+        zones=providers.Singleton(SqlAlchemyUserTimeZones, infrastructure.engine),
+        clock=infrastructure.clock,
+    )
+    user_data = providers.Singleton(StreakUserData, uow=unit_of_work.provider)
+
+
+class Daily(containers.DeclarativeContainer):
+    infrastructure = providers.DependenciesContainer()
+
+    library = providers.Singleton(JsonContentLibrary)
+    service = providers.Singleton(
+        DailyContentService,
+        library=library,
+        cache=infrastructure.cache,
+        clock=infrastructure.clock,
+    )
+
+
+class Calendar(containers.DeclarativeContainer):
+    infrastructure = providers.DependenciesContainer()
+    breathing = providers.DependenciesContainer()
+    mood = providers.DependenciesContainer()
+    goals = providers.DependenciesContainer()
+    streaks = providers.DependenciesContainer()
+    daily = providers.DependenciesContainer()
+
+    service = providers.Singleton(
+        CalendarService,
+        zones=providers.Singleton(SqlAlchemyUserTimeZones, infrastructure.engine),
+        clock=infrastructure.clock,
+        sections=providers.List(
+            providers.Singleton(ActivitySection, streaks.service),
+            providers.Singleton(MoodSection, mood.service),
+            providers.Singleton(BreathingSection, breathing.service),
+            providers.Singleton(GoalsSection, goals.service),
+        ),
+        panels=providers.List(
+            providers.Singleton(StreakPanel, streaks.service),
+            providers.Singleton(ActiveGoalsPanel, goals.service),
+            providers.Singleton(DailyContentPanel, daily.service),
+        ),
+    )
+
+
+def subscribe_app_streak(events: InProcessEventBus, streaks: StreakService) -> None:
+    """Every productive action counts toward the app streak. The action itself is already
+    committed when the event arrives, so a failure here is logged, never turned into a failed
+    request that a client would retry (and so record twice)."""
+
+    async def count(event: ProductiveAction) -> None:
+        try:
+            await streaks.record(event)
+        except Exception as e:
+            log.error(
+                "streak.record_failed",
+                user_id=event.user_id,
+                kind=event.kind,
+                error_type=type(e).__name__,
+                exc_info=e,
+            )
+
+    events.subscribe(count)
