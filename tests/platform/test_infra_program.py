@@ -90,3 +90,20 @@ def test_each_stack_file_reads_into_settings_that_match_its_purpose():
     assert dev.domain is None and not dev.protect_data
     assert dev.api.image_tag == "v1.2.3"
     assert dev.prefix == "refocused-dev"
+
+
+def test_the_infrastructure_code_imports_no_application_code():
+    import ast
+
+    application = {"domains", "adapters", "entrypoints", "model"}
+    sources = [*PROJECT_DIR.glob("refocused_infra/*.py"), *PROJECT_DIR.glob("lambda_build/*.py")]
+    assert len(sources) > 10
+    for source in [PROJECT_DIR / "__main__.py", *sources]:
+        for node in ast.walk(ast.parse(source.read_text())):
+            if isinstance(node, ast.Import):
+                roots = {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                roots = {node.module.split(".")[0]}
+            else:
+                continue
+            assert not roots & application, f"{source.name} imports {roots & application}"
