@@ -28,6 +28,8 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         journal_kek=TEST_KEK,
         log_format="console",
         log_level="WARNING",
+        # Every test signs up its own users from one address.
+        register_per_ip_per_hour=1000,
     )
     with LiveServer(create_app(settings)) as server:
         yield server.url
