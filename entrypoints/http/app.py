@@ -17,14 +17,20 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from adapters.sql.migrate import upgrade
-from entrypoints.composition.containers import Application
+from entrypoints.composition.containers import Application, wire_events
 from entrypoints.composition.resources import close_resources
 from entrypoints.http.auth import CookiePolicy, device, principal
+from entrypoints.http.controllers.breathing import BreathingController
+from entrypoints.http.controllers.calendar import CalendarController, DashboardController
+from entrypoints.http.controllers.daily import DailyController
+from entrypoints.http.controllers.goals import GoalsController
 from entrypoints.http.controllers.habits import HabitsController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.identity import AuthController, UsersController
 from entrypoints.http.controllers.journal import JournalController
+from entrypoints.http.controllers.mood import MoodController
 from entrypoints.http.controllers.pomodoro import PomodoroController
+from entrypoints.http.controllers.streaks import StreakController
 from entrypoints.http.controllers.study import StudyController
 from entrypoints.http.gate import Gate, GateConfig, security_headers_hook
 from entrypoints.http.problems import EXCEPTION_HANDLERS
@@ -40,6 +46,13 @@ API_ROUTE_HANDLERS: list[Any] = [
     StudyController,
     PomodoroController,
     HabitsController,
+    BreathingController,
+    DailyController,
+    MoodController,
+    GoalsController,
+    StreakController,
+    CalendarController,
+    DashboardController,
 ]
 
 
@@ -108,6 +121,7 @@ def create_app(settings: Settings | None = None, container: Application | None =
 
 def build_container(settings: Settings) -> Application:
     container = Application(settings=settings)
+    wire_events(container)
     return container
 
 
@@ -144,6 +158,12 @@ def _dependencies(container: Application, settings: Settings) -> dict[str, Provi
     )
     return {
         "identity": singleton(container.identity.service),
+        "breathing": singleton(container.breathing.service),
+        "daily": singleton(container.daily.service),
+        "mood": singleton(container.mood.service),
+        "goals": singleton(container.goals.service),
+        "streaks": singleton(container.streaks.service),
+        "calendar": singleton(container.calendar.service),
         "journal": singleton(container.journal.service),
         "study": singleton(container.study.service),
         "pomodoro": singleton(container.pomodoro.service),

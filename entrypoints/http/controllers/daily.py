@@ -1,0 +1,64 @@
+"""Daily content over HTTP: the same for everyone on a UTC day, no sign-in needed."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from litestar import Controller, get
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
+
+from domains.daily.model import DailyContent
+from domains.daily.use_cases import DailyContentService
+from entrypoints.http.openapi import responses
+from entrypoints.http.schemas.daily import (
+    DailyRead,
+    MindFuelRead,
+    PromptRead,
+    QuoteRead,
+    ThemeRead,
+    WordRead,
+)
+
+Daily = NamedDependency[DailyContentService]
+Day = Annotated[
+    date | None,
+    QueryParameter(description="a past UTC day (up to a year back); today when left out"),
+]
+
+
+async def _content(daily: DailyContentService, day: date | None) -> DailyContent:
+    return await (daily.for_today() if day is None else daily.for_date(day))
+
+
+class DailyController(Controller):
+    path = "/daily"
+    tags = ["daily"]
+
+    @get("/", responses=responses(422))
+    async def today(self, daily: Daily, date: Day = None) -> DailyRead:
+        """Quote, word, writing prompt and mind-fuel tip of the UTC day, and the ISO week's
+        theme. Everything rolls over at midnight UTC (`expires_at`)."""
+        return DailyRead.of(await _content(daily, date))
+
+    @get("/quote", responses=responses(422))
+    async def quote(self, daily: Daily, date: Day = None) -> QuoteRead:
+        return QuoteRead.of((await _content(daily, date)).quote)
+
+    @get("/word", responses=responses(422))
+    async def word(self, daily: Daily, date: Day = None) -> WordRead:
+        return WordRead.of((await _content(daily, date)).word)
+
+    @get("/prompt", responses=responses(422))
+    async def prompt(self, daily: Daily, date: Day = None) -> PromptRead:
+        return PromptRead.of((await _content(daily, date)).prompt)
+
+    @get("/mind-fuel", responses=responses(422))
+    async def mind_fuel(self, daily: Daily, date: Day = None) -> MindFuelRead:
+        return MindFuelRead.of((await _content(daily, date)).mind_fuel)
+
+    @get("/theme", responses=responses(422))
+    async def theme(self, daily: Daily, date: Day = None) -> ThemeRead:
+        content = await _content(daily, date)
+        return ThemeRead.of(content.theme, content.week)

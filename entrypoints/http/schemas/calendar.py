@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from msgspec import Struct
+
+from domains.calendar.model import CalendarDay, Dashboard
+
+
+class CalendarDayRead(Struct):
+    date: date
+    time_zone: str
+    is_today: bool
+    #: activity, mood, breathing, goals: one summary per domain.
+    sections: dict[str, Any]
+
+    @classmethod
+    def of(cls, d: CalendarDay) -> CalendarDayRead:
+        return cls(d.date, d.time_zone, d.is_today, d.sections)
+
+
+class DashboardRead(Struct):
+    date: date
+    time_zone: str
+    #: streak, goals, daily and today (the day view's sections for today).
+    sections: dict[str, Any]
+
+    @classmethod
+    def of(cls, d: Dashboard) -> DashboardRead:
+        return cls(d.date, d.time_zone, d.sections)
