@@ -12,6 +12,7 @@ from adapters.sql.tables.habits import habit_marks, habits
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from domains.habits.errors import HabitNameTaken
 from domains.habits.model import Habit, Schedule, ScheduleKind, name_key
+from domains.shared.errors import Conflict
 
 
 def _weekday_bits(days: frozenset[int]) -> int:
@@ -39,6 +40,13 @@ def _habit(row: Any) -> Habit:
         favourite=row.favourite,
         completions=row.completions,
     )
+
+
+def _conflict(error: exc.IntegrityError) -> Conflict:
+    # Both databases name the violated column or constraint; only the name is the user's doing.
+    if "name_key" in str(error.orig):
+        return HabitNameTaken()
+    return Conflict("the habit conflicts with existing data")
 
 
 def _editable(habit: Habit) -> dict[str, Any]:
@@ -78,7 +86,7 @@ class SqlAlchemyHabitRepository:
                 )
             )
         except exc.IntegrityError as e:
-            raise HabitNameTaken() from e
+            raise _conflict(e) from e
 
     async def get(self, habit_id: str) -> Habit | None:
         row = (await self._c.execute(select(habits).where(habits.c.id == habit_id))).first()
@@ -97,7 +105,7 @@ class SqlAlchemyHabitRepository:
                 update(habits).where(habits.c.id == habit.id).values(**_editable(habit))
             )
         except exc.IntegrityError as e:
-            raise HabitNameTaken() from e
+            raise _conflict(e) from e
 
     async def add_to_count(self, habit_id: str, delta: int) -> None:
         await self._c.execute(

@@ -11,6 +11,7 @@ from adapters.sql.habits import SqlAlchemyHabitsUnitOfWork
 from domains.habits.errors import HabitNameTaken
 from domains.habits.model import Habit, Schedule
 from domains.habits.use_cases import HabitsUserData
+from domains.shared.errors import Conflict
 from domains.shared.ids import new_id
 from tests.adapters.accounts import delete_user, new_user
 
@@ -124,3 +125,11 @@ async def test_erasure_removes_only_the_users_habits(engine: AsyncEngine) -> Non
     await data.erase(ada)
     assert await data.export(ada) == []
     assert (await data.export(bob))[0]["done_days"] == ["2026-03-29"]
+
+
+async def test_a_habit_of_a_vanished_account_is_a_conflict_not_a_name_clash(
+    engine: AsyncEngine,
+) -> None:
+    with pytest.raises(Conflict) as refused:
+        await add(engine, a_habit(new_id()))
+    assert not isinstance(refused.value, HabitNameTaken)
