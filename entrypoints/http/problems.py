@@ -127,6 +127,13 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
     return problem(status, detail, headers=dict(exc.headers or {}), instance=request.url.path)
 
 
+def recursion_error_handler(request: Request[Any, Any, Any], exc: RecursionError) -> Response[Any]:
+    """JSON nested deeper than the decoder's recursion limit is the client's error, not ours."""
+    if "deserializing" in str(exc):
+        return problem(400, "the request body nests too deeply", instance=request.url.path)
+    return unexpected_error_handler(request, exc)
+
+
 def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.error(
         "http.unhandled_error", path=request.url.path, error_type=type(exc).__name__, exc_info=exc
@@ -142,6 +149,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     DomainError: domain_error_handler,
     ValidationException: validation_error_handler,
     HTTPException: http_error_handler,
+    RecursionError: recursion_error_handler,
     Exception: unexpected_error_handler,
 }
 
