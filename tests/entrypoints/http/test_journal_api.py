@@ -281,3 +281,11 @@ def test_nothing_answers_500_to_garbage(url: str) -> None:
         assert r.status_code < 500, (q, r.text)
     r = user.client.get(f"{J}/entries", headers={**user.headers, "X-Journal-Grant": "," * 500})
     assert r.status_code == 200
+
+
+def test_a_delta_nested_past_any_reason_is_a_400(url: str) -> None:
+    user = bearer_user(url)
+    nested = b"[" * 200_000 + b"]" * 200_000
+    body = b'{"collection_id": "x", "content": {"ops": ' + nested + b"}}"
+    headers = {**user.headers, "Content-Type": "application/json"}
+    _problem(user.client.post(f"{J}/entries", content=body, headers=headers), 400)
