@@ -105,3 +105,14 @@ def test_generate_from_a_folder_without_checkpoints_is_a_clear_error(tmp_path: P
     result = invoke("generate", tmp_path, "--prompt", "hi")
     assert result.exit_code == 1
     assert "neither a checkpoint nor a run folder" in result.output
+
+
+def test_importing_the_cli_does_not_load_torch() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, model, model.cli, model.config; print('torch' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"

@@ -73,3 +73,22 @@ def test_padding_is_the_pad_id_and_is_left_out_of_the_loss() -> None:
     _, padded_loss = model(padded, labels)
     _, unpadded_loss = model(real, real)
     torch.testing.assert_close(padded_loss, unpadded_loss)
+
+
+def test_activation_checkpointing_gives_the_same_loss_and_gradients() -> None:
+    torch.manual_seed(0)
+    plain = GPTNeoXForCausalLM(CONFIG).train()
+    checkpointed = GPTNeoXForCausalLM(CONFIG).train()
+    checkpointed.load_state_dict(plain.state_dict())
+    checkpointed.gradient_checkpointing = True
+    input_ids = torch.randint(0, 64, (2, 16))
+
+    losses = []
+    for model in (plain, checkpointed):
+        _, loss = model(input_ids, input_ids)
+        loss.backward()
+        losses.append(loss)
+
+    torch.testing.assert_close(losses[0], losses[1])
+    for (name, a), b in zip(plain.named_parameters(), checkpointed.parameters(), strict=True):
+        torch.testing.assert_close(a.grad, b.grad, msg=name)
