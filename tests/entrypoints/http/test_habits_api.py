@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 
-from tests.support.users import bearer_user, browser_user
+from adapters.sql.engine import create_engine
+from adapters.sql.tables.habits import habit_marks, habits
+from adapters.sql.tables.pomodoro import pomodoro_daily, pomodoro_sessions
+from entrypoints.settings import Settings
+from tests.support.users import PASSWORD, bearer_user, browser_user
 
 HABITS = "/api/v1/habits"
 
@@ -220,3 +227,33 @@ def test_the_export_holds_habits_with_their_days(api_url: str) -> None:
     c.put(f"{HABITS}/{hid}/days/{days_ago(1)}", headers=h).raise_for_status()
     [exported] = c.post("/api/v1/users/me/export", headers=h).json()["habits"]
     assert (exported["id"], exported["done_days"]) == (hid, [days_ago(1)])
+
+
+def test_deleting_the_account_removes_its_habits_and_pomodoro_history(
+    make_settings: Callable[..., Settings], serve: Callable[..., str]
+) -> None:
+    settings = make_settings()
+    api_url = serve(settings)
+    user = bearer_user(api_url)
+    c, h = user.client, user.headers
+    hid = c.post(HABITS, json={"name": "Read"}, headers=h).json()["id"]
+    c.put(f"{HABITS}/{hid}/days/{days_ago(0)}", headers=h).raise_for_status()
+    sid = c.post("/api/v1/pomodoro/sessions", json={}, headers=h).json()["id"]
+    c.post(f"/api/v1/pomodoro/sessions/{sid}/complete", headers=h).raise_for_status()
+
+    async def rows_left() -> int:
+        engine = create_engine(settings.effective_database_url)
+        try:
+            async with engine.connect() as connection:
+                total = 0
+                for table in (habits, habit_marks, pomodoro_sessions, pomodoro_daily):
+                    query = select(func.count()).where(table.c.user_id == user.user_id)
+                    total += await connection.scalar(query) or 0
+                return total
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(rows_left()) == 4  # a habit, its day, a session, its day's totals
+    r = c.request("DELETE", "/api/v1/users/me", json={"password": PASSWORD}, headers=h)
+    assert r.status_code == 204, r.text
+    assert asyncio.run(rows_left()) == 0
