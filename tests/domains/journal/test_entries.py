@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from domains.journal.errors import (
+    CollectionLocked,
     CollectionNameTaken,
     CollectionNotFound,
     EntryNotFound,
@@ -162,3 +163,12 @@ async def test_erasure_removes_everything_of_the_user_only(world: World) -> None
     assert await world.service.list_collections(ALICE) == []
     assert await world.service.list_gratitude(ALICE) == ([], 0)
     assert (await world.service.list_entries(BOB))[1] == 1
+
+
+async def test_a_protected_collection_is_deleted_only_while_unlocked(world: World) -> None:
+    _, vault, grant = await _two_collections(world)
+    with pytest.raises(CollectionLocked):
+        await world.service.delete_collection(ALICE, vault, [])
+    await world.service.delete_collection(ALICE, vault, [grant])
+    assert [c.name for c in await world.service.list_collections(ALICE)] == ["Diary"]
+    assert (await world.service.list_entries(ALICE, [grant]))[1] == 1
