@@ -18,6 +18,11 @@ DATABASE_NAME = "refocused"
 DATABASE_USER = "refocused"
 
 
+def _secret(value: pulumi.Output[str]) -> pulumi.Output[str]:
+    """Marks a value secret here, whatever the engine would infer, so no output can leak it."""
+    return pulumi.Output.secret(value)  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True)
 class DataArgs:
     prefix: str
@@ -154,7 +159,7 @@ class Data(pulumi.ComponentResource):
             opts=child,
         )
 
-        self.database_url = pulumi.Output.secret(
+        self.database_url = _secret(
             pulumi.Output.format(
                 "postgresql+asyncpg://{0}:{1}@{2}:{3}/{4}",
                 DATABASE_USER,
@@ -164,7 +169,7 @@ class Data(pulumi.ComponentResource):
                 DATABASE_NAME,
             )
         )
-        self.redis_url = pulumi.Output.secret(
+        self.redis_url = _secret(
             pulumi.Output.format(
                 "rediss://:{0}@{1}:{2}/0",
                 cache_token.result,
@@ -181,8 +186,8 @@ class Data(pulumi.ComponentResource):
         values = {
             "DATABASE_URL": self.database_url,
             "REDIS_URL": self.redis_url,
-            "REFOCUSED_SECRET_KEY": pulumi.Output.secret(secret_key.result),
-            "REFOCUSED_JOURNAL_KEK": pulumi.Output.secret(journal_kek.base64),
+            "REFOCUSED_SECRET_KEY": _secret(secret_key.result),
+            "REFOCUSED_JOURNAL_KEK": _secret(journal_kek.base64),
         }
         self.secret_arns = {}
         self.secret_versions = []

@@ -50,6 +50,18 @@ def subnet_cidrs(vpc_cidr: str) -> tuple[list[str], list[str]]:
     return [str(b) for b in blocks[:2]], [str(b) for b in blocks[2:4]]
 
 
+def outbound(
+    port: int, cidr_blocks: list[str], description: str
+) -> aws.ec2.SecurityGroupEgressArgsDict:
+    return {
+        "protocol": "tcp",
+        "from_port": port,
+        "to_port": port,
+        "cidr_blocks": cidr_blocks,
+        "description": description,
+    }
+
+
 class Network(pulumi.ComponentResource):
     vpc: aws.ec2.Vpc
     public_subnets: list[aws.ec2.Subnet]
@@ -131,13 +143,7 @@ class Network(pulumi.ComponentResource):
                 }
             ],
             egress=[
-                {
-                    "protocol": "tcp",
-                    "from_port": port,
-                    "to_port": port,
-                    "cidr_blocks": ["0.0.0.0/0"],
-                    "description": f"forwarded outbound tcp/{port}",
-                }
+                outbound(port, ["0.0.0.0/0"], f"forwarded outbound tcp/{port}")
                 for port in (HTTPS, HTTP)
             ],
             tags={"Name": f"{args.prefix}-nat"},
@@ -199,23 +205,9 @@ class Network(pulumi.ComponentResource):
             vpc_id=self.vpc.id,
             description="App Runner VPC connector: reaches the data tier and, via NAT, the web",
             egress=[
-                {
-                    "protocol": "tcp",
-                    "from_port": port,
-                    "to_port": port,
-                    "cidr_blocks": [settings.vpc_cidr],
-                    "description": f"data tier tcp/{port}",
-                }
-                for port in (POSTGRES, REDIS)
-            ]
-            + [
-                {
-                    "protocol": "tcp",
-                    "from_port": HTTPS,
-                    "to_port": HTTPS,
-                    "cidr_blocks": ["0.0.0.0/0"],
-                    "description": "AWS APIs and identity providers over HTTPS, via NAT",
-                }
+                outbound(POSTGRES, [settings.vpc_cidr], "the database"),
+                outbound(REDIS, [settings.vpc_cidr], "the cache"),
+                outbound(HTTPS, ["0.0.0.0/0"], "AWS APIs and identity providers, via NAT"),
             ],
             tags={"Name": f"{args.prefix}-app"},
             opts=child,

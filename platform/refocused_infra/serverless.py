@@ -97,7 +97,6 @@ class Serverless(pulumi.ComponentResource):
         )
 
         email_table = self.tables["email"]
-        common = {"prefix": args.prefix, "log_retention_days": args.log_retention_days}
         self.functions = {}
         self.functions["email_api"] = LambdaFunction(
             f"{name}-email-api",
@@ -116,7 +115,8 @@ class Serverless(pulumi.ComponentResource):
                 },
                 memory_mb=settings.memory_mb,
                 timeout_s=settings.timeout_s,
-                **common,
+                prefix=args.prefix,
+                log_retention_days=args.log_retention_days,
             ),
             opts=child,
         )
@@ -138,7 +138,8 @@ class Serverless(pulumi.ComponentResource):
                 dead_letter_queue_arn=messaging.dead_letters.arn,
                 memory_mb=settings.memory_mb,
                 timeout_s=settings.timeout_s,
-                **common,
+                prefix=args.prefix,
+                log_retention_days=args.log_retention_days,
             ),
             opts=child,
         )
@@ -153,7 +154,8 @@ class Serverless(pulumi.ComponentResource):
                 dead_letter_queue_arn=messaging.dead_letters.arn,
                 memory_mb=settings.memory_mb,
                 timeout_s=settings.timeout_s,
-                **common,
+                prefix=args.prefix,
+                log_retention_days=args.log_retention_days,
             ),
             opts=child,
         )
@@ -186,7 +188,8 @@ class Serverless(pulumi.ComponentResource):
                 },
                 memory_mb=settings.memory_mb,
                 timeout_s=settings.timeout_s,
-                **common,
+                prefix=args.prefix,
+                log_retention_days=args.log_retention_days,
             ),
             opts=child,
         )
@@ -240,7 +243,8 @@ class Serverless(pulumi.ComponentResource):
                     timeout_s=settings.ai_handler_timeout_s,
                     ephemeral_storage_mb=settings.ai_handler_ephemeral_storage_mb,
                     reserved_concurrency=settings.ai_handler_reserved_concurrency,
-                    **common,
+                    prefix=args.prefix,
+                    log_retention_days=args.log_retention_days,
                 ),
                 opts=child,
             )

@@ -6,12 +6,14 @@ infrastructure with settings of their own.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import pulumi
 
 PROJECT_NAMESPACE = "refocused"
+Settings = TypeVar("Settings")
 
 
 @dataclass(frozen=True)
@@ -115,10 +117,10 @@ class StackSettings:
         return f"{self.project}-{self.stack}"
 
 
-def _from_mapping(kind: type, values: dict[str, Any] | None) -> Any:
+def _from_mapping(kind: type[Settings], values: dict[str, Any] | None) -> Settings:
     """Builds a settings dataclass from a YAML mapping written in camelCase."""
     values = values or {}
-    fields = kind.__dataclass_fields__
+    fields = {field.name for field in dataclasses.fields(kind)}  # type: ignore[arg-type]
     kwargs: dict[str, Any] = {}
     for key, value in values.items():
         snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in key)
