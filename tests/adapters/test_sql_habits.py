@@ -38,9 +38,7 @@ async def add(engine: AsyncEngine, *habits: Habit) -> None:
         await uow.commit()
 
 
-@pytest.mark.parametrize(
-    "schedule", [Schedule.daily(), Schedule.on(0, 3, 6), Schedule.per_week(3)]
-)
+@pytest.mark.parametrize("schedule", [Schedule.daily(), Schedule.on(0, 3, 6), Schedule.per_week(3)])
 async def test_a_habit_round_trips_with_its_schedule(
     engine: AsyncEngine, schedule: Schedule
 ) -> None:
