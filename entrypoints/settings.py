@@ -90,6 +90,8 @@ class Settings:
     #: The ai-handler function's name or ARN for `lambda`.
     assistant_function: str = ""
     assistant_daily_messages: int = 50
+    #: The longest reply, in tokens: bounds the time and cost of one answer.
+    assistant_max_new_tokens: int = 256
 
     # -- derived ---------------------------------------------------------------------------
 
@@ -174,6 +176,7 @@ class Settings:
             "max_body_bytes",
             "db_pool_size",
             "assistant_daily_messages",
+            "assistant_max_new_tokens",
             "email_actions_per_address_per_day",
             "email_actions_per_ip_per_day",
             "feedback_per_ip_per_hour",
