@@ -166,11 +166,16 @@ class Assistant(containers.DeclarativeContainer):
         settings.provided.assistant_backend,
         none=providers.Singleton(NoModelClient),
         in_process=providers.Singleton(
-            InProcessModelClient, settings.provided.assistant_checkpoint
+            InProcessModelClient,
+            settings.provided.assistant_checkpoint,
+            max_new_tokens=settings.provided.assistant_max_new_tokens,
         ),
         **{
             "lambda": providers.Singleton(
-                LambdaModelClient, aws.lambda_, settings.provided.assistant_function
+                LambdaModelClient,
+                aws.lambda_,
+                settings.provided.assistant_function,
+                max_new_tokens=settings.provided.assistant_max_new_tokens,
             )
         },
     )

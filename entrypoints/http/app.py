@@ -20,9 +20,12 @@ from adapters.sql.migrate import upgrade
 from entrypoints.composition.containers import Application, wire_events
 from entrypoints.composition.resources import close_resources
 from entrypoints.http.auth import CookiePolicy, device, principal
+from entrypoints.http.controllers.assistant import AssistantController
 from entrypoints.http.controllers.breathing import BreathingController
 from entrypoints.http.controllers.calendar import CalendarController, DashboardController
 from entrypoints.http.controllers.daily import DailyController
+from entrypoints.http.controllers.email import NewsletterController
+from entrypoints.http.controllers.feedback import FeaturesController, FeedbackController
 from entrypoints.http.controllers.goals import GoalsController
 from entrypoints.http.controllers.habits import HabitsController
 from entrypoints.http.controllers.health import HealthController
@@ -46,6 +49,10 @@ API_ROUTE_HANDLERS: list[Any] = [
     StudyController,
     PomodoroController,
     HabitsController,
+    NewsletterController,
+    FeedbackController,
+    FeaturesController,
+    AssistantController,
     BreathingController,
     DailyController,
     MoodController,
@@ -166,6 +173,14 @@ def _dependencies(container: Application, settings: Settings) -> dict[str, Provi
         "calendar": singleton(container.calendar.service),
         "journal": singleton(container.journal.service),
         "study": singleton(container.study.service),
+        "email": singleton(container.email.service),
+        "email_links_base": Provide(
+            lambda: f"{settings.effective_public_url}/api/v1/email",
+            use_cache=True,
+            sync_to_thread=False,
+        ),
+        "feedback": singleton(container.feedback.service),
+        "assistant": singleton(container.assistant.service),
         "pomodoro": singleton(container.pomodoro.service),
         "habits": singleton(container.habits.service),
         "csrf": singleton(container.security.csrf),

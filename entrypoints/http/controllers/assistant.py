@@ -1,0 +1,166 @@
+"""The AI assistant over HTTP: conversations, the daily quota, and replies, whole or streamed
+as server-sent events. Message text is never logged."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, PathParameter
+from litestar.response import ServerSentEvent
+from litestar.response.sse import ServerSentEventMessage
+
+from domains.assistant.errors import QuotaExhausted
+from domains.assistant.use_cases import AssistantService, Exchange
+from domains.identity.model import Principal
+from domains.shared.errors import DomainError
+from entrypoints.http.openapi import responses
+from entrypoints.http.problems import domain_error_handler
+from entrypoints.http.schemas.assistant import (
+    ConversationCreate,
+    ConversationDetail,
+    ConversationRead,
+    ConversationUpdate,
+    MessageCreate,
+    MessageRead,
+    QuotaRead,
+    ReplyRead,
+    sse_json,
+)
+
+Assistant = NamedDependency[AssistantService]
+CurrentUser = NamedDependency[Principal]
+ConversationId = Annotated[str, PathParameter(max_length=64, description="a conversation id")]
+
+
+def _quota_problem(request: Request[Any, Any, Any], error: QuotaExhausted) -> Response[Any]:
+    response = domain_error_handler(request, error)
+    response.content["resets_at"] = error.resets_at.isoformat()
+    return response
+
+
+class AssistantController(Controller):
+    path = "/assistant"
+    tags = ["assistant"]
+
+    @get("/quota", responses=responses(401))
+    async def quota(self, assistant: Assistant, principal: CurrentUser) -> QuotaRead:
+        """Messages left today. The day is the UTC day: `resets_at` is the next midnight UTC."""
+        return QuotaRead.of(await assistant.quota(principal.user_id))
+
+    @get("/conversations", responses=responses(401, 503))
+    async def conversations(
+        self, assistant: Assistant, principal: CurrentUser
+    ) -> list[ConversationRead]:
+        """The signed-in user's conversations, the most recently active first."""
+        found = await assistant.conversations(principal.user_id)
+        return [ConversationRead.of(c) for c in found]
+
+    @post("/conversations", status_code=201, responses=responses(401, 403, 422, 503))
+    async def start(
+        self,
+        assistant: Assistant,
+        principal: CurrentUser,
+        data: JSONBody[ConversationCreate | None] = None,
+    ) -> ConversationRead:
+        """A new conversation; an empty title is filled from the first message."""
+        title = data.title if data else ""
+        return ConversationRead.of(await assistant.start(principal.user_id, title))
+
+    @get("/conversations/{conversation_id:str}", responses=responses(401, 404, 503))
+    async def conversation(
+        self, assistant: Assistant, principal: CurrentUser, conversation_id: ConversationId
+    ) -> ConversationDetail:
+        conversation, messages = await assistant.conversation(principal.user_id, conversation_id)
+        return ConversationDetail(
+            ConversationRead.of(conversation), [MessageRead.of(m) for m in messages]
+        )
+
+    @patch("/conversations/{conversation_id:str}", responses=responses(401, 403, 404, 422, 503))
+    async def rename(
+        self,
+        data: JSONBody[ConversationUpdate],
+        assistant: Assistant,
+        principal: CurrentUser,
+        conversation_id: ConversationId,
+    ) -> ConversationRead:
+        renamed = await assistant.rename(principal.user_id, conversation_id, data.title)
+        return ConversationRead.of(renamed)
+
+    @delete(
+        "/conversations/{conversation_id:str}",
+        status_code=204,
+        responses=responses(401, 403, 404, 503),
+    )
+    async def delete_conversation(
+        self, assistant: Assistant, principal: CurrentUser, conversation_id: ConversationId
+    ) -> None:
+        """Delete the conversation and all its messages."""
+        await assistant.delete(principal.user_id, conversation_id)
+
+    @post(
+        "/conversations/{conversation_id:str}/messages",
+        status_code=201,
+        responses=responses(401, 403, 404, 422, 429, 503),
+    )
+    async def send(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[MessageCreate],
+        assistant: Assistant,
+        principal: CurrentUser,
+        conversation_id: ConversationId,
+    ) -> Response[Any]:
+        """Send a message and get the whole reply. Counts against the daily quota."""
+        try:
+            reply = await assistant.send(principal.user_id, conversation_id, data.content)
+        except QuotaExhausted as e:
+            return _quota_problem(request, e)
+        body = ReplyRead(
+            MessageRead.of(reply.message), MessageRead.of(reply.reply), QuotaRead.of(reply.quota)
+        )
+        return Response(body, status_code=201)
+
+    @post(
+        "/conversations/{conversation_id:str}/messages/stream",
+        status_code=200,
+        responses=responses(401, 403, 404, 422, 429, 503),
+    )
+    async def send_streaming(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[MessageCreate],
+        assistant: Assistant,
+        principal: CurrentUser,
+        conversation_id: ConversationId,
+    ) -> Response[Any]:
+        """Send a message; the reply streams as server-sent events: `message` (the stored
+        message), `delta` events (JSON strings, pieces of the reply), then `done` (the stored
+        reply and the quota) or `error`."""
+        try:
+            exchange, quota = await assistant.prepare(
+                principal.user_id, conversation_id, data.content
+            )
+        except QuotaExhausted as e:
+            return _quota_problem(request, e)
+        return ServerSentEvent(
+            _events(assistant, exchange, QuotaRead.of(quota)),
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )
+
+
+async def _events(
+    assistant: AssistantService, exchange: Exchange, quota: QuotaRead
+) -> AsyncIterator[ServerSentEventMessage]:
+    yield ServerSentEventMessage(event="message", data=sse_json(MessageRead.of(exchange.message)))
+    try:
+        async for piece in assistant.stream(exchange):
+            yield ServerSentEventMessage(event="delta", data=sse_json(piece))
+    except DomainError as e:
+        yield ServerSentEventMessage(event="error", data=sse_json({"detail": e.detail}))
+        return
+    _, messages = await assistant.conversation(exchange.user_id, exchange.conversation_id)
+    reply = MessageRead.of(messages[-1])
+    yield ServerSentEventMessage(event="done", data=sse_json({"reply": reply, "quota": quota}))

@@ -1,0 +1,62 @@
+"""The newsletter over HTTP. Confirm and unsubscribe links arrive from mail: they work without
+signing in, the signed token in the link is the proof."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, QueryParameter
+
+from domains.email.use_cases import EmailService
+from domains.identity.use_cases import Device
+from entrypoints.http.openapi import responses
+from entrypoints.http.schemas.email import SubscribeAccepted, SubscribeRequest, SubscriptionRead
+
+Email = NamedDependency[EmailService]
+LinksBase = NamedDependency[str]
+ClientDevice = NamedDependency[Device]
+Token = Annotated[str, QueryParameter(min_length=1, max_length=1024, description="from the mail")]
+
+
+class NewsletterController(Controller):
+    path = "/email/newsletter"
+    tags = ["email"]
+
+    @post("/subscribe", status_code=202, responses=responses(403, 422, 429, 503))
+    async def subscribe(
+        self,
+        data: JSONBody[SubscribeRequest],
+        email: Email,
+        client_device: ClientDevice,
+        email_links_base: LinksBase,
+    ) -> SubscribeAccepted:
+        """Double opt-in: a confirmation link is mailed; nothing is sent until it is opened."""
+        await email.subscribe(data.email, client_device.ip, email_links_base)
+        return SubscribeAccepted()
+
+    @get("/confirm", responses=responses(422, 503))
+    async def confirm(self, email: Email, token: Token) -> SubscriptionRead:
+        """Opened from the confirmation mail (links expire after 48 hours)."""
+        return SubscriptionRead.of(await email.confirm(token))
+
+    @post("/confirm", status_code=200, responses=responses(403, 422, 503))
+    async def confirm_post(self, email: Email, token: Token) -> SubscriptionRead:
+        """The same, for clients that confirm with POST."""
+        return SubscriptionRead.of(await email.confirm(token))
+
+    @post("/unsubscribe", status_code=200, responses=responses(403, 422, 503))
+    async def unsubscribe(self, email: Email, token: Token) -> SubscriptionRead:
+        """RFC 8058 one-click unsubscribe: mail clients POST here (List-Unsubscribe-Post)."""
+        return SubscriptionRead.of(await email.unsubscribe(token))
+
+    @get("/unsubscribe", responses=responses(422, 503))
+    async def unsubscribe_link(self, email: Email, token: Token) -> SubscriptionRead:
+        """The unsubscribe link in a mail's text. Idempotent."""
+        return SubscriptionRead.of(await email.unsubscribe(token))
+
+    @get("/status", responses=responses(422, 503))
+    async def status(self, email: Email, token: Token) -> SubscriptionRead:
+        """The subscription a mail's link is about."""
+        return SubscriptionRead.of(await email.status(token))

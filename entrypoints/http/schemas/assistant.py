@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+from msgspec import Meta, Struct
+
+from domains.assistant.model import Conversation, Message, Quota
+
+
+class ConversationCreate(Struct, forbid_unknown_fields=True):
+    title: Annotated[str, Meta(max_length=200)] = ""
+
+
+class ConversationUpdate(Struct, forbid_unknown_fields=True):
+    title: Annotated[str, Meta(max_length=200)]
+
+
+class MessageCreate(Struct, forbid_unknown_fields=True):
+    content: Annotated[str, Meta(min_length=1, max_length=8000)]
+
+
+class MessageRead(Struct):
+    id: str
+    position: int
+    role: str
+    content: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, m: Message) -> MessageRead:
+        return cls(m.id, m.position, m.role.value, m.content, m.created_at)
+
+
+class ConversationRead(Struct):
+    id: str
+    title: str
+    created_at: datetime
+    updated_at: datetime
+    message_count: int
+
+    @classmethod
+    def of(cls, c: Conversation) -> ConversationRead:
+        return cls(c.id, c.title, c.created_at, c.updated_at, c.message_count)
+
+
+class ConversationDetail(Struct):
+    conversation: ConversationRead
+    messages: list[MessageRead]
+
+
+class QuotaRead(Struct):
+    limit: int
+    used: int
+    remaining: int
+    resets_at: datetime
+    #: The quota's day is the UTC day (see domains/assistant/model.py: Quota).
+    day: str = "UTC"
+
+    @classmethod
+    def of(cls, q: Quota) -> QuotaRead:
+        return cls(q.limit, q.used, q.remaining, q.resets_at)
+
+
+class ReplyRead(Struct):
+    message: MessageRead
+    reply: MessageRead
+    quota: QuotaRead
+
+
+def sse_json(value: object) -> str:
+    return msgspec.json.encode(value).decode()
