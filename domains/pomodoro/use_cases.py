@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -62,6 +62,10 @@ class PomodoroService:
 
     async def update_settings(self, user_id: str, **changes: Any) -> PomodoroSettings:
         """Only the given fields change; the result is validated as a whole."""
+        known = {f.name for f in fields(PomodoroSettings)}
+        for name in changes:
+            if name not in known:
+                raise InvalidInput(f"there is no setting called {name[:40]!r}", field=name[:40])
         async with self.uow() as uow:
             current = await uow.settings.get(user_id) or PomodoroSettings()
             updated = replace(current, **changes)

@@ -46,6 +46,12 @@ async def test_settings_out_of_range_are_refused_naming_the_field(
     assert await world.service.settings(ALICE) == PomodoroSettings()
 
 
+async def test_an_unknown_setting_is_refused(world: World) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        await world.service.update_settings(ALICE, colour="red")
+    assert refused.value.field == "colour"
+
+
 async def test_a_session_records_planned_and_actual_duration(world: World) -> None:
     await world.service.update_settings(ALICE, focus_minutes=30)
     session = await world.service.start(ALICE, SessionKind.FOCUS)
