@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from domains.calendar.use_cases import CalendarService
+from domains.shared.errors import InvalidInput, NotFound
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.current = now
+
+    def now(self) -> datetime:
+        return self.current
+
+
+class Zones:
+    def __init__(self, **zones: str) -> None:
+        self.zones = zones
+
+    async def zone_of(self, user_id: str) -> str:
+        if user_id not in self.zones:
+            raise NotFound("no such user")
+        return self.zones[user_id]
+
+
+class RecordingSection:
+    """Answers with the day it was asked about, so the test sees which day reached it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.asked: list[tuple[str, date]] = []
+
+    async def on(self, user_id: str, day: date) -> Any:
+        self.asked.append((user_id, day))
+        return {"day": day.isoformat()}
+
+
+class Panel:
+    name = "streak"
+
+    async def panel(self, user_id: str, today: date) -> Any:
+        return {"today": today.isoformat(), "user": user_id}
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 3, 31, 22, 30, tzinfo=UTC))
+
+
+@pytest.fixture
+def mood() -> RecordingSection:
+    return RecordingSection("mood")
+
+
+@pytest.fixture
+def service(clock: Clock, mood: RecordingSection) -> CalendarService:
+    zones = Zones(ann="UTC", mei="Asia/Shanghai")
+    return CalendarService(
+        zones, clock, sections=[mood, RecordingSection("goals")], panels=[Panel()]
+    )
+
+
+async def test_the_day_view_asks_every_section_about_that_day(
+    service: CalendarService, mood: RecordingSection
+) -> None:
+    day = await service.day("ann", date(2026, 3, 2))
+    assert day.sections == {"mood": {"day": "2026-03-02"}, "goals": {"day": "2026-03-02"}}
+    assert not day.is_today
+    assert mood.asked == [("ann", date(2026, 3, 2))]
+
+
+async def test_today_is_the_users_day_across_a_month_end(service: CalendarService) -> None:
+    # 22:30 UTC on 31 March is already 1 April in Shanghai.
+    assert (await service.day("mei", date(2026, 4, 1))).is_today
+    assert not (await service.day("ann", date(2026, 4, 1))).is_today
+    dashboard = await service.dashboard("mei")
+    assert dashboard.date == date(2026, 4, 1)
+    assert dashboard.sections["streak"] == {"today": "2026-04-01", "user": "mei"}
+    assert dashboard.sections["today"]["mood"] == {"day": "2026-04-01"}
+
+
+async def test_dates_before_2000_or_over_a_year_ahead_are_refused(
+    service: CalendarService,
+) -> None:
+    with pytest.raises(InvalidInput):
+        await service.day("ann", date(1999, 12, 31))
+    with pytest.raises(InvalidInput):
+        await service.day("ann", date(2027, 4, 2))
+    assert (await service.day("ann", date(2027, 3, 31))).date == date(2027, 3, 31)
+
+
+async def test_an_unknown_user_has_no_calendar(service: CalendarService) -> None:
+    with pytest.raises(NotFound):
+        await service.dashboard("ghost")
