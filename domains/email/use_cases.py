@@ -74,6 +74,51 @@ class DirectMailQueue:
 
 
 @dataclass
+class BounceHandling:
+    """What SES reports back: bounced and complained addresses stop getting mail."""
+
+    subscriptions: SubscriptionStore
+    suppressions: SuppressionList
+    clock: Clock
+
+    async def record_bounce(self, addresses: Iterable[str], *, permanent: bool) -> int:
+        """Permanent bounces suppress the address; transient ones (a full mailbox) do not."""
+        if not permanent:
+            return 0
+        return await self._suppress(addresses, SuppressionReason.BOUNCE)
+
+    async def record_complaint(self, addresses: Iterable[str]) -> int:
+        return await self._suppress(addresses, SuppressionReason.COMPLAINT)
+
+    async def _suppress(self, addresses: Iterable[str], reason: SuppressionReason) -> int:
+        now = self.clock.now()
+        count = 0
+        for raw in addresses:
+            try:
+                email = normalise_email(raw)
+            except InvalidInput:
+                continue
+            await self.suppressions.add(Suppression(email, reason, now))
+            await unsubscribe_address(self.subscriptions, email, now)
+            count += 1
+        return count
+
+
+async def unsubscribe_address(
+    subscriptions: SubscriptionStore, email: str, now: datetime
+) -> Subscription:
+    current = await subscriptions.get(email)
+    if current is None:
+        return Subscription(email, SubscriptionStatus.UNSUBSCRIBED, now, now)
+    if current.status is not SubscriptionStatus.UNSUBSCRIBED:
+        current.status = SubscriptionStatus.UNSUBSCRIBED
+        current.unsubscribed_at = now
+        current.updated_at = now
+        await subscriptions.save(current)
+    return current
+
+
+@dataclass
 class EmailService:
     subscriptions: SubscriptionStore
     suppressions: SuppressionList
@@ -180,30 +225,6 @@ class EmailService:
         await self._limit(email, client_ip)
         await self.queue.enqueue(OutgoingMail(to=email, subject=subject, text=text, kind=kind))
 
-    # -- what SES reports -------------------------------------------------------------------
-
-    async def record_bounce(self, addresses: Iterable[str], *, permanent: bool) -> int:
-        """Permanent bounces suppress the address; transient ones (a full mailbox) do not."""
-        if not permanent:
-            return 0
-        return await self._suppress(addresses, SuppressionReason.BOUNCE)
-
-    async def record_complaint(self, addresses: Iterable[str]) -> int:
-        return await self._suppress(addresses, SuppressionReason.COMPLAINT)
-
-    async def _suppress(self, addresses: Iterable[str], reason: SuppressionReason) -> int:
-        now = self.clock.now()
-        count = 0
-        for raw in addresses:
-            try:
-                email = normalise_email(raw)
-            except InvalidInput:
-                continue
-            await self.suppressions.add(Suppression(email, reason, now))
-            await self._unsubscribe(email, now)
-            count += 1
-        return count
-
     # -- the user's data --------------------------------------------------------------------
 
     async def export_address(self, email: str) -> dict[str, Any] | None:
@@ -223,15 +244,7 @@ class EmailService:
     # -- helpers ----------------------------------------------------------------------------
 
     async def _unsubscribe(self, email: str, now: datetime) -> Subscription:
-        current = await self.subscriptions.get(email)
-        if current is None:
-            return Subscription(email, SubscriptionStatus.UNSUBSCRIBED, now, now)
-        if current.status is not SubscriptionStatus.UNSUBSCRIBED:
-            current.status = SubscriptionStatus.UNSUBSCRIBED
-            current.unsubscribed_at = now
-            current.updated_at = now
-            await self.subscriptions.save(current)
-        return current
+        return await unsubscribe_address(self.subscriptions, email, now)
 
     async def _limit(self, email: str, client_ip: str) -> None:
         keys = [(f"email:address:{email}", self.limits.per_address_per_day)]

@@ -14,7 +14,7 @@ from domains.email.model import (
     OutgoingMail,
     SubscriptionStatus,
 )
-from domains.email.use_cases import EmailService, MailDelivery
+from domains.email.use_cases import BounceHandling, EmailService, MailDelivery
 from domains.shared.errors import InvalidInput, RateLimited
 from tests.domains.email.fakes import (
     ClockedRateLimiter,
@@ -45,6 +45,7 @@ class World:
             clock=self.clock,
             limits=EmailLimits(per_address_per_day=3, per_ip_per_day=5),
         )
+        self.bounces = BounceHandling(self.subscriptions, self.suppressions, self.clock)
 
     def token_in_last_mail(self) -> str:
         match = re.search(r"token=([^\s]+)", self.queue.queued[-1].text)
@@ -153,11 +154,11 @@ async def test_transactional_mail_goes_through_the_same_queue(world: World) -> N
 async def test_a_complaint_unsubscribes_and_a_permanent_bounce_suppresses(world: World) -> None:
     await world.service.subscribe("ada@example.com", "10.0.0.1", BASE)
     await world.service.confirm(world.token_in_last_mail())
-    assert await world.service.record_complaint(["ada@example.com"]) == 1
+    assert await world.bounces.record_complaint(["ada@example.com"]) == 1
     assert world.subscriptions.items["ada@example.com"].status is SubscriptionStatus.UNSUBSCRIBED
-    assert await world.service.record_bounce(["bob@example.com"], permanent=False) == 0
+    assert await world.bounces.record_bounce(["bob@example.com"], permanent=False) == 0
     assert "bob@example.com" not in world.suppressions.items
-    assert await world.service.record_bounce(["bob@example.com", "junk"], permanent=True) == 1
+    assert await world.bounces.record_bounce(["bob@example.com", "junk"], permanent=True) == 1
     assert "bob@example.com" in world.suppressions.items
 
 
@@ -194,7 +195,7 @@ async def test_a_failed_send_can_be_retried(world: World) -> None:
 async def test_a_complained_address_still_gets_a_password_reset_but_no_newsletter(
     world: World,
 ) -> None:
-    await world.service.record_complaint(["ada@example.com"])
+    await world.bounces.record_complaint(["ada@example.com"])
     transport = RecordingTransport()
     sender = delivery(world, transport)
     assert await sender.deliver(mail(kind=MailKind.NEWSLETTER)) is DeliveryOutcome.SUPPRESSED
@@ -202,7 +203,7 @@ async def test_a_complained_address_still_gets_a_password_reset_but_no_newslette
 
 
 async def test_a_bounced_address_gets_no_mail_at_all(world: World) -> None:
-    await world.service.record_bounce(["ada@example.com"], permanent=True)
+    await world.bounces.record_bounce(["ada@example.com"], permanent=True)
     transport = RecordingTransport()
     assert await delivery(world, transport).deliver(mail()) is DeliveryOutcome.SUPPRESSED
     assert transport.sent == []
