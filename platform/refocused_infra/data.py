@@ -20,7 +20,7 @@ DATABASE_USER = "refocused"
 
 def _secret(value: pulumi.Output[str]) -> pulumi.Output[str]:
     """Marks a value secret here, whatever the engine would infer, so no output can leak it."""
-    return pulumi.Output.secret(value)  # type: ignore[arg-type]
+    return pulumi.Output.secret(value)
 
 
 @dataclass(frozen=True)
