@@ -11,7 +11,9 @@ from domains.breathing.use_cases import BreathingService
 from domains.daily.use_cases import DailyContentService
 from domains.goals.model import Goal
 from domains.goals.use_cases import GoalsService
+from domains.habits.use_cases import HabitsService
 from domains.mood.use_cases import MoodService
+from domains.pomodoro.use_cases import PomodoroService
 from domains.streaks.use_cases import StreakService
 
 
@@ -156,3 +158,46 @@ class DailyContentPanel:
             "mind_fuel": {"title": content.mind_fuel.title, "text": content.mind_fuel.text},
             "theme": {"title": content.theme.title, "week": content.week},
         }
+
+
+@dataclass
+class FocusSection:
+    """The day's pomodoro totals."""
+
+    pomodoro: PomodoroService
+    name: str = "focus"
+
+    async def on(self, user_id: str, day: date) -> Any:
+        stats = await self.pomodoro.stats(user_id, day, day)
+        totals = stats.days[0] if stats.days else None
+        return {
+            "focus_minutes": totals.focus_minutes if totals else 0,
+            "focus_sessions": totals.focus_sessions if totals else 0,
+            "break_sessions": totals.break_sessions if totals else 0,
+            "tasks_done": totals.tasks_done if totals else 0,
+        }
+
+
+@dataclass
+class HabitsSection:
+    """Each active habit on that day: asked for, done, or neither."""
+
+    habits: HabitsService
+    name: str = "habits"
+    #: Each habit is one query; a day view of hundreds of habits would be no use anyway.
+    limit: int = 50
+
+    async def on(self, user_id: str, day: date) -> Any:
+        found = []
+        for habit in (await self.habits.list_habits(user_id))[: self.limit]:
+            month = await self.habits.calendar(user_id, habit.id, day.year, day.month)
+            entry = next((d for d in month if d.day == day), None)
+            found.append(
+                {
+                    "id": habit.id,
+                    "name": habit.name,
+                    "done": bool(entry and entry.done),
+                    "scheduled": bool(entry and entry.scheduled),
+                }
+            )
+        return {"habits": found, "done": sum(1 for h in found if h["done"])}

@@ -244,6 +244,8 @@ class Application(containers.DeclarativeContainer):
         goals=goals,
         streaks=streaks,
         daily=daily,
+        pomodoro=pomodoro,
+        habits=habits,
     )
     aws = providers.Container(Aws, settings=settings)
     email = providers.Container(Email, settings=settings, infrastructure=infrastructure, aws=aws)

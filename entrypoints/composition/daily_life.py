@@ -11,7 +11,9 @@ from adapters.calendar.sections import (
     ActivitySection,
     BreathingSection,
     DailyContentPanel,
+    FocusSection,
     GoalsSection,
+    HabitsSection,
     MoodSection,
     StreakPanel,
 )
@@ -105,6 +107,8 @@ class Calendar(containers.DeclarativeContainer):
     goals = providers.DependenciesContainer()
     streaks = providers.DependenciesContainer()
     daily = providers.DependenciesContainer()
+    pomodoro = providers.DependenciesContainer()
+    habits = providers.DependenciesContainer()
 
     service = providers.Singleton(
         CalendarService,
@@ -112,6 +116,8 @@ class Calendar(containers.DeclarativeContainer):
         clock=infrastructure.clock,
         sections=providers.List(
             providers.Singleton(ActivitySection, streaks.service),
+            providers.Singleton(FocusSection, pomodoro.service),
+            providers.Singleton(HabitsSection, habits.service),
             providers.Singleton(MoodSection, mood.service),
             providers.Singleton(BreathingSection, breathing.service),
             providers.Singleton(GoalsSection, goals.service),

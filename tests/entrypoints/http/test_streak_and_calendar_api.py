@@ -53,10 +53,19 @@ def test_the_day_view_and_dashboard_join_the_users_own_day(any_profile_url: str)
         headers=h,
     ).json()
 
+    focus = c.post("/api/v1/pomodoro/sessions", json={"kind": "focus"}, headers=h).json()
+    c.post(f"/api/v1/pomodoro/sessions/{focus['id']}/complete", headers=h).raise_for_status()
+    habit = c.post("/api/v1/habits", json={"name": "Stretch"}, headers=h).json()
+    c.put(f"/api/v1/habits/{habit['id']}/days/{today}", headers=h).raise_for_status()
+
     day = c.get(f"/api/v1/calendar/{today}").json()
     assert (day["date"], day["time_zone"], day["is_today"]) == (str(today), zone, True)
     sections = day["sections"]
-    assert sections["activity"] == {"active": True, "actions": 2}
+    assert sections["activity"] == {"active": True, "actions": 4}
+    assert sections["focus"]["focus_sessions"] == 1
+    assert sections["habits"]["habits"] == [
+        {"id": habit["id"], "name": "Stretch", "done": True, "scheduled": True}
+    ]
     assert sections["mood"]["average"] == {"happiness": 5.0, "focus": 3.0, "stress": 1.0}
     assert (sections["breathing"]["sessions"], sections["breathing"]["techniques"]) == (
         1,
@@ -68,6 +77,8 @@ def test_the_day_view_and_dashboard_join_the_users_own_day(any_profile_url: str)
     assert yesterday["sections"]["activity"] == {"active": False, "actions": 0}
     assert yesterday["sections"]["mood"]["entries"] == []
     assert yesterday["sections"]["goals"]["running"] == []
+    assert yesterday["sections"]["focus"]["focus_sessions"] == 0
+    assert yesterday["sections"]["habits"]["done"] == 0
 
     dashboard = c.get("/api/v1/dashboard").json()
     assert dashboard["date"] == str(today)
