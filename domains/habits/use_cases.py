@@ -155,23 +155,28 @@ class HabitsService:
                 request.day, today, field="date" if len(requests) == 1 else f"marks[{i}].date"
             )
         now = self.clock.now()
-        results = []
+        results: dict[int, DayMark] = {}
+        # Rows are written in one global order (habit, day), so two bulk requests touching the
+        # same habits cannot each hold a lock the other waits for.
+        order = sorted(range(len(requests)), key=lambda i: (requests[i].habit_id, requests[i].day))
         async with self.uow() as uow:
-            for habit_id in {r.habit_id for r in requests}:
+            for habit_id in sorted({r.habit_id for r in requests}):
                 await self._owned(uow, user_id, habit_id)
-            for r in requests:
+            for i in order:
+                r = requests[i]
                 if r.done:
                     changed = await uow.marks.mark(r.habit_id, user_id, r.day, now)
                 else:
                     changed = await uow.marks.unmark(r.habit_id, r.day)
                 if changed:
                     await uow.habits.add_to_count(r.habit_id, 1 if r.done else -1)
-                results.append(DayMark(r.habit_id, r.day, r.done, changed))
+                results[i] = DayMark(r.habit_id, r.day, r.done, changed)
             await uow.commit()
-        for result in results:
-            if result.done and result.changed:
+        marks = [results[i] for i in range(len(requests))]
+        for mark in marks:
+            if mark.done and mark.changed:
                 await self.events.publish(ProductiveAction(user_id, "habit_done", now))
-        return results
+        return marks
 
     # -- progress -------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from adapters.sql.habits import SqlAlchemyHabitsUnitOfWork
 from adapters.sql.pomodoro import SqlAlchemyPomodoroUnitOfWork
 from adapters.sql.user_time_zones import SqlAlchemyUserTimeZones
 from domains.habits.model import Schedule
-from domains.habits.use_cases import HabitsService
+from domains.habits.use_cases import HabitsService, MarkRequest
 from domains.pomodoro.errors import SessionNotRunning
 from domains.pomodoro.model import PomodoroSession, SessionKind, SessionStatus
 from domains.pomodoro.use_cases import PomodoroService
@@ -117,3 +117,27 @@ async def test_parallel_habit_marks_are_all_counted_and_repeats_counted_once(
     assert progress.habit.completions == PARALLEL
     assert progress.streak.current == PARALLEL
     assert len(seen) == PARALLEL
+
+
+async def test_bulk_marks_of_the_same_habits_in_opposite_orders_all_go_through(
+    engine: AsyncEngine,
+) -> None:
+    user = await new_user(engine)
+    service = HabitsService(
+        uow=lambda: SqlAlchemyHabitsUnitOfWork(engine),
+        time_zones=SqlAlchemyUserTimeZones(engine),
+        clock=StillClock(),
+        events=InProcessEventBus(),
+    )
+    read = await service.create(user, "Read", Schedule.daily())
+    write = await service.create(user, "Write", Schedule.daily())
+    today = date(2026, 5, 4)
+
+    def batch(i: int) -> list[MarkRequest]:
+        day = today - timedelta(days=i)
+        first, second = (read, write) if i % 2 else (write, read)
+        return [MarkRequest(first.id, day, True), MarkRequest(second.id, day, True)]
+
+    await asyncio.gather(*(service.mark_many(user, batch(i)) for i in range(PARALLEL)))
+    for habit in (read, write):
+        assert (await service.get(user, habit.id)).habit.completions == PARALLEL
