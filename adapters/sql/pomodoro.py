@@ -110,10 +110,13 @@ class SqlAlchemyPomodoroSessionRepository:
 
     async def running(self, user_id: str) -> Sequence[PomodoroSession]:
         rows = await self._c.execute(
-            select(pomodoro_sessions).where(
+            select(pomodoro_sessions)
+            .where(
                 pomodoro_sessions.c.user_id == user_id,
                 pomodoro_sessions.c.status == SessionStatus.RUNNING.value,
             )
+            # A fixed order: concurrent starts then end these sessions in the same order.
+            .order_by(pomodoro_sessions.c.id)
         )
         return [_session(row) for row in rows]
 
