@@ -135,3 +135,12 @@ def test_a_prompt_that_fills_the_context_is_refused(model) -> None:
     generator = Generator(model, pad_id=PAD)
     with pytest.raises(ValueError, match="no room"):
         generator.generate([[3] * 96], max_new_tokens=4)
+
+
+@pytest.mark.slow
+def test_the_compiled_decode_step_generates_what_the_eager_one_does(model) -> None:
+    eager = Generator(model, pad_id=PAD).generate(PROMPTS, max_new_tokens=12)
+    compiled = Generator(model, pad_id=PAD, compile=True)
+
+    assert compiled.generate(PROMPTS, max_new_tokens=12) == eager
+    assert compiled.generate(PROMPTS[:1], max_new_tokens=12) == eager[:1]
