@@ -17,7 +17,9 @@ def create_engine(
         # Writers wait for each other instead of failing with "database is locked".
         kwargs["connect_args"] = {"timeout": 15}
     else:
-        kwargs.update(pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
+        # No pre-ping: it would cost a round trip per checkout. A connection the server dropped
+        # fails once, is invalidated by SQLAlchemy and replaced; recycling bounds their age.
+        kwargs.update(pool_size=pool_size, max_overflow=max_overflow, pool_recycle=1800)
     engine = create_async_engine(parsed, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         _configure_sqlite(engine)

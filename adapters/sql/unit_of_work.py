@@ -7,10 +7,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransactio
 
 class SqlUnitOfWork:
     """One connection and one transaction; subclasses bind their repositories to it in `_bind`.
-    Leaving the block without `commit()` rolls everything back."""
+    Leaving the block without `commit()` rolls everything back.
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    `read_only=True` runs without a transaction (autocommit): a read then costs one round trip
+    instead of BEGIN, SELECT and ROLLBACK, and on SQLite it takes no write lock."""
+
+    def __init__(self, engine: AsyncEngine, read_only: bool = False) -> None:
         self._engine = engine
+        self._read_only = read_only
         self._connection: AsyncConnection | None = None
         self._transaction: AsyncTransaction | None = None
 
@@ -20,7 +24,10 @@ class SqlUnitOfWork:
     async def __aenter__(self) -> Self:
         self._connection = await self._engine.connect()
         try:
-            self._transaction = await self._connection.begin()
+            if self._read_only:
+                await self._connection.execution_options(isolation_level="AUTOCOMMIT")
+            else:
+                self._transaction = await self._connection.begin()
         except BaseException:
             await self._connection.close()
             raise
@@ -37,5 +44,7 @@ class SqlUnitOfWork:
             self._connection = self._transaction = None
 
     async def commit(self) -> None:
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         assert self._transaction is not None, "commit() outside the unit of work"
         await self._transaction.commit()

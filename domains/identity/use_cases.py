@@ -59,6 +59,11 @@ class IdentityService:
     policy: TokenPolicy = field(default_factory=TokenPolicy)
     login_limits: LoginLimits = field(default_factory=LoginLimits)
     contributors: Sequence[UserDataContributor] = ()
+    #: Units of work for reads only (no transaction); defaults to `uow`.
+    reader: Callable[[], IdentityUnitOfWork] | None = None
+
+    def _read(self) -> IdentityUnitOfWork:
+        return (self.reader or self.uow)()
 
     # -- accounts -------------------------------------------------------------------------
 
@@ -105,7 +110,7 @@ class IdentityService:
         except Exception:
             raise InvalidCredentials() from None
         await self._limit("login:account:" + email, self.login_limits.per_account)
-        async with self.uow() as uow:
+        async with self._read() as uow:
             user = await uow.users.get_by_email(email)
         # Verify even for unknown accounts: the answer takes the same time either way.
         ok = await self.hasher.verify(user.password_hash if user else None, password)
@@ -164,7 +169,7 @@ class IdentityService:
         return user
 
     async def me(self, user_id: str) -> User:
-        async with self.uow() as uow:
+        async with self._read() as uow:
             user = await uow.users.get(user_id)
         if user is None:
             raise InvalidToken("the account no longer exists")
@@ -223,7 +228,7 @@ class IdentityService:
 
     async def _warm_revocations(self, session_id: str) -> RevocationState:
         now = self.clock.now()
-        async with self.uow() as uow:
+        async with self._read() as uow:
             revoked = await uow.sessions.revoked_since(now - self.policy.access_ttl)
         await self.revocations.warm(revoked, self._revocation_ttl())
         return RevocationState.REVOKED if session_id in revoked else RevocationState.ACTIVE
@@ -273,7 +278,7 @@ class IdentityService:
 
     async def list_sessions(self, user_id: str) -> list[Session]:
         now = self.clock.now()
-        async with self.uow() as uow:
+        async with self._read() as uow:
             sessions = await uow.sessions.list_for_user(user_id)
         return [s for s in sessions if s.is_active(now)]
 
@@ -296,7 +301,7 @@ class IdentityService:
 
     async def export(self, user_id: str) -> dict[str, Any]:
         user = await self.me(user_id)
-        async with self.uow() as uow:
+        async with self._read() as uow:
             sessions = await uow.sessions.list_for_user(user_id)
         data: dict[str, Any] = {
             "format": "refocused-export/1",

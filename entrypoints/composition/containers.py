@@ -129,9 +129,11 @@ class Identity(containers.DeclarativeContainer):
     user_data = providers.Dependency(default=())
 
     unit_of_work = providers.Factory(SqlAlchemyIdentityUnitOfWork, infrastructure.engine)
+    reader = providers.Factory(SqlAlchemyIdentityUnitOfWork, infrastructure.engine, read_only=True)
     service = providers.Singleton(
         IdentityService,
         uow=unit_of_work.provider,
+        reader=reader.provider,
         hasher=security.password_hasher,
         tokens=security.tokens,
         revocations=infrastructure.revocations,

@@ -173,7 +173,7 @@ def _dependencies(container: Application, settings: Settings) -> dict[str, Provi
         "calendar": singleton(container.calendar.service),
         "journal": singleton(container.journal.service),
         "study": singleton(container.study.service),
-        "email": singleton(container.email.service),
+        "email_service": singleton(container.email.service),
         "email_links_base": Provide(
             lambda: f"{settings.effective_public_url}/api/v1/email",
             use_cache=True,

@@ -28,35 +28,35 @@ class NewsletterController(Controller):
     async def subscribe(
         self,
         data: JSONBody[SubscribeRequest],
-        email: Email,
+        email_service: Email,
         client_device: ClientDevice,
         email_links_base: LinksBase,
     ) -> SubscribeAccepted:
         """Double opt-in: a confirmation link is mailed; nothing is sent until it is opened."""
-        await email.subscribe(data.email, client_device.ip, email_links_base)
+        await email_service.subscribe(data.email, client_device.ip, email_links_base)
         return SubscribeAccepted()
 
     @get("/confirm", responses=responses(422, 503))
-    async def confirm(self, email: Email, token: Token) -> SubscriptionRead:
+    async def confirm(self, email_service: Email, token: Token) -> SubscriptionRead:
         """Opened from the confirmation mail (links expire after 48 hours)."""
-        return SubscriptionRead.of(await email.confirm(token))
+        return SubscriptionRead.of(await email_service.confirm(token))
 
     @post("/confirm", status_code=200, responses=responses(403, 422, 503))
-    async def confirm_post(self, email: Email, token: Token) -> SubscriptionRead:
+    async def confirm_post(self, email_service: Email, token: Token) -> SubscriptionRead:
         """The same, for clients that confirm with POST."""
-        return SubscriptionRead.of(await email.confirm(token))
+        return SubscriptionRead.of(await email_service.confirm(token))
 
     @post("/unsubscribe", status_code=200, responses=responses(403, 422, 503))
-    async def unsubscribe(self, email: Email, token: Token) -> SubscriptionRead:
+    async def unsubscribe(self, email_service: Email, token: Token) -> SubscriptionRead:
         """RFC 8058 one-click unsubscribe: mail clients POST here (List-Unsubscribe-Post)."""
-        return SubscriptionRead.of(await email.unsubscribe(token))
+        return SubscriptionRead.of(await email_service.unsubscribe(token))
 
     @get("/unsubscribe", responses=responses(422, 503))
-    async def unsubscribe_link(self, email: Email, token: Token) -> SubscriptionRead:
+    async def unsubscribe_link(self, email_service: Email, token: Token) -> SubscriptionRead:
         """The unsubscribe link in a mail's text. Idempotent."""
-        return SubscriptionRead.of(await email.unsubscribe(token))
+        return SubscriptionRead.of(await email_service.unsubscribe(token))
 
     @get("/status", responses=responses(422, 503))
-    async def status(self, email: Email, token: Token) -> SubscriptionRead:
+    async def status(self, email_service: Email, token: Token) -> SubscriptionRead:
         """The subscription a mail's link is about."""
-        return SubscriptionRead.of(await email.status(token))
+        return SubscriptionRead.of(await email_service.status(token))

@@ -1,0 +1,307 @@
+"""HTTP benchmark (not a test): the API on the production profile (PostgreSQL + Redis, one
+worker) against a bare Litestar JSON endpoint, served the same way, in the same run.
+
+    .venv/bin/python benchmarks/http/bench_api.py [--server granian|uvicorn] [--duration 8]
+
+Needs wrk (Debian package; installed when missing and running as root), PostgreSQL on
+127.0.0.1:5432 and Redis on 127.0.0.1:6379 (scripts/services). Prints requests per second and
+p50 / p99 latency for each target and appends a table to benchmarks/http/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+ADMIN_URL = os.environ.get(
+    "REFOCUSED_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_URL = os.environ.get("REFOCUSED_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+SECRET = "benchmark-secret-key-benchmark-secret-key-0123"
+KEK = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False)
+        found = shutil.which("wrk")
+    if not found:
+        sys.exit("wrk is needed: apt-get install wrk")
+    return found
+
+
+@contextmanager
+def database() -> Iterator[str]:
+    name = f"rf_bench_{uuid.uuid4().hex[:8]}"
+
+    async def admin(sql: str) -> None:
+        c = await asyncpg.connect(ADMIN_URL)
+        try:
+            await c.execute(sql)
+        finally:
+            await c.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield (
+            ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+            + "/"
+            + name
+        )
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@contextmanager
+def server(command: list[str], env: dict[str, str], port: int, probe: str) -> Iterator[str]:
+    process = subprocess.Popen(
+        command,
+        env={**os.environ, **env},
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(url + probe, timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                err = process.stderr.read().decode() if process.stderr else ""
+                sys.exit(f"server did not start: {' '.join(command)}\n{err[-2000:]}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def serve_command(server_kind: str, app: str, port: int) -> list[str]:
+    if server_kind == "granian":
+        return [
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "asgi",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--no-ws",
+            "--log-level",
+            "warning",
+            app,
+        ]
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        app,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+
+
+def wrk(
+    url: str, *, connections: int, duration: int, env: dict[str, str] | None = None
+) -> dict[str, Any]:
+    result = subprocess.run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--timeout",
+            "5s",
+            "-s",
+            str(HERE / "report.lua"),
+            url,
+        ],
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    line = next(x for x in result.stdout.splitlines() if x.startswith("RESULT "))
+    data = json.loads(line.removeprefix("RESULT "))
+    data["rps"] = data["requests"] / data["seconds"]
+    return data
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--server", choices=["granian", "uvicorn"], default="granian")
+    parser.add_argument("--duration", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    args = parser.parse_args()
+    ensure_wrk()
+    results: list[tuple[str, int, dict[str, Any]]] = []
+
+    bare_port = free_port()
+    with server(
+        serve_command(args.server, "benchmarks.http.bare_app:create_app", bare_port),
+        {"PYTHONPATH": str(ROOT)},
+        bare_port,
+        "/json",
+    ) as bare:
+        print("warming up the bare app ...", flush=True)
+        wrk(bare + "/json", connections=args.connections, duration=2)
+        results.append(
+            (
+                "bare GET /json",
+                args.connections,
+                wrk(bare + "/json", connections=args.connections, duration=args.duration),
+            )
+        )
+
+    with database() as db_url:
+        env = {
+            "REFOCUSED_PROFILE": "production",
+            "DATABASE_URL": db_url,
+            "REDIS_URL": REDIS_URL,
+            "REFOCUSED_REDIS_PREFIX": f"rf-bench-{uuid.uuid4().hex[:6]}:",
+            "REFOCUSED_SECRET_KEY": SECRET,
+            "REFOCUSED_JOURNAL_KEK": KEK,
+            "REFOCUSED_AUTO_MIGRATE": "true",
+            "REFOCUSED_LOG_LEVEL": "WARNING",
+            # The limits still run (one Redis script per request); they are set high enough
+            # that the load generator measures the work, not 429s.
+            "REFOCUSED_RATE_LIMIT_PER_MINUTE": "100000000",
+            "REFOCUSED_LOGIN_PER_IP_PER_MINUTE": "100000000",
+            "REFOCUSED_LOGIN_PER_ACCOUNT_PER_5_MINUTES": "100000000",
+            "PYTHONPATH": str(ROOT),
+        }
+        api_port = free_port()
+        with server(
+            serve_command(args.server, "entrypoints.http.app:create_app", api_port),
+            env,
+            api_port,
+            "/health",
+        ) as api:
+            email, password = f"bench-{uuid.uuid4().hex[:8]}@example.com", "benchmark passphrase"
+            httpx.post(
+                api + "/api/v1/auth/register", json={"email": email, "password": password}
+            ).raise_for_status()
+            token = httpx.post(
+                api + "/api/v1/auth/token",
+                json={"grant_type": "password", "username": email, "password": password},
+            ).json()["access_token"]
+            auth = {"WRK_AUTH": f"Bearer {token}"}
+            print("warming up the API ...", flush=True)
+            wrk(api + "/api/v1/auth/me", connections=args.connections, duration=2, env=auth)
+            results.append(
+                (
+                    "API GET /api/v1/auth/me (JWT + Redis + PostgreSQL)",
+                    args.connections,
+                    wrk(
+                        api + "/api/v1/auth/me",
+                        connections=args.connections,
+                        duration=args.duration,
+                        env=auth,
+                    ),
+                )
+            )
+            results.append(
+                (
+                    "API GET /api/v1/auth/me",
+                    256,
+                    wrk(api + "/api/v1/auth/me", connections=256, duration=args.duration, env=auth),
+                )
+            )
+            login = {
+                "WRK_METHOD": "POST",
+                "WRK_BODY": json.dumps({"email": email, "password": password}),
+            }
+            results.append(
+                (
+                    "API POST /api/v1/auth/login (argon2id)",
+                    args.connections,
+                    wrk(
+                        api + "/api/v1/auth/login",
+                        connections=args.connections,
+                        duration=args.duration,
+                        env=login,
+                    ),
+                )
+            )
+
+    machine = f"{platform.node()} ({os.cpu_count()} cores, {_cpu_model()})"
+    header = (
+        f"\n## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {args.server}, one worker, "
+        f"wrk -t1 -d{args.duration}s, {machine}\n\n"
+        "| target | connections | requests/s | p50 ms | p99 ms | max ms | non-2xx | errors |\n"
+        "| --- | --- | --- | --- | --- | --- | --- | --- |\n"
+    )
+    rows = "".join(
+        f"| {name} | {c} | {r['rps']:,.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | "
+        f"{r['max_ms']:.0f} | {r['non_2xx']} | {r['socket_errors'] + r['timeouts']} |\n"
+        for name, c, r in results
+    )
+    bare_rps, api_rps = results[0][2]["rps"], results[1][2]["rps"]
+    ratio = f"\nAuthenticated read / bare: {api_rps / bare_rps:.2f}\n"
+    print(header + rows + ratio)
+    with args.out.open("a") as f:
+        f.write(header + rows + ratio)
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+if __name__ == "__main__":
+    main()
