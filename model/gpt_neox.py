@@ -79,9 +79,9 @@ class Attention(nn.Module):
         qkv = self.query_key_value(x).view(B, T, self.n_head, 3 * self.head_size)
         q, k, v = qkv.transpose(1, 2).split(self.head_size, dim=-1)  # each (B, H, T, D)
         q, k = apply_rotary(q, cos, sin), apply_rotary(k, cos, sin)
-        if self.kv_cache is not None:
-            if cache_slots is None or mask is None:
-                raise ValueError("a model with KV caches needs cache_slots and a mask")
+        if cache_slots is not None:
+            if self.kv_cache is None or mask is None:
+                raise ValueError("cache_slots need KV caches (setup_caches) and a mask")
             k, v = self.kv_cache.update(cache_slots, k, v)  # (B, H, S, D)
         y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=mask is None)
         return self.dense(y.transpose(1, 2).reshape(B, T, C))

@@ -144,3 +144,12 @@ def test_the_compiled_decode_step_generates_what_the_eager_one_does(model) -> No
 
     assert compiled.generate(PROMPTS, max_new_tokens=12) == eager
     assert compiled.generate(PROMPTS[:1], max_new_tokens=12) == eager[:1]
+
+
+def test_after_generating_the_model_still_scores_whole_sequences_without_its_cache(model) -> None:
+    input_ids = torch.tensor([PROMPTS[0]])
+    with torch.no_grad():
+        before, _ = model(input_ids)
+        Generator(model, pad_id=PAD).generate(PROMPTS, max_new_tokens=3)
+        after, _ = model(input_ids)
+    torch.testing.assert_close(before, after)
