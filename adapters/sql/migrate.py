@@ -13,6 +13,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -28,6 +29,11 @@ def alembic_config(url: str = "") -> Config:
     return config
 
 
+#: Several instances may start at once and each run the migrations; on PostgreSQL they take
+#: turns on this advisory lock, so only the first one changes the schema.
+_MIGRATION_LOCK = 0x5245464F  # "REFO"
+
+
 async def upgrade(engine: AsyncEngine, target: str = "heads") -> None:
     config = alembic_config()
 
@@ -36,8 +42,17 @@ async def upgrade(engine: AsyncEngine, target: str = "heads") -> None:
         command.upgrade(config, target)
 
     async with engine.connect() as connection:
-        await connection.run_sync(run)
-        await connection.commit()
+        postgres = connection.dialect.name == "postgresql"
+        if postgres:
+            await connection.execute(text(f"SELECT pg_advisory_lock({_MIGRATION_LOCK})"))
+            await connection.commit()
+        try:
+            await connection.run_sync(run)
+            await connection.commit()
+        finally:
+            if postgres:
+                await connection.execute(text(f"SELECT pg_advisory_unlock({_MIGRATION_LOCK})"))
+                await connection.commit()
 
 
 async def downgrade(engine: AsyncEngine, target: str = "base") -> None:

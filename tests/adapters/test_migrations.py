@@ -50,3 +50,17 @@ def test_migrations_match_the_declared_tables_on_postgres_and_undo_cleanly() -> 
 
     with postgres_database() as url:
         asyncio.run(check(url))
+
+
+def test_instances_starting_together_migrate_once_without_failing() -> None:
+    import asyncio
+
+    async def check(url: str) -> None:
+        engines = [create_engine(url) for _ in range(3)]
+        await asyncio.gather(*(upgrade(e) for e in engines))
+        assert await pending(engines[0]) == set()
+        for e in engines:
+            await e.dispose()
+
+    with postgres_database() as url:
+        asyncio.run(check(url))
