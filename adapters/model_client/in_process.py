@@ -32,10 +32,14 @@ class InProcessModelClient:
         max_new_tokens: int = 256,
         temperature: float = 0.7,
         loader: Callable[[Path], Any] = _load_from_model_package,
+        fetch: Callable[[Path], object] | None = None,
     ) -> None:
+        """`fetch`, when given, puts the checkpoint in place first (the ai-handler copies it
+        from S3); it runs once, with the loading."""
         self._checkpoint = Path(checkpoint)
         self._options = {"max_new_tokens": max_new_tokens, "temperature": temperature}
         self._loader = loader
+        self._fetch = fetch
         self._model: Any = None
         self._loading = asyncio.Lock()
         self._generating = threading.Lock()
@@ -48,6 +52,13 @@ class InProcessModelClient:
             return self._model
         async with self._loading:
             if self._model is None:
+                if self._fetch is not None:
+                    try:
+                        await asyncio.to_thread(self._fetch, self._checkpoint)
+                    # Whatever the store raises (network, permissions, a missing bundle), the
+                    # user's answer is the same: no model right now.
+                    except Exception as e:
+                        raise Unavailable("the assistant's model could not be fetched") from e
                 if not self._checkpoint.exists():
                     raise Unavailable(
                         f"the assistant's model checkpoint {self._checkpoint} does not exist"

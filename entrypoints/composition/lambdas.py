@@ -1,0 +1,199 @@
+"""The composition root of the Lambda functions: settings from the environment the platform
+gives each function (platform/refocused_infra/serverless.py), and one builder per function.
+
+A handler calls its builder once per cold start and keeps the result for the container's life.
+Lambdas have no Redis: their rate limits live in the function's DynamoDB table."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from adapters.dynamodb.assistant import DynamoDbConversationStore
+from adapters.dynamodb.email import (
+    DynamoDbDeliveryLog,
+    DynamoDbSubscriptionStore,
+    DynamoDbSuppressionList,
+)
+from adapters.dynamodb.feedback import DynamoDbFeedbackStore
+from adapters.dynamodb.rate_limit import DynamoDbRateLimiter
+from adapters.dynamodb.table import DynamoTable
+from adapters.model_client.in_process import InProcessModelClient
+from adapters.s3.model_bundle import S3ModelBundle
+from adapters.security.tokens import JoseTokenService
+from adapters.ses.transport import SesMailTransport
+from adapters.sns.mail_queue import SnsMailQueue
+from adapters.system.clock import SystemClock
+from domains.assistant.use_cases import AssistantService
+from domains.email.model import EmailLimits
+from domains.email.use_cases import BounceHandling, EmailService, MailDelivery
+from domains.feedback.use_cases import FeedbackService
+from entrypoints.composition.aws import aws_client
+from entrypoints.composition.serverless import link_signer
+
+
+class LambdaConfigError(RuntimeError):
+    """A variable the function needs is missing; the message names it."""
+
+
+@dataclass(frozen=True)
+class LambdaSettings:
+    email_table: str = ""
+    email_topic_arn: str = ""
+    email_from: str = "ReFocused <no-reply@refocused.local>"
+    feedback_table: str = ""
+    assistant_table: str = ""
+    model_bucket: str = ""
+    model_prefix: str = "models/"
+    #: Where the ai-handler keeps the model bundle: the function's temporary storage.
+    model_dir: Path = Path("/tmp/model")  # noqa: S108 (Lambda's only writable folder)
+    secret_key: str = ""
+    secret_key_arn: str = ""
+    #: Links in mail point here; empty: the API Gateway domain the request came through.
+    public_url: str = ""
+    aws_endpoint_url: str = ""
+    aws_region: str = "us-east-1"
+    daily_messages: int = 50
+    max_new_tokens: int = 256
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> LambdaSettings:
+        env = os.environ if environ is None else environ
+
+        def get(name: str, default: str = "") -> str:
+            return env.get(name, "").strip() or default
+
+        try:
+            daily = int(get("REFOCUSED_ASSISTANT_DAILY_MESSAGES", "50"))
+            max_tokens = int(get("REFOCUSED_ASSISTANT_MAX_NEW_TOKENS", "256"))
+        except ValueError as e:
+            raise LambdaConfigError(f"an assistant limit is not a number: {e}") from None
+        return cls(
+            email_table=get("EMAIL_TABLE"),
+            email_topic_arn=get("EMAIL_REQUESTS_TOPIC_ARN"),
+            email_from=get("EMAIL_FROM", cls.email_from),
+            feedback_table=get("FEEDBACK_TABLE"),
+            assistant_table=get("ASSISTANT_HISTORY_TABLE"),
+            model_bucket=get("MODEL_BUCKET"),
+            model_prefix=get("MODEL_PREFIX", cls.model_prefix),
+            model_dir=Path(get("REFOCUSED_MODEL_DIR", str(cls.model_dir))),
+            secret_key=get("REFOCUSED_SECRET_KEY"),
+            secret_key_arn=get("REFOCUSED_SECRET_KEY_ARN"),
+            public_url=get("REFOCUSED_PUBLIC_URL").rstrip("/"),
+            aws_endpoint_url=get("AWS_ENDPOINT_URL"),
+            aws_region=get("AWS_REGION", get("AWS_DEFAULT_REGION", cls.aws_region)),
+            daily_messages=daily,
+            max_new_tokens=max_tokens,
+            log_level=get("REFOCUSED_LOG_LEVEL", "INFO"),
+        )
+
+    def require(self, *names: str) -> None:
+        variables = {
+            "email_table": "EMAIL_TABLE",
+            "email_topic_arn": "EMAIL_REQUESTS_TOPIC_ARN",
+            "feedback_table": "FEEDBACK_TABLE",
+            "assistant_table": "ASSISTANT_HISTORY_TABLE",
+            "model_bucket": "MODEL_BUCKET",
+        }
+        missing = [variables[n] for n in names if not getattr(self, n)]
+        if missing:
+            raise LambdaConfigError(f"this function needs {', '.join(missing)} to be set")
+
+    def client(self, service: str) -> Any:
+        return aws_client(service, self.aws_endpoint_url, self.aws_region)
+
+    def table(self, name: str) -> DynamoTable:
+        return DynamoTable(self.client("dynamodb"), name)
+
+    def secret(self) -> bytes:
+        """The key the API signs tokens and mail links with, from Secrets Manager in AWS."""
+        if self.secret_key:
+            value = self.secret_key
+        elif self.secret_key_arn:
+            response = self.client("secretsmanager").get_secret_value(SecretId=self.secret_key_arn)
+            value = str(response["SecretString"]).strip()
+        else:
+            raise LambdaConfigError(
+                "this function needs REFOCUSED_SECRET_KEY_ARN (or REFOCUSED_SECRET_KEY) to be set"
+            )
+        if len(value) < 32:
+            raise LambdaConfigError("the secret key must be at least 32 characters")
+        return value.encode()
+
+
+# -- one builder per function -----------------------------------------------------------------
+
+
+def email_requests(settings: LambdaSettings) -> EmailService:
+    """email_api: subscriptions in DynamoDB, mail queued on SNS for the sender."""
+    settings.require("email_table", "email_topic_arn")
+    table = settings.table(settings.email_table)
+    return EmailService(
+        subscriptions=DynamoDbSubscriptionStore(table),
+        suppressions=DynamoDbSuppressionList(table),
+        queue=SnsMailQueue(settings.client("sns"), settings.email_topic_arn),
+        links=link_signer(settings.secret()),
+        limiter=DynamoDbRateLimiter(table),
+        clock=SystemClock(),
+        limits=EmailLimits(),
+    )
+
+
+def email_delivery(settings: LambdaSettings) -> MailDelivery:
+    """email_sender: the delivery log and suppressions in DynamoDB, mail out through SES."""
+    settings.require("email_table")
+    table = settings.table(settings.email_table)
+    return MailDelivery(
+        suppressions=DynamoDbSuppressionList(table),
+        log=DynamoDbDeliveryLog(table),
+        transport=SesMailTransport(settings.client("sesv2"), settings.email_from),
+        clock=SystemClock(),
+    )
+
+
+def bounce_handling(settings: LambdaSettings) -> BounceHandling:
+    """ses_notifications: bounces and complaints suppress addresses."""
+    settings.require("email_table")
+    table = settings.table(settings.email_table)
+    return BounceHandling(
+        DynamoDbSubscriptionStore(table), DynamoDbSuppressionList(table), SystemClock()
+    )
+
+
+def access_tokens(settings: LambdaSettings) -> JoseTokenService:
+    """Checks the API's access tokens (signature, type, audience, expiry). Lambdas cannot see
+    the API's revocation list, so a revoked token still works here until it expires (15
+    minutes at most)."""
+    return JoseTokenService(settings.secret())
+
+
+def feedback(settings: LambdaSettings) -> FeedbackService:
+    settings.require("feedback_table")
+    table = settings.table(settings.feedback_table)
+    return FeedbackService(DynamoDbFeedbackStore(table), DynamoDbRateLimiter(table), SystemClock())
+
+
+def assistant_model(settings: LambdaSettings) -> InProcessModelClient:
+    """The model, copied from S3 into temporary storage on first use (skipped when this
+    container already holds the same bundle), then loaded in-process."""
+    settings.require("model_bucket")
+    bundle = S3ModelBundle(settings.client("s3"), settings.model_bucket, settings.model_prefix)
+    return InProcessModelClient(
+        settings.model_dir, max_new_tokens=settings.max_new_tokens, fetch=bundle.download_to
+    )
+
+
+def assistant(settings: LambdaSettings, model: InProcessModelClient) -> AssistantService:
+    settings.require("assistant_table")
+    table = settings.table(settings.assistant_table)
+    return AssistantService(
+        DynamoDbConversationStore(table),
+        model,
+        DynamoDbRateLimiter(table),
+        SystemClock(),
+        settings.daily_messages,
+    )

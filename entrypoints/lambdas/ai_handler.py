@@ -1,0 +1,197 @@
+"""ai-handler: the assistant with the project's model, as a container-image Lambda.
+
+Two kinds of event:
+- API Gateway (`/ai/...`): conversations, the quota and replies for a signed-in user, with
+  history and the daily quota in DynamoDB;
+- a direct invoke `{"action": "assistant.reply", "messages": [...]}` from the API service's
+  Lambda model client, answered with `{"reply": "..."}` (the caller keeps history and quota).
+
+The weights and tokenizer are copied from S3 into the function's temporary storage and loaded
+once per container, on the first request that needs the model. Messages are never logged."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import structlog
+
+from adapters.model_client.in_process import InProcessModelClient
+from adapters.model_client.lambda_invoke import ACTION
+from adapters.security.tokens import JoseTokenService
+from domains.assistant.errors import QuotaExhausted
+from domains.assistant.model import MAX_MESSAGE_LENGTH, ChatTurn, Conversation, Message, Role
+from domains.assistant.use_cases import AssistantService
+from domains.shared.errors import DomainError
+from entrypoints.composition.lambdas import (
+    LambdaSettings,
+    access_tokens,
+    assistant,
+    assistant_model,
+)
+from entrypoints.lambdas.apigw import BadRequest, Request, Router, domain_problem, handle, respond
+from entrypoints.lambdas.auth import user_id
+from entrypoints.lambdas.runtime import ColdStart, answer_config_errors
+
+log = structlog.get_logger("refocused.lambda.ai_handler")
+router = Router()
+MAX_TURNS = 64
+
+
+class Services:
+    def __init__(self, settings: LambdaSettings) -> None:
+        self.settings = settings
+        self.model: InProcessModelClient = assistant_model(settings)
+        self._assistant: AssistantService | None = None
+        self._tokens: JoseTokenService | None = None
+
+    # The direct invoke needs neither the history table nor the secret: built on first use.
+    @property
+    def assistant(self) -> AssistantService:
+        if self._assistant is None:
+            self._assistant = assistant(self.settings, self.model)
+        return self._assistant
+
+    @property
+    def tokens(self) -> JoseTokenService:
+        if self._tokens is None:
+            self._tokens = access_tokens(self.settings)
+        return self._tokens
+
+
+cold_start: ColdStart[Services] = ColdStart(Services)
+
+
+def _conversation(c: Conversation) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "title": c.title,
+        "created_at": c.created_at,
+        "updated_at": c.updated_at,
+        "message_count": c.message_count,
+    }
+
+
+def _message(m: Message) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "position": m.position,
+        "role": m.role.value,
+        "content": m.content,
+        "created_at": m.created_at,
+    }
+
+
+def _user(request: Request) -> tuple[AssistantService, str]:
+    services = cold_start.get()
+    return services.assistant, user_id(services.tokens, request)
+
+
+@router.route("GET", "/ai/quota")
+async def quota(request: Request) -> dict[str, Any]:
+    service, user = _user(request)
+    q = await service.quota(user)
+    return respond(
+        200,
+        {
+            "limit": q.limit,
+            "used": q.used,
+            "remaining": q.remaining,
+            "resets_at": q.resets_at,
+            "day": "UTC",
+        },
+    )
+
+
+@router.route("GET", "/ai/conversations")
+async def conversations(request: Request) -> dict[str, Any]:
+    service, user = _user(request)
+    return respond(200, [_conversation(c) for c in await service.conversations(user)])
+
+
+@router.route("POST", "/ai/conversations")
+async def start(request: Request) -> dict[str, Any]:
+    service, user = _user(request)
+    title = request.json().get("title", "") if request.body else ""
+    if not isinstance(title, str) or len(title) > 200:
+        raise BadRequest("`title` must be a short string")
+    return respond(201, _conversation(await service.start(user, title)))
+
+
+@router.route("GET", "/ai/conversations/{conversation_id}")
+async def conversation(request: Request) -> dict[str, Any]:
+    service, user = _user(request)
+    found, messages = await service.conversation(user, request.params["conversation_id"])
+    return respond(
+        200, {"conversation": _conversation(found), "messages": [_message(m) for m in messages]}
+    )
+
+
+@router.route("DELETE", "/ai/conversations/{conversation_id}")
+async def delete(request: Request) -> dict[str, Any]:
+    service, user = _user(request)
+    await service.delete(user, request.params["conversation_id"])
+    return respond(204)
+
+
+@router.route("POST", "/ai/conversations/{conversation_id}/messages")
+async def send(request: Request) -> dict[str, Any]:
+    service, user = _user(request)
+    content = request.json().get("content")
+    if not isinstance(content, str) or len(content) > 2 * MAX_MESSAGE_LENGTH:
+        raise BadRequest("the body needs a `content` string")
+    try:
+        reply = await service.send(user, request.params["conversation_id"], content)
+    except QuotaExhausted as e:
+        response = domain_problem(e)
+        body = json.loads(response["body"])
+        body["resets_at"] = e.resets_at.isoformat()
+        response["body"] = json.dumps(body)
+        return response
+    q = reply.quota
+    return respond(
+        201,
+        {
+            "message": _message(reply.message),
+            "reply": _message(reply.reply),
+            "quota": {"limit": q.limit, "remaining": q.remaining, "resets_at": q.resets_at},
+        },
+    )
+
+
+def _turns(messages: Any) -> list[ChatTurn]:
+    if not isinstance(messages, list) or not 0 < len(messages) <= MAX_TURNS:
+        raise BadRequest(f"`messages` must be a list of 1 to {MAX_TURNS} messages")
+    turns = []
+    for m in messages:
+        role = m.get("role") if isinstance(m, dict) else None
+        content = m.get("content") if isinstance(m, dict) else None
+        if role not in {r.value for r in Role} or not isinstance(content, str):
+            raise BadRequest("each message needs a role (system, user, assistant) and content")
+        turns.append(ChatTurn(Role(role), content[: 2 * MAX_MESSAGE_LENGTH]))
+    return turns
+
+
+async def _reply(event: dict[str, Any]) -> dict[str, Any]:
+    try:
+        turns = _turns(event.get("messages"))
+    except BadRequest as e:
+        return {"statusCode": 400, "error": str(e)}
+    model = cold_start.get().model
+    try:
+        await model.ensure_available()
+        reply = await model.reply(turns)
+    except DomainError as e:
+        log.error("assistant.reply_failed", reason=e.detail)
+        return {"statusCode": 503, "error": e.detail}
+    log.info("assistant.reply", turns=len(turns), reply_chars=len(reply))
+    return {"statusCode": 200, "reply": reply}
+
+
+@answer_config_errors
+def handler(event: Any, context: Any = None) -> dict[str, Any]:
+    if isinstance(event, dict) and "action" in event:
+        if event["action"] != ACTION:
+            return {"statusCode": 400, "error": f"unknown action; expected {ACTION!r}"}
+        return cold_start.run(_reply(event))
+    return handle(event, router, cold_start.run)

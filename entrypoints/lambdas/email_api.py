@@ -1,0 +1,78 @@
+"""email-api: the newsletter behind API Gateway (`ANY /email/{proxy+}`). Mail it asks for is
+published to SNS; the email-sender function delivers it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domains.email.use_cases import EmailService
+from entrypoints.composition.lambdas import LambdaSettings, email_requests
+from entrypoints.lambdas.apigw import BadRequest, Request, Router, handle, respond
+from entrypoints.lambdas.runtime import ColdStart, answer_config_errors
+
+router = Router()
+
+
+def _build(settings: LambdaSettings) -> tuple[EmailService, LambdaSettings]:
+    return email_requests(settings), settings
+
+
+cold_start: ColdStart[tuple[EmailService, LambdaSettings]] = ColdStart(_build)
+
+
+def _token(request: Request) -> str:
+    token = request.query.get("token", "")
+    if not token or len(token) > 1024:
+        raise BadRequest("the link has no valid token: open the link from the mail again")
+    return token
+
+
+def _subscription(subscription: Any) -> dict[str, Any]:
+    return {
+        "email": subscription.email,
+        "status": subscription.status.value,
+        "confirmed_at": subscription.confirmed_at,
+        "unsubscribed_at": subscription.unsubscribed_at,
+    }
+
+
+@router.route("POST", "/email/newsletter/subscribe")
+async def subscribe(request: Request) -> dict[str, Any]:
+    service, settings = cold_start.get()
+    email = request.json().get("email")
+    if not isinstance(email, str) or len(email) > 320:
+        raise BadRequest("the body needs an `email` string")
+    base = settings.public_url or f"https://{request.domain}"
+    await service.subscribe(email, request.source_ip, f"{base}/email")
+    return respond(
+        202,
+        {
+            "status": "confirmation_sent",
+            "detail": "if this address can receive mail, a confirmation link is on its way",
+        },
+    )
+
+
+@router.route("GET", "/email/newsletter/confirm")
+@router.route("POST", "/email/newsletter/confirm")
+async def confirm(request: Request) -> dict[str, Any]:
+    service, _ = cold_start.get()
+    return respond(200, _subscription(await service.confirm(_token(request))))
+
+
+@router.route("GET", "/email/newsletter/unsubscribe")
+@router.route("POST", "/email/newsletter/unsubscribe")
+async def unsubscribe(request: Request) -> dict[str, Any]:
+    service, _ = cold_start.get()
+    return respond(200, _subscription(await service.unsubscribe(_token(request))))
+
+
+@router.route("GET", "/email/newsletter/status")
+async def status(request: Request) -> dict[str, Any]:
+    service, _ = cold_start.get()
+    return respond(200, _subscription(await service.status(_token(request))))
+
+
+@answer_config_errors
+def handler(event: Any, context: Any = None) -> dict[str, Any]:
+    return handle(event, router, cold_start.run)

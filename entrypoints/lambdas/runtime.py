@@ -1,0 +1,67 @@
+"""What every handler shares: one build of its adapters per cold start, one event loop per
+container, structlog set up once, and failures of configuration answered, not raised."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections.abc import Callable, Coroutine
+from typing import Any, Generic, TypeVar
+
+import structlog
+
+from entrypoints.composition.lambdas import LambdaConfigError, LambdaSettings
+from entrypoints.logging import configure_logging
+
+T = TypeVar("T")
+log = structlog.get_logger("refocused.lambda")
+
+
+class ColdStart(Generic[T]):
+    """Builds the function's services on the first invocation and keeps them for the life of
+    the container (Lambda reuses a container for many invocations, one at a time)."""
+
+    def __init__(self, build: Callable[[LambdaSettings], T]) -> None:
+        self._build = build
+        self._built: T | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> T:
+        with self._lock:
+            if self._built is None:
+                settings = LambdaSettings.from_env()
+                configure_logging(settings.log_level, "json")
+                self._built = self._build(settings)
+                log.info("lambda.cold_start")
+            return self._built
+
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        # One loop for the container: clients and locks made on it stay usable next time.
+        if self._loop is None or self._loop.is_closed():
+            self._loop = asyncio.new_event_loop()
+        return self._loop.run_until_complete(coroutine)
+
+    def reset(self) -> None:
+        """Forget what was built (tests build with other settings)."""
+        with self._lock:
+            self._built = None
+
+
+def answer_config_errors(handler: Callable[[Any, Any], dict[str, Any]]) -> Any:
+    """A function deployed without a variable it needs answers 503 naming the variable."""
+
+    def wrapped(event: Any, context: Any = None) -> dict[str, Any]:
+        try:
+            return handler(event, context)
+        except LambdaConfigError as e:
+            log.error("lambda.misconfigured", reason=str(e))
+            body = {"type": "about:blank", "status": 503, "detail": str(e)}
+            return {
+                "statusCode": 503,
+                "headers": {"content-type": "application/problem+json"},
+                "body": json.dumps(body),
+            }
+
+    return wrapped

@@ -1,0 +1,116 @@
+"""ai-handler: the model bundle copied from S3 once per container, replies to direct invokes
+(the API's Lambda model client) and to API Gateway requests with history and the quota."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+
+from entrypoints.lambdas import ai_handler
+from tests.adapters.model_client.checkpoint import make_tiny_checkpoint
+from tests.entrypoints.lambdas.conftest import Deployment, access_token
+from tests.entrypoints.lambdas.events import api_event
+
+
+@pytest.fixture(scope="module")
+def checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_tiny_checkpoint(tmp_path_factory.mktemp("tiny-model"))
+
+
+@pytest.fixture
+def model_bucket(
+    deployment: Deployment, checkpoint: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    s3 = deployment.aws.client("s3")
+    bucket = f"models-{uuid.uuid4().hex[:8]}"
+    s3.create_bucket(Bucket=bucket)
+    for path in checkpoint.rglob("*"):
+        if path.is_file():
+            s3.upload_file(str(path), bucket, f"models/{path.relative_to(checkpoint)}")
+    local = tmp_path / "lambda-tmp" / "model"
+    monkeypatch.setenv("MODEL_BUCKET", bucket)
+    monkeypatch.setenv("MODEL_PREFIX", "models/")
+    monkeypatch.setenv("REFOCUSED_MODEL_DIR", str(local))
+    monkeypatch.setenv("REFOCUSED_ASSISTANT_MAX_NEW_TOKENS", "8")
+    monkeypatch.setenv("REFOCUSED_ASSISTANT_DAILY_MESSAGES", "2")
+    ai_handler.cold_start.reset()
+    return local
+
+
+def invoke(messages: object) -> dict[str, object]:
+    return ai_handler.handler({"action": "assistant.reply", "messages": messages})
+
+
+def test_a_direct_invoke_downloads_the_model_once_and_replies(model_bucket: Path) -> None:
+    result = invoke([{"role": "user", "content": "Plan my morning"}])
+    assert result["statusCode"] == 200, result
+    assert isinstance(result["reply"], str)
+    weights = next(model_bucket.glob("*.safetensors"))
+    first_download = weights.stat().st_mtime_ns
+    assert invoke([{"role": "user", "content": "again"}])["statusCode"] == 200
+    assert weights.stat().st_mtime_ns == first_download
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"action": "assistant.reply", "messages": []},
+        {"action": "assistant.reply", "messages": [{"role": "robot", "content": "x"}]},
+        {"action": "assistant.reply", "messages": "hello"},
+        {"action": "something.else"},
+    ],
+)
+def test_a_bad_direct_invoke_is_a_400_with_a_reason(model_bucket: Path, event: object) -> None:
+    result = ai_handler.handler(event)
+    assert result["statusCode"] == 400 and result["error"]
+
+
+def call(method: str, path: str, token: str, body: object = None) -> tuple[int, dict]:  # type: ignore[type-arg]
+    response = ai_handler.handler(api_event(method, path, body=body, token=token))
+    return response["statusCode"], json.loads(response["body"]) if response.get("body") else {}
+
+
+def test_a_conversation_over_api_gateway_with_the_quota(model_bucket: Path) -> None:
+    _, token = access_token()
+    status, conversation = call("POST", "/ai/conversations", token, {"title": ""})
+    assert status == 201, conversation
+    path = f"/ai/conversations/{conversation['id']}/messages"
+    for remaining in (1, 0):
+        status, reply = call("POST", path, token, {"content": "hi"})
+        assert status == 201, reply
+        assert reply["quota"]["remaining"] == remaining
+    status, refused = call("POST", path, token, {"content": "hi"})
+    assert status == 429 and refused["resets_at"].endswith("T00:00:00+00:00")
+    status, quota = call("GET", "/ai/quota", token)
+    assert (quota["used"], quota["remaining"], quota["day"]) == (2, 0, "UTC")
+    status, detail = call("GET", f"/ai/conversations/{conversation['id']}", token)
+    assert [m["role"] for m in detail["messages"]] == ["user", "assistant"] * 2
+
+
+def test_another_users_conversation_is_404(model_bucket: Path) -> None:
+    _, owner = access_token()
+    _, stranger = access_token()
+    _, conversation = call("POST", "/ai/conversations", owner, {"title": "mine"})
+    path = f"/ai/conversations/{conversation['id']}"
+    assert call("GET", path, stranger)[0] == 404
+    assert call("POST", f"{path}/messages", stranger, {"content": "hi"})[0] == 404
+    assert call("DELETE", path, stranger)[0] == 404
+    assert call("GET", path, owner)[0] == 200
+    assert call("DELETE", path, owner)[0] == 204
+    assert call("GET", path, owner)[0] == 404
+
+
+def test_without_a_model_bundle_the_reply_is_503(
+    deployment: Deployment, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s3 = deployment.aws.client("s3")
+    bucket = f"empty-{uuid.uuid4().hex[:8]}"
+    s3.create_bucket(Bucket=bucket)
+    monkeypatch.setenv("MODEL_BUCKET", bucket)
+    monkeypatch.setenv("REFOCUSED_MODEL_DIR", str(tmp_path / "model"))
+    ai_handler.cold_start.reset()
+    result = invoke([{"role": "user", "content": "hi"}])
+    assert result["statusCode"] == 503 and "model" in str(result["error"])
