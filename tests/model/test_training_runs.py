@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -132,9 +133,9 @@ def test_checkpoints_round_trip_through_s3_and_a_run_resumes_from_there(
     import boto3
     from moto.server import ThreadedMotoServer
 
-    from tests.support.servers import free_port
-
-    port = free_port()
+    with socket.socket() as probe:  # a free loopback port
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
     server.start()
     try:
