@@ -200,6 +200,10 @@ class SqlAlchemyGoalRepository:
         return result.rowcount == 1
 
     async def recount_items(self, goal_id: str, now: datetime) -> tuple[int, int]:
+        # Lock the goal first: the count below then runs on a snapshot taken after every
+        # concurrent item change that got the lock before us has committed (PostgreSQL reads
+        # a scalar subquery once, at the start of its statement).
+        await self._c.execute(select(goals.c.id).where(goals.c.id == goal_id).with_for_update())
         done = (
             select(func.count())
             .select_from(goal_items)

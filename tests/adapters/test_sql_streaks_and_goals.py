@@ -112,6 +112,26 @@ async def test_parallel_counter_steps_all_count_and_complete_the_goal_once(
     )
 
 
+async def test_parallel_checks_of_different_items_are_all_counted(engine: AsyncEngine) -> None:
+    user = await new_user(engine)
+    service = goals(engine, Clock(datetime(2026, 5, 4, 9, tzinfo=UTC)))
+    goal = await service.create(
+        user,
+        title="Spring clean",
+        horizon="two_week",
+        kind="checklist",
+        items=[f"Room {i}" for i in range(PARALLEL)],
+    )
+    await asyncio.gather(
+        *(service.update_item(user, goal.id, item.id, done=True) for item in goal.items)
+    )
+    done = await service.goal(user, goal.id)
+    assert (done.progress, done.target) == (PARALLEL, PARALLEL)
+    assert done.completed_at is not None
+    history = await service.history(user, goal.id, limit=100)
+    assert [e.kind for e in history].count("completed") == 1
+
+
 async def test_a_checklist_counts_its_done_items_and_completes_when_all_are_done(
     engine: AsyncEngine,
 ) -> None:
