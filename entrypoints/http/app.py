@@ -93,9 +93,9 @@ def create_app(settings: Settings | None = None, container: Application | None =
         middleware.insert(0, prometheus.middleware)
         route_handlers.append(PrometheusController)
     if settings.otel_enabled:
-        from litestar.contrib.opentelemetry import OpenTelemetryConfig
+        from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
 
-        middleware.insert(0, OpenTelemetryConfig().middleware)
+        plugins.append(OpenTelemetryPlugin(OpenTelemetryConfig()))
 
     return Litestar(
         route_handlers=route_handlers,
