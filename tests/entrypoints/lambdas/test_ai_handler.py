@@ -114,3 +114,24 @@ def test_without_a_model_bundle_the_reply_is_503(
     ai_handler.cold_start.reset()
     result = invoke([{"role": "user", "content": "hi"}])
     assert result["statusCode"] == 503 and "model" in str(result["error"])
+
+
+def test_prompts_and_replies_never_reach_the_logs(
+    model_bucket: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("REFOCUSED_LOG_LEVEL", "DEBUG")
+    ai_handler.cold_start.reset()
+    secret_prompt = f"my diary says {uuid.uuid4().hex}"
+    _, token = access_token()
+    _, conversation = call("POST", "/ai/conversations", token, {"title": ""})
+    status, _ = call(
+        "POST",
+        f"/ai/conversations/{conversation['id']}/messages",
+        token,
+        {"content": secret_prompt},
+    )
+    assert status == 201
+    invoke([{"role": "user", "content": secret_prompt}])
+    logs = capfd.readouterr().err
+    assert "lambda.request" in logs and "assistant.reply" in logs  # logging was on
+    assert secret_prompt not in logs

@@ -1,0 +1,3 @@
+from tests.adapters.aws.server import local_aws
+
+__all__ = ["local_aws"]
