@@ -175,15 +175,13 @@ class GoalsService:
             goal = await self._get(uow, user_id, goal_id)
             if goal.kind is Kind.CHECKLIST:
                 raise InvalidInput("a checklist moves by checking its items", field="value")
-            ceiling = 100 if goal.kind is Kind.PERCENTAGE else None
-            if value is not None and not 0 <= value <= (ceiling or 10 * goal.target):
-                raise InvalidInput(
-                    f"value must be between 0 and {ceiling or 10 * goal.target}", field="value"
-                )
-            if delta is not None and (delta == 0 or abs(delta) > 10 * goal.target):
-                raise InvalidInput(
-                    f"delta is a non-zero step of at most {10 * goal.target}", field="delta"
-                )
+            # A counter may overshoot its target (12 of 10 books), but only so far: the stored
+            # count stays far from any integer limit however many steps are sent.
+            ceiling = 100 if goal.kind is Kind.PERCENTAGE else 10 * goal.target
+            if value is not None and not 0 <= value <= ceiling:
+                raise InvalidInput(f"value must be between 0 and {ceiling}", field="value")
+            if delta is not None and (delta == 0 or abs(delta) > ceiling):
+                raise InvalidInput(f"delta is a non-zero step of at most {ceiling}", field="delta")
             progress = await uow.goals.change_progress(
                 user_id, goal_id, set_to=value, delta=delta, ceiling=ceiling, now=now
             )

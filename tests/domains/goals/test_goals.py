@@ -52,6 +52,17 @@ async def test_a_counter_completes_once_when_it_reaches_its_target_and_history_s
     assert goal.percent == 100.0
 
 
+async def test_a_counter_may_overshoot_its_target_but_only_tenfold(service: GoalsService) -> None:
+    goal = await service.create(
+        "ann", title="Push-ups", horizon="two_week", kind="counter", target=5
+    )
+    for _ in range(20):
+        goal = await service.update_progress("ann", goal.id, delta=50)
+    assert goal.progress == 50
+    with pytest.raises(InvalidInput):
+        await service.update_progress("ann", goal.id, delta=51)
+
+
 async def test_a_percentage_is_clamped_and_needs_value_or_delta(service: GoalsService) -> None:
     goal = await service.create("ann", title="Thesis", horizon="long_term", kind="percentage")
     assert (await service.update_progress("ann", goal.id, delta=-10)).progress == 0
@@ -61,7 +72,8 @@ async def test_a_percentage_is_clamped_and_needs_value_or_delta(service: GoalsSe
         await service.update_progress("ann", goal.id)
     with pytest.raises(InvalidInput):
         await service.update_progress("ann", goal.id, value=1, delta=1)
-    assert (await service.update_progress("ann", goal.id, delta=150)).progress == 100
+    await service.update_progress("ann", goal.id, value=60)
+    assert (await service.update_progress("ann", goal.id, delta=100)).progress == 100
 
 
 async def test_a_checklist_follows_its_items(service: GoalsService) -> None:
