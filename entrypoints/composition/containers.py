@@ -50,7 +50,7 @@ class Infrastructure(containers.DeclarativeContainer):
     settings = providers.Dependency()
 
     clock = providers.Singleton(SystemClock)
-    events = providers.Singleton(InProcessEventBus)
+    events = providers.Singleton(InProcessEventBus, on_error=resources.report_event_failure)
     engine = providers.Singleton(resources.database_engine, settings)
     redis = providers.Singleton(resources.redis_client, settings)
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import structlog
 from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql.engine import create_engine
+from domains.shared.events import ProductiveAction
 from entrypoints.settings import Settings
 
 
@@ -37,3 +39,13 @@ async def close_resources(container: object) -> None:
     client = infrastructure.redis()
     if client is not None:
         await client.aclose()
+
+
+def report_event_failure(event: ProductiveAction, error: Exception) -> None:
+    structlog.get_logger("refocused.events").error(
+        "event.handler_failed",
+        kind=event.kind,
+        user_id=event.user_id,
+        error_type=type(error).__name__,
+        exc_info=error,
+    )
