@@ -5,6 +5,7 @@ user or collection fails to decrypt instead of showing someone else's text."""
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 
 from domains.journal.errors import DecryptionFailed, WrongCollectionPassword
@@ -65,8 +66,6 @@ class Keyring:
 
 def kdf_description(parameters: KdfParameters) -> dict[str, object]:
     """What an export needs to re-derive the key offline."""
-    import base64
-
     return {
         "algorithm": "argon2id",
         "version": 19,

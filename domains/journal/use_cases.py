@@ -3,32 +3,17 @@ the service, so the database only ever sees ciphertext and no plaintext index ex
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from domains.journal.errors import (
-    CollectionLocked,
-    CollectionNotFound,
-    DecryptionFailed,
-    EntryNotFound,
-    UnreadableEntry,
-)
+from domains.journal.errors import CollectionLocked, CollectionNotFound, EntryNotFound
+from domains.journal.export import encrypted_collection, entry_json
 from domains.journal.grants import GrantStore
-from domains.journal.keys import (
-    Keyring,
-    collection_context,
-    entry_context,
-    gratitude_context,
-    kdf_description,
-)
+from domains.journal.keys import Keyring, collection_context
 from domains.journal.model import (
-    ENTRY_FORMAT_VERSION,
-    GRATITUDE_FORMAT_VERSION,
     KEEP,
     Collection,
     Entry,
@@ -37,7 +22,6 @@ from domains.journal.model import (
     Grant,
     Gratitude,
     SealedEntry,
-    SealedGratitude,
     Stats,
     check_collection_name,
     check_collection_password,
@@ -49,6 +33,7 @@ from domains.journal.model import (
     delta_text,
 )
 from domains.journal.ports import JournalUnitOfWork, UserTimeZones
+from domains.journal.sealing import open_entry, open_gratitude, seal_entry, seal_gratitude
 from domains.journal.stats import streaks
 from domains.shared.clock import Clock, local_date, time_zone
 from domains.shared.errors import InvalidInput, RateLimited
@@ -59,10 +44,6 @@ from domains.shared.rate_limit import Rate, RateLimiter
 Grants = Sequence[str]
 MAX_PAGE = 200
 MAX_QUERY = 200
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode()
 
 
 @dataclass
@@ -193,7 +174,7 @@ class JournalService:
                 updated_at=now,
                 mood_entry_id=draft.mood_entry_id,
             )
-            await uow.entries.add(self._seal(key, user_id, entry))
+            await uow.entries.add(seal_entry(self.keyring.cipher, key, user_id, entry))
             await uow.commit()
         if self.events is not None:
             await self.events.publish(ProductiveAction(user_id, "journal_entry", now))
@@ -204,7 +185,7 @@ class JournalService:
             sealed = await self._sealed_entry(uow, user_id, entry_id)
             collection = await self._collection(uow, user_id, sealed.collection_id)
             key = await self._key_for(collection, grants)
-        return self._open(key, sealed)
+        return open_entry(self.keyring.cipher, key, sealed)
 
     async def list_entries(
         self,
@@ -225,11 +206,15 @@ class JournalService:
             if tag is None:
                 rows = await uow.entries.list(user_id, ids, limit=limit, offset=offset)
                 total = await uow.entries.count(user_id, ids)
-                return [self._open(keys[r.collection_id], r) for r in rows], total
+                return [
+                    open_entry(self.keyring.cipher, keys[r.collection_id], r) for r in rows
+                ], total
             wanted = check_tags([tag])[0]
             rows = await uow.entries.list(user_id, ids)
         matching = [
-            e for e in (self._open(keys[r.collection_id], r) for r in rows) if wanted in e.tags
+            e
+            for e in (open_entry(self.keyring.cipher, keys[r.collection_id], r) for r in rows)
+            if wanted in e.tags
         ]
         return matching[offset : offset + limit], len(matching)
 
@@ -239,7 +224,7 @@ class JournalService:
         async with self.uow() as uow:
             sealed = await self._sealed_entry(uow, user_id, entry_id)
             collection = await self._collection(uow, user_id, sealed.collection_id)
-            entry = self._open(await self._key_for(collection, grants), sealed)
+            entry = open_entry(self.keyring.cipher, await self._key_for(collection, grants), sealed)
             if changes.collection_id is not None and changes.collection_id != collection.id:
                 # Another collection has another data key: the entry is sealed anew under it.
                 collection = await self._collection(uow, user_id, changes.collection_id)
@@ -261,7 +246,7 @@ class JournalService:
             entry.mood_entry_id = draft.mood_entry_id
             entry.word_count = _words(draft.title, draft.content)
             entry.updated_at = self.clock.now()
-            await uow.entries.update(self._seal(key, user_id, entry))
+            await uow.entries.update(seal_entry(self.keyring.cipher, key, user_id, entry))
             await uow.commit()
         return entry
 
@@ -287,7 +272,7 @@ class JournalService:
             rows = await uow.entries.list(user_id, list(keys))
         hits = []
         for row in rows:
-            entry = self._open(keys[row.collection_id], row)
+            entry = open_entry(self.keyring.cipher, keys[row.collection_id], row)
             haystack = "\n".join([entry.title, entry.plain_text(), *entry.tags]).casefold()
             if needle in haystack:
                 hits.append(entry)
@@ -306,18 +291,7 @@ class JournalService:
         elif on_date > today + timedelta(days=1):
             raise InvalidInput("a gratitude entry cannot be for a future day", field="on_date")
         gratitude = Gratitude(new_id(), on_date, text, now)
-        # Gratitude has no collection: each item has its own data key under the server key.
-        data_key = self.keyring.cipher.new_key()
-        context = gratitude_context(user_id, gratitude.id, GRATITUDE_FORMAT_VERSION)
-        sealed = SealedGratitude(
-            id=gratitude.id,
-            user_id=user_id,
-            on_date=on_date,
-            key=await self.keyring.wrap(data_key, context),
-            ciphertext=self.keyring.cipher.seal(data_key, text.encode(), context),
-            format_version=GRATITUDE_FORMAT_VERSION,
-            created_at=now,
-        )
+        sealed = await seal_gratitude(self.keyring, user_id, gratitude)
         async with self.uow() as uow:
             await uow.gratitude.add(sealed)
             await uow.commit()
@@ -330,7 +304,7 @@ class JournalService:
         async with self.uow() as uow:
             rows = await uow.gratitude.list(user_id, limit=limit, offset=offset)
             total = await uow.gratitude.count(user_id)
-        return [await self._open_gratitude(row) for row in rows], total
+        return [await open_gratitude(self.keyring, row) for row in rows], total
 
     async def delete_gratitude(self, user_id: str, gratitude_id: str) -> None:
         async with self.uow() as uow:
@@ -380,10 +354,11 @@ class JournalService:
             }
             if c.id in keys:
                 item["entries"] = [
-                    _entry_json(self._open(keys[c.id], row)) for row in by_collection[c.id]
+                    entry_json(open_entry(self.keyring.cipher, keys[c.id], row))
+                    for row in by_collection[c.id]
                 ]
             else:
-                item["encrypted"] = _encrypted_collection(
+                item["encrypted"] = encrypted_collection(
                     c, by_collection[c.id], self.keyring.cipher.algorithm
                 )
             exported.append(item)
@@ -391,7 +366,7 @@ class JournalService:
             "collections": exported,
             "gratitude": [
                 {"id": g.id, "on_date": g.on_date.isoformat(), "text": g.text}
-                for g in [await self._open_gratitude(row) for row in gratitude]
+                for g in [await open_gratitude(self.keyring, row) for row in gratitude]
             ],
         }
 
@@ -451,54 +426,6 @@ class JournalService:
                 keys[c.id] = g.data_key
         return keys
 
-    def _seal(self, key: bytes, user_id: str, entry: Entry) -> SealedEntry:
-        payload = json.dumps(
-            {"title": entry.title, "content": entry.content, "tags": entry.tags},
-            separators=(",", ":"),
-            ensure_ascii=False,
-        ).encode()
-        context = entry_context(user_id, entry.id, ENTRY_FORMAT_VERSION)
-        return SealedEntry(
-            id=entry.id,
-            user_id=user_id,
-            collection_id=entry.collection_id,
-            ciphertext=self.keyring.cipher.seal(key, payload, context),
-            format_version=ENTRY_FORMAT_VERSION,
-            word_count=entry.word_count,
-            written_on=entry.written_on,
-            created_at=entry.created_at,
-            updated_at=entry.updated_at,
-            mood_entry_id=entry.mood_entry_id,
-        )
-
-    def _open(self, key: bytes, sealed: SealedEntry) -> Entry:
-        context = entry_context(sealed.user_id, sealed.id, sealed.format_version)
-        try:
-            payload = json.loads(self.keyring.cipher.open(key, sealed.ciphertext, context))
-        except (DecryptionFailed, ValueError):
-            raise UnreadableEntry() from None
-        return Entry(
-            id=sealed.id,
-            collection_id=sealed.collection_id,
-            title=payload["title"],
-            content=payload["content"],
-            tags=payload["tags"],
-            word_count=sealed.word_count,
-            written_on=sealed.written_on,
-            created_at=sealed.created_at,
-            updated_at=sealed.updated_at,
-            mood_entry_id=sealed.mood_entry_id,
-        )
-
-    async def _open_gratitude(self, sealed: SealedGratitude) -> Gratitude:
-        context = gratitude_context(sealed.user_id, sealed.id, sealed.format_version)
-        try:
-            data_key = await self.keyring.unwrap_with_server_key(sealed.key, context)
-            text = self.keyring.cipher.open(data_key, sealed.ciphertext, context).decode()
-        except (DecryptionFailed, UnicodeDecodeError):
-            raise UnreadableEntry() from None
-        return Gratitude(sealed.id, sealed.on_date, text, sealed.created_at)
-
     async def _zone(self, user_id: str) -> ZoneInfo:
         try:
             return time_zone(await self.time_zones.zone_of(user_id))
@@ -536,47 +463,6 @@ def _page(limit: int, offset: int) -> tuple[int, int]:
     if not 1 <= limit <= MAX_PAGE or offset < 0:
         raise InvalidInput(f"limit is 1 to {MAX_PAGE} and offset is not negative", field="limit")
     return limit, offset
-
-
-def _entry_json(entry: Entry) -> dict[str, Any]:
-    return {
-        "id": entry.id,
-        "title": entry.title,
-        "content": entry.content,
-        "tags": entry.tags,
-        "mood_entry_id": entry.mood_entry_id,
-        "word_count": entry.word_count,
-        "written_on": entry.written_on.isoformat(),
-        "created_at": entry.created_at.isoformat(),
-        "updated_at": entry.updated_at.isoformat(),
-    }
-
-
-def _encrypted_collection(
-    collection: Collection, rows: Sequence[SealedEntry], algorithm: str
-) -> dict[str, Any]:
-    assert collection.key.kdf is not None
-    return {
-        "cipher": algorithm,
-        "data_key": {
-            "wrapped": _b64(collection.key.wrapped),
-            "associated_data": collection_context(collection.user_id, collection.id).decode(),
-            "wrapped_with": kdf_description(collection.key.kdf),
-        },
-        "entries": [
-            {
-                "id": row.id,
-                "format_version": row.format_version,
-                "ciphertext": _b64(row.ciphertext),
-                "associated_data": entry_context(row.user_id, row.id, row.format_version).decode(),
-                "payload": 'JSON {"title", "content" (Quill delta), "tags"}',
-                "written_on": row.written_on.isoformat(),
-                "created_at": row.created_at.isoformat(),
-                "updated_at": row.updated_at.isoformat(),
-            }
-            for row in rows
-        ],
-    }
 
 
 @dataclass(frozen=True)
