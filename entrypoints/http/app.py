@@ -86,6 +86,8 @@ def create_app(settings: Settings | None = None, container: Application | None =
         DefineMiddleware(Gate, config=_gate_config(container)),
     ]
     route_handlers: list[Any] = [api, HealthController]
+    if settings.docs_enabled:
+        route_handlers.append(_docs_assets())
     if settings.metrics_enabled:
         from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 
@@ -192,6 +194,21 @@ def _dependencies(container: Application, settings: Settings) -> dict[str, Provi
     }
 
 
+DOCS_ASSETS = "/schema/assets"
+
+
+def _docs_assets() -> Any:
+    from litestar.static_files import create_static_files_router
+    from swagger_ui_bundle import swagger_ui_path
+
+    return create_static_files_router(
+        path=DOCS_ASSETS,
+        directories=[str(swagger_ui_path)],
+        include_in_schema=False,
+        name="docs-assets",
+    )
+
+
 def _openapi(settings: Settings) -> OpenAPIConfig | None:
     if not settings.docs_enabled:
         return None
@@ -205,7 +222,17 @@ def _openapi(settings: Settings) -> OpenAPIConfig | None:
             "details."
         ),
         path="/schema",
-        render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        # Swagger UI is served from the package's own copy, so the docs render offline; Scalar
+        # (at /schema/scalar) loads its script from a CDN.
+        render_plugins=[
+            SwaggerRenderPlugin(
+                path="/",
+                js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+                css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+                standalone_preset_js_url=f"{DOCS_ASSETS}/swagger-ui-standalone-preset.js",
+            ),
+            ScalarRenderPlugin(path="/scalar"),
+        ],
         components=Components(
             security_schemes={
                 "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT"),
