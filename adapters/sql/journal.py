@@ -215,10 +215,15 @@ class SqlAlchemyEntryRepository:
             )
         )
 
-    async def writing_days(self, user_id: str) -> Sequence[tuple[date, int]]:
+    async def writing_days(
+        self, user_id: str, collection_ids: Sequence[str]
+    ) -> Sequence[tuple[date, int]]:
+        if not collection_ids:
+            return []
         rows = await self._c.execute(
             select(journal_entries.c.written_on, journal_entries.c.word_count).where(
-                journal_entries.c.user_id == user_id
+                journal_entries.c.user_id == user_id,
+                journal_entries.c.collection_id.in_(list(collection_ids)),
             )
         )
         return [(row.written_on, row.word_count) for row in rows]

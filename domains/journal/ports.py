@@ -99,8 +99,11 @@ class EntryRepository(Protocol):
 
     async def delete(self, user_id: str, entry_id: str) -> None: ...
 
-    async def writing_days(self, user_id: str) -> Sequence[tuple[date, int]]:
-        """(local day written on, word count) for every entry of the user."""
+    async def writing_days(
+        self, user_id: str, collection_ids: Sequence[str]
+    ) -> Sequence[tuple[date, int]]:
+        """(local day written on, word count) for each of the user's entries in those
+        collections."""
         ...
 
     async def delete_for_user(self, user_id: str) -> None: ...

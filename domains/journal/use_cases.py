@@ -314,11 +314,13 @@ class JournalService:
 
     # -- stats, export, erasure -------------------------------------------------------------
 
-    async def stats(self, user_id: str) -> Stats:
-        """From dates and word counts, which are stored beside the ciphertext; no text is read."""
+    async def stats(self, user_id: str, grants: Grants = ()) -> Stats:
+        """From dates and word counts, which are stored beside the ciphertext; no text is read.
+        Like lists, they count a protected collection's entries only with its grant."""
         today = local_date(self.clock.now(), await self._zone(user_id))
         async with self.uow() as uow:
-            days = await uow.entries.writing_days(user_id)
+            readable = await self._readable_keys(uow, user_id, grants, None)
+            days = await uow.entries.writing_days(user_id, list(readable))
             gratitude = await uow.gratitude.count(user_id)
         per_month: dict[str, int] = {}
         for day, _ in days:

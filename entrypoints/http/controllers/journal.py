@@ -270,9 +270,12 @@ class JournalController(Controller):
         await journal.delete_gratitude(principal.user_id, gratitude_id)
 
     @get("/stats", responses=responses(401))
-    async def stats(self, journal: Journal, principal: CurrentUser) -> StatsRead:
-        """Entries per month, words written and the writing streak, on your local days."""
-        return StatsRead.of(await journal.stats(principal.user_id))
+    async def stats(
+        self, request: Request[Any, Any, Any], journal: Journal, principal: CurrentUser
+    ) -> StatsRead:
+        """Entries per month, words written and the writing streak, on your local days.
+        Protected collections count only with their grant, as in lists."""
+        return StatsRead.of(await journal.stats(principal.user_id, grants_of(request)))
 
     @get("/export", responses=responses(401))
     async def export(

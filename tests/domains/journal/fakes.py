@@ -109,9 +109,13 @@ class FakeEntries:
     async def delete(self, user_id: str, entry_id: str) -> None:
         self.s.entries.pop(entry_id, None)
 
-    async def writing_days(self, user_id: str) -> Sequence[tuple[date, int]]:
+    async def writing_days(
+        self, user_id: str, collection_ids: Sequence[str]
+    ) -> Sequence[tuple[date, int]]:
         return [
-            (e.written_on, e.word_count) for e in self.s.entries.values() if e.user_id == user_id
+            (e.written_on, e.word_count)
+            for e in self.s.entries.values()
+            if e.user_id == user_id and e.collection_id in collection_ids
         ]
 
     async def delete_for_user(self, user_id: str) -> None:

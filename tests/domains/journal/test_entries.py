@@ -172,3 +172,10 @@ async def test_a_protected_collection_is_deleted_only_while_unlocked(world: Worl
     await world.service.delete_collection(ALICE, vault, [grant])
     assert [c.name for c in await world.service.list_collections(ALICE)] == ["Diary"]
     assert (await world.service.list_entries(ALICE, [grant]))[1] == 1
+
+
+async def test_stats_count_protected_entries_only_with_a_grant(world: World) -> None:
+    _, _, grant = await _two_collections(world)
+    assert (await world.service.stats(ALICE)).entries == 1
+    unlocked = await world.service.stats(ALICE, [grant])
+    assert unlocked.entries == 2 and unlocked.words == 2 + 5
