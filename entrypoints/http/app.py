@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -198,12 +199,12 @@ DOCS_ASSETS = "/schema/assets"
 
 
 def _docs_assets() -> Any:
+    import swagger_ui
     from litestar.static_files import create_static_files_router
-    from swagger_ui_bundle import swagger_ui_path
 
     return create_static_files_router(
         path=DOCS_ASSETS,
-        directories=[str(swagger_ui_path)],
+        directories=[str(Path(swagger_ui.__file__).parent / "static")],
         include_in_schema=False,
         name="docs-assets",
     )
@@ -222,7 +223,7 @@ def _openapi(settings: Settings) -> OpenAPIConfig | None:
             "details."
         ),
         path="/schema",
-        # Swagger UI is served from the package's own copy, so the docs render offline; Scalar
+        # Swagger UI 5 is served from swagger-ui-py's own copy, so the docs render offline; Scalar
         # (at /schema/scalar) loads its script from a CDN.
         render_plugins=[
             SwaggerRenderPlugin(
