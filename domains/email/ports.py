@@ -58,3 +58,14 @@ class UserEmails(Protocol):
     """The address of an account, for export and erasure (identity owns accounts)."""
 
     async def email_of(self, user_id: str) -> str | None: ...
+
+
+class TransactionalMail(Protocol):
+    """The port identity sends its mail through (EmailService implements it): the mail is
+    queued like any other, so it shares delivery, idempotency, suppression and limits.
+    Identity declares the same shape in its own ports, since a domain does not import another
+    domain's internals."""
+
+    async def send_verification(self, to: str, link: str, client_ip: str = "") -> None: ...
+
+    async def send_password_reset(self, to: str, link: str, client_ip: str = "") -> None: ...

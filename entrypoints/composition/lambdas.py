@@ -32,7 +32,7 @@ from domains.email.model import EmailLimits
 from domains.email.use_cases import BounceHandling, EmailService, MailDelivery
 from domains.feedback.use_cases import FeedbackService
 from entrypoints.composition.aws import aws_client
-from entrypoints.composition.serverless import link_signer
+from entrypoints.composition.links import link_signer
 
 
 class LambdaConfigError(RuntimeError):

@@ -22,7 +22,6 @@ from adapters.model_client.in_process import InProcessModelClient
 from adapters.model_client.lambda_invoke import LambdaModelClient
 from adapters.model_client.none import NoModelClient
 from adapters.outbox.transport import OutboxMailTransport
-from adapters.security.keys import derive_key
 from adapters.ses.transport import SesMailTransport
 from adapters.sns.mail_queue import SnsMailQueue
 from adapters.sql.assistant import SqlAlchemyConversationStore
@@ -34,13 +33,12 @@ from adapters.sql.email import (
 )
 from adapters.sql.feedback import SqlAlchemyFeedbackStore
 from domains.assistant.use_cases import AssistantService, AssistantUserData
-from domains.email.links import LinkSigner
 from domains.email.model import EmailLimits
 from domains.email.use_cases import DirectMailQueue, EmailService, EmailUserData, MailDelivery
 from domains.feedback.model import FeedbackLimits
 from domains.feedback.use_cases import FeedbackService, FeedbackUserData
 from entrypoints.composition.aws import aws_client
-from entrypoints.settings import Settings
+from entrypoints.composition.links import link_signer
 
 
 def _store(table_setting: str) -> Any:
@@ -49,10 +47,6 @@ def _store(table_setting: str) -> Any:
 
 def _client(service: str) -> Any:
     return lambda s: aws_client(service, s.aws_endpoint_url, s.aws_region)
-
-
-def link_signer(secret: bytes) -> LinkSigner:
-    return LinkSigner(derive_key(secret, "email-links"))
 
 
 class Aws(containers.DeclarativeContainer):
@@ -188,6 +182,3 @@ class Assistant(containers.DeclarativeContainer):
         daily_messages=settings.provided.assistant_daily_messages,
     )
     user_data = providers.Singleton(AssistantUserData, service)
-
-
-__all__ = ["Assistant", "Aws", "Email", "Feedback", "Settings", "link_signer"]

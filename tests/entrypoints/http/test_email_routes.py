@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from domains.email import links
-from entrypoints.composition.serverless import link_signer
+from entrypoints.composition.links import link_signer
 from tests.conftest import TEST_SECRET
 
 PATH = "/api/v1/email/newsletter"
