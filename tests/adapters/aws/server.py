@@ -6,6 +6,7 @@ moto never expires TTL items; nothing in the code relies on it doing so."""
 from __future__ import annotations
 
 import json
+import logging
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -57,6 +58,8 @@ class LocalAws:
 
 
 def start_local_aws() -> Iterator[LocalAws]:
+    # One access-log line per AWS call would bury the failures pytest reports.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
