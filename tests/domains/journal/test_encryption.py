@@ -4,12 +4,14 @@ user id and format version; protected collections' keys open only with the passw
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 
 import pytest
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from adapters.security.journal_crypto import Argon2idKdf
 from domains.journal.errors import (
     CollectionLocked,
     UnreadableEntry,
@@ -239,3 +241,20 @@ async def test_gratitude_is_stored_encrypted(world: World) -> None:
     stored.ciphertext = stored.ciphertext[:-1] + bytes([stored.ciphertext[-1] ^ 0x80])
     with pytest.raises(UnreadableEntry):
         await world.service.list_gratitude(ALICE)
+
+
+async def test_a_collection_keeps_the_kdf_parameters_it_was_protected_with(world: World) -> None:
+    c = await world.service.create_collection(ALICE, "Vault", password="open sesame")
+    stored = world.store.collections[c.id].key.kdf
+    assert stored is not None and (stored.memory_kib, stored.time_cost) == (1024, 1)
+    # The server raises its argon2id cost later: old collections still open with their own.
+    world.service.keyring = dataclasses.replace(
+        world.service.keyring, kdf=Argon2idKdf(memory_kib=2048, time_cost=2)
+    )
+    grant = await world.service.unlock(ALICE, c.id, "open sesame")
+    await world.service.create_entry(ALICE, c.id, EntryDraft("T", delta("x")), [grant.token])
+    await world.service.set_password(
+        ALICE, c.id, current_password="open sesame", new_password="open sesame 2"
+    )
+    raised = world.store.collections[c.id].key.kdf
+    assert raised is not None and (raised.memory_kib, raised.time_cost) == (2048, 2)
