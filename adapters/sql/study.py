@@ -182,13 +182,31 @@ class SqlAlchemyCardRepository:
         return [_card(row) for row in await self._c.execute(query)]
 
     async def update(self, card: Card) -> None:
-        values = _card_columns(card)
-        del values["id"], values["user_id"], values["created_at"]
         await self._c.execute(
             update(study_cards)
             .where(study_cards.c.id == card.id, study_cards.c.user_id == card.user_id)
-            .values(**values)
+            .values(
+                deck_id=card.deck_id,
+                front=card.front,
+                back=card.back,
+                tags=list(card.tags),
+                updated_at=card.updated_at,
+            )
         )
+
+    async def reschedule(self, card: Card, *, previous: Schedule) -> bool:
+        # Every review changes the repetition count or the due time (undo restores both).
+        result = await self._c.execute(
+            update(study_cards)
+            .where(
+                study_cards.c.id == card.id,
+                study_cards.c.user_id == card.user_id,
+                study_cards.c.reps == previous.reps,
+                study_cards.c.due == previous.due,
+            )
+            .values(updated_at=card.updated_at, **_schedule_columns(card.schedule))
+        )
+        return result.rowcount == 1
 
     async def delete(self, user_id: str, card_id: str) -> None:
         await self._c.execute(

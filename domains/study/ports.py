@@ -49,7 +49,15 @@ class CardRepository(Protocol):
         """Oldest first: the order they were written in."""
         ...
 
-    async def update(self, card: Card) -> None: ...
+    async def update(self, card: Card) -> None:
+        """Saves the card's content and deck (not its schedule)."""
+        ...
+
+    async def reschedule(self, card: Card, *, previous: Schedule) -> bool:
+        """Saves the card's schedule only if it is still `previous` (compare and set), so
+        two racing reviews of one card cannot both apply; False when it was not."""
+        ...
+
     async def delete(self, user_id: str, card_id: str) -> None: ...
 
     async def due(self, user_id: str, deck_id: str, until: datetime, limit: int) -> Sequence[Card]:

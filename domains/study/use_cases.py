@@ -14,7 +14,7 @@ from domains.shared.errors import InvalidInput
 from domains.shared.events import EventPublisher, ProductiveAction
 from domains.shared.ids import is_id, new_id
 from domains.study import plain_text
-from domains.study.errors import CardNotFound, DeckNotFound, NothingToUndo
+from domains.study.errors import CardNotFound, ConcurrentReview, DeckNotFound, NothingToUndo
 from domains.study.model import (
     MAX_BULK,
     Card,
@@ -162,7 +162,8 @@ class StudyService:
             before = card.schedule
             card.schedule = self.scheduler.next(before, grade, now, settings.desired_retention)
             card.updated_at = now
-            await uow.cards.update(card)
+            if not await uow.cards.reschedule(card, previous=before):
+                raise ConcurrentReview()
             await uow.reviews.add(
                 Review(new_id(), user_id, card.id, grade, now, before, card.schedule, duration_ms)
             )
@@ -179,9 +180,13 @@ class StudyService:
             if review is None:
                 raise NothingToUndo()
             card = await self._card(uow, user_id, review.card_id)
+            if card.schedule != review.after:
+                # Only the review that gave the card its current schedule can be undone.
+                raise NothingToUndo()
             card.schedule = review.before
             card.updated_at = self.clock.now()
-            await uow.cards.update(card)
+            if not await uow.cards.reschedule(card, previous=review.after):
+                raise ConcurrentReview()
             await uow.reviews.delete(review.id)
             await uow.commit()
         return card

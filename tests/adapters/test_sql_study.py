@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime
 
@@ -13,7 +14,7 @@ from adapters.sql.identity import SqlAlchemyIdentityUnitOfWork
 from adapters.sql.study import SqlAlchemyStudyUnitOfWork
 from adapters.sql.user_time_zones import SqlAlchemyUserTimeZones
 from domains.identity.model import User
-from domains.study.errors import CardNotFound
+from domains.study.errors import CardNotFound, ConcurrentReview
 from domains.study.model import CardChanges, CardDraft, CardState
 from domains.study.use_cases import StudyService
 from tests.domains.journal.fakes import FakeClock
@@ -134,3 +135,21 @@ async def test_a_card_due_later_today_counts_as_due_today(engine: AsyncEngine) -
     assert (await service.queue(user, deck.id)).reviews == []  # not yet due right now
     clock.advance(minutes=5)
     assert len((await service.queue(user, deck.id)).reviews) == 1
+
+
+async def test_racing_reviews_of_one_card_never_both_apply_to_the_same_state(
+    engine: AsyncEngine,
+) -> None:
+    user, clock = await _user(engine), FakeClock()
+    service = _service(engine, clock)
+    deck = await service.create_deck(user, "Deck")
+    (card,) = await service.create_cards(user, deck.id, [CardDraft("Q", "A")])
+    results = await asyncio.gather(
+        *(service.review(user, card.id, 3) for _ in range(4)), return_exceptions=True
+    )
+    applied = [r for r in results if not isinstance(r, BaseException)]
+    assert all(isinstance(r, ConcurrentReview) for r in results if isinstance(r, BaseException))
+    history = await service.history(user, card.id)
+    # Each review that counted started from the state the one before it left.
+    assert len(history) == len(applied) == (await service.get_card(user, card.id)).schedule.reps
+    assert sorted(r.before.reps for r in history) == list(range(len(history)))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Self
 
-from domains.study.model import Card, CardState, Deck, Rating, Review, StudySettings
+from domains.study.model import Card, CardState, Deck, Rating, Review, Schedule, StudySettings
 
 
 @dataclass
@@ -74,7 +74,16 @@ class FakeCards:
         return copy.deepcopy(self._deck(user_id, deck_id)[offset:end])
 
     async def update(self, card: Card) -> None:
-        self.s.cards[card.id] = copy.deepcopy(card)
+        stored = self.s.cards[card.id]
+        stored.deck_id, stored.front, stored.back = card.deck_id, card.front, card.back
+        stored.tags, stored.updated_at = list(card.tags), card.updated_at
+
+    async def reschedule(self, card: Card, *, previous: Schedule) -> bool:
+        stored = self.s.cards[card.id]
+        if (stored.schedule.reps, stored.schedule.due) != (previous.reps, previous.due):
+            return False
+        stored.schedule, stored.updated_at = card.schedule, card.updated_at
+        return True
 
     async def delete(self, user_id: str, card_id: str) -> None:
         self.s.cards.pop(card_id, None)
