@@ -44,6 +44,24 @@ def summarise(user_id: str, days: Iterable[date]) -> StreakRecord:
     return record
 
 
+def extend(record: StreakRecord | None, user_id: str, day: date) -> StreakRecord | None:
+    """The record after a new active `day`, when that day is after every known one (nearly
+    always: actions arrive in order). None when it falls before the last day, which can join
+    or split runs and needs a rebuild from all days with `summarise`."""
+    record = record or StreakRecord(user_id)
+    if record.last_day is not None and day <= record.last_day:
+        return None
+    follows = record.last_day is not None and day - record.last_day == timedelta(days=1)
+    run = record.last_run + 1 if follows else 1
+    return StreakRecord(
+        user_id=user_id,
+        last_day=day,
+        last_run=run,
+        longest=max(record.longest, run),
+        active_days=record.active_days + 1,
+    )
+
+
 def streak_on(record: StreakRecord | None, today: date) -> AppStreak:
     """The streak as the user sees it on `today`: a day not yet done does not break the streak
     until it is over, so yesterday's run still counts today."""

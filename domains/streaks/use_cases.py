@@ -10,7 +10,7 @@ from typing import Any
 from domains.shared.clock import Clock, local_date, time_zone
 from domains.shared.errors import InvalidInput, NotFound
 from domains.shared.events import ProductiveAction
-from domains.streaks.model import AppStreak, streak_on, summarise
+from domains.streaks.model import AppStreak, extend, streak_on, summarise
 from domains.streaks.ports import StreakUnitOfWork, UserTimeZones
 
 MAX_RANGE_DAYS = 366
@@ -32,8 +32,10 @@ class StreakService:
         async with self.uow() as uow:
             if await uow.streaks.add_action(event.user_id, day):
                 await uow.streaks.lock(event.user_id)
-                days = await uow.streaks.days(event.user_id)
-                await uow.streaks.save(summarise(event.user_id, days))
+                record = extend(await uow.streaks.get(event.user_id), event.user_id, day)
+                if record is None:
+                    record = summarise(event.user_id, await uow.streaks.days(event.user_id))
+                await uow.streaks.save(record)
             await uow.commit()
 
     async def streak(self, user_id: str) -> AppStreak:

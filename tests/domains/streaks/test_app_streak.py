@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import random
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from domains.shared.events import InProcessEventBus, ProductiveAction
-from domains.streaks.model import summarise
+from domains.streaks.model import StreakRecord, extend, summarise
 from domains.streaks.use_cases import StreakService, StreakUserData
 from tests.domains.streaks.fakes import FakeClock, FakeStreakUnitOfWork, FakeZones, Store
 
@@ -208,3 +209,23 @@ def test_summarise_ignores_duplicates_and_order() -> None:
         3,
         3,
     )
+
+
+def test_extending_day_by_day_agrees_with_rebuilding_from_all_days() -> None:
+    rng = random.Random(7)
+    for _ in range(200):
+        start = date(2026, 1, 1) + timedelta(days=rng.randrange(60))
+        days = sorted(
+            {start + timedelta(days=rng.randrange(40)) for _ in range(rng.randrange(1, 25))}
+        )
+        record: StreakRecord | None = None
+        for day in days:
+            record = extend(record, "u", day)
+            assert record is not None
+        assert record == summarise("u", days)
+
+
+def test_a_day_before_the_last_one_asks_for_a_rebuild() -> None:
+    record = summarise("u", [date(2026, 1, 5)])
+    assert extend(record, "u", date(2026, 1, 4)) is None
+    assert extend(record, "u", date(2026, 1, 5)) is None
