@@ -31,8 +31,6 @@ from domains.mood.use_cases import MoodService, MoodUserData
 from domains.shared.events import InProcessEventBus, ProductiveAction
 from domains.streaks.use_cases import StreakService, StreakUserData
 
-log = structlog.get_logger("refocused.events")
-
 
 class Breathing(containers.DeclarativeContainer):
     infrastructure = providers.DependenciesContainer()
@@ -139,7 +137,7 @@ def subscribe_app_streak(events: InProcessEventBus, streaks: StreakService) -> N
         try:
             await streaks.record(event)
         except Exception as e:
-            log.error(
+            structlog.get_logger("refocused.events").error(
                 "streak.record_failed",
                 user_id=event.user_id,
                 kind=event.kind,
