@@ -47,6 +47,17 @@ class MoodSection:
             },
         }
 
+    async def between(self, user_id: str, start: date, end: date) -> dict[date, Any]:
+        return {
+            d.date: {
+                "entries": d.entries,
+                "happiness": d.happiness,
+                "focus": d.focus,
+                "stress": d.stress,
+            }
+            for d in await self.mood.days(user_id, start, end)
+        }
+
 
 @dataclass
 class BreathingSection:
@@ -61,6 +72,10 @@ class BreathingSection:
             "seconds": totals.seconds,
             "techniques": [t.technique for t in totals.per_technique],
         }
+
+    async def between(self, user_id: str, start: date, end: date) -> dict[date, Any]:
+        totals = await self.breathing.totals(user_id, start, end)
+        return {d.date: {"sessions": d.sessions, "seconds": d.seconds} for d in totals.per_day}
 
 
 def _goal_summary(goal: Goal, day: date) -> dict[str, Any]:
@@ -91,6 +106,16 @@ class GoalsSection:
             "updates": len(events),
         }
 
+    async def between(self, user_id: str, start: date, end: date) -> dict[date, Any]:
+        found: dict[date, Any] = {}
+        for goal in await self.goals.goals(user_id, status="all"):
+            if goal.due_date is not None and start <= goal.due_date <= end:
+                found.setdefault(goal.due_date, {"due": [], "completed": []})["due"].append(goal.id)
+            if goal.completed_on is not None and start <= goal.completed_on <= end:
+                day = found.setdefault(goal.completed_on, {"due": [], "completed": []})
+                day["completed"].append(goal.id)
+        return found
+
 
 @dataclass
 class ActivitySection:
@@ -103,6 +128,10 @@ class ActivitySection:
         days = await self.streaks.active_days(user_id, day, day)
         actions = days[0][1] if days else 0
         return {"active": actions > 0, "actions": actions}
+
+    async def between(self, user_id: str, start: date, end: date) -> dict[date, Any]:
+        found = await self.streaks.active_days(user_id, start, end)
+        return {day: {"active": True, "actions": actions} for day, actions in found}
 
 
 @dataclass
@@ -177,6 +206,14 @@ class FocusSection:
             "tasks_done": totals.tasks_done if totals else 0,
         }
 
+    async def between(self, user_id: str, start: date, end: date) -> dict[date, Any]:
+        stats = await self.pomodoro.stats(user_id, start, end)
+        return {
+            d.day: {"focus_minutes": d.focus_minutes, "focus_sessions": d.focus_sessions}
+            for d in stats.days
+            if d.focus_sessions or d.break_sessions
+        }
+
 
 @dataclass
 class HabitsSection:
@@ -201,3 +238,12 @@ class HabitsSection:
                 }
             )
         return {"habits": found, "done": sum(1 for h in found if h["done"])}
+
+    async def between(self, user_id: str, start: date, end: date) -> dict[date, Any]:
+        """Habits done per day; `start` and `end` lie in one month (the calendar's)."""
+        done: dict[date, int] = {}
+        for habit in (await self.habits.list_habits(user_id))[: self.limit]:
+            for day in await self.habits.calendar(user_id, habit.id, start.year, start.month):
+                if day.done and start <= day.day <= end:
+                    done[day.day] = done.get(day.day, 0) + 1
+        return {day: {"done": n} for day, n in done.items()}

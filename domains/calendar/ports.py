@@ -15,6 +15,16 @@ class DaySection(Protocol):
         ...
 
 
+class MonthSection(Protocol):
+    """A section that can also summarise a whole month at once (one query, not thirty)."""
+
+    name: str
+
+    async def between(self, user_id: str, start: date, end: date) -> dict[date, Any]:
+        """Summaries for the days from start to end that have something; others are left out."""
+        ...
+
+
 class DashboardPanel(Protocol):
     """Something the dashboard shows that is not tied to one day (a streak, the daily quote)."""
 

@@ -5,11 +5,17 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from domains.calendar.model import CalendarDay, Dashboard, check_day
-from domains.calendar.ports import DashboardPanel, DaySection, UserTimeZones
+from domains.calendar.model import (
+    CalendarDay,
+    CalendarMonth,
+    Dashboard,
+    check_day,
+    month_bounds,
+)
+from domains.calendar.ports import DashboardPanel, DaySection, MonthSection, UserTimeZones
 from domains.shared.clock import Clock, local_date, time_zone
 
 
@@ -19,11 +25,27 @@ class CalendarService:
     clock: Clock
     sections: Sequence[DaySection] = ()
     panels: Sequence[DashboardPanel] = ()
+    months: Sequence[MonthSection] = ()
 
     async def day(self, user_id: str, day: date) -> CalendarDay:
         zone_name, today = await self._today(user_id)
         check_day(day, today)
         return CalendarDay(day, zone_name, day == today, await self._sections(user_id, day))
+
+    async def month(self, user_id: str, year: int, month: int) -> CalendarMonth:
+        """Every day of a month with each month section's summary (None on empty days)."""
+        zone_name, today = await self._today(user_id)
+        first, last = month_bounds(year, month, today)
+        found = await asyncio.gather(*(s.between(user_id, first, last) for s in self.months))
+        days = []
+        day = first
+        while day <= last:
+            entry: dict[str, Any] = {"date": day, "is_today": day == today}
+            for section, by_day in zip(self.months, found, strict=True):
+                entry[section.name] = by_day.get(day)
+            days.append(entry)
+            day += timedelta(days=1)
+        return CalendarMonth(year, month, zone_name, today, days)
 
     async def dashboard(self, user_id: str) -> Dashboard:
         zone_name, today = await self._today(user_id)

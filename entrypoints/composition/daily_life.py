@@ -108,18 +108,27 @@ class Calendar(containers.DeclarativeContainer):
     pomodoro = providers.DependenciesContainer()
     habits = providers.DependenciesContainer()
 
+    activity_section = providers.Singleton(ActivitySection, streaks.service)
+    focus_section = providers.Singleton(FocusSection, pomodoro.service)
+    habits_section = providers.Singleton(HabitsSection, habits.service)
+    mood_section = providers.Singleton(MoodSection, mood.service)
+    breathing_section = providers.Singleton(BreathingSection, breathing.service)
+    goals_section = providers.Singleton(GoalsSection, goals.service)
+    _sections = providers.List(
+        activity_section,
+        focus_section,
+        habits_section,
+        mood_section,
+        breathing_section,
+        goals_section,
+    )
+
     service = providers.Singleton(
         CalendarService,
         zones=providers.Singleton(SqlAlchemyUserTimeZones, infrastructure.engine),
         clock=infrastructure.clock,
-        sections=providers.List(
-            providers.Singleton(ActivitySection, streaks.service),
-            providers.Singleton(FocusSection, pomodoro.service),
-            providers.Singleton(HabitsSection, habits.service),
-            providers.Singleton(MoodSection, mood.service),
-            providers.Singleton(BreathingSection, breathing.service),
-            providers.Singleton(GoalsSection, goals.service),
-        ),
+        sections=_sections,
+        months=_sections,
         panels=providers.List(
             providers.Singleton(StreakPanel, streaks.service),
             providers.Singleton(ActiveGoalsPanel, goals.service),

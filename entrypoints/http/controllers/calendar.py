@@ -1,7 +1,8 @@
-"""The calendar day view and the dashboard over HTTP."""
+"""The calendar day and month views and the dashboard over HTTP."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated
 
@@ -11,12 +12,15 @@ from litestar.params import PathParameter
 
 from domains.calendar.use_cases import CalendarService
 from domains.identity.model import Principal
+from domains.shared.errors import InvalidInput
 from entrypoints.http.openapi import responses
-from entrypoints.http.schemas.calendar import CalendarDayRead, DashboardRead
+from entrypoints.http.schemas.calendar import CalendarDayRead, CalendarMonthRead, DashboardRead
 
 Calendar = NamedDependency[CalendarService]
 CurrentUser = NamedDependency[Principal]
 Day = Annotated[date, PathParameter(description="a local date, YYYY-MM-DD")]
+Month = Annotated[str, PathParameter(max_length=16, description="YYYY-MM", examples=[])]
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 class CalendarController(Controller):
@@ -28,6 +32,17 @@ class CalendarController(Controller):
         """Everything on one of the user's local days: streak activity, mood, breathing, goals.
         Dates from 2000-01-01 to a year ahead."""
         return CalendarDayRead.of(await calendar.day(principal.user_id, day))
+
+    @get("/months/{month:str}", responses=responses(401, 422))
+    async def month(
+        self, calendar: Calendar, principal: CurrentUser, month: Month
+    ) -> CalendarMonthRead:
+        """A month at a glance, one entry per local day, for a month grid."""
+        parsed = _MONTH.match(month)
+        if parsed is None:
+            raise InvalidInput("the month is written YYYY-MM", field="month")
+        found = await calendar.month(principal.user_id, int(parsed[1]), int(parsed[2]))
+        return CalendarMonthRead.of(found)
 
 
 class DashboardController(Controller):

@@ -5,7 +5,7 @@ from typing import Any
 
 from msgspec import Struct
 
-from domains.calendar.model import CalendarDay, Dashboard
+from domains.calendar.model import CalendarDay, CalendarMonth, Dashboard
 
 
 class CalendarDayRead(Struct):
@@ -29,3 +29,17 @@ class DashboardRead(Struct):
     @classmethod
     def of(cls, d: Dashboard) -> DashboardRead:
         return cls(d.date, d.time_zone, d.sections)
+
+
+class CalendarMonthRead(Struct):
+    year: int
+    month: int
+    time_zone: str
+    today: date
+    #: Every day of the month: date, is_today, and activity, focus, habits, mood, breathing
+    #: and goals summaries (null on days without any).
+    days: list[dict[str, Any]]
+
+    @classmethod
+    def of(cls, m: CalendarMonth) -> CalendarMonthRead:
+        return cls(m.year, m.month, m.time_zone, m.today, m.days)

@@ -96,3 +96,31 @@ async def test_dates_before_2000_or_over_a_year_ahead_are_refused(
 async def test_an_unknown_user_has_no_calendar(service: CalendarService) -> None:
     with pytest.raises(NotFound):
         await service.dashboard("ghost")
+
+
+class MoodMonth:
+    name = "mood"
+
+    async def between(self, user_id: str, start: date, end: date) -> dict[date, Any]:
+        return {date(2026, 2, 28): {"entries": 2}, date(2026, 3, 1): {"entries": 9}}
+
+
+async def test_a_month_lists_every_day_with_each_sections_summary(clock: Clock) -> None:
+    service = CalendarService(Zones(ann="UTC"), clock, months=[MoodMonth()])
+    february = await service.month("ann", 2026, 2)
+    assert len(february.days) == 28
+    assert february.days[0] == {"date": date(2026, 2, 1), "is_today": False, "mood": None}
+    assert february.days[-1]["mood"] == {"entries": 2}
+    march = await service.month("ann", 2026, 3)
+    assert [d["date"] for d in march.days if d["is_today"]] == [date(2026, 3, 31)]
+    leap = await service.month("ann", 2024, 2)
+    assert len(leap.days) == 29
+
+
+@pytest.mark.parametrize(
+    ("year", "month"), [(2026, 13), (2026, 0), (1999, 12), (2027, 5), (2028, 1)]
+)
+async def test_months_out_of_range_are_refused(clock: Clock, year: int, month: int) -> None:
+    service = CalendarService(Zones(ann="UTC"), clock, months=[MoodMonth()])
+    with pytest.raises(InvalidInput):
+        await service.month("ann", year, month)

@@ -80,6 +80,14 @@ def test_the_day_view_and_dashboard_join_the_users_own_day(any_profile_url: str)
     assert yesterday["sections"]["focus"]["focus_sessions"] == 0
     assert yesterday["sections"]["habits"]["done"] == 0
 
+    month = c.get(f"/api/v1/calendar/months/{today:%Y-%m}").json()
+    assert (month["year"], month["month"], month["today"]) == (today.year, today.month, str(today))
+    [entry] = [d for d in month["days"] if d["is_today"]]
+    assert entry["date"] == str(today) and entry["activity"] == {"active": True, "actions": 4}
+    assert entry["mood"]["entries"] == 1 and entry["breathing"]["sessions"] == 1
+    assert entry["focus"]["focus_sessions"] == 1 and entry["habits"] == {"done": 1}
+    assert all(d["mood"] is None for d in month["days"] if d["date"] != str(today))
+
     dashboard = c.get("/api/v1/dashboard").json()
     assert dashboard["date"] == str(today)
     panels = dashboard["sections"]
@@ -129,6 +137,8 @@ def test_bad_calendar_and_streak_input_gets_problem_details(api_url: str) -> Non
     assert_problem(c.get("/api/v1/calendar/2999-12-31", headers=h), 422)
     assert_4xx_problem(c.get("/api/v1/calendar/not-a-date", headers=h))
     assert_4xx_problem(c.get("/api/v1/calendar/2026-02-30", headers=h))
+    for month in ("2026-13", "1999-12", "3000-01", "march", "2026-3"):
+        assert_problem(c.get(f"/api/v1/calendar/months/{month}", headers=h), 422)
     days = "/api/v1/streak/days"
     assert_problem(c.get(days, params={"from": "2026-03-02", "to": "2026-03-01"}, headers=h), 422)
     assert_problem(c.get(days, params={"from": "2020-01-01", "to": "2026-01-01"}, headers=h), 422)
