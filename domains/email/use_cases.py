@@ -35,7 +35,9 @@ from domains.shared.errors import InvalidInput, RateLimited
 from domains.shared.rate_limit import Rate, RateLimiter
 
 DAY = 86_400.0
-#: How long a delivery may hold its claim before another retry may take over (a crashed sender).
+#: How long a delivery may hold its claim before another retry may take over. A sender that dies
+#: after the provider accepted a message but before marking it sent leaves a claim that expires;
+#: a retry after that sends again. That crash window is the only way a message goes out twice.
 DELIVERY_LEASE = timedelta(minutes=5)
 
 
