@@ -198,14 +198,21 @@ def train(
             _set_rng_state(state["rng"])
             start = state["step"]
             result.history = state["history"]
-            if state["micro_batch"] != start * config.grad_accum:
-                raise ConfigError("checkpoint was written with another grad_accum")
+            # The data position counts micro-batches of batch_size rows: both must match.
+            if (
+                state["micro_batch"] != start * config.grad_accum
+                or state.get("batch_size") != config.batch_size
+            ):
+                raise ConfigError(
+                    f"{resume_name} was trained with another --batch-size or --grad-accum; "
+                    "resume with the same values, or pass --no-resume"
+                )
         tokens_per_step = config.batch_size * config.grad_accum * train_rows.seq_len
         bar = tqdm(total=config.max_steps, initial=start, disable=not config.progress, unit="step")
         model.train()
         for step in range(start, config.max_steps):
             started = time.perf_counter()
-            step_loss = 0.0
+            step_loss = torch.zeros((), device=accelerator.device)
             for micro in range(config.grad_accum):
                 batch = train_rows.batch(
                     step * config.grad_accum + micro, config.batch_size, config.seed
@@ -214,16 +221,18 @@ def train(
                 with accelerator.autocast():
                     _, loss = step_fn(batch["input_ids"], batch["labels"])
                 accelerator.backward(loss / config.grad_accum)
-                step_loss += loss.item() / config.grad_accum
+                step_loss += loss.detach() / config.grad_accum
             grad_norm = accelerator.clip_grad_norm_(model.parameters(), config.grad_clip)
+            lr = optimizer.param_groups[0]["lr"]
             optimizer.step()
             scheduler.step()
             optimizer.zero_grad(set_to_none=True)
+            loss_value = step_loss.item()  # one host sync per step, after the optimizer step
             elapsed = time.perf_counter() - started
             record = {
                 "step": step + 1,
-                "loss": step_loss,
-                "lr": scheduler.get_last_lr()[0],
+                "loss": loss_value,
+                "lr": lr,
                 "grad_norm": float(grad_norm),
                 "tokens_per_s": tokens_per_step / elapsed,
             }
@@ -241,13 +250,14 @@ def train(
                 result.final_val_loss = evaluated.loss
             result.history.append(record)
             bar.update(1)
-            bar.set_postfix(loss=f"{step_loss:.3f}", tok_s=f"{record['tokens_per_s']:,.0f}")
+            bar.set_postfix(loss=f"{loss_value:.3f}", tok_s=f"{record['tokens_per_s']:,.0f}")
             if on_step:
                 on_step(record)
             if (step + 1) % config.checkpoint_interval == 0 or done:
                 state = {
                     "step": step + 1,
                     "micro_batch": (step + 1) * config.grad_accum,
+                    "batch_size": config.batch_size,
                     "optimizer": optimizer.state_dict(),
                     "scheduler": scheduler.state_dict(),
                     "rng": _rng_state(),

@@ -175,3 +175,9 @@ def test_checkpoints_round_trip_through_s3_and_a_run_resumes_from_there(
             store.get("step-0000009", tmp_path / "missing")
     finally:
         server.stop()
+
+
+def test_resuming_with_another_batch_size_is_refused(prepared_data: Path, tmp_path: Path) -> None:
+    train(short_run(prepared_data, tmp_path, max_steps=3, warmup_steps=1))
+    with pytest.raises(ConfigError, match="another --batch-size or --grad-accum"):
+        train(short_run(prepared_data, tmp_path, max_steps=6, warmup_steps=1, batch_size=8))
