@@ -24,7 +24,9 @@ from entrypoints.http.schemas.daily import (
 Daily = NamedDependency[DailyContentService]
 Day = Annotated[
     date | None,
-    QueryParameter(description="a past UTC day (up to a year back); today when left out"),
+    QueryParameter(
+        name="date", description="a past UTC day (up to a year back); today when left out"
+    ),
 ]
 
 
@@ -37,28 +39,28 @@ class DailyController(Controller):
     tags = ["daily"]
 
     @get("/", responses=responses(422))
-    async def today(self, daily: Daily, date: Day = None) -> DailyRead:
+    async def today(self, daily: Daily, day: Day = None) -> DailyRead:
         """Quote, word, writing prompt and mind-fuel tip of the UTC day, and the ISO week's
         theme. Everything rolls over at midnight UTC (`expires_at`)."""
-        return DailyRead.of(await _content(daily, date))
+        return DailyRead.of(await _content(daily, day))
 
     @get("/quote", responses=responses(422))
-    async def quote(self, daily: Daily, date: Day = None) -> QuoteRead:
-        return QuoteRead.of((await _content(daily, date)).quote)
+    async def quote(self, daily: Daily, day: Day = None) -> QuoteRead:
+        return QuoteRead.of((await _content(daily, day)).quote)
 
     @get("/word", responses=responses(422))
-    async def word(self, daily: Daily, date: Day = None) -> WordRead:
-        return WordRead.of((await _content(daily, date)).word)
+    async def word(self, daily: Daily, day: Day = None) -> WordRead:
+        return WordRead.of((await _content(daily, day)).word)
 
     @get("/prompt", responses=responses(422))
-    async def prompt(self, daily: Daily, date: Day = None) -> PromptRead:
-        return PromptRead.of((await _content(daily, date)).prompt)
+    async def prompt(self, daily: Daily, day: Day = None) -> PromptRead:
+        return PromptRead.of((await _content(daily, day)).prompt)
 
     @get("/mind-fuel", responses=responses(422))
-    async def mind_fuel(self, daily: Daily, date: Day = None) -> MindFuelRead:
-        return MindFuelRead.of((await _content(daily, date)).mind_fuel)
+    async def mind_fuel(self, daily: Daily, day: Day = None) -> MindFuelRead:
+        return MindFuelRead.of((await _content(daily, day)).mind_fuel)
 
     @get("/theme", responses=responses(422))
-    async def theme(self, daily: Daily, date: Day = None) -> ThemeRead:
-        content = await _content(daily, date)
+    async def theme(self, daily: Daily, day: Day = None) -> ThemeRead:
+        content = await _content(daily, day)
         return ThemeRead.of(content.theme, content.week)
