@@ -48,6 +48,10 @@ def test_a_user_logs_sessions_and_sees_them_in_totals_and_the_app_streak(
         date.fromisoformat(today) - date.today()
     ) <= timedelta(days=1)
 
+    # A cookie session needs the CSRF header on every change.
+    forged = c.post(SESSIONS, json={"technique": "box", "cycles": 1, "duration_seconds": 16})
+    assert forged.status_code == 403
+
     listed = c.get(SESSIONS).json()
     assert [s["technique"] for s in listed] == ["4-7-8", "box"]
     assert c.get(f"{SESSIONS}/{first.json()['id']}").json()["cycles"] == 6
