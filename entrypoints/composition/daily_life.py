@@ -3,7 +3,6 @@ and the calendar that joins them. The root (containers.Application) registers th
 
 from __future__ import annotations
 
-import structlog
 from dependency_injector import containers, providers
 
 from adapters.calendar.sections import (
@@ -28,7 +27,7 @@ from domains.calendar.use_cases import CalendarService
 from domains.daily.use_cases import DailyContentService
 from domains.goals.use_cases import GoalsService, GoalsUserData
 from domains.mood.use_cases import MoodService, MoodUserData
-from domains.shared.events import InProcessEventBus, ProductiveAction
+from domains.shared.events import InProcessEventBus
 from domains.streaks.use_cases import StreakService, StreakUserData
 
 
@@ -138,20 +137,6 @@ class Calendar(containers.DeclarativeContainer):
 
 
 def subscribe_app_streak(events: InProcessEventBus, streaks: StreakService) -> None:
-    """Every productive action counts toward the app streak. The action itself is already
-    committed when the event arrives, so a failure here is logged, never turned into a failed
-    request that a client would retry (and so record twice)."""
-
-    async def count(event: ProductiveAction) -> None:
-        try:
-            await streaks.record(event)
-        except Exception as e:
-            structlog.get_logger("refocused.events").error(
-                "streak.record_failed",
-                user_id=event.user_id,
-                kind=event.kind,
-                error_type=type(e).__name__,
-                exc_info=e,
-            )
-
-    events.subscribe(count)
+    """Every productive action counts toward the app streak. The bus reports a failing
+    handler instead of raising (the action is already saved), so the streak needs no guard."""
+    events.subscribe(streaks.record)
