@@ -85,14 +85,20 @@ class RedisRevocationCache:
     async def revoke(self, session_ids: Sequence[str], ttl_seconds: int) -> None:
         if not session_ids:
             return
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for session_id in session_ids:
-                pipe.set(self._prefix + session_id, b"1", ex=ttl_seconds)
-            await pipe.execute()
+        try:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for session_id in session_ids:
+                    pipe.set(self._prefix + session_id, b"1", ex=ttl_seconds)
+                await pipe.execute()
+        except RedisError as e:
+            raise Unavailable("the session store is unavailable") from e
 
     async def warm(self, revoked_session_ids: Sequence[str], ttl_seconds: int) -> None:
         await self.revoke(revoked_session_ids, ttl_seconds)
-        await self._redis.set(self._marker, b"1")
+        try:
+            await self._redis.set(self._marker, b"1")
+        except RedisError as e:
+            raise Unavailable("the session store is unavailable") from e
 
 
 class RedisCache:
@@ -101,11 +107,20 @@ class RedisCache:
         self._prefix = prefix + "cache:"
 
     async def get(self, key: str) -> bytes | None:
-        value = await self._redis.get(self._prefix + key)
+        try:
+            value = await self._redis.get(self._prefix + key)
+        except RedisError as e:
+            raise Unavailable("the cache is unavailable") from e
         return None if value is None else bytes(value)
 
     async def set(self, key: str, value: bytes, ttl_seconds: int) -> None:
-        await self._redis.set(self._prefix + key, value, ex=ttl_seconds)
+        try:
+            await self._redis.set(self._prefix + key, value, ex=ttl_seconds)
+        except RedisError as e:
+            raise Unavailable("the cache is unavailable") from e
 
     async def delete(self, key: str) -> None:
-        await self._redis.delete(self._prefix + key)
+        try:
+            await self._redis.delete(self._prefix + key)
+        except RedisError as e:
+            raise Unavailable("the cache is unavailable") from e

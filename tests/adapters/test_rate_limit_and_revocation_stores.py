@@ -102,3 +102,19 @@ async def test_a_redis_restart_makes_the_revocation_state_unknown_again(
     assert await revocations.state("s") is RevocationState.ACTIVE
     await redis.delete(redis_prefix + "revocations:warm")  # what a restart without disk does
     assert await revocations.state("s") is RevocationState.UNKNOWN
+
+
+async def test_a_dead_redis_is_reported_as_unavailable_not_as_a_crash() -> None:
+    from domains.shared.errors import Unavailable
+
+    dead = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
+    for call in (
+        RedisCache(dead).get("k"),
+        RedisCache(dead).set("k", b"v", 5),
+        RedisRateLimiter(dead).hit("k", Rate(1, 1)),
+        RedisRevocationCache(dead).state("s"),
+        RedisRevocationCache(dead).revoke(["s"], 5),
+    ):
+        with pytest.raises(Unavailable):
+            await call
+    await dead.aclose()

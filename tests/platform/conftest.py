@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterator
+
 import pytest
 from infra_harness import STACKS, ProgramRun, run_program
 
@@ -12,6 +15,17 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 _runs: dict[tuple[str, str], ProgramRun] = {}
+
+
+@pytest.fixture(autouse=True)
+def _an_event_loop_for_pulumi() -> Iterator[None]:
+    """Pulumi's runtime asks for the thread's current event loop; async tests that ran earlier
+    in the same session leave none behind, so each platform test gets its own."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    yield
+    asyncio.set_event_loop(None)
+    loop.close()
 
 
 def cached_run(stack: str, variant: str = "release") -> ProgramRun:
