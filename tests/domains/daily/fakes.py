@@ -7,17 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from domains.daily.model import MindFuel, Prompt, Quote, Theme, Word
 from domains.shared.errors import Unavailable
-
-
-class FakeClock:
-    def __init__(self, now: datetime) -> None:
-        self.current = now
-
-    def now(self) -> datetime:
-        return self.current
-
-    def advance(self, **delta: float) -> None:
-        self.current += timedelta(**delta)
+from tests.support.fakes import FakeClock
 
 
 class FakeCache:

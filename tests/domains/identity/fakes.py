@@ -5,24 +5,14 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Self
 
 from domains.identity.errors import EmailAlreadyRegistered, InvalidToken
 from domains.identity.model import AccessClaims, GoogleIdentity, RefreshClaims, Session, User
 from domains.identity.ports import RevocationState
 from domains.shared.rate_limit import Decision, Rate
-
-
-class FakeClock:
-    def __init__(self, now: datetime | None = None) -> None:
-        self.current = now or datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.current
-
-    def advance(self, **delta: float) -> None:
-        self.current += timedelta(**delta)
+from tests.support.fakes import FakeClock as FakeClock
 
 
 @dataclass

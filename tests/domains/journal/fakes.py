@@ -7,24 +7,14 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Self
 
 from domains.journal.errors import CollectionNameTaken
 from domains.journal.model import Collection, SealedEntry, SealedGratitude
 from domains.shared.events import ProductiveAction
 from domains.shared.rate_limit import Decision, Rate
-
-
-class FakeClock:
-    def __init__(self, now: datetime | None = None) -> None:
-        self.current = now or datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.current
-
-    def advance(self, **delta: float) -> None:
-        self.current += timedelta(**delta)
+from tests.support.fakes import FakeClock
 
 
 @dataclass

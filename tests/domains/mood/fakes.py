@@ -5,23 +5,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Self
 
 from domains.mood.model import DayMood, MoodEntry
 from domains.shared.errors import NotFound
 from domains.shared.events import ProductiveAction
+from tests.support.fakes import FakeClock as SharedFakeClock
 
 
-class FakeClock:
-    def __init__(self, now: datetime | None = None) -> None:
-        self.current = now or datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.current
-
-    def advance(self, **delta: float) -> None:
-        self.current += timedelta(**delta)
+class FakeClock(SharedFakeClock):
+    start = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
 
 class FakeZones:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Self
 
 from domains.pomodoro.model import (
@@ -16,20 +16,11 @@ from domains.pomodoro.model import (
     SessionStatus,
 )
 from domains.shared.events import ProductiveAction
+from tests.support.fakes import FakeClock as SharedFakeClock
 
 
-class FakeClock:
-    def __init__(self, now: datetime | None = None) -> None:
-        self.current = now or datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.current
-
-    def set(self, now: datetime) -> None:
-        self.current = now.astimezone(UTC)
-
-    def advance(self, **delta: float) -> None:
-        self.current += timedelta(**delta)
+class FakeClock(SharedFakeClock):
+    start = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 
 class FakeTimeZones:
