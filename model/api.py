@@ -22,6 +22,9 @@ Message = dict[str, str]
 
 
 class LanguageModel:
+    """One generation at a time per instance: generations share the instance's KV cache, so
+    callers serving concurrent requests queue them (or hold one instance per worker)."""
+
     def __init__(
         self,
         model: GPTNeoXForCausalLM,

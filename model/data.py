@@ -77,30 +77,37 @@ class _ShardWriter:
     pad_id: int
 
     def __post_init__(self) -> None:
-        self.buffer: list[int] = []
+        # Compact arrays, not Python ints: a shard of 33 M tokens as a list would take gigabytes.
+        self.pending: list[np.ndarray] = []
+        self.pending_tokens = 0
         self.shards: list[dict[str, int | str]] = []
         self.tokens = 0
         self.documents = 0
 
     def add(self, ids: list[int]) -> None:
-        self.buffer += ids
+        self.pending.append(np.asarray(ids, dtype=self.dtype))
+        self.pending_tokens += len(ids)
         self.tokens += len(ids)
         self.documents += 1
-        while len(self.buffer) >= self.seq_len * self.rows_per_shard:
-            self._flush(self.seq_len * self.rows_per_shard)
+        shard_tokens = self.seq_len * self.rows_per_shard
+        while self.pending_tokens >= shard_tokens:
+            self._flush(shard_tokens)
 
     def close(self) -> None:
-        rows = -(-len(self.buffer) // self.seq_len)
+        rows = -(-self.pending_tokens // self.seq_len)
         if rows:
-            self.buffer += [self.pad_id] * (rows * self.seq_len - len(self.buffer))
-            self._flush(len(self.buffer))
+            padding = rows * self.seq_len - self.pending_tokens
+            self.pending.append(np.full(padding, self.pad_id, dtype=self.dtype))
+            self.pending_tokens += padding
+            self._flush(self.pending_tokens)
 
     def _flush(self, n: int) -> None:
+        stream = np.concatenate(self.pending)
         name = f"{self.split}-{len(self.shards):05d}.bin"
-        rows = np.asarray(self.buffer[:n], dtype=self.dtype).reshape(-1, self.seq_len)
-        rows.tofile(self.folder / name)
-        self.shards.append({"file": name, "rows": rows.shape[0]})
-        del self.buffer[:n]
+        stream[:n].reshape(-1, self.seq_len).tofile(self.folder / name)
+        self.shards.append({"file": name, "rows": n // self.seq_len})
+        self.pending = [stream[n:]]
+        self.pending_tokens -= n
 
 
 def prepare(
@@ -111,7 +118,7 @@ def prepare(
     seq_len: int,
     val_fraction: float = 0.05,
     seed: int = 0,
-    rows_per_shard: int = 16_384,
+    rows_per_shard: int = 8_192,
     batch_documents: int = 256,
 ) -> dict:
     """Tokenizes, splits by document (a document is wholly train or wholly val), packs, writes."""
