@@ -53,6 +53,8 @@ class Infrastructure(containers.DeclarativeContainer):
     events = providers.Singleton(InProcessEventBus, on_error=resources.report_event_failure)
     engine = providers.Singleton(resources.database_engine, settings)
     redis = providers.Singleton(resources.redis_client, settings)
+    #: Every domain counts "today" on the user's own day; one reader of users' zones serves all.
+    user_time_zones = providers.Singleton(SqlAlchemyUserTimeZones, engine)
 
     _is_production = providers.Callable(lambda s: "redis" if s.redis_url else "memory", settings)
     limiter = providers.Selector(
@@ -173,7 +175,7 @@ class Journal(containers.DeclarativeContainer):
         grants=grants,
         limiter=infrastructure.limiter,
         clock=infrastructure.clock,
-        time_zones=providers.Singleton(SqlAlchemyUserTimeZones, infrastructure.engine),
+        time_zones=infrastructure.user_time_zones,
         events=infrastructure.events,
     )
     user_data = providers.Singleton(JournalUserData, service)
@@ -188,7 +190,7 @@ class Study(containers.DeclarativeContainer):
         uow=unit_of_work.provider,
         scheduler=providers.Singleton(FsrsScheduler),
         clock=infrastructure.clock,
-        time_zones=providers.Singleton(SqlAlchemyUserTimeZones, infrastructure.engine),
+        time_zones=infrastructure.user_time_zones,
         events=infrastructure.events,
     )
     user_data = providers.Singleton(StudyUserData, service)
@@ -201,7 +203,7 @@ class Pomodoro(containers.DeclarativeContainer):
     service = providers.Singleton(
         PomodoroService,
         uow=unit_of_work.provider,
-        time_zones=providers.Singleton(SqlAlchemyUserTimeZones, infrastructure.engine),
+        time_zones=infrastructure.user_time_zones,
         clock=infrastructure.clock,
         events=infrastructure.events,
     )
@@ -215,7 +217,7 @@ class Habits(containers.DeclarativeContainer):
     service = providers.Singleton(
         HabitsService,
         uow=unit_of_work.provider,
-        time_zones=providers.Singleton(SqlAlchemyUserTimeZones, infrastructure.engine),
+        time_zones=infrastructure.user_time_zones,
         clock=infrastructure.clock,
         events=infrastructure.events,
     )

@@ -21,7 +21,6 @@ from adapters.sql.breathing import SqlAlchemyBreathingUnitOfWork
 from adapters.sql.goals import SqlAlchemyGoalsUnitOfWork
 from adapters.sql.mood import SqlAlchemyMoodUnitOfWork
 from adapters.sql.streaks import SqlAlchemyStreakUnitOfWork
-from adapters.sql.user_time_zones import SqlAlchemyUserTimeZones
 from domains.breathing.use_cases import BreathingService, BreathingUserData
 from domains.calendar.use_cases import CalendarService
 from domains.daily.use_cases import DailyContentService
@@ -38,7 +37,7 @@ class Breathing(containers.DeclarativeContainer):
     service = providers.Singleton(
         BreathingService,
         uow=unit_of_work.provider,
-        zones=providers.Singleton(SqlAlchemyUserTimeZones, infrastructure.engine),
+        zones=infrastructure.user_time_zones,
         clock=infrastructure.clock,
         events=infrastructure.events,
     )
@@ -52,7 +51,7 @@ class Mood(containers.DeclarativeContainer):
     service = providers.Singleton(
         MoodService,
         uow=unit_of_work.provider,
-        zones=providers.Singleton(SqlAlchemyUserTimeZones, infrastructure.engine),
+        zones=infrastructure.user_time_zones,
         clock=infrastructure.clock,
         events=infrastructure.events,
     )
@@ -66,7 +65,7 @@ class Goals(containers.DeclarativeContainer):
     service = providers.Singleton(
         GoalsService,
         uow=unit_of_work.provider,
-        zones=providers.Singleton(SqlAlchemyUserTimeZones, infrastructure.engine),
+        zones=infrastructure.user_time_zones,
         clock=infrastructure.clock,
     )
     user_data = providers.Singleton(GoalsUserData, uow=unit_of_work.provider)
@@ -79,7 +78,7 @@ class Streaks(containers.DeclarativeContainer):
     service = providers.Singleton(
         StreakService,
         uow=unit_of_work.provider,
-        zones=providers.Singleton(SqlAlchemyUserTimeZones, infrastructure.engine),
+        zones=infrastructure.user_time_zones,
         clock=infrastructure.clock,
     )
     user_data = providers.Singleton(StreakUserData, uow=unit_of_work.provider)
@@ -124,7 +123,7 @@ class Calendar(containers.DeclarativeContainer):
 
     service = providers.Singleton(
         CalendarService,
-        zones=providers.Singleton(SqlAlchemyUserTimeZones, infrastructure.engine),
+        zones=infrastructure.user_time_zones,
         clock=infrastructure.clock,
         sections=_sections,
         months=_sections,
