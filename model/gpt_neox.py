@@ -214,8 +214,9 @@ class GPTNeoXForCausalLM(nn.Module):
 
 def next_token_loss(logits: Tensor, labels: Tensor) -> Tensor:
     """Mean cross-entropy of logits[:, t] against labels[:, t + 1], skipping IGNORE_INDEX."""
+    # Shifting the labels (small) instead of slicing the logits (B x T x V) saves a copy of the
+    # largest activation; the last position has no next token and is ignored.
+    targets = F.pad(labels[:, 1:], (0, 1), value=IGNORE_INDEX)
     return F.cross_entropy(
-        logits[:, :-1].flatten(0, 1).float(),
-        labels[:, 1:].flatten(),
-        ignore_index=IGNORE_INDEX,
+        logits.flatten(0, 1).float(), targets.flatten(), ignore_index=IGNORE_INDEX
     )
