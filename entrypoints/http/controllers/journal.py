@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.di import NamedDependency
-from litestar.params import Parameter
+from litestar.params import JSONBody, Parameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from domains.identity.model import Principal
@@ -66,7 +66,7 @@ class JournalController(Controller):
 
     @post("/collections", status_code=201, responses=responses(401, 403, 409, 422))
     async def create_collection(
-        self, data: CollectionCreate, journal: Journal, principal: CurrentUser
+        self, data: JSONBody[CollectionCreate], journal: Journal, principal: CurrentUser
     ) -> CollectionRead:
         """A collection; with a password, its entries are readable only after an unlock."""
         c = await journal.create_collection(principal.user_id, data.name, data.password)
@@ -81,7 +81,7 @@ class JournalController(Controller):
     @patch("/collections/{collection_id:str}", responses=responses(401, 403, 404, 409, 422))
     async def rename_collection(
         self,
-        data: CollectionUpdate,
+        data: JSONBody[CollectionUpdate],
         journal: Journal,
         principal: CurrentUser,
         collection_id: str = PathId,
@@ -107,7 +107,7 @@ class JournalController(Controller):
     @put("/collections/{collection_id:str}/password", responses=responses(401, 403, 404, 422))
     async def set_password(
         self,
-        data: CollectionPasswordChange,
+        data: JSONBody[CollectionPasswordChange],
         journal: Journal,
         principal: CurrentUser,
         collection_id: str = PathId,
@@ -129,7 +129,7 @@ class JournalController(Controller):
     )
     async def unlock(
         self,
-        data: UnlockRequest,
+        data: JSONBody[UnlockRequest],
         journal: Journal,
         principal: CurrentUser,
         collection_id: str = PathId,
@@ -171,7 +171,7 @@ class JournalController(Controller):
     async def create_entry(
         self,
         request: Request[Any, Any, Any],
-        data: EntryCreate,
+        data: JSONBody[EntryCreate],
         journal: Journal,
         principal: CurrentUser,
     ) -> EntryRead:
@@ -196,7 +196,7 @@ class JournalController(Controller):
     async def update_entry(
         self,
         request: Request[Any, Any, Any],
-        data: EntryUpdate,
+        data: JSONBody[EntryUpdate],
         journal: Journal,
         principal: CurrentUser,
         entry_id: str = PathId,
@@ -254,7 +254,7 @@ class JournalController(Controller):
 
     @post("/gratitude", status_code=201, responses=responses(401, 403, 422))
     async def add_gratitude(
-        self, data: GratitudeCreate, journal: Journal, principal: CurrentUser
+        self, data: JSONBody[GratitudeCreate], journal: Journal, principal: CurrentUser
     ) -> GratitudeRead:
         item = await journal.add_gratitude(principal.user_id, data.text, data.on_date)
         return GratitudeRead.of(item)

@@ -7,7 +7,7 @@ from typing import Any, Literal
 import msgspec
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import Parameter
+from litestar.params import JSONBody, Parameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from domains.identity.model import Principal
@@ -53,7 +53,9 @@ class StudyController(Controller):
         return [DeckRead.of(d) for d in await study.list_decks(principal.user_id)]
 
     @post("/decks", status_code=201, responses=responses(401, 403, 422))
-    async def create_deck(self, data: DeckCreate, study: Study, principal: CurrentUser) -> DeckRead:
+    async def create_deck(
+        self, data: JSONBody[DeckCreate], study: Study, principal: CurrentUser
+    ) -> DeckRead:
         return DeckRead.of(await study.create_deck(principal.user_id, data.name, data.description))
 
     @get("/decks/{deck_id:str}", responses=responses(401, 404))
@@ -64,7 +66,11 @@ class StudyController(Controller):
 
     @patch("/decks/{deck_id:str}", responses=responses(401, 403, 404, 422))
     async def update_deck(
-        self, data: DeckUpdate, study: Study, principal: CurrentUser, deck_id: str = PathId
+        self,
+        data: JSONBody[DeckUpdate],
+        study: Study,
+        principal: CurrentUser,
+        deck_id: str = PathId,
     ) -> DeckRead:
         deck = await study.update_deck(
             principal.user_id,
@@ -97,7 +103,11 @@ class StudyController(Controller):
 
     @post("/decks/{deck_id:str}/cards", status_code=201, responses=responses(401, 403, 404, 422))
     async def bulk_create(
-        self, data: BulkCardCreate, study: Study, principal: CurrentUser, deck_id: str = PathId
+        self,
+        data: JSONBody[BulkCardCreate],
+        study: Study,
+        principal: CurrentUser,
+        deck_id: str = PathId,
     ) -> list[CardRead]:
         """Up to 500 cards at once; all or none are created."""
         drafts = [CardDraft(c.front, c.back, c.tags) for c in data.cards]
@@ -107,7 +117,11 @@ class StudyController(Controller):
 
     @post("/decks/{deck_id:str}/import", status_code=201, responses=responses(401, 403, 404, 422))
     async def import_cards(
-        self, data: ImportRequest, study: Study, principal: CurrentUser, deck_id: str = PathId
+        self,
+        data: JSONBody[ImportRequest],
+        study: Study,
+        principal: CurrentUser,
+        deck_id: str = PathId,
     ) -> ImportResult:
         """Anki plain text (CSV or tab-separated); errors name the line, and nothing is added."""
         cards = await study.import_cards(principal.user_id, deck_id, data.text, data.format)
@@ -149,7 +163,9 @@ class StudyController(Controller):
     # -- cards and reviews ------------------------------------------------------------------
 
     @post("/cards", status_code=201, responses=responses(401, 403, 404, 422))
-    async def create_card(self, data: CardCreate, study: Study, principal: CurrentUser) -> CardRead:
+    async def create_card(
+        self, data: JSONBody[CardCreate], study: Study, principal: CurrentUser
+    ) -> CardRead:
         (card,) = await study.create_cards(
             principal.user_id, data.deck_id, [CardDraft(data.front, data.back, data.tags)]
         )
@@ -163,7 +179,11 @@ class StudyController(Controller):
 
     @patch("/cards/{card_id:str}", responses=responses(401, 403, 404, 422))
     async def update_card(
-        self, data: CardUpdate, study: Study, principal: CurrentUser, card_id: str = PathId
+        self,
+        data: JSONBody[CardUpdate],
+        study: Study,
+        principal: CurrentUser,
+        card_id: str = PathId,
     ) -> CardRead:
         """Edit either side or the tags, or move the card with `deck_id`."""
         changes = CardChanges(
@@ -184,7 +204,11 @@ class StudyController(Controller):
 
     @post("/cards/{card_id:str}/reviews", status_code=201, responses=responses(401, 403, 404, 422))
     async def review(
-        self, data: ReviewCreate, study: Study, principal: CurrentUser, card_id: str = PathId
+        self,
+        data: JSONBody[ReviewCreate],
+        study: Study,
+        principal: CurrentUser,
+        card_id: str = PathId,
     ) -> CardRead:
         """Rate the card 1 (again) to 4 (easy); FSRS schedules its next review."""
         card = await study.review(principal.user_id, card_id, data.rating, data.duration_ms)
@@ -209,7 +233,7 @@ class StudyController(Controller):
 
     @patch("/settings", responses=responses(401, 403, 422))
     async def update_settings(
-        self, data: SettingsUpdate, study: Study, principal: CurrentUser
+        self, data: JSONBody[SettingsUpdate], study: Study, principal: CurrentUser
     ) -> SettingsRead:
         """Desired retention (0.70 to 0.99) and new cards per day."""
         settings = await study.update_settings(
