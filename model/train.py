@@ -181,6 +181,12 @@ def train(
         if resume_name:
             folder = store.get(resume_name, scratch)
             model = load_pretrained(folder)
+            if model.config != model_config:
+                raise ConfigError(
+                    f"{resume_name} holds another model than {config.model!r}; "
+                    "pass the model it was trained as, or --no-resume"
+                )
+            # Our own file from our own store; numpy's RNG state needs full unpickling.
             state = torch.load(folder / STATE_FILE, weights_only=False)
         else:
             model, state = GPTNeoXForCausalLM(model_config), None

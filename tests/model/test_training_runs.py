@@ -181,3 +181,15 @@ def test_resuming_with_another_batch_size_is_refused(prepared_data: Path, tmp_pa
     train(short_run(prepared_data, tmp_path, max_steps=3, warmup_steps=1))
     with pytest.raises(ConfigError, match="another --batch-size or --grad-accum"):
         train(short_run(prepared_data, tmp_path, max_steps=6, warmup_steps=1, batch_size=8))
+
+
+def test_resuming_as_another_model_is_refused(prepared_data: Path, tmp_path: Path) -> None:
+    from model.config import NAMED_CONFIGS, get_config
+
+    train(short_run(prepared_data, tmp_path, max_steps=2, warmup_steps=1))
+    NAMED_CONFIGS["test-deeper"] = get_config("tiny").replace(n_layer=3)
+    try:
+        with pytest.raises(ConfigError, match="holds another model"):
+            train(short_run(prepared_data, tmp_path, max_steps=4, model="test-deeper"))
+    finally:
+        del NAMED_CONFIGS["test-deeper"]
