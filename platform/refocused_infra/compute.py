@@ -133,6 +133,9 @@ class Compute(pulumi.ComponentResource):
                             "port": str(API_PORT),
                             "runtime_environment_variables": {
                                 "REFOCUSED_PROFILE": "production",
+                                # App Runner's front end sets X-Forwarded-For / -Proto; without
+                                # them every client shares one IP bucket and HSTS never shows.
+                                "REFOCUSED_TRUST_PROXY_HEADERS": "true",
                             },
                             "runtime_environment_secrets": dict(args.secret_arns),
                         },

@@ -88,7 +88,10 @@ def test_the_api_service_runs_the_image_with_its_secrets_behind_the_vpc_connecto
     assert image["imageIdentifier"] == f"{stack.exports['api_repository_url']}:v1.2.3"
     configuration = image["imageConfiguration"]
     assert configuration["port"] == "8000"
-    assert configuration["runtimeEnvironmentVariables"] == {"REFOCUSED_PROFILE": "production"}
+    assert configuration["runtimeEnvironmentVariables"] == {
+        "REFOCUSED_PROFILE": "production",
+        "REFOCUSED_TRUST_PROXY_HEADERS": "true",
+    }
     assert configuration["runtimeEnvironmentSecrets"] == stack.exports["secret_arns"]
     assert service["healthCheckConfiguration"]["path"] == "/health"
     egress = service["networkConfiguration"]["egressConfiguration"]
