@@ -35,8 +35,10 @@ class Settings:
     secret_key: str = field(default="", repr=False)
     #: Key-encryption key for journal data keys (32 bytes, base64). Generated when embedded.
     journal_kek: str = field(default="", repr=False)
-    db_pool_size: int = 20
-    db_max_overflow: int = 10
+    #: Connections per worker. No overflow by default: overflow connections are closed as soon
+    #: as they are returned, so under steady load they churn (a new connection per request).
+    db_pool_size: int = 30
+    db_max_overflow: int = 0
     #: Run migrations at start-up. Defaults to on for embedded, off for production.
     auto_migrate: bool | None = None
     access_token_minutes: int = 15

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 
 def create_engine(
-    url: str, *, pool_size: int = 20, max_overflow: int = 10, echo: bool = False
+    url: str, *, pool_size: int = 30, max_overflow: int = 0, echo: bool = False
 ) -> AsyncEngine:
     """An async engine for SQLite (aiosqlite, embedded) or PostgreSQL (asyncpg, production)."""
     parsed = make_url(url)
