@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -15,13 +16,22 @@ from typing import Any
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
+from botocore.config import Config
+from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from werkzeug.serving import make_server
 
 from adapters.dynamodb.table import DynamoTable, create_table
 from tests.support.servers import free_port
 
 REGION = "us-east-1"
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+# Throttling or a transient 500 from the local server is retried, as AWS SDKs do.
+_RETRIES = Config(retries={"max_attempts": 10, "mode": "standard"})
 
 
 @dataclass(frozen=True)
@@ -29,7 +39,9 @@ class LocalAws:
     endpoint: str
 
     def client(self, service: str) -> Any:
-        return boto3.client(service, endpoint_url=self.endpoint, region_name=REGION, **CREDENTIALS)
+        return boto3.client(
+            service, endpoint_url=self.endpoint, region_name=REGION, config=_RETRIES, **CREDENTIALS
+        )
 
     def new_table(self, prefix: str = "t") -> DynamoTable:
         name = f"{prefix}-{uuid.uuid4().hex[:10]}"
@@ -57,11 +69,37 @@ class LocalAws:
         }
 
 
+class _OneRequestAtATime:
+    """moto's backends are not thread-safe: two DynamoDB transactions handled at once can
+    lose an update (moto snapshots the table to roll a failed transaction back, and the
+    snapshot overwrites a concurrent commit). DynamoDB itself serialises conflicting
+    transactions; handling one request at a time gives moto the same semantics, while clients
+    still send their requests concurrently."""
+
+    def __init__(self, app: Any) -> None:
+        self._app = app
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: Any, start_response: Any) -> list[bytes]:
+        with self._lock:
+            return list(self._app(environ, start_response))
+
+
+class SerialisedMotoServer(ThreadedMotoServer):
+    def _server_entry(self) -> None:
+        app = _OneRequestAtATime(DomainDispatcherApplication(create_backend_app))
+        self._server = make_server(
+            self._ip_address, self._port, app, True, request_handler=MotoRequestHandler
+        )
+        self._server_ready_event.set()
+        self._server.serve_forever()
+
+
 def start_local_aws() -> Iterator[LocalAws]:
     # One access-log line per AWS call would bury the failures pytest reports.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server = SerialisedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     try:
         yield LocalAws(f"http://127.0.0.1:{port}")
