@@ -71,3 +71,18 @@ class InMemoryRevocationCache:
         now = time.monotonic()
         for session_id in [s for s, until in self._revoked.items() if until <= now]:
             del self._revoked[session_id]
+
+
+class InMemoryRequestChecks:
+    """The in-process twin of RedisRequestChecks: both answers from the in-process stores."""
+
+    def __init__(self, limiter: InMemoryRateLimiter, revocations: InMemoryRevocationCache) -> None:
+        self._limiter = limiter
+        self._revocations = revocations
+
+    async def check(
+        self, rate_key: str, rate: Rate, session_id: str | None
+    ) -> tuple[Decision, RevocationState | None]:
+        decision = await self._limiter.hit(rate_key, rate)
+        state = None if session_id is None else await self._revocations.state(session_id)
+        return decision, state

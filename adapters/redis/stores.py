@@ -14,11 +14,8 @@ from domains.shared.rate_limit import Decision, Rate
 # GCRA in one script: read, decide and write happen atomically inside Redis, on Redis's clock,
 # so concurrent requests from many workers can never both take the last token. A port of
 # domains.shared.rate_limit.gcra.
-_GCRA = """
-local key = KEYS[1]
-local interval = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
-local cost = tonumber(ARGV[3])
+_GCRA_FUNCTION = """
+local function gcra(key, interval, burst, cost)
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local tat = tonumber(redis.call('GET', key))
@@ -36,14 +33,39 @@ end
 local remaining = math.floor((burst - (new_tat - now)) / interval + 1e-9)
 if remaining < 0 then remaining = 0 end
 return {1, remaining, '0', tostring(new_tat - now)}
+end
 """
 
-# 2 = revoked, 1 = known active, 0 = the cache lost its memory (marker gone).
-_REVOCATION_STATE = """
-if redis.call('EXISTS', KEYS[2]) == 1 then return 2 end
-if redis.call('EXISTS', KEYS[1]) == 1 then return 1 end
-return 0
+_GCRA = (
+    _GCRA_FUNCTION
+    + """
+return gcra(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]))
 """
+)
+
+# 2 = revoked, 1 = known active, 0 = the cache lost its memory (marker gone).
+_REVOCATION_FUNCTION = """
+local function revocation(marker, revoked)
+if redis.call('EXISTS', revoked) == 1 then return 2 end
+if redis.call('EXISTS', marker) == 1 then return 1 end
+return 0
+end
+"""
+_REVOCATION_STATE = _REVOCATION_FUNCTION + "return revocation(KEYS[1], KEYS[2])"
+
+# Every authenticated request needs both answers: one script, one round trip.
+_REQUEST_CHECK = (
+    _GCRA_FUNCTION
+    + _REVOCATION_FUNCTION
+    + """
+local decision = gcra(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), 1)
+local state = -1
+if KEYS[2] ~= nil then state = revocation(KEYS[2], KEYS[3]) end
+table.insert(decision, state)
+return decision
+"""
+)
+_STATES = {2: RevocationState.REVOKED, 1: RevocationState.ACTIVE, 0: RevocationState.UNKNOWN}
 
 
 class RedisRateLimiter:
@@ -78,9 +100,7 @@ class RedisRevocationCache:
             code = await self._script(keys=[self._marker, self._prefix + session_id])
         except RedisError as e:
             raise Unavailable("the session store is unavailable") from e
-        return {2: RevocationState.REVOKED, 1: RevocationState.ACTIVE}.get(
-            int(code), RevocationState.UNKNOWN
-        )
+        return _STATES[int(code)]
 
     async def revoke(self, session_ids: Sequence[str], ttl_seconds: int) -> None:
         if not session_ids:
@@ -124,3 +144,29 @@ class RedisCache:
             await self._redis.delete(self._prefix + key)
         except RedisError as e:
             raise Unavailable("the cache is unavailable") from e
+
+
+class RedisRequestChecks:
+    """The global rate limit and the session's revocation state in one round trip; the same
+    keys and semantics as RedisRateLimiter and RedisRevocationCache."""
+
+    def __init__(self, redis: Redis, prefix: str = "rf:") -> None:
+        self._limiter_prefix = prefix + "rl:"
+        self._marker = prefix + "revocations:warm"
+        self._revoked_prefix = prefix + "revoked:"
+        self._script = redis.register_script(_REQUEST_CHECK)
+
+    async def check(
+        self, rate_key: str, rate: Rate, session_id: str | None
+    ) -> tuple[Decision, RevocationState | None]:
+        keys = [self._limiter_prefix + rate_key]
+        if session_id is not None:
+            keys += [self._marker, self._revoked_prefix + session_id]
+        try:
+            allowed, remaining, retry_after, reset_after, state = await self._script(
+                keys=keys, args=[rate.emission_interval, rate.period_seconds]
+            )
+        except RedisError as e:
+            raise Unavailable("the rate limiter is unavailable") from e
+        decision = Decision(bool(allowed), int(remaining), float(retry_after), float(reset_after))
+        return decision, (None if session_id is None else _STATES[int(state)])

@@ -13,6 +13,7 @@ from domains.identity.errors import (
     InvalidToken,
 )
 from domains.identity.model import (
+    AccessClaims,
     GoogleIdentity,
     LoginLimits,
     Principal,
@@ -218,8 +219,16 @@ class IdentityService:
     # -- tokens and sessions --------------------------------------------------------------
 
     async def authenticate(self, access_token: str) -> Principal:
-        claims = self.tokens.decode_access(access_token, self.clock.now())
-        state = await self.revocations.state(claims.session_id)
+        claims = self.read_access_token(access_token)
+        return await self.confirm_session(claims, await self.revocations.state(claims.session_id))
+
+    def read_access_token(self, access_token: str) -> AccessClaims:
+        """Signature, type and expiry only; `confirm_session` then checks revocation."""
+        return self.tokens.decode_access(access_token, self.clock.now())
+
+    async def confirm_session(self, claims: AccessClaims, state: RevocationState) -> Principal:
+        """`state` is what the revocation cache said of the claims' session, so a caller that
+        already asked the cache (in the same round trip as other questions) does not ask twice."""
         if state is RevocationState.UNKNOWN:
             state = await self._warm_revocations(claims.session_id)
         if state is RevocationState.REVOKED:

@@ -7,8 +7,18 @@ from datetime import timedelta
 
 from dependency_injector import containers, providers
 
-from adapters.memory.stores import InMemoryCache, InMemoryRateLimiter, InMemoryRevocationCache
-from adapters.redis.stores import RedisCache, RedisRateLimiter, RedisRevocationCache
+from adapters.memory.stores import (
+    InMemoryCache,
+    InMemoryRateLimiter,
+    InMemoryRequestChecks,
+    InMemoryRevocationCache,
+)
+from adapters.redis.stores import (
+    RedisCache,
+    RedisRateLimiter,
+    RedisRequestChecks,
+    RedisRevocationCache,
+)
 from adapters.scheduling.fsrs_scheduler import FsrsScheduler
 from adapters.security.csrf import SignedCsrfTokens
 from adapters.security.google import GoogleJwksVerifier
@@ -66,6 +76,11 @@ class Infrastructure(containers.DeclarativeContainer):
         _is_production,
         redis=providers.Singleton(RedisRevocationCache, redis, settings.provided.redis_prefix),
         memory=providers.Singleton(InMemoryRevocationCache),
+    )
+    request_checks = providers.Selector(
+        _is_production,
+        redis=providers.Singleton(RedisRequestChecks, redis, settings.provided.redis_prefix),
+        memory=providers.Singleton(InMemoryRequestChecks, limiter, revocations),
     )
     cache = providers.Selector(
         _is_production,

@@ -139,7 +139,7 @@ def _gate_config(container: Application) -> GateConfig:
     return GateConfig(
         identity=container.identity.service(),
         csrf=container.security.csrf(),
-        limiter=container.infrastructure.limiter(),
+        checks=container.infrastructure.request_checks(),
         global_rate=container.security.global_rate(),
         trust_proxy_headers=container.settings().trust_proxy_headers,
     )

@@ -8,17 +8,18 @@ import time
 import uuid
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.security.csrf import SignedCsrfTokens
 from domains.identity.errors import InvalidToken
-from domains.identity.model import Principal
+from domains.identity.model import AccessClaims, Principal
+from domains.identity.ports import RevocationState
 from domains.identity.use_cases import IdentityService
 from domains.shared.errors import DomainError, Forbidden, RateLimited
-from domains.shared.rate_limit import Rate, RateLimiter
+from domains.shared.rate_limit import Decision, Rate
 
 ACCESS_COOKIE = "rf_access"
 REFRESH_COOKIE = "rf_refresh"
@@ -41,11 +42,20 @@ _DOCS_CSP = (
 )
 
 
+class RequestChecks(Protocol):
+    """The two cache questions every API request asks, in one round trip where the cache can:
+    count `rate_key` against `rate`, and (with a session) say whether it was revoked."""
+
+    async def check(
+        self, rate_key: str, rate: Rate, session_id: str | None
+    ) -> tuple[Decision, RevocationState | None]: ...
+
+
 @dataclass(frozen=True)
 class GateConfig:
     identity: IdentityService
     csrf: SignedCsrfTokens
-    limiter: RateLimiter
+    checks: RequestChecks
     global_rate: Rate
     trust_proxy_headers: bool = False
 
@@ -106,7 +116,6 @@ class Gate:
             # over its limit; the API is where identity and limits apply.
             if path.startswith("/api/"):
                 await self._authenticate(scope, headers, ctx)
-                await self._check_rate_limit(ctx)
             await self.app(scope, receive, send_tracking_status)
         finally:
             access_log.info(
@@ -128,22 +137,36 @@ class Gate:
         token: str | None = None
         if authorization is not None:
             scheme, _, value = authorization.decode("latin-1").partition(" ")
-            if scheme.lower() != "bearer" or not value.strip():
+            if scheme.lower() == "bearer" and value.strip():
+                token = value.strip()
+            else:
                 ctx.auth_error = InvalidToken("use 'Authorization: Bearer <access token>'")
-                return
-            token = value.strip()
         elif ACCESS_COOKIE in cookies:
             token = cookies[ACCESS_COOKIE]
             ctx.via_cookie = True
-        if token is None:
-            return
-        try:
-            ctx.principal = await self.config.identity.authenticate(token)
-        except InvalidToken as e:
-            ctx.auth_error = e
-            return
+        identity = self.config.identity
+        claims: AccessClaims | None = None
+        if token is not None:
+            try:
+                claims = identity.read_access_token(token)
+            except InvalidToken as e:
+                ctx.auth_error = e
+        key = f"global:user:{claims.user_id}" if claims else f"global:ip:{ctx.client_ip}"
+        decision, state = await self.config.checks.check(
+            key, self.config.global_rate, claims.session_id if claims else None
+        )
+        if claims is not None and state is not None:
+            try:
+                ctx.principal = await identity.confirm_session(claims, state)
+            except InvalidToken as e:
+                ctx.auth_error = e
+        if not decision.allowed:
+            raise RateLimited(
+                "rate limit exceeded; slow down", retry_after_seconds=decision.retry_after
+            )
         if (
-            ctx.via_cookie
+            ctx.principal is not None
+            and ctx.via_cookie
             and scope["method"] not in SAFE_METHODS
             and scope["path"] not in SELF_CHECKED_CSRF
             and not self.config.csrf.verify(
@@ -154,18 +177,6 @@ class Gate:
         ):
             raise Forbidden(
                 "missing or invalid CSRF token: send the rf_csrf cookie's value in X-CSRF-Token"
-            )
-
-    async def _check_rate_limit(self, ctx: RequestContext) -> None:
-        key = (
-            f"global:user:{ctx.principal.user_id}"
-            if ctx.principal
-            else f"global:ip:{ctx.client_ip}"
-        )
-        decision = await self.config.limiter.hit(key, self.config.global_rate)
-        if not decision.allowed:
-            raise RateLimited(
-                "rate limit exceeded; slow down", retry_after_seconds=decision.retry_after
             )
 
     def _client_ip(self, scope: Scope, headers: dict[bytes, bytes]) -> str:

@@ -9,8 +9,18 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import BlockingConnectionPool, Redis
 
-from adapters.memory.stores import InMemoryCache, InMemoryRateLimiter, InMemoryRevocationCache
-from adapters.redis.stores import RedisCache, RedisRateLimiter, RedisRevocationCache
+from adapters.memory.stores import (
+    InMemoryCache,
+    InMemoryRateLimiter,
+    InMemoryRequestChecks,
+    InMemoryRevocationCache,
+)
+from adapters.redis.stores import (
+    RedisCache,
+    RedisRateLimiter,
+    RedisRequestChecks,
+    RedisRevocationCache,
+)
 from domains.identity.ports import RevocationState
 from domains.shared.rate_limit import Rate
 from tests.support.servers import REDIS_URL
@@ -118,3 +128,44 @@ async def test_a_dead_redis_is_reported_as_unavailable_not_as_a_crash() -> None:
         with pytest.raises(Unavailable):
             await call
     await dead.aclose()
+
+
+@pytest.fixture(params=["redis", "memory"])
+async def request_checks(
+    request: pytest.FixtureRequest, redis_prefix: str
+) -> AsyncIterator[tuple[object, object, object]]:
+    """The one-round-trip gate check and the two stores whose keys it shares."""
+    if request.param == "memory":
+        limiter, revocations = InMemoryRateLimiter(), InMemoryRevocationCache()
+        yield InMemoryRequestChecks(limiter, revocations), limiter, revocations
+        return
+    client = Redis.from_url(REDIS_URL)
+    yield (
+        RedisRequestChecks(client, redis_prefix),
+        RedisRateLimiter(client, redis_prefix),
+        RedisRevocationCache(client, redis_prefix),
+    )
+    await client.aclose()
+
+
+async def test_the_request_check_counts_and_reports_revocation_in_one_call(
+    request_checks: tuple,
+) -> None:
+    checks, limiter, revocations = request_checks
+    rate = Rate(3, 60)
+    decision, state = await checks.check("user:1", rate, "s1")
+    assert decision.allowed and decision.remaining == 2
+    assert state is RevocationState.UNKNOWN  # a cache that was never warmed says so
+    await revocations.warm(["s2"], 60)
+    assert (await checks.check("user:1", rate, "s1"))[1] is RevocationState.ACTIVE
+    assert (await checks.check("user:1", rate, "s2"))[1] is RevocationState.REVOKED
+    refused, _ = await checks.check("user:1", rate, "s1")
+    assert not refused.allowed and refused.retry_after > 0
+    # It shares the rate limiter's buckets.
+    assert not (await limiter.hit("user:1", rate)).allowed
+
+
+async def test_an_anonymous_request_check_asks_only_the_rate_limit(request_checks: tuple) -> None:
+    checks, _, _ = request_checks
+    decision, state = await checks.check("ip:203.0.113.9", Rate(1, 60), None)
+    assert decision.allowed and state is None
