@@ -61,6 +61,7 @@ class Tokenizer:
     def save(self, path: Path) -> Path:
         if path.is_dir():
             path = path / TOKENIZER_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
         self._backend.save(str(path))
         return path
 

@@ -46,6 +46,15 @@ def test_generate_continues_a_prompt_with_corpus_like_text(trained_run) -> None:
     assert len(result.output.split()) >= 5
 
 
+def test_train_tokenizer_creates_the_folders_of_its_output(
+    corpus_file: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "new" / "deeper" / "tok.json"
+    result = invoke("train-tokenizer", corpus_file, "--out", out, "--vocab-size", "400")
+    assert result.exit_code == 0, result.output
+    assert out.is_file() and "400 tokens" in result.output
+
+
 def test_a_missing_input_file_is_named_in_the_error(tmp_path: Path) -> None:
     result = invoke("train-tokenizer", tmp_path / "absent.jsonl", "--out", tmp_path / "t.json")
     assert result.exit_code == 2
