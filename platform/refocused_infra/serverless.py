@@ -17,6 +17,7 @@ from .settings import DomainSettings, FunctionSettings
 from .tables import private_bucket, table, table_resources
 
 DYNAMODB_READ_WRITE = [
+    "dynamodb:BatchWriteItem",
     "dynamodb:ConditionCheckItem",
     "dynamodb:DeleteItem",
     "dynamodb:GetItem",
@@ -296,7 +297,7 @@ class Serverless(pulumi.ComponentResource):
         routes = {
             "email_api": ["ANY /email/{proxy+}"],
             "feedback_api": ["ANY /feedback/{proxy+}"],
-            "ai_handler": ["POST /ai/{proxy+}"],
+            "ai_handler": ["ANY /ai/{proxy+}"],
         }
         for module, route_keys in routes.items():
             if module not in self.functions:

@@ -63,7 +63,7 @@ def test_the_http_api_routes_each_service_to_its_function_and_the_rest_to_app_ru
     targets = {key: integrations[target] for key, target in routes.items()}
     assert targets["ANY /email/{proxy+}"]["integrationUri"].endswith("-email-api/invocations")
     assert targets["ANY /feedback/{proxy+}"]["integrationUri"].endswith("-feedback-api/invocations")
-    assert targets["POST /ai/{proxy+}"]["integrationUri"].endswith("-ai-handler/invocations")
+    assert targets["ANY /ai/{proxy+}"]["integrationUri"].endswith("-ai-handler/invocations")
     assert targets["ANY /{proxy+}"]["integrationType"] == "HTTP_PROXY"
     assert targets["ANY /{proxy+}"]["integrationUri"].startswith("https://compute-api.awsapprunner")
 
