@@ -23,3 +23,10 @@ class InvalidToken(Unauthenticated):
 class WeakPassword(InvalidInput):
     def __init__(self, detail: str, field: str = "password") -> None:
         super().__init__(detail, field=field)
+
+
+class InvalidAccountLink(InvalidInput):
+    """One message for forged, expired, used and outdated links: none of them says more."""
+
+    def __init__(self) -> None:
+        super().__init__("this link is invalid or has expired; ask for a new one", field="token")

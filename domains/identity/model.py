@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import Enum
 
 from domains.identity.errors import WeakPassword
 from domains.shared.errors import InvalidInput
@@ -146,3 +147,23 @@ class LoginLimits:
     per_ip: tuple[int, float] = (20, 60.0)
     per_account: tuple[int, float] = (10, 300.0)
     register_per_ip: tuple[int, float] = (10, 3600.0)
+
+
+class LinkPurpose(Enum):
+    """What a link in a mail may do; each purpose signs with its own key."""
+
+    VERIFY_EMAIL = "verify-email"
+    PASSWORD_RESET = "password-reset"  # noqa: S105 (a purpose name, not a secret)
+
+
+VERIFICATION_TTL = timedelta(hours=24)
+PASSWORD_RESET_TTL = timedelta(minutes=30)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountMailLimits:
+    """Mail costs money and can be aimed at a stranger's inbox: each sender is bounded."""
+
+    verification_per_account: tuple[int, float] = (5, 3600.0)
+    reset_per_ip: tuple[int, float] = (10, 3600.0)
+    reset_per_address: tuple[int, float] = (3, 3600.0)

@@ -10,6 +10,7 @@ from typing import Protocol, Self
 from domains.identity.model import (
     AccessClaims,
     GoogleIdentity,
+    LinkPurpose,
     RefreshClaims,
     Session,
     User,
@@ -124,4 +125,33 @@ class RevocationCache(Protocol):
 class GoogleTokenVerifier(Protocol):
     async def verify(self, id_token: str) -> GoogleIdentity:
         """Checks signature (Google's JWKS), issuer, audience and expiry; raises InvalidToken."""
+        ...
+
+
+class AccountMail(Protocol):
+    """Identity's mail, sent by whoever delivers transactional mail (the email service).
+    Raises when the mail cannot be queued (a limit, an outage)."""
+
+    async def send_verification(self, to: str, link: str, client_ip: str = "") -> None: ...
+
+    async def send_password_reset(self, to: str, link: str, client_ip: str = "") -> None: ...
+
+
+class LinkTokens(Protocol):
+    """Signed, expiring tokens for links in mail. A token names a user and is bound to a
+    `binding` string (the address, the password hash) that is never written into it: when the
+    binding changes, the token stops verifying."""
+
+    def issue(
+        self, purpose: LinkPurpose, user_id: str, binding: str, expires_at: datetime
+    ) -> str: ...
+
+    def subject(self, purpose: LinkPurpose, token: str, now: datetime) -> str:
+        """The user id the token claims, if it is well formed and unexpired; not yet proof:
+        `verify` with the user's current binding is. Raises InvalidAccountLink."""
+        ...
+
+    def verify(self, purpose: LinkPurpose, token: str, binding: str, now: datetime) -> None:
+        """Raises InvalidAccountLink unless we signed the token for this purpose and binding
+        and it has not expired."""
         ...

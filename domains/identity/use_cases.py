@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import logging
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 from domains.identity.errors import (
     EmailAlreadyRegistered,
+    InvalidAccountLink,
     InvalidCredentials,
     InvalidToken,
 )
 from domains.identity.model import (
+    PASSWORD_RESET_TTL,
+    VERIFICATION_TTL,
     AccessClaims,
+    AccountMailLimits,
     GoogleIdentity,
+    LinkPurpose,
     LoginLimits,
     Principal,
     Session,
@@ -26,18 +33,22 @@ from domains.identity.model import (
     normalise_email,
 )
 from domains.identity.ports import (
+    AccountMail,
     GoogleTokenVerifier,
     IdentityUnitOfWork,
+    LinkTokens,
     PasswordHasher,
     RevocationCache,
     RevocationState,
     TokenService,
 )
 from domains.shared.clock import Clock, time_zone
-from domains.shared.errors import NotFound, RateLimited
+from domains.shared.errors import Conflict, NotFound, RateLimited, Unavailable
 from domains.shared.ids import new_id
 from domains.shared.rate_limit import Rate, RateLimiter
 from domains.shared.user_data import UserDataContributor
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +73,12 @@ class IdentityService:
     contributors: Sequence[UserDataContributor] = ()
     #: Units of work for reads only (no transaction); defaults to `uow`.
     reader: Callable[[], IdentityUnitOfWork] | None = None
+    #: Verification and password-reset mail; without both, those use cases answer 503.
+    mail: AccountMail | None = None
+    links: LinkTokens | None = None
+    #: Where links in mail point: the web client's origin, e.g. https://refocused.example.
+    links_base: str = ""
+    mail_limits: AccountMailLimits = field(default_factory=AccountMailLimits)
 
     def _read(self) -> IdentityUnitOfWork:
         return (self.reader or self.uow)()
@@ -100,6 +117,12 @@ class IdentityService:
             await uow.users.add(user)
             sign_in = await self._open_session(uow, user, device, remember_me)
             await uow.commit()
+        if self.mail is not None and self.links is not None:
+            await self._limit_quietly(
+                "verify-email:account:" + user.id, self.mail_limits.verification_per_account
+            )
+            # The account exists now: a mail that cannot go out must not undo the sign-up.
+            await self._send_quietly(self._send_verification(user, device))
         return sign_in
 
     async def login(
@@ -215,6 +238,110 @@ class IdentityService:
             await uow.commit()
         await self.revocations.revoke(revoked, self._revocation_ttl())
         return sign_in
+
+    # -- mail: verify the address, reset a forgotten password ---------------------------
+
+    async def request_email_verification(self, user_id: str, device: Device) -> None:
+        await self._limit(
+            "verify-email:account:" + user_id, self.mail_limits.verification_per_account
+        )
+        user = await self.me(user_id)
+        if user.email_verified:
+            raise Conflict("this email address is already verified", field="email")
+        await self._send_verification(user, device)
+
+    async def confirm_email(self, token: str) -> User:
+        links = self._links()
+        now = self.clock.now()
+        user_id = links.subject(LinkPurpose.VERIFY_EMAIL, token, now)
+        async with self.uow() as uow:
+            user = await uow.users.get(user_id)
+            if user is None:
+                raise InvalidAccountLink()
+            # Bound to the address: a link sent to an earlier address proves nothing now.
+            links.verify(LinkPurpose.VERIFY_EMAIL, token, user.email, now)
+            if not user.email_verified:
+                user.email_verified = True
+                user.updated_at = now
+                await uow.users.update(user)
+                await uow.commit()
+        return user
+
+    async def request_password_reset(self, raw_email: str, device: Device) -> None:
+        """Answers the same whether or not the account exists, so nobody can probe addresses
+        with it; a mail that cannot go out is logged, not reported."""
+        await self._limit("password-reset:ip:" + device.ip, self.mail_limits.reset_per_ip)
+        email = normalise_email(raw_email)
+        await self._limit("password-reset:address:" + email, self.mail_limits.reset_per_address)
+        links, mail = self._links(), self._mail()
+        async with self._read() as uow:
+            user = await uow.users.get_by_email(email)
+        if user is None:
+            return
+        token = links.issue(
+            LinkPurpose.PASSWORD_RESET,
+            user.id,
+            user.password_hash or "",
+            self.clock.now() + PASSWORD_RESET_TTL,
+        )
+        link = f"{self.links_base}/reset-password?token={quote(token)}"
+        await self._send_quietly(mail.send_password_reset(user.email, link, device.ip))
+
+    async def reset_password(self, token: str, new_password: str) -> None:
+        """Sets the new password and signs every session out. The token is bound to the old
+        password's hash, so it works once."""
+        check_password_policy(new_password, field="new_password")
+        links = self._links()
+        now = self.clock.now()
+        user_id = links.subject(LinkPurpose.PASSWORD_RESET, token, now)
+        await self._check_reset_token(await self._user_or_none(user_id), token, now)
+        new_hash = await self.hasher.hash(new_password)
+        async with self.uow() as uow:
+            user = await uow.users.get(user_id)
+            # Again inside the transaction: a reset that committed meanwhile used the token.
+            user = await self._check_reset_token(user, token, now)
+            user.password_hash = new_hash
+            user.updated_at = now
+            await uow.users.update(user)
+            revoked = await uow.sessions.revoke_all_for_user(
+                user.id, reason="password_reset", now=now
+            )
+            await uow.commit()
+        await self.revocations.revoke(revoked, self._revocation_ttl())
+
+    async def _check_reset_token(self, user: User | None, token: str, now: datetime) -> User:
+        if user is None:
+            raise InvalidAccountLink()
+        self._links().verify(LinkPurpose.PASSWORD_RESET, token, user.password_hash or "", now)
+        return user
+
+    async def _user_or_none(self, user_id: str) -> User | None:
+        async with self._read() as uow:
+            return await uow.users.get(user_id)
+
+    async def _send_verification(self, user: User, device: Device) -> None:
+        token = self._links().issue(
+            LinkPurpose.VERIFY_EMAIL, user.id, user.email, self.clock.now() + VERIFICATION_TTL
+        )
+        link = f"{self.links_base}/verify-email?token={quote(token)}"
+        await self._mail().send_verification(user.email, link, device.ip)
+
+    @staticmethod
+    async def _send_quietly(sending: Awaitable[None]) -> None:
+        try:
+            await sending
+        except Exception:
+            log.warning("account mail was not sent", exc_info=True)
+
+    def _links(self) -> LinkTokens:
+        if self.links is None:
+            raise Unavailable("account mail is not configured")
+        return self.links
+
+    def _mail(self) -> AccountMail:
+        if self.mail is None:
+            raise Unavailable("account mail is not configured")
+        return self.mail
 
     # -- tokens and sessions --------------------------------------------------------------
 
@@ -394,6 +521,12 @@ class IdentityService:
     def _revocation_ttl(self) -> int:
         # An access token outlives its revocation by at most its own lifetime.
         return int((self.policy.access_ttl + timedelta(seconds=5)).total_seconds())
+
+    async def _limit_quietly(self, key: str, rate: tuple[int, float]) -> None:
+        try:
+            await self._limit(key, rate)
+        except RateLimited:
+            pass
 
     async def _limit(self, key: str, rate: tuple[int, float]) -> None:
         decision = await self.limiter.hit(key, Rate(*rate))

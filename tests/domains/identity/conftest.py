@@ -11,9 +11,11 @@ from tests.domains.identity.fakes import (
     FakeContributor,
     FakeGoogle,
     FakeHasher,
+    FakeLinkTokens,
     FakeRevocations,
     FakeTokens,
     FakeUnitOfWork,
+    RecordingMail,
     Store,
 )
 
@@ -28,13 +30,14 @@ class World:
     limiter: CountingLimiter
     google: FakeGoogle
     notes: FakeContributor
+    mail: RecordingMail
 
 
 @pytest.fixture
 def world() -> World:
     store, clock, hasher = Store(), FakeClock(), FakeHasher()
     revocations, limiter, google = FakeRevocations(), CountingLimiter(), FakeGoogle()
-    notes = FakeContributor("notes")
+    notes, mail = FakeContributor("notes"), RecordingMail()
     service = IdentityService(
         uow=lambda: FakeUnitOfWork(store),
         hasher=hasher,
@@ -44,8 +47,11 @@ def world() -> World:
         clock=clock,
         google=google,
         contributors=[notes],
+        mail=mail,
+        links=FakeLinkTokens(),
+        links_base="https://refocused.example",
     )
-    return World(service, store, clock, hasher, revocations, limiter, google, notes)
+    return World(service, store, clock, hasher, revocations, limiter, google, notes, mail)
 
 
 DEVICE = Device(ip="203.0.113.7", user_agent="tests")

@@ -7,9 +7,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Self
+from urllib.parse import unquote
 
-from domains.identity.errors import EmailAlreadyRegistered, InvalidToken
-from domains.identity.model import AccessClaims, GoogleIdentity, RefreshClaims, Session, User
+from domains.identity.errors import EmailAlreadyRegistered, InvalidAccountLink, InvalidToken
+from domains.identity.model import (
+    AccessClaims,
+    GoogleIdentity,
+    LinkPurpose,
+    RefreshClaims,
+    Session,
+    User,
+)
 from domains.identity.ports import RevocationState
 from domains.shared.rate_limit import Decision, Rate
 from tests.support.fakes import FakeClock as FakeClock
@@ -224,3 +232,53 @@ class FakeContributor:
 
     async def erase(self, user_id: str) -> None:
         self.data.pop(user_id, None)
+
+
+class FakeLinkTokens:
+    """Readable link tokens: 'purpose|user|exp|binding' (the real ones hide the binding)."""
+
+    def issue(self, purpose: LinkPurpose, user_id: str, binding: str, expires_at: datetime) -> str:
+        return f"{purpose.value}|{user_id}|{expires_at.timestamp()}|{binding}"
+
+    def subject(self, purpose: LinkPurpose, token: str, now: datetime) -> str:
+        parts = token.split("|", 3)
+        if len(parts) != 4 or parts[0] != purpose.value or float(parts[2]) <= now.timestamp():
+            raise InvalidAccountLink()
+        return parts[1]
+
+    def verify(self, purpose: LinkPurpose, token: str, binding: str, now: datetime) -> None:
+        self.subject(purpose, token, now)
+        if token.split("|", 3)[3] != binding:
+            raise InvalidAccountLink()
+
+
+@dataclass(frozen=True)
+class SentMail:
+    kind: str
+    to: str
+    link: str
+    client_ip: str
+
+
+class RecordingMail:
+    """Keeps every mail identity asks to send; `failing` makes the next sends raise."""
+
+    def __init__(self) -> None:
+        self.sent: list[SentMail] = []
+        self.failing = False
+
+    async def send_verification(self, to: str, link: str, client_ip: str = "") -> None:
+        self._record("verification", to, link, client_ip)
+
+    async def send_password_reset(self, to: str, link: str, client_ip: str = "") -> None:
+        self._record("password_reset", to, link, client_ip)
+
+    def _record(self, kind: str, to: str, link: str, client_ip: str) -> None:
+        if self.failing:
+            raise ConnectionError("the mail queue is down")
+        self.sent.append(SentMail(kind, to, link, client_ip))
+
+    def token(self, kind: str, to: str) -> str:
+        """The token in the last link of this kind sent to `to`."""
+        link = next(m.link for m in reversed(self.sent) if m.kind == kind and m.to == to)
+        return unquote(link.split("token=", 1)[1])
