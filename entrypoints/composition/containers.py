@@ -23,6 +23,7 @@ from adapters.scheduling.fsrs_scheduler import FsrsScheduler
 from adapters.security.csrf import SignedCsrfTokens
 from adapters.security.google import GoogleJwksVerifier
 from adapters.security.journal_crypto import AesGcmCipher, Argon2idKdf, SettingsKeyEncryptionKey
+from adapters.security.link_tokens import HmacLinkTokens
 from adapters.security.passwords import Argon2Parameters, Argon2PasswordHasher
 from adapters.security.tokens import JoseTokenService
 from adapters.sql.habits import SqlAlchemyHabitsUnitOfWork
@@ -43,6 +44,7 @@ from domains.shared.events import InProcessEventBus
 from domains.shared.rate_limit import Rate
 from domains.study.use_cases import StudyService, StudyUserData
 from entrypoints.composition import resources
+from entrypoints.composition.account_mail import EmailAccountMail
 from entrypoints.composition.daily_life import (
     Breathing,
     Calendar,
@@ -135,6 +137,9 @@ class Security(containers.DeclarativeContainer):
         SignedCsrfTokens, providers.Callable(lambda s: s.secret_bytes(), settings)
     )
     google = providers.Singleton(_google_verifier, settings)
+    link_tokens = providers.Singleton(
+        HmacLinkTokens, providers.Callable(lambda s: s.secret_bytes(), settings)
+    )
     global_rate = providers.Singleton(lambda s: Rate(s.rate_limit_per_minute, 60.0), settings)
 
 
@@ -144,6 +149,8 @@ class Identity(containers.DeclarativeContainer):
     security = providers.DependenciesContainer()
     #: Every domain's export / erasure contributor; the root lists them.
     user_data = providers.Dependency(default=())
+    #: Verification and password-reset mail (the root adapts the email service).
+    account_mail = providers.Dependency()
 
     unit_of_work = providers.Factory(SqlAlchemyIdentityUnitOfWork, infrastructure.engine)
     reader = providers.Factory(SqlAlchemyIdentityUnitOfWork, infrastructure.engine, read_only=True)
@@ -160,6 +167,9 @@ class Identity(containers.DeclarativeContainer):
         policy=security.token_policy,
         login_limits=providers.Callable(_login_limits, settings),
         contributors=user_data,
+        mail=account_mail,
+        links=security.link_tokens,
+        links_base=settings.provided.effective_public_url,
     )
 
 
@@ -293,6 +303,7 @@ class Application(containers.DeclarativeContainer):
         infrastructure=infrastructure,
         security=security,
         user_data=user_data,
+        account_mail=providers.Singleton(EmailAccountMail, email.service),
     )
 
 
