@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
-from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from adapters.security.csrf import SignedCsrfTokens
 from domains.identity.errors import InvalidToken
@@ -19,11 +19,15 @@ from entrypoints.http.auth import CookiePolicy, with_cookies
 from entrypoints.http.gate import CSRF_COOKIE, REFRESH_COOKIE, context_of
 from entrypoints.http.openapi import responses
 from entrypoints.http.schemas.identity import (
+    Accepted,
     ChangePasswordRequest,
     DeleteAccountRequest,
+    EmailVerificationConfirm,
     GoogleSignInRequest,
     LoginRequest,
     LogoutRequest,
+    PasswordResetConfirm,
+    PasswordResetRequest,
     ProfileUpdate,
     RegisterRequest,
     SessionRead,
@@ -217,6 +221,54 @@ class AuthController(Controller):
         if context_of(request.scope).via_cookie:
             return _browser_sign_in(sign_in, csrf, cookie_policy)
         return Response(_token_response(sign_in))
+
+    @post(
+        "/verify-email/request",
+        status_code=HTTP_202_ACCEPTED,
+        responses=responses(401, 403, 409, 429, 503),
+    )
+    async def request_email_verification(
+        self, identity: Identity, principal: CurrentUser, client_device: ClientDevice
+    ) -> Accepted:
+        """Mail a link that verifies the account's address (valid 24 hours)."""
+        await identity.request_email_verification(principal.user_id, client_device)
+        return Accepted("a verification link is on its way")
+
+    @post(
+        "/verify-email/confirm",
+        status_code=HTTP_204_NO_CONTENT,
+        responses=responses(422, 429, 503),
+    )
+    async def confirm_email(
+        self, data: JSONBody[EmailVerificationConfirm], identity: Identity
+    ) -> None:
+        """Verify the address with the token from the mailed link; no sign-in needed."""
+        await identity.confirm_email(data.token)
+
+    @post(
+        "/password-reset/request",
+        status_code=HTTP_202_ACCEPTED,
+        responses=responses(422, 429, 503),
+    )
+    async def request_password_reset(
+        self, data: JSONBody[PasswordResetRequest], identity: Identity, client_device: ClientDevice
+    ) -> Accepted:
+        """Mail a password-reset link (valid 30 minutes) if an account has this address. The
+        answer is the same either way."""
+        await identity.request_password_reset(data.email, client_device)
+        return Accepted("if an account uses this address, a reset link is on its way")
+
+    @post(
+        "/password-reset/confirm",
+        status_code=HTTP_204_NO_CONTENT,
+        responses=responses(422, 429, 503),
+    )
+    async def reset_password(
+        self, data: JSONBody[PasswordResetConfirm], identity: Identity
+    ) -> None:
+        """Set a new password with the token from the mailed link. Every session is signed
+        out; the link works once."""
+        await identity.reset_password(data.token, data.new_password)
 
     @get("/sessions", responses=responses(401))
     async def sessions(self, identity: Identity, principal: CurrentUser) -> list[SessionRead]:

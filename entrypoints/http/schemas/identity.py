@@ -53,6 +53,28 @@ class ChangePasswordRequest(Struct, forbid_unknown_fields=True):
     new_password: Password
 
 
+LinkToken = Annotated[str, Meta(min_length=1, max_length=1024)]
+
+
+class EmailVerificationConfirm(Struct, forbid_unknown_fields=True):
+    token: LinkToken
+
+
+class PasswordResetRequest(Struct, forbid_unknown_fields=True):
+    email: Email
+
+
+class PasswordResetConfirm(Struct, forbid_unknown_fields=True):
+    token: LinkToken
+    new_password: Password
+
+
+class Accepted(Struct):
+    """The same answer whatever happened, so it tells nobody whether an account exists."""
+
+    detail: str
+
+
 class ProfileUpdate(Struct, forbid_unknown_fields=True):
     display_name: DisplayName | msgspec.UnsetType = msgspec.UNSET
     time_zone: TimeZoneName | msgspec.UnsetType = msgspec.UNSET
