@@ -270,22 +270,38 @@ class IdentityService:
     async def request_password_reset(self, raw_email: str, device: Device) -> None:
         """Answers the same whether or not the account exists, so nobody can probe addresses
         with it; a mail that cannot go out is logged, not reported."""
+        email = await self.admit_password_reset(raw_email, device)
+        await self.mail_password_reset(email, device)
+
+    async def admit_password_reset(self, raw_email: str, device: Device) -> str:
+        """The checks that may refuse a reset request (limits, a malformed address), none of
+        which depends on the account existing. Returns the normalised address."""
+        # Mail that is not configured is a 503 now, not a silent drop after the answer.
+        self._links()
+        self._mail()
         await self._limit("password-reset:ip:" + device.ip, self.mail_limits.reset_per_ip)
         email = normalise_email(raw_email)
         await self._limit("password-reset:address:" + email, self.mail_limits.reset_per_address)
-        links, mail = self._links(), self._mail()
-        async with self._read() as uow:
-            user = await uow.users.get_by_email(email)
-        if user is None:
-            return
-        token = links.issue(
-            LinkPurpose.PASSWORD_RESET,
-            user.id,
-            user.password_hash or "",
-            self.clock.now() + PASSWORD_RESET_TTL,
-        )
-        link = f"{self.links_base}/reset-password?token={quote(token)}"
-        await self._send_quietly(mail.send_password_reset(user.email, link, device.ip))
+        return email
+
+    async def mail_password_reset(self, email: str, device: Device) -> None:
+        """The part that differs for known accounts, so a transport may run it after it has
+        answered, where its duration tells nothing. Never raises: failures are logged."""
+        try:
+            async with self._read() as uow:
+                user = await uow.users.get_by_email(email)
+            if user is None:
+                return
+            token = self._links().issue(
+                LinkPurpose.PASSWORD_RESET,
+                user.id,
+                user.password_hash or "",
+                self.clock.now() + PASSWORD_RESET_TTL,
+            )
+            link = f"{self.links_base}/reset-password?token={quote(token)}"
+            await self._mail().send_password_reset(user.email, link, device.ip)
+        except Exception:
+            log.warning("the password-reset mail was not sent", exc_info=True)
 
     async def reset_password(self, token: str, new_password: str) -> None:
         """Sets the new password and signs every session out. The token is bound to the old

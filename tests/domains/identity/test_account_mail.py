@@ -4,7 +4,7 @@ import pytest
 
 from domains.identity.errors import InvalidAccountLink, InvalidCredentials, WeakPassword
 from domains.identity.use_cases import Device
-from domains.shared.errors import Conflict, RateLimited
+from domains.shared.errors import Conflict, RateLimited, Unavailable
 from tests.domains.identity.conftest import DEVICE, World
 
 ADA = "ada@example.com"
@@ -145,3 +145,9 @@ async def test_a_reset_mail_that_cannot_go_out_is_not_reported(world: World) -> 
     world.mail.failing = True
     await world.service.request_password_reset(ADA, DEVICE)
     assert [m.kind for m in world.mail.sent] == ["verification"]
+
+
+async def test_without_mail_configured_reset_requests_are_refused_up_front(world: World) -> None:
+    world.service.mail = None
+    with pytest.raises(Unavailable):
+        await world.service.admit_password_reset(ADA, DEVICE)
