@@ -51,12 +51,19 @@ class SqlAlchemyUserRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._c = connection
 
-    async def _one(self, where: Any) -> User | None:
-        row = (await self._c.execute(select(users).where(where))).mappings().first()
+    async def _one(self, where: Any, *, for_update: bool = False) -> User | None:
+        query = select(users).where(where)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self._c.execute(query)).mappings().first()
         return User(**row) if row else None
 
     async def get(self, user_id: str) -> User | None:
         return await self._one(users.c.id == user_id)
+
+    async def get_for_update(self, user_id: str) -> User | None:
+        # FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers.
+        return await self._one(users.c.id == user_id, for_update=True)
 
     async def get_by_email(self, email: str) -> User | None:
         return await self._one(users.c.email == email)

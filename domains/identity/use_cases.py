@@ -313,8 +313,8 @@ class IdentityService:
         await self._check_reset_token(await self._user_or_none(user_id), token, now)
         new_hash = await self.hasher.hash(new_password)
         async with self.uow() as uow:
-            user = await uow.users.get(user_id)
-            # Again inside the transaction: a reset that committed meanwhile used the token.
+            # Again, locked: of two resets racing with one token, the second sees the new hash.
+            user = await uow.users.get_for_update(user_id)
             user = await self._check_reset_token(user, token, now)
             user.password_hash = new_hash
             user.updated_at = now

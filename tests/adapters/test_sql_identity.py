@@ -134,3 +134,28 @@ async def test_deleting_a_user_cascades_to_their_sessions(engine: AsyncEngine) -
             await c.execute(select(sessions_table).where(sessions_table.c.id == session.id))
         ).all()
     assert rows == []
+
+
+async def test_a_locked_user_row_makes_a_second_writer_wait(engine: AsyncEngine) -> None:
+    user = a_user()
+    async with SqlAlchemyIdentityUnitOfWork(engine) as uow:
+        await uow.users.add(user)
+        await uow.commit()
+    order: list[str] = []
+
+    async def writer(name: str, hold: float) -> None:
+        async with SqlAlchemyIdentityUnitOfWork(engine) as uow:
+            locked = await uow.users.get_for_update(user.id)
+            assert locked is not None
+            order.append(f"{name} locked")
+            await asyncio.sleep(hold)
+            locked.display_name = name
+            await uow.users.update(locked)
+            await uow.commit()
+            order.append(f"{name} done")
+
+    first = asyncio.create_task(writer("first", 0.3))
+    await asyncio.sleep(0.1)
+    await writer("second", 0)
+    await first
+    assert order == ["first locked", "first done", "second locked", "second done"]

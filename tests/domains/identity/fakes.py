@@ -36,6 +36,9 @@ class FakeUsers:
     async def get(self, user_id: str) -> User | None:
         return copy.copy(self.s.users.get(user_id))
 
+    async def get_for_update(self, user_id: str) -> User | None:
+        return await self.get(user_id)
+
     async def get_by_email(self, email: str) -> User | None:
         return next((copy.copy(u) for u in self.s.users.values() if u.email == email), None)
 
