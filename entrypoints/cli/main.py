@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import importlib.metadata
 import os
 import sys
 from typing import Any
@@ -42,6 +43,14 @@ class LazyGroup(click.Group):
         return super().get_command(ctx, name)
 
 
+def _version() -> str:
+    # A pex carries the code without the distribution's metadata.
+    try:
+        return importlib.metadata.version("refocused")
+    except importlib.metadata.PackageNotFoundError:
+        return "0.1.0 (unpackaged)"
+
+
 def _unavailable(name: str, error: ImportError) -> click.Command:
     def fail() -> None:
         raise click.ClickException(
@@ -52,7 +61,7 @@ def _unavailable(name: str, error: ImportError) -> click.Command:
 
 
 @click.group(cls=LazyGroup, lazy={"model": "model.cli:model_cli"})
-@click.version_option(package_name="refocused")
+@click.version_option(version=_version())
 def cli() -> None:
     """ReFocused back end."""
 
