@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
+from domains.shared.errors import NotFound
+from domains.shared.events import ProductiveAction
+
 
 class FakeClock:
     """A clock the test moves by hand. Subclass to start at another instant."""
@@ -22,3 +25,25 @@ class FakeClock:
 
     def advance(self, **delta: float) -> None:
         self.current += timedelta(**delta)
+
+
+class FakeZones:
+    """Users' IANA time zones by id; an unknown user is NotFound, as the SQL adapter says."""
+
+    def __init__(self, **zones: str) -> None:
+        self.zones = dict(zones)
+
+    async def zone_of(self, user_id: str) -> str:
+        if user_id not in self.zones:
+            raise NotFound("no such user")
+        return self.zones[user_id]
+
+
+class FakeEvents:
+    """Records every published event."""
+
+    def __init__(self) -> None:
+        self.published: list[ProductiveAction] = []
+
+    async def publish(self, event: ProductiveAction) -> None:
+        self.published.append(event)

@@ -9,31 +9,13 @@ from datetime import UTC, date, datetime
 from typing import Self
 
 from domains.breathing.model import BreathingSession, DayTotal, TechniqueTotal
-from domains.shared.errors import NotFound
-from domains.shared.events import ProductiveAction
 from tests.support.fakes import FakeClock as SharedFakeClock
+from tests.support.fakes import FakeEvents as FakeEvents
+from tests.support.fakes import FakeZones as FakeZones
 
 
 class FakeClock(SharedFakeClock):
     start = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
-
-
-class FakeZones:
-    def __init__(self, **zones: str) -> None:
-        self.zones = dict(zones)
-
-    async def zone_of(self, user_id: str) -> str:
-        if user_id not in self.zones:
-            raise NotFound("no such user")
-        return self.zones[user_id]
-
-
-class FakeEvents:
-    def __init__(self) -> None:
-        self.published: list[ProductiveAction] = []
-
-    async def publish(self, event: ProductiveAction) -> None:
-        self.published.append(event)
 
 
 def _within(s: BreathingSession, start: date | None, end: date | None) -> bool:

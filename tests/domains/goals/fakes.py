@@ -9,22 +9,12 @@ from datetime import UTC, date, datetime
 from typing import Self
 
 from domains.goals.model import ChecklistItem, Goal, GoalEvent, Horizon
-from domains.shared.errors import NotFound
 from tests.support.fakes import FakeClock as SharedFakeClock
+from tests.support.fakes import FakeZones as FakeZones
 
 
 class FakeClock(SharedFakeClock):
     start = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
-
-
-class FakeZones:
-    def __init__(self, **zones: str) -> None:
-        self.zones = dict(zones)
-
-    async def zone_of(self, user_id: str) -> str:
-        if user_id not in self.zones:
-            raise NotFound("no such user")
-        return self.zones[user_id]
 
 
 @dataclass

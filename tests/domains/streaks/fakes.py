@@ -7,19 +7,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Self
 
-from domains.shared.errors import NotFound
 from domains.streaks.model import StreakRecord
 from tests.support.fakes import FakeClock as FakeClock
-
-
-class FakeZones:
-    def __init__(self, **zones: str) -> None:
-        self.zones = dict(zones)
-
-    async def zone_of(self, user_id: str) -> str:
-        if user_id not in self.zones:
-            raise NotFound("no such user")
-        return self.zones[user_id]
+from tests.support.fakes import FakeZones as FakeZones
 
 
 @dataclass
