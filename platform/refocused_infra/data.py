@@ -58,21 +58,8 @@ class Data(pulumi.ComponentResource):
             special=False,
             opts=child,
         )
-        database_security_group = aws.ec2.SecurityGroup(
-            f"{name}-db-sg",
-            vpc_id=args.vpc_id,
-            description="PostgreSQL: admits the application connector only",
-            ingress=[
-                {
-                    "protocol": "tcp",
-                    "from_port": POSTGRES,
-                    "to_port": POSTGRES,
-                    "security_groups": [args.client_security_group_id],
-                    "description": "the App Runner VPC connector",
-                }
-            ],
-            tags={"Name": f"{args.prefix}-db"},
-            opts=child,
+        database_security_group = _connector_only_group(
+            f"{name}-db-sg", args, "PostgreSQL", POSTGRES, f"{args.prefix}-db", child
         )
         database_subnets = aws.rds.SubnetGroup(
             f"{name}-db-subnets",
@@ -115,21 +102,8 @@ class Data(pulumi.ComponentResource):
             special=False,
             opts=child,
         )
-        cache_security_group = aws.ec2.SecurityGroup(
-            f"{name}-cache-sg",
-            vpc_id=args.vpc_id,
-            description="Redis: admits the application connector only",
-            ingress=[
-                {
-                    "protocol": "tcp",
-                    "from_port": REDIS,
-                    "to_port": REDIS,
-                    "security_groups": [args.client_security_group_id],
-                    "description": "the App Runner VPC connector",
-                }
-            ],
-            tags={"Name": f"{args.prefix}-cache"},
-            opts=child,
+        cache_security_group = _connector_only_group(
+            f"{name}-cache-sg", args, "Redis", REDIS, f"{args.prefix}-cache", child
         )
         cache_subnets = aws.elasticache.SubnetGroup(
             f"{name}-cache-subnets",
@@ -217,3 +191,30 @@ class Data(pulumi.ComponentResource):
                 "secret_arns": self.secret_arns,
             }
         )
+
+
+def _connector_only_group(
+    resource_name: str,
+    args: DataArgs,
+    service: str,
+    port: int,
+    tag: str,
+    opts: pulumi.ResourceOptions,
+) -> aws.ec2.SecurityGroup:
+    """A security group that admits `port` from the application's connector and nothing else."""
+    return aws.ec2.SecurityGroup(
+        resource_name,
+        vpc_id=args.vpc_id,
+        description=f"{service}: admits the application connector only",
+        ingress=[
+            {
+                "protocol": "tcp",
+                "from_port": port,
+                "to_port": port,
+                "security_groups": [args.client_security_group_id],
+                "description": "the App Runner VPC connector",
+            }
+        ],
+        tags={"Name": tag},
+        opts=opts,
+    )
