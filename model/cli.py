@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -28,9 +29,30 @@ def _friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-@click.group(name="model")
+# The pipeline's other stages keep their commands beside their code; they load when used.
+STAGE_COMMANDS = {
+    "collect": "model.data.collect.cli:collect",
+    "process": "model.data.process.cli:process",
+    "finetune": "model.finetune.cli:finetune",
+    "export": "model.bundle.cli:export",
+}
+
+
+class _ModelGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *STAGE_COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in STAGE_COMMANDS:
+            module, _, attr = STAGE_COMMANDS[name].partition(":")
+            command: click.Command = getattr(importlib.import_module(module), attr)
+            return command
+        return super().get_command(ctx, name)
+
+
+@click.group(name="model", cls=_ModelGroup)
 def model_cli() -> None:
-    """Train and run the ReFocused language model (GPT-NeoX)."""
+    """Collect data, train, fine-tune, export and run the ReFocused language model (GPT-NeoX)."""
 
 
 @model_cli.command("train-tokenizer")
@@ -50,7 +72,7 @@ def train_tokenizer(
     inputs: tuple[Path, ...], out: Path, vocab_size: int, min_frequency: int, text_field: str
 ) -> None:
     """Train a byte-level BPE tokenizer on INPUTS (.jsonl, .json, .txt, .parquet or folders)."""
-    from model.data import load_documents
+    from model.data.packing import load_documents
     from model.tokenizer import Tokenizer
 
     tokenizer = Tokenizer.train(load_documents(inputs, text_field), vocab_size, min_frequency)
@@ -91,7 +113,7 @@ def prepare_data(
     text_field: str,
 ) -> None:
     """Tokenize INPUTS and pack them into memory-mapped training and validation shards."""
-    from model.data import load_documents, prepare
+    from model.data.packing import load_documents, prepare
     from model.tokenizer import Tokenizer
 
     tokenizer = Tokenizer.load(tokenizer_path)
@@ -221,7 +243,7 @@ def evaluate_command(
 
     from model.api import resolve_checkpoint
     from model.convert import load_pretrained
-    from model.data import PackedRows
+    from model.data.packing import PackedRows
     from model.evaluate import evaluate_loss, unigram_baseline
 
     device = "cuda" if torch.cuda.is_available() else "cpu"

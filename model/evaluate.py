@@ -9,7 +9,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from model.data import PackedRows
+from model.data.packing import PackedRows
 from model.gpt_neox import IGNORE_INDEX, GPTNeoXForCausalLM
 
 

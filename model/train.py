@@ -26,7 +26,7 @@ from model.checkpoints import (
 )
 from model.config import ConfigError, GPTNeoXConfig, get_config
 from model.convert import load_pretrained, save_pretrained
-from model.data import PackedRows
+from model.data.packing import PackedRows
 from model.evaluate import evaluate_loss
 from model.gpt_neox import GPTNeoXForCausalLM
 from model.tokenizer import TOKENIZER_FILE, Tokenizer

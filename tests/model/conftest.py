@@ -34,7 +34,7 @@ def tokenizer(corpus_texts: list[str]) -> Tokenizer:
 
 @pytest.fixture(scope="session")
 def prepared_data(tmp_path_factory: pytest.TempPathFactory, corpus_texts, tokenizer) -> Path:
-    from model.data import prepare
+    from model.data.packing import prepare
 
     folder = tmp_path_factory.mktemp("prepared")
     prepare(corpus_texts, tokenizer, folder, seq_len=SEQ_LEN, val_fraction=0.1, seed=0)

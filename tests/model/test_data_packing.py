@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model.data import META_FILE, PackedRows, load_documents, prepare
+from model.data.packing import META_FILE, PackedRows, load_documents, prepare
 from model.tokenizer import Tokenizer
 
 

@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from model.config import GPTNeoXConfig
-from model.data import labels_for
+from model.data.packing import labels_for
 from model.gpt_neox import IGNORE_INDEX, GPTNeoXForCausalLM
 
 CONFIG = GPTNeoXConfig(

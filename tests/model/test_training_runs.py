@@ -12,7 +12,7 @@ import torch
 from model.checkpoints import LocalCheckpointStore, S3CheckpointStore, latest
 from model.config import ConfigError
 from model.convert import load_pretrained
-from model.data import PackedRows
+from model.data.packing import PackedRows
 from model.evaluate import evaluate_loss, unigram_baseline
 from model.train import TrainConfig, lr_factor, train
 from tests.model.conftest import TRAIN_STEPS
