@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.util
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -38,9 +39,16 @@ STAGE_COMMANDS = {
 }
 
 
+def _stage_exists(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(STAGE_COMMANDS[name].partition(":")[0]) is not None
+    except ModuleNotFoundError:  # a parent package is absent
+        return False
+
+
 class _ModelGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *STAGE_COMMANDS})
+        return sorted({*super().list_commands(ctx), *filter(_stage_exists, STAGE_COMMANDS)})
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in STAGE_COMMANDS:
