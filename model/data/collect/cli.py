@@ -49,13 +49,13 @@ def _output_options(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
-def _network_options(default_interval: float) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def _network_options(
+    default_interval: float, base_url_help: str
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
         for option in reversed(
             [
-                click.option(
-                    "--base-url", default=None, help="A mirror or replay server to ask instead."
-                ),
+                click.option("--base-url", default=None, help=base_url_help),
                 click.option(
                     "--interval",
                     type=click.FloatRange(min=0),
@@ -124,7 +124,7 @@ def collect() -> None:
 @collect.command("wikipedia")
 @_output_options
 @click.option("--lang", default="en", show_default=True, help="Wikipedia language code.")
-@_network_options(default_interval=0.5)
+@_network_options(0.5, "The api.php of a mirror (or a replay server) to ask instead.")
 @_friendly_errors
 def wikipedia(
     out_dir: Path,
@@ -150,7 +150,7 @@ def wikipedia(
     show_default=True,
     help="The top listing's time window.",
 )
-@_network_options(default_interval=1.0)
+@_network_options(1.0, "A mirror's (or a replay server's) root to ask instead.")
 @_friendly_errors
 def reddit(
     out_dir: Path,

@@ -27,7 +27,7 @@ class LocalSource:
     paths: Sequence[Path]
     licence: str = "unknown"
     text_field: str = "text"
-    batch: int = 1000
+    batch: int = 10_000  # documents per page: each page costs one fsync
     name: str = "local"
 
     def pages(self, cursor: Cursor | None) -> Iterator[Page]:

@@ -51,6 +51,9 @@ class RedditSource:
             if not isinstance(reply, dict) or reply.get("kind") != "Listing":
                 raise CollectError(f"{url}: expected a Listing; is r/{self.subreddit} public?")
             listing = reply["data"]
+            if any(child.get("kind") != "t3" for child in listing["children"]):
+                # Reddit redirects an unknown subreddit to a search for subreddits (t5).
+                raise CollectError(f"r/{self.subreddit} was not found; Reddit offered a search")
             fetched_at = utc_now()
             documents = [
                 _document(child["data"], fetched_at)

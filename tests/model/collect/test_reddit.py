@@ -3,13 +3,14 @@ provenance, and a stopped run resuming from the saved fullname."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from model.data.collect.core import CollectError, collect
 from model.data.collect.reddit import RedditSource
-from tests.model.collect.conftest import FakeClock, ReplayServer, make_client, read_jsonl
+from tests.model.collect.conftest import FakeClock, Fault, ReplayServer, make_client, read_jsonl
 
 KEPT = ["t3_1a0002", "t3_1a0004", "t3_1a0008", "t3_1a0009", "t3_1a0010"]
 
@@ -81,3 +82,16 @@ def test_a_subreddit_that_does_not_exist_is_an_error(
 def test_a_malformed_subreddit_name_is_refused(clock: FakeClock, name: str) -> None:
     with pytest.raises(ValueError, match="not a subreddit name"):
         RedditSource(make_client(clock), name)
+
+
+def test_a_subreddit_reddit_redirects_to_a_search_is_an_error(
+    replay: ReplayServer, clock: FakeClock, tmp_path: Path
+) -> None:
+    search = {"kind": "Listing", "data": {"after": None, "children": [{"kind": "t5", "data": {}}]}}
+    replay.faults += [
+        Fault(302, {"Location": "/subreddits/search.json?q=productivty"}),
+        Fault(200, {}, json.dumps(search).encode()),
+    ]
+    with pytest.raises(CollectError, match="r/productivty was not found"):
+        collect(source(replay, clock, subreddit="productivty"), tmp_path)
+    assert replay.requests[1][0] == "/subreddits/search.json"
