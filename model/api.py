@@ -1,6 +1,7 @@
 """The library API the AI assistant calls: load a checkpoint, then generate or chat.
 
-lm = load("runs/assistant")            # a checkpoint folder, or a run folder (latest step)
+lm = load("runs/assistant")            # a checkpoint folder, a run folder (latest step), or a
+                                       # serving bundle (model.bundle; checksums verified first)
 lm.chat([{"role": "user", "content": "Plan my morning"}])
 for piece in lm.stream_chat(messages): ...
 """
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import torch
 
+from model.bundle.manifest import is_bundle, verify_bundle
+from model.bundle.weights import load_bundle_model
 from model.checkpoints import LocalCheckpointStore, latest
 from model.convert import CONFIG_FILE, load_pretrained
 from model.generate import Generator, Sampling
@@ -70,7 +73,7 @@ class LanguageModel:
         """The assistant's next reply to `messages` ({"role", "content"} dicts), piece by piece."""
         if not messages:
             raise ValueError("a chat needs at least one message")
-        ids = self.tokenizer.encode_chat(messages)
+        ids = self.chat_prompt(messages, max_new_tokens)
         stops = (self.tokenizer.end_id, self.tokenizer.eot_id)
         yield from self._stream_ids(ids, stops, max_new_tokens, temperature, top_k, top_p, seed)
 
@@ -97,10 +100,39 @@ class LanguageModel:
         )
         return [self.tokenizer.decode(tokens) for tokens in out]
 
+    def _room(self, max_new_tokens: int) -> int:
+        """Prompt tokens that fit: the context less the reply's share, at most half of it."""
+        block = self.model.config.block_size
+        return block - min(max_new_tokens, block // 2)
+
     def _fit(self, prompts: list[list[int]], max_new_tokens: int) -> list[list[int]]:
-        # Keep the end of an over-long prompt: in a chat the latest turns matter most.
-        room = max(1, self.model.config.block_size - min(max_new_tokens, 256))
+        # Keep the end of an over-long prompt: the text to continue is the end.
+        room = self._room(max_new_tokens)
         return [p[-room:] for p in prompts]
+
+    def chat_prompt(self, messages: Sequence[Message], max_new_tokens: int = 256) -> list[int]:
+        """The tokens the model reads for this chat, within the context left for the reply:
+        system messages stay, the oldest other turns go first, and a last turn still too long
+        loses the start of its content."""
+        encode = self.tokenizer.encode_chat
+        turns = [encode([m], add_generation_prompt=False) for m in messages]
+        prompt = encode([], add_generation_prompt=True)
+        room = self._room(max_new_tokens) - len(prompt)
+        kept = list(range(len(messages)))
+        droppable = [i for i in kept if messages[i]["role"] != "system"]
+        while sum(len(turns[i]) for i in kept) > room and len(droppable) > 1:
+            kept.remove(droppable.pop(0))
+        excess = sum(len(turns[i]) for i in kept) - room
+        if excess > 0 and droppable:
+            # A turn is <|role|> \n content <|end|> \n: cut the content's start, keep the frame.
+            frame = 1 + len(self.tokenizer.encode("\n"))
+            last = turns[droppable[0]]
+            cut = min(excess, len(last) - 2 * frame)
+            turns[droppable[0]] = last[:frame] + last[frame + cut :]
+        ids = [t for i in kept for t in turns[i]]
+        if len(ids) > room:  # the system messages alone overflow: keep the latest tokens
+            ids = ids[len(ids) - room :]
+        return ids + prompt
 
     def _stream_ids(
         self,
@@ -124,8 +156,8 @@ class LanguageModel:
 
 
 def resolve_checkpoint(path: Path) -> Path:
-    """A checkpoint folder as given, or the latest checkpoint of a run folder."""
-    if (path / CONFIG_FILE).is_file():
+    """A checkpoint or bundle folder as given, or the latest checkpoint of a run folder."""
+    if (path / CONFIG_FILE).is_file() or is_bundle(path):
         return path
     name = latest(LocalCheckpointStore(path)) if path.is_dir() else None
     if name is None:
@@ -140,11 +172,17 @@ def load(
     dtype: torch.dtype | None = None,
     compile: bool = False,
 ) -> LanguageModel:
-    """Weights and the tokenizer they were trained with; bf16 on CUDA, float32 on CPU."""
+    """Weights and the tokenizer they were trained with; bf16 on CUDA, float32 on CPU.
+
+    A bundle's files are checked against its manifest first: BundleIntegrityError (a
+    ValueError) when one is truncated, altered or missing."""
     folder = resolve_checkpoint(Path(checkpoint_dir))
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     if dtype is None:
         dtype = torch.bfloat16 if device.startswith("cuda") else torch.float32
-    tokenizer = Tokenizer.load(folder)
-    model = load_pretrained(folder, device=device, dtype=dtype)
-    return LanguageModel(model, tokenizer, compile=compile)
+    if is_bundle(folder):
+        verify_bundle(folder)  # before reading anything else: a bad bundle is never served
+        model = load_bundle_model(folder, device=device, dtype=dtype)
+    else:
+        model = load_pretrained(folder, device=device, dtype=dtype)
+    return LanguageModel(model, Tokenizer.load(folder), compile=compile)

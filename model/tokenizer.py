@@ -104,15 +104,21 @@ class Tokenizer:
         return ids
 
     def stream_decode(self, ids: Iterable[int]) -> Iterator[str]:
-        """Text pieces as tokens arrive; a piece is held back while it ends inside a UTF-8
-        character that later bytes complete."""
-        seen: list[int] = []
-        emitted = 0
+        """Text pieces as tokens arrive, joining to `decode` of all of them. A piece is held
+        back while it ends inside a UTF-8 character that later bytes complete.
+
+        Only the tokens since the last piece are decoded: a piece always ends on a character
+        boundary, where byte-level decoding restarts exactly, so a token costs the same however
+        long the reply is (decoding everything seen so far would grow with every token)."""
+        pending: list[int] = []
         for token_id in ids:
-            seen.append(token_id)
-            text = self.decode(seen)
-            if text.endswith("\ufffd"):
-                continue
-            if len(text) > emitted:
-                yield text[emitted:]
-                emitted = len(text)
+            pending.append(token_id)
+            text = self.decode(pending)
+            if not text.endswith("\ufffd"):
+                pending.clear()
+                if text:
+                    yield text
+        if pending:  # bytes that never completed a character decode as decode() shows them
+            text = self.decode(pending)
+            if text:
+                yield text

@@ -51,3 +51,70 @@ def test_chat_rejects_empty_conversations_and_unknown_roles(lm) -> None:
 def test_loading_a_folder_without_a_checkpoint_fails_clearly(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="neither a checkpoint nor a run folder"):
         load(tmp_path)
+
+
+MULTIBYTE = "Morning 🙂 plan: 早上好, 집중 then café ☕ and a walk 🧘‍♀️ — done ✅"
+
+
+def test_streamed_pieces_of_multibyte_text_join_to_the_decoded_text(lm) -> None:
+    tokenizer = lm.tokenizer
+    ids = tokenizer.encode(MULTIBYTE)
+    # The tiny vocabulary splits emoji and CJK characters into byte tokens.
+    assert any(tokenizer.decode([i]) == "\ufffd" for i in ids)
+    pieces = list(tokenizer.stream_decode(ids))
+    assert "".join(pieces) == tokenizer.decode(ids) == MULTIBYTE
+    assert all(pieces) and not any("\ufffd" in p for p in pieces)
+    # Bytes that never complete a character come out as decode() shows them.
+    broken = ids + tokenizer.encode("🙂")[:1]
+    assert "".join(tokenizer.stream_decode(broken)) == tokenizer.decode(broken)
+
+
+def test_streaming_decodes_only_the_tokens_since_the_last_piece(lm, monkeypatch) -> None:
+    tokenizer = lm.tokenizer
+    ids = tokenizer.encode(" ".join([MULTIBYTE] * 40))
+    lengths: list[int] = []
+    decode = tokenizer.decode
+
+    def counting_decode(tokens, **options):
+        lengths.append(len(tokens))
+        return decode(tokens, **options)
+
+    monkeypatch.setattr(tokenizer, "decode", counting_decode)
+    assert "".join(tokenizer.stream_decode(ids)) == decode(ids)
+    assert len(ids) > 1000 and max(lengths) <= 4  # a character is at most 4 bytes
+
+
+def chat_text(lm, ids: list[int]) -> str:
+    return lm.tokenizer.decode(ids, skip_special_tokens=False)
+
+
+def test_an_over_long_chat_keeps_the_system_message_and_drops_the_oldest_turns(lm) -> None:
+    system = {"role": "system", "content": "You are ReFocused's coach."}
+    turns = [
+        {"role": role, "content": f"turn {n}: " + "keep the habit small " * 6}
+        for n in range(12)
+        for role in ("user", "assistant")
+    ]
+    messages = [system, *turns, {"role": "user", "content": "What now?"}]
+    ids = lm.chat_prompt(messages, max_new_tokens=32)
+    text = chat_text(lm, ids)
+    assert len(ids) <= lm.model.config.block_size - 32
+    assert text.startswith("<|system|>\nYou are ReFocused's coach.<|end|>")
+    assert text.endswith("<|user|>\nWhat now?<|end|>\n<|assistant|>\n")
+    assert "turn 0:" not in text and "turn 11:" in text
+    # Whole turns go: every kept turn is complete.
+    assert text.count("<|user|>") + text.count("<|assistant|>") == text.count("<|end|>")
+
+
+def test_a_single_turn_too_long_loses_the_start_of_its_content_not_the_system(lm) -> None:
+    system = {"role": "system", "content": "Be brief."}
+    long = {"role": "user", "content": "early words " * 80 + "the question at the end?"}
+    ids = lm.chat_prompt([system, long], max_new_tokens=32)
+    text = chat_text(lm, ids)
+    assert len(ids) <= lm.model.config.block_size - 32
+    assert text.startswith("<|system|>\nBe brief.<|end|>\n<|user|>\n")
+    assert text.endswith("the question at the end?<|end|>\n<|assistant|>\n")
+
+
+def test_a_chat_that_fits_is_encoded_whole(lm) -> None:
+    assert lm.chat_prompt(CHAT, max_new_tokens=32) == lm.tokenizer.encode_chat(CHAT)

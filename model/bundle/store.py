@@ -1,0 +1,72 @@
+"""Where bundles are published: a port and its S3 adapter (the ai-handler's MODEL_BUCKET).
+
+Contract: after `put(folder)` the location holds exactly the bundle's files; manifest.json is
+written last and files of an earlier bundle that the new one lacks are deleted, so a reader
+that copies the whole prefix gets one bundle, never a mix (a reader that lists the prefix while
+an upload runs gets files that fail their checksums, and is refused)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+from model.bundle.manifest import MANIFEST_FILE, verify_bundle
+
+
+class BundleStore(Protocol):
+    def put(self, folder: Path, progress: Callable[[str], None] = ...) -> str: ...
+
+
+def parse_s3(location: str) -> tuple[str, str]:
+    """(bucket, prefix ending in "/" or empty) from s3://bucket/prefix."""
+    if not location.startswith("s3://"):
+        raise ValueError(f"{location!r} is not an s3://bucket/prefix location")
+    bucket, _, prefix = location[len("s3://") :].partition("/")
+    if not bucket:
+        raise ValueError(f"{location!r} names no bucket")
+    prefix = prefix.strip("/")
+    return bucket, f"{prefix}/" if prefix else ""
+
+
+class S3BundleStore:
+    def __init__(self, bucket: str, prefix: str = "", *, client: Any = None) -> None:
+        if client is None:
+            import boto3
+
+            client = boto3.client("s3")
+        self.client = client
+        self.bucket = bucket
+        self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
+
+    @classmethod
+    def at(cls, location: str, *, client: Any = None) -> S3BundleStore:
+        return cls(*parse_s3(location), client=client)
+
+    def put(self, folder: Path, progress: Callable[[str], None] = lambda _: None) -> str:
+        manifest = verify_bundle(folder)  # a broken bundle is never published
+        names = [*manifest["files"], MANIFEST_FILE]
+        for name in names:
+            size, started = (folder / name).stat().st_size, time.perf_counter()
+            self.client.upload_file(str(folder / name), self.bucket, self.prefix + name)
+            seconds = max(time.perf_counter() - started, 1e-6)
+            progress(f"uploaded {name}: {size / 1e6:.1f} MB at {size / 1e6 / seconds:.1f} MB/s")
+        # Only files beside the bundle's own go: nothing in "folders" below the prefix.
+        stale = [
+            k
+            for k in self._keys()
+            if k[len(self.prefix) :] not in names and "/" not in k[len(self.prefix) :]
+        ]
+        for start in range(0, len(stale), 1000):
+            chunk = [{"Key": k} for k in stale[start : start + 1000]]
+            self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": chunk})
+        return f"s3://{self.bucket}/{self.prefix}"
+
+    def _keys(self) -> list[str]:
+        keys = []
+        for page in self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=self.prefix
+        ):
+            keys += [item["Key"] for item in page.get("Contents", [])]
+        return keys

@@ -1,0 +1,73 @@
+"""Bundle weights: bf16 throughout, or int8 matrices with one float32 scale per row.
+
+int8 is weight-only, symmetric, per output channel: row r of a weight matrix is stored as
+round(w[r] * 127 / max|w[r]|) with scale max|w[r]| / 127. Every 2-D weight is quantised (the
+Linear layers, the output head and the input embedding, whose rows are tokens); biases and
+LayerNorms stay bf16. Loading dequantises once to the compute dtype, so generation runs the
+plain model code: the bundle halves the download and cold-start read, not the memory in use.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file
+from torch import Tensor
+
+from model.convert import CONFIG_FILE, WEIGHTS_FILE, config_from_hf, from_hf_state_dict
+from model.gpt_neox import GPTNeoXForCausalLM
+
+DTYPES = ("bf16", "int8")
+SCALE_SUFFIX = "_scale"
+
+
+def quantize_int8(weight: Tensor) -> tuple[Tensor, Tensor]:
+    """(int8 matrix, float32 scale per row) with weight ~= matrix * scale[:, None]."""
+    w = weight.float()
+    # An all-zero row keeps a tiny scale: its codes are 0 and dequantise to 0.
+    scale = w.abs().amax(dim=1).clamp(min=1e-12) / 127.0
+    codes = torch.round(w / scale[:, None]).clamp_(-127, 127).to(torch.int8)
+    return codes, scale
+
+
+def dequantize_int8(codes: Tensor, scale: Tensor, dtype: torch.dtype) -> Tensor:
+    return (codes.float() * scale.float()[:, None]).to(dtype)
+
+
+def to_bundle_state(state: dict[str, Tensor], dtype: str) -> dict[str, Tensor]:
+    if dtype not in DTYPES:
+        raise ValueError(f"bundle dtype must be one of {', '.join(DTYPES)}, got {dtype!r}")
+    out: dict[str, Tensor] = {}
+    for key, value in state.items():
+        if dtype == "int8" and value.ndim == 2:
+            out[key], out[key + SCALE_SUFFIX] = quantize_int8(value)
+        else:
+            out[key] = value.detach().to(torch.bfloat16).contiguous()
+    return out
+
+
+def from_bundle_state(tensors: dict[str, Tensor], dtype: torch.dtype) -> dict[str, Tensor]:
+    out = {}
+    for key, value in tensors.items():
+        if key.endswith(SCALE_SUFFIX):
+            continue
+        if value.dtype == torch.int8:
+            out[key] = dequantize_int8(value, tensors[key + SCALE_SUFFIX], dtype)
+        else:
+            out[key] = value.to(dtype)
+    return out
+
+
+def load_bundle_model(
+    folder: Path, *, device: str | torch.device = "cpu", dtype: torch.dtype = torch.float32
+) -> GPTNeoXForCausalLM:
+    """The model in a bundle whose files were verified (manifest.verify_bundle) beforehand."""
+    config = config_from_hf(json.loads((folder / CONFIG_FILE).read_text()))
+    with torch.device("meta"):
+        model = GPTNeoXForCausalLM(config)
+    tensors = load_file(str(folder / WEIGHTS_FILE), device=str(device))
+    state = from_hf_state_dict(from_bundle_state(tensors, dtype))
+    model.load_state_dict(state, strict=True, assign=True)
+    return model.eval()
