@@ -94,11 +94,19 @@ def _rows(files: list[Path], text_field: str) -> Iterator[dict[str, Any]]:
     from datasets import load_dataset
 
     for path in files:
-        builder = _BUILDERS[path.suffix]
-        options = {"sample_by": "document"} if builder == "text" else {}
-        rows = load_dataset(builder, data_files=str(path), split="train", streaming=True, **options)
-        field_name = "text" if builder == "text" else text_field
-        for row, doc in enumerate(rows):
+        if path.suffix == ".jsonl":
+            # Streamed as lines and parsed here: the JSON builder's type inference would turn
+            # provenance such as "2026-11-26T17:05:11Z" into timestamps and lose its spelling.
+            lines = load_dataset("text", data_files=str(path), split="train", streaming=True)
+            rows: Iterable[dict[str, Any]] = (_parse(path, r["text"]) for r in lines if r["text"])
+        else:
+            builder = _BUILDERS[path.suffix]
+            options = {"sample_by": "document"} if builder == "text" else {}
+            rows = load_dataset(
+                builder, data_files=str(path), split="train", streaming=True, **options
+            )
+        field_name = "text" if path.suffix == ".txt" else text_field
+        for row, doc in enumerate(rows, start=1):
             if field_name not in doc:
                 raise ValueError(f"{path} has no {field_name!r} field (fields: {sorted(doc)})")
             doc["text"] = doc.pop(field_name)
@@ -107,11 +115,23 @@ def _rows(files: list[Path], text_field: str) -> Iterator[dict[str, Any]]:
             yield doc
 
 
+def _parse(path: Path, line: str) -> dict[str, Any]:
+    try:
+        doc = json.loads(line)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{path}: a line is not JSON ({e})") from None
+    if not isinstance(doc, dict):
+        raise ValueError(f"{path}: a line is not a JSON object")
+    return doc
+
+
 def _expand(paths: Sequence[Path]) -> list[Path]:
     files: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.suffix in _BUILDERS and p.is_file())
+            found = (p for p in path.rglob("*") if p.suffix in _BUILDERS and p.is_file())
+            # A collection folder also holds each output's resume cursor, <name>.state.json.
+            files += sorted(p for p in found if not p.name.endswith(".state.json"))
         elif not path.exists():
             raise FileNotFoundError(f"{path} not found")
         elif path.suffix not in _BUILDERS:
@@ -193,6 +213,7 @@ class _FirstPass:
             "source": source,
             "id": doc_id,
             "lang": code,
+            **({"lang_declared": doc["lang"]} if doc.get("lang") not in (None, code) else {}),
             "lang_score": lang_score,
             "quality": assessed.score,
             "quality_failed": ",".join(assessed.failed),
