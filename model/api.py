@@ -13,7 +13,7 @@ from pathlib import Path
 
 import torch
 
-from model.bundle.manifest import is_bundle, verify_bundle
+from model.bundle.manifest import BundleIntegrityError, is_bundle, verify_bundle
 from model.bundle.weights import load_bundle_model
 from model.checkpoints import LocalCheckpointStore, latest
 from model.convert import CONFIG_FILE, load_pretrained
@@ -186,3 +186,18 @@ def load(
     else:
         model = load_pretrained(folder, device=device, dtype=dtype)
     return LanguageModel(model, Tokenizer.load(folder), compile=compile)
+
+
+def load_bundle(
+    bundle_dir: str | Path,
+    *,
+    device: str | None = None,
+    dtype: torch.dtype | None = None,
+    compile: bool = False,
+) -> LanguageModel:
+    """A serving bundle only, never a bare checkpoint: what a deployed service loads, so every
+    file it serves from has passed its manifest's checksums."""
+    folder = Path(bundle_dir)
+    if not is_bundle(folder):
+        raise BundleIntegrityError(f"{folder} is not a model bundle: it has no manifest.json")
+    return load(folder, device=device, dtype=dtype, compile=compile)

@@ -1,4 +1,5 @@
-"""The project's own model, loaded in this process from a checkpoint folder.
+"""The project's own model, loaded in this process from a checkpoint folder or a serving
+bundle (whose checksums `model.api.load` verifies first).
 
 Loading happens once, on first use, off the event loop. Generation runs in a worker thread,
 one reply at a time (a model instance is not safe to share between concurrent generations);
@@ -22,6 +23,13 @@ def _load_from_model_package(checkpoint: Path) -> Any:
     from model.api import load
 
     return load(checkpoint)
+
+
+def load_verified_bundle(folder: Path) -> Any:
+    """A serving bundle only (its checksums verified), never a bare checkpoint."""
+    from model.api import load_bundle
+
+    return load_bundle(folder)
 
 
 class InProcessModelClient:
@@ -65,7 +73,9 @@ class InProcessModelClient:
                     )
                 try:
                     self._model = await asyncio.to_thread(self._loader, self._checkpoint)
-                except (OSError, ValueError) as e:
+                # A bundle that fails its checksums (BundleIntegrityError), a missing file or
+                # weights of another shape: the cause stays on the error for the logs.
+                except Exception as e:
                     raise Unavailable("the assistant's model could not be loaded") from e
         return self._model
 

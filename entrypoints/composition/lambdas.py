@@ -21,7 +21,7 @@ from adapters.dynamodb.email import (
 from adapters.dynamodb.feedback import DynamoDbFeedbackStore
 from adapters.dynamodb.rate_limit import DynamoDbRateLimiter
 from adapters.dynamodb.table import DynamoTable
-from adapters.model_client.in_process import InProcessModelClient
+from adapters.model_client.in_process import InProcessModelClient, load_verified_bundle
 from adapters.s3.model_bundle import S3ModelBundle
 from adapters.security.tokens import JoseTokenService
 from adapters.ses.transport import SesMailTransport
@@ -178,12 +178,16 @@ def feedback(settings: LambdaSettings) -> FeedbackService:
 
 
 def assistant_model(settings: LambdaSettings) -> InProcessModelClient:
-    """The model, copied from S3 into temporary storage on first use (skipped when this
-    container already holds the same bundle), then loaded in-process."""
+    """The serving bundle (`refocused model export --upload`), copied from S3 into temporary
+    storage on first use (skipped when this container already holds the same bundle), then
+    verified against its manifest and loaded in-process; a bare checkpoint is refused."""
     settings.require("model_bucket")
     bundle = S3ModelBundle(settings.client("s3"), settings.model_bucket, settings.model_prefix)
     return InProcessModelClient(
-        settings.model_dir, max_new_tokens=settings.max_new_tokens, fetch=bundle.download_to
+        settings.model_dir,
+        max_new_tokens=settings.max_new_tokens,
+        loader=load_verified_bundle,
+        fetch=bundle.download_to,
     )
 
 

@@ -6,8 +6,10 @@ Two kinds of event:
 - a direct invoke `{"action": "assistant.reply", "messages": [...]}` from the API service's
   Lambda model client, answered with `{"reply": "..."}` (the caller keeps history and quota).
 
-The weights and tokenizer are copied from S3 into the function's temporary storage and loaded
-once per container, on the first request that needs the model. Messages are never logged."""
+The serving bundle (weights, tokenizer, manifest of checksums) is copied from S3 into the
+function's temporary storage and loaded once per container, on the first request that needs
+the model; a bundle that fails its checksums is a 503, never served. Messages are never
+logged."""
 
 from __future__ import annotations
 
@@ -180,6 +182,17 @@ async def _reply(event: dict[str, Any]) -> dict[str, Any]:
     model = cold_start.get().model
     try:
         await model.ensure_available()
+    except DomainError as e:
+        # Fetching and loading see no message, so their causes (a missing object, a file
+        # failing its checksum) are safe to log.
+        cause = e.__cause__
+        log.error(
+            "assistant.model_unavailable",
+            reason=e.detail,
+            cause=f"{type(cause).__name__}: {cause}" if cause else None,
+        )
+        return {"statusCode": 503, "error": e.detail}
+    try:
         reply = await model.reply(turns)
     except DomainError as e:
         log.error("assistant.reply_failed", reason=e.detail)

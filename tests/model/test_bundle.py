@@ -151,3 +151,11 @@ def test_an_export_replaces_an_earlier_bundle_but_never_another_folder(
     with pytest.raises(FileExistsError, match="not a model bundle"):
         export_bundle(trained_run["run"], precious)
     assert (precious / "todo.txt").read_text() == "keep me"
+
+
+def test_load_bundle_refuses_a_bare_checkpoint(bundles, trained_run) -> None:
+    from model.api import load_bundle
+
+    assert load_bundle(bundles["bf16"]).model.config.n_layer == 2
+    with pytest.raises(BundleIntegrityError, match="no manifest.json"):
+        load_bundle(sorted(trained_run["run"].glob("step-*"))[-1])

@@ -30,3 +30,11 @@ def make_tiny_checkpoint(folder: Path) -> Path:
     )
     save_pretrained(GPTNeoXForCausalLM(config), folder)
     return folder
+
+
+def make_tiny_bundle(checkpoint: Path, folder: Path, dtype: str = "int8") -> Path:
+    """The serving bundle of a tiny checkpoint, as `refocused model export` writes it."""
+    from model.bundle.export import export_bundle
+
+    export_bundle(checkpoint, folder, dtype=dtype)
+    return folder

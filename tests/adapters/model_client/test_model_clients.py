@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from adapters.model_client.in_process import InProcessModelClient
+from adapters.model_client.in_process import InProcessModelClient, load_verified_bundle
 from adapters.model_client.none import NoModelClient
 from domains.assistant.model import ChatTurn, Role
 from domains.shared.errors import Unavailable
-from tests.adapters.model_client.checkpoint import make_tiny_checkpoint
+from tests.adapters.model_client.checkpoint import make_tiny_bundle, make_tiny_checkpoint
 
 TURNS = [ChatTurn(Role.SYSTEM, "Be brief."), ChatTurn(Role.USER, "Plan my morning")]
 
@@ -65,3 +65,39 @@ async def test_a_client_that_stops_reading_stops_the_generation(checkpoint: Path
     assert isinstance(first, str)
     # The lock was released: another reply can run.
     assert isinstance(await asyncio.wait_for(client.reply(TURNS), 30), str)
+
+
+@pytest.fixture(scope="module")
+def bundle(checkpoint: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_tiny_bundle(checkpoint, tmp_path_factory.mktemp("bundles") / "int8")
+
+
+async def test_a_serving_bundle_replies_after_its_checksums_pass(bundle: Path) -> None:
+    client = InProcessModelClient(bundle, max_new_tokens=8, loader=load_verified_bundle)
+    assert isinstance(await client.reply(TURNS), str)
+
+
+@pytest.fixture
+def tampered_bundle(bundle: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "bundle"
+    copy.mkdir()
+    for path in bundle.iterdir():
+        (copy / path.name).write_bytes(path.read_bytes())
+    weights = bytearray((copy / "model.safetensors").read_bytes())
+    weights[-10] ^= 0x01
+    (copy / "model.safetensors").write_bytes(bytes(weights))
+    return copy
+
+
+async def test_a_tampered_bundle_is_503_and_never_served(tampered_bundle: Path) -> None:
+    client = InProcessModelClient(tampered_bundle, max_new_tokens=8, loader=load_verified_bundle)
+    with pytest.raises(Unavailable, match="could not be loaded") as refused:
+        await client.reply(TURNS)
+    assert type(refused.value.__cause__).__name__ == "BundleIntegrityError"
+
+
+async def test_a_service_that_serves_bundles_refuses_a_bare_checkpoint(checkpoint: Path) -> None:
+    client = InProcessModelClient(checkpoint, loader=load_verified_bundle)
+    with pytest.raises(Unavailable) as refused:
+        await client.ensure_available()
+    assert "no manifest.json" in str(refused.value.__cause__)

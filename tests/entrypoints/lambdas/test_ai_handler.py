@@ -1,5 +1,6 @@
-"""ai-handler: the model bundle copied from S3 once per container, replies to direct invokes
-(the API's Lambda model client) and to API Gateway requests with history and the quota."""
+"""ai-handler: the serving bundle (exported and published as `refocused model export
+--upload` does) copied from S3 once per container and verified, replies to direct invokes (the
+API's Lambda model client) and to API Gateway requests with history and the quota."""
 
 from __future__ import annotations
 
@@ -10,29 +11,30 @@ import sys
 import uuid
 from pathlib import Path
 
+import boto3
 import pytest
 
 from entrypoints.lambdas import ai_handler
-from tests.adapters.model_client.checkpoint import make_tiny_checkpoint
+from model.bundle.store import S3BundleStore
+from tests.adapters.model_client.checkpoint import make_tiny_bundle, make_tiny_checkpoint
 from tests.entrypoints.lambdas.conftest import Deployment, access_token
 from tests.entrypoints.lambdas.events import api_event
 
 
 @pytest.fixture(scope="module")
-def checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_tiny_checkpoint(tmp_path_factory.mktemp("tiny-model"))
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    checkpoint = make_tiny_checkpoint(tmp_path_factory.mktemp("tiny-model"))
+    return make_tiny_bundle(checkpoint, tmp_path_factory.mktemp("bundles") / "int8")
 
 
 @pytest.fixture
 def model_bucket(
-    deployment: Deployment, checkpoint: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    deployment: Deployment, bundle: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
     s3 = deployment.aws.client("s3")
     bucket = f"models-{uuid.uuid4().hex[:8]}"
     s3.create_bucket(Bucket=bucket)
-    for path in checkpoint.rglob("*"):
-        if path.is_file():
-            s3.upload_file(str(path), bucket, f"models/{path.relative_to(checkpoint)}")
+    S3BundleStore(bucket, "models", client=s3).put(bundle)
     local = tmp_path / "lambda-tmp" / "model"
     monkeypatch.setenv("MODEL_BUCKET", bucket)
     monkeypatch.setenv("MODEL_PREFIX", "models/")
@@ -47,14 +49,52 @@ def invoke(messages: object) -> dict[str, object]:
     return ai_handler.handler({"action": "assistant.reply", "messages": messages})
 
 
-def test_a_direct_invoke_downloads_the_model_once_and_replies(model_bucket: Path) -> None:
+def test_a_direct_invoke_downloads_the_bundle_once_and_replies(model_bucket: Path) -> None:
     result = invoke([{"role": "user", "content": "Plan my morning"}])
     assert result["statusCode"] == 200, result
     assert isinstance(result["reply"], str)
-    weights = next(model_bucket.glob("*.safetensors"))
+    assert (model_bucket / "manifest.json").is_file()
+    weights = model_bucket / "model.safetensors"
     first_download = weights.stat().st_mtime_ns
     assert invoke([{"role": "user", "content": "again"}])["statusCode"] == 200
     assert weights.stat().st_mtime_ns == first_download
+
+
+def corrupt_the_published_weights() -> None:
+    s3 = boto3.client("s3")  # the environment points it at the local server
+    bucket, key = os.environ["MODEL_BUCKET"], "models/model.safetensors"
+    weights = bytearray(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+    weights[len(weights) // 2] ^= 0xFF
+    s3.put_object(Bucket=bucket, Key=key, Body=bytes(weights))
+
+
+def test_a_corrupted_bundle_is_a_503_until_a_good_one_is_published(
+    deployment: Deployment, bundle: Path, model_bucket: Path
+) -> None:
+    corrupt_the_published_weights()
+    result = invoke([{"role": "user", "content": "Plan my morning"}])
+    assert result["statusCode"] == 503 and "model" in str(result["error"])
+    # The container is not stuck: once a good bundle is published, the next request loads it.
+    S3BundleStore(os.environ["MODEL_BUCKET"], "models", client=deployment.aws.client("s3")).put(
+        bundle
+    )
+    assert invoke([{"role": "user", "content": "Plan my morning"}])["statusCode"] == 200
+
+
+def test_a_corrupted_bundle_is_logged_with_its_cause_and_without_the_prompt(
+    model_bucket: Path, tmp_path: Path
+) -> None:
+    corrupt_the_published_weights()
+    secret_prompt = f"my diary says {uuid.uuid4().hex}"
+    done = run_in_a_fresh_container(
+        tmp_path,
+        [{"action": "assistant.reply", "messages": [{"role": "user", "content": secret_prompt}]}],
+        "assert ai_handler.handler(events[0])['statusCode'] == 503\n",
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "assistant.model_unavailable" in done.stderr
+    assert "BundleIntegrityError: bundle file model.safetensors fails its sha256" in done.stderr
+    assert secret_prompt not in done.stderr + done.stdout
 
 
 @pytest.mark.parametrize(
@@ -131,23 +171,34 @@ def test_prompts_never_reach_the_logs(model_bucket: Path, tmp_path: Path) -> Non
         {"action": "assistant.reply", "messages": [{"role": "user", "content": secret_prompt}]},
     ]
     script = (
-        "import json, sys\n"
-        "from entrypoints.lambdas import ai_handler\n"
-        "start, send, direct = json.load(open(sys.argv[1]))\n"
+        "start, send, direct = events\n"
         "conversation = json.loads(ai_handler.handler(start)['body'])\n"
         "send['rawPath'] = send['rawPath'].replace('ID', conversation['id'])\n"
         "assert ai_handler.handler(send)['statusCode'] == 201\n"
         "assert ai_handler.handler(direct)['statusCode'] == 200\n"
     )
+    done = run_in_a_fresh_container(tmp_path, events, script)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "lambda.request" in done.stderr and "assistant.reply" in done.stderr
+    assert secret_prompt not in done.stderr + done.stdout
+
+
+def run_in_a_fresh_container(
+    tmp_path: Path, events: list[dict[str, object]], script: str
+) -> subprocess.CompletedProcess[str]:
+    """`script` in a process of its own (logging configured from scratch, at DEBUG), with
+    `ai_handler`, `json` and the `events` list at hand."""
     (tmp_path / "events.json").write_text(json.dumps(events))
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(tmp_path / "events.json")],
+    prelude = (
+        "import json, sys\n"
+        "from entrypoints.lambdas import ai_handler\n"
+        "events = json.load(open(sys.argv[1]))\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", prelude + script, str(tmp_path / "events.json")],
         env={**os.environ, "REFOCUSED_LOG_LEVEL": "DEBUG"},
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert "lambda.request" in done.stderr and "assistant.reply" in done.stderr
-    assert secret_prompt not in done.stderr + done.stdout
