@@ -1,0 +1,281 @@
+"""Supervised fine-tuning of a trained checkpoint on chats, fully or through LoRA adapters.
+
+The loop is model.train's (accelerate, bf16 on CUDA, AdamW over the trainable parameters only,
+warm-up then cosine, clipping) over whole chats instead of packed rows: one chat per row, padded
+on the right, scored on the assistant's tokens only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from model.api import resolve_checkpoint
+from model.checkpoints import checkpoint_name
+from model.config import ConfigError
+from model.convert import load_pretrained, save_pretrained
+from model.finetune.data import EncodedSet, Example, collate, encode_all, read_chats
+from model.finetune.lora import LoRAConfig, apply_lora, merge_lora, save_adapter
+from model.gpt_neox import IGNORE_INDEX, GPTNeoXForCausalLM
+from model.tokenizer import Tokenizer
+from model.train import PLOT_FILE, TrainConfig, build_optimizer, lr_factor, plot_losses
+
+METHODS = ("lora", "full")
+# Peak learning rates that suit each method on the 1.2B model: adapters start from zero and
+# take larger steps; full fine-tuning moves pre-trained weights and must stay gentle.
+DEFAULT_LR = {"lora": 2e-4, "full": 2e-5}
+MERGED_DIR = "merged"
+FINETUNE_CONFIG_FILE = "finetune_config.json"
+
+
+@dataclass(frozen=True)
+class FinetuneConfig:
+    base: Path  # a checkpoint folder, or a run folder (its latest checkpoint)
+    data: Path
+    out_dir: Path
+    val_data: Path | None = None
+    method: str = "lora"
+    lora: LoRAConfig = field(default_factory=LoRAConfig)
+    epochs: int = 3
+    max_steps: int | None = None  # when given, overrides epochs
+    batch_size: int = 8
+    lr: float | None = None  # None: DEFAULT_LR[method]
+    warmup_steps: int | None = None  # None: a tenth of the steps, at most 100
+    min_lr_ratio: float = 0.1
+    # No decay by default: fine-tuning runs are short, and decaying LoRA's B pulls the adapter
+    # back towards doing nothing.
+    weight_decay: float = 0.0
+    grad_clip: float = 1.0
+    max_len: int | None = None  # None: the model's context
+    val_fraction: float = 0.05  # held out of --data when no val_data is given
+    eval_interval: int = 50
+    checkpoint_interval: int | None = None  # None: only the last step
+    merge: bool = True
+    seed: int = 1337
+    precision: str = "auto"  # auto: bf16 on CUDA, float32 elsewhere
+    progress: bool = True
+
+    def __post_init__(self) -> None:
+        if self.method not in METHODS:
+            raise ConfigError(f"method must be one of {', '.join(METHODS)}, not {self.method!r}")
+        if self.precision not in ("auto", "bf16", "no"):
+            raise ConfigError("precision must be auto, bf16 or no")
+        for name in ("epochs", "max_steps", "batch_size", "eval_interval", "max_len"):
+            value = getattr(self, name)
+            if value is not None and value <= 0:
+                raise ConfigError(f"{name} must be positive")
+        if not 0.0 <= self.val_fraction < 1.0:
+            raise ConfigError("val_fraction must be in [0, 1)")
+
+    @property
+    def peak_lr(self) -> float:
+        return self.lr if self.lr is not None else DEFAULT_LR[self.method]
+
+    def to_json(self) -> str:
+        data = dataclasses.asdict(self)
+        for key in ("base", "data", "out_dir", "val_data"):
+            data[key] = None if data[key] is None else str(data[key])
+        data["lr"] = self.peak_lr
+        return json.dumps(data, indent=2) + "\n"
+
+
+@dataclass
+class FinetuneResult:
+    history: list[dict[str, float]] = field(default_factory=list)
+    train_examples: int = 0
+    val_examples: int = 0
+    truncated: int = 0
+    dropped: int = 0
+    trainable_parameters: int = 0
+    total_parameters: int = 0
+    checkpoint: Path | None = None
+    merged: Path | None = None
+    final_val_loss: float | None = None
+
+
+@torch.no_grad()
+def assistant_loss(
+    model: torch.nn.Module,
+    examples: Sequence[Example],
+    pad_id: int,
+    *,
+    batch_size: int = 8,
+    device: str | torch.device = "cpu",
+    autocast_dtype: torch.dtype | None = None,
+) -> float:
+    """Mean loss per scored (assistant) token over the examples."""
+    was_training = model.training
+    model.eval()
+    total, count = 0.0, 0
+    device_type = torch.device(device).type
+    for start in range(0, len(examples), batch_size):
+        batch = collate(examples[start : start + batch_size], pad_id)
+        input_ids, labels = batch["input_ids"].to(device), batch["labels"].to(device)
+        with torch.autocast(
+            device_type, autocast_dtype or torch.float32, enabled=bool(autocast_dtype)
+        ):
+            _, loss = model(input_ids, labels)
+        scored = int((labels[:, 1:] != IGNORE_INDEX).sum())
+        total += loss.item() * scored
+        count += scored
+    model.train(was_training)
+    if count == 0:
+        raise ValueError("no assistant tokens to evaluate")
+    return total / count
+
+
+def load_base(base: Path) -> tuple[GPTNeoXForCausalLM, Tokenizer, Path]:
+    folder = resolve_checkpoint(base)
+    model, tokenizer = load_pretrained(folder), Tokenizer.load(folder)
+    if tokenizer.vocab_size > model.config.vocab_size:
+        raise ConfigError(f"{folder}'s tokenizer has more tokens than its model's vocabulary")
+    return model, tokenizer, folder
+
+
+def _split(
+    config: FinetuneConfig, tokenizer: Tokenizer, max_len: int
+) -> tuple[EncodedSet, EncodedSet]:
+    chats = read_chats(config.data)
+    if config.val_data is not None:
+        val_chats = read_chats(config.val_data)
+    else:
+        random.Random(config.seed).shuffle(chats)
+        held = int(len(chats) * config.val_fraction)
+        val_chats, chats = chats[:held], chats[held:]
+    train_set = encode_all(chats, tokenizer, max_len)
+    if not train_set.examples:
+        raise ConfigError(f"no training examples fit in {max_len} tokens")
+    return train_set, encode_all(val_chats, tokenizer, max_len)
+
+
+def _schedule(config: FinetuneConfig, steps: int) -> TrainConfig:
+    """model.train's settings for its optimizer and learning-rate schedule."""
+    warmup = config.warmup_steps if config.warmup_steps is not None else min(100, steps // 10)
+    return TrainConfig(
+        data_dir=config.data,
+        out_dir=config.out_dir,
+        max_steps=steps,
+        lr=config.peak_lr,
+        warmup_steps=min(warmup, steps),
+        min_lr_ratio=config.min_lr_ratio,
+        weight_decay=config.weight_decay,
+        grad_clip=config.grad_clip,
+    )
+
+
+def finetune(
+    config: FinetuneConfig, *, on_step: Callable[[dict[str, float]], None] | None = None
+) -> FinetuneResult:
+    from accelerate import Accelerator
+    from tqdm.auto import tqdm
+
+    random.seed(config.seed)
+    np.random.seed(config.seed)
+    torch.manual_seed(config.seed)
+    model, tokenizer, base_folder = load_base(config.base)
+    max_len = min(config.max_len or model.config.block_size, model.config.block_size)
+    train_set, val_set = _split(config, tokenizer, max_len)
+    if config.method == "lora":
+        apply_lora(model, config.lora)
+    else:
+        model.requires_grad_(True)
+    examples = train_set.examples
+    batches_per_epoch = math.ceil(len(examples) / config.batch_size)
+    steps = config.max_steps or config.epochs * batches_per_epoch
+    schedule = _schedule(config, steps)
+
+    cuda = torch.cuda.is_available()
+    bf16 = config.precision == "bf16" or (config.precision == "auto" and cuda)
+    accelerator = Accelerator(mixed_precision="bf16" if bf16 else "no", cpu=not cuda)
+    optimizer = build_optimizer(model, schedule, fused=cuda)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_factor(s, schedule))
+    model, optimizer = accelerator.prepare(model, optimizer)
+    raw_model = accelerator.unwrap_model(model)
+    result = FinetuneResult(
+        train_examples=len(examples),
+        val_examples=len(val_set.examples),
+        truncated=train_set.truncated + val_set.truncated,
+        dropped=train_set.dropped + val_set.dropped,
+        trainable_parameters=sum(p.numel() for p in model.parameters() if p.requires_grad),
+        total_parameters=sum(p.numel() for p in model.parameters()),
+    )
+    config.out_dir.mkdir(parents=True, exist_ok=True)
+
+    def evaluate() -> float:
+        return assistant_loss(
+            raw_model,
+            val_set.examples,
+            tokenizer.pad_id,
+            batch_size=config.batch_size,
+            device=accelerator.device,
+            autocast_dtype=torch.bfloat16 if bf16 else None,
+        )
+
+    def save(step: int) -> Path:
+        folder = config.out_dir / checkpoint_name(step)
+        if config.method == "lora":
+            save_adapter(raw_model, config.lora, folder, base=str(base_folder))
+        else:
+            save_pretrained(raw_model, folder)
+            tokenizer.save(folder)
+        (folder / FINETUNE_CONFIG_FILE).write_text(config.to_json())
+        plot_losses(result.history, folder / PLOT_FILE)
+        plot_losses(result.history, config.out_dir / PLOT_FILE)
+        return folder
+
+    bar = tqdm(total=steps, disable=not config.progress, unit="step")
+    model.train()
+    for step in range(steps):
+        epoch, position = divmod(step, batches_per_epoch)
+        order = torch.randperm(
+            len(examples), generator=torch.Generator().manual_seed(config.seed + epoch)
+        )
+        chosen = order[position * config.batch_size : (position + 1) * config.batch_size]
+        started = time.perf_counter()
+        batch = collate([examples[i] for i in chosen.tolist()], tokenizer.pad_id)
+        tokens = int((batch["input_ids"] != tokenizer.pad_id).sum())
+        batch = {k: v.to(accelerator.device, non_blocking=True) for k, v in batch.items()}
+        with accelerator.autocast():
+            _, loss = model(batch["input_ids"], batch["labels"])
+        accelerator.backward(loss)
+        grad_norm = accelerator.clip_grad_norm_(model.parameters(), config.grad_clip)
+        lr = optimizer.param_groups[0]["lr"]
+        optimizer.step()
+        scheduler.step()
+        optimizer.zero_grad(set_to_none=True)
+        record: dict[str, Any] = {
+            "step": step + 1,
+            "epoch": epoch + 1,
+            "loss": loss.item(),
+            "lr": lr,
+            "grad_norm": float(grad_norm),
+            "tokens_per_s": tokens / (time.perf_counter() - started),
+        }
+        done = step + 1 == steps
+        if val_set.examples and ((step + 1) % config.eval_interval == 0 or done):
+            record["val_loss"] = result.final_val_loss = evaluate()
+        result.history.append(record)
+        bar.update(1)
+        bar.set_postfix(loss=f"{record['loss']:.3f}", tok_s=f"{record['tokens_per_s']:,.0f}")
+        if on_step:
+            on_step(record)
+        interval = config.checkpoint_interval
+        if done or (interval and (step + 1) % interval == 0):
+            result.checkpoint = save(step + 1)
+    bar.close()
+
+    if config.method == "lora" and config.merge:
+        result.merged = config.out_dir / MERGED_DIR
+        save_pretrained(merge_lora(raw_model), result.merged)
+        tokenizer.save(result.merged)
+    return result
