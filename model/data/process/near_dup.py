@@ -124,7 +124,9 @@ def clusters(
         for i, j in zip(left[similar].tolist(), right[similar].tolist(), strict=True):
             ri, rj = find(i), find(j)
             parent[max(ri, rj)] = min(ri, rj)
-    return np.array([find(i) for i in range(len(parent))], dtype=np.int64)
+    while (parent[parent] != parent).any():  # pointer jumping: every node to its root
+        parent = parent[parent]
+    return parent
 
 
 class SignatureFile:
@@ -146,8 +148,8 @@ class SignatureFile:
     def close(self) -> tuple[np.ndarray, np.ndarray]:
         """(band keys (n, bands), signatures (n, num_perm) memory-mapped)."""
         self._file.close()
-        keys = np.frombuffer(bytes(self._keys), dtype=_U64).reshape(self.count, self.hasher.bands)
-        self._keys = bytearray()
+        # A view of the buffer, not a copy; the buffer is not written to again.
+        keys = np.frombuffer(self._keys, dtype=_U64).reshape(self.count, self.hasher.bands)
         if not self.count:
             return keys, np.empty((0, self.hasher.num_perm), np.uint32)
         shape = (self.count, self.hasher.num_perm)
