@@ -53,7 +53,7 @@ class ProcessConfig:
         for name in ("min_language_score", "min_quality", "near_dup_threshold"):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"{name} must be between 0 and 1")
-        splits.parse_fractions(",".join(map(str, self.splits)))
+        splits.check_fractions(self.splits)
 
 
 @dataclass

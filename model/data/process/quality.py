@@ -147,17 +147,20 @@ def top_ngram_char_fraction(n: int) -> Callable[[Measures], float]:
 
 
 def duplicate_ngram_char_fraction(n: int) -> Callable[[Measures], float]:
-    """Share of the text's characters inside word n-grams seen earlier (repeats not overlapping)."""
+    """Share of the text's characters inside word n-grams seen earlier, Gopher's way: walking
+    the words, a repeated n-gram counts and the walk jumps past it (repeats do not overlap);
+    otherwise the n-gram is remembered and the walk moves one word on."""
 
     def measure(m: Measures) -> float:
         ngrams = _ngrams(m.content_words, n)
-        if len(set(ngrams)) == len(ngrams):  # nothing repeats: skip the walk
+        if len(set(ngrams)) == len(ngrams):  # nothing repeats: no need to walk
             return 0.0
         seen: set[tuple[str, ...]] = set()
-        repeated, i = 0, 0
-        while i < len(ngrams):
+        repeated, i, end = 0, 0, len(ngrams)
+        while i < end:
             if ngrams[i] in seen:
-                repeated, i = repeated + _chars(m, i, n), i + n
+                repeated += _chars(m, i, n)
+                i += n
             else:
                 seen.add(ngrams[i])
                 i += 1

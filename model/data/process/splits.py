@@ -24,13 +24,16 @@ def order_key(seed: int, source: str, doc_id: str) -> int:
 
 
 def parse_fractions(spec: str) -> tuple[float, float, float]:
-    """'0.9,0.05,0.05' -> (0.9, 0.05, 0.05); they must be three, non-negative, summing to 1."""
+    """'0.9,0.05,0.05' -> (0.9, 0.05, 0.05)."""
     try:
-        fractions = tuple(float(part) for part in spec.split(","))
+        return check_fractions(tuple(float(part) for part in spec.split(",")))
     except ValueError:
-        raise ValueError(f"splits {spec!r}: expected three numbers like 0.9,0.05,0.05") from None
+        raise ValueError(f"splits {spec!r}: expected three fractions >= 0 that sum to 1") from None
+
+
+def check_fractions(fractions: tuple[float, ...]) -> tuple[float, float, float]:
     if len(fractions) != 3 or min(fractions) < 0 or abs(sum(fractions) - 1) > 1e-6:
-        raise ValueError(f"splits {spec!r}: expected three fractions >= 0 that sum to 1")
+        raise ValueError(f"splits {fractions}: expected three fractions >= 0 that sum to 1")
     return fractions  # type: ignore[return-value]
 
 
