@@ -1,10 +1,15 @@
-"""CPU decode speed, batch 1, greedy: ours (static KV cache) against transformers, same weights.
+"""CPU serving, as the ai-handler Lambda runs it (no GPU): a bundle's size, load time, time to
+first token and decode speed, batch 1, float32 compute.
 
-    python benchmarks/model/cpu_generate.py                          # tiny, float32 and bfloat16
-    python benchmarks/model/cpu_generate.py --shapes tiny refocused-1.2b
+    python benchmarks/model/cpu_generate.py                                  # tiny
+    python benchmarks/model/cpu_generate.py --shapes tiny refocused-1.2b --new-tokens 32
 
-Random weights: speed does not depend on what the weights say. Prints one line per run and,
-with --out, writes the figures as JSON.
+Per shape: random weights saved as a checkpoint, exported as a bf16 and an int8 bundle
+(`model.bundle.export`), each loaded by `model.api.load` as a service loads it (checksums
+verified, int8 dequantised to float32; verify_s is the checksums' share of load_s), then a
+16-token prompt decoded greedily for --new-tokens with the static KV cache (no stop token, so
+every run decodes the same count). Random weights: speed does not depend on what the weights
+say. One line per run; --out writes JSON.
 """
 
 from __future__ import annotations
@@ -13,9 +18,10 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import sys
+import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,96 +29,102 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from model.api import load
+from model.bundle.export import export_bundle
+from model.bundle.manifest import verify_bundle
 from model.config import get_config
-from model.convert import config_to_hf, to_hf_state_dict
+from model.convert import WEIGHTS_FILE, save_pretrained
+from model.corpus.build import CORPUS_FILE
 from model.generate import Generator
 from model.gpt_neox import GPTNeoXForCausalLM
+from model.tokenizer import Tokenizer
 
 
-def ours_runner(model: GPTNeoXForCausalLM, prompt: list[int], new: int) -> Callable[[], list]:
-    generator = Generator(model, pad_id=0)
-    return lambda: generator.generate([prompt], max_new_tokens=new)[0]
+def make_checkpoint(shape: str, folder: Path) -> Path:
+    torch.manual_seed(0)
+    save_pretrained(GPTNeoXForCausalLM(get_config(shape)), folder)
+    texts = [json.loads(line)["text"] for line in CORPUS_FILE.read_text().splitlines()]
+    Tokenizer.train(texts, vocab_size=1024).save(folder)
+    return folder
 
 
-def hf_runner(model: GPTNeoXForCausalLM, prompt: list[int], new: int) -> Callable[[], list]:
-    import transformers
-
-    hf_config = transformers.GPTNeoXConfig(**config_to_hf(model.config))
-    hf_config._attn_implementation = "sdpa"
-    dtype = model.embed_out.weight.dtype
-    theirs = transformers.GPTNeoXForCausalLM(hf_config).to(dtype).eval()
-    state = to_hf_state_dict(model.state_dict(), head_key="lm_head.weight")
-    theirs.load_state_dict(state, assign=True)  # shares our tensors: no second copy in memory
-    ids = torch.tensor([prompt])
-    options = dict(max_new_tokens=new, min_new_tokens=new, do_sample=False, pad_token_id=0)
-
-    def run() -> list:
-        with torch.no_grad():
-            return theirs.generate(ids, **options)[0, len(prompt) :].tolist()
-
-    return run
+def timed_decode(generator: Generator, prompt: list[int], new: int) -> tuple[float, float]:
+    """(seconds to the first token, tokens per second after it)."""
+    started = time.perf_counter()
+    first = None
+    for _ in generator.stream([prompt], max_new_tokens=new):
+        first = first or time.perf_counter()
+    assert first is not None
+    return first - started, (new - 1) / (time.perf_counter() - first)
 
 
-def best_rates(runners: dict[str, Callable[[], list]], new: int, repeats: int):
-    """Tokens/s per runner, best of `repeats`, the runners interleaved so that a noisy
-    neighbour on the machine slows each of them alike."""
-    outputs = {name: run() for name, run in runners.items()}  # warm-up
-    best = dict.fromkeys(runners, float("inf"))
-    for _ in range(repeats):
-        for name, run in runners.items():
-            started = time.perf_counter()
-            run()
-            best[name] = min(best[name], time.perf_counter() - started)
-    return {name: new / seconds for name, seconds in best.items()}, outputs
+def measure(checkpoint: Path, work: Path, dtype: str, prompt: list[int], new: int) -> dict:
+    bundle = work / f"bundle-{dtype}"
+    started = time.perf_counter()
+    export_bundle(checkpoint, bundle, dtype=dtype)
+    export_s = time.perf_counter() - started
+    started = time.perf_counter()
+    verify_bundle(bundle)  # on its own, to show its share of the load below, which repeats it
+    verify_s = time.perf_counter() - started
+    started = time.perf_counter()
+    lm = load(bundle, device="cpu", dtype=torch.float32)
+    load_s = time.perf_counter() - started
+    generator = Generator(lm.model, pad_id=lm.tokenizer.pad_id)
+    timed_decode(generator, prompt, 2)  # warm-up: allocates the KV cache
+    ttft, rate = timed_decode(generator, prompt, new)
+    row = {
+        "bundle": dtype,
+        "bundle_mb": round((bundle / WEIGHTS_FILE).stat().st_size / 1e6, 1),
+        "export_s": round(export_s, 1),
+        "verify_s": round(verify_s, 2),
+        "load_s": round(load_s, 2),
+        "first_token_s": round(ttft, 3),
+        "decode_tokens_per_s": round(rate, 2),
+    }
+    del lm, generator
+    shutil.rmtree(bundle)
+    return row
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shapes", nargs="+", default=["tiny"])
-    parser.add_argument("--dtypes", nargs="+", default=["float32", "bfloat16"])
+    parser.add_argument("--dtypes", nargs="+", default=["bf16", "int8"])
     parser.add_argument("--prompt-tokens", type=int, default=16)
-    parser.add_argument("--new-tokens", type=int, default=16)
-    parser.add_argument("--repeats", type=int, default=2)
-    parser.add_argument("--skip-hf", action="store_true")
-    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--new-tokens", type=int, default=64)
     parser.add_argument("--threads", type=int, default=None, help="[default: torch's choice]")
+    parser.add_argument("--work", type=Path, default=None, help="[default: a temporary folder]")
+    parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
-
     machine = {
         "processor": platform.processor() or platform.machine(),
         "cpus": os.cpu_count(),
         "torch_threads": torch.get_num_threads(),
         "torch": torch.__version__,
+        "load_average": os.getloadavg(),
     }
     print(machine, flush=True)
-    results: list[dict[str, Any]] = []
-    for shape in args.shapes:
-        config = get_config(shape)
-        torch.manual_seed(0)
-        base = GPTNeoXForCausalLM(config).eval()
-        prompt = torch.randint(0, config.vocab_size, (args.prompt_tokens,)).tolist()
-        for dtype_name in args.dtypes:
-            model = base.to(getattr(torch, dtype_name))
-            row: dict[str, Any] = {
-                "shape": shape,
-                "dtype": dtype_name,
-                "parameters": model.num_parameters(),
-                "new_tokens": args.new_tokens,
-            }
-            runners = {"ours": ours_runner(model, prompt, args.new_tokens)}
-            if not args.skip_hf:
-                runners["transformers"] = hf_runner(model, prompt, args.new_tokens)
-            rates, outputs = best_rates(runners, args.new_tokens, args.repeats)
-            row.update({f"{name}_tokens_per_s": rate for name, rate in rates.items()})
-            if not args.skip_hf:
-                row["same_greedy_tokens"] = outputs["ours"] == outputs["transformers"]
-            print(row, flush=True)
-            results.append(row)
-        del base, model
+    runs: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(dir=args.work) as temporary:
+        for shape in args.shapes:
+            work = Path(temporary) / shape
+            started = time.perf_counter()
+            checkpoint = make_checkpoint(shape, work / "checkpoint")
+            float32_mb = (checkpoint / WEIGHTS_FILE).stat().st_size / 1e6
+            print(f"{shape}: float32 checkpoint {float32_mb:.1f} MB "
+                  f"made in {time.perf_counter() - started:.1f} s", flush=True)  # fmt: skip
+            prompt = torch.randint(0, 1024, (args.prompt_tokens,)).tolist()
+            for dtype in args.dtypes:
+                row = {"shape": shape, "new_tokens": args.new_tokens}
+                row |= measure(checkpoint, work, dtype, prompt, args.new_tokens)
+                row["load_average"] = round(os.getloadavg()[0], 1)
+                print(row, flush=True)
+                runs.append(row)
+            shutil.rmtree(work)
     if args.out:
-        args.out.write_text(json.dumps({"machine": machine, "runs": results}, indent=2) + "\n")
+        args.out.write_text(json.dumps({"machine": machine, "runs": runs}, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -33,7 +33,8 @@ def quantize_int8(weight: Tensor) -> tuple[Tensor, Tensor]:
 
 
 def dequantize_int8(codes: Tensor, scale: Tensor, dtype: torch.dtype) -> Tensor:
-    return (codes.float() * scale.float()[:, None]).to(dtype)
+    # In place on the one float32 copy: dequantising is most of an int8 bundle's load time.
+    return codes.to(torch.float32).mul_(scale.float()[:, None]).to(dtype)
 
 
 def to_bundle_state(state: dict[str, Tensor], dtype: str) -> dict[str, Tensor]:
