@@ -157,5 +157,5 @@ def test_load_bundle_refuses_a_bare_checkpoint(bundles, trained_run) -> None:
     from model.api import load_bundle
 
     assert load_bundle(bundles["bf16"]).model.config.n_layer == 2
-    with pytest.raises(BundleIntegrityError, match="no manifest.json"):
+    with pytest.raises(BundleIntegrityError, match=r"no manifest\.json"):
         load_bundle(sorted(trained_run["run"].glob("step-*"))[-1])
