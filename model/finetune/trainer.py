@@ -136,7 +136,9 @@ def assistant_loss(
 
 def load_base(base: Path) -> tuple[GPTNeoXForCausalLM, Tokenizer, Path]:
     folder = resolve_checkpoint(base)
-    model, tokenizer = load_pretrained(folder), Tokenizer.load(folder)
+    # Float32 master weights whatever the file holds; bf16 comes from autocast on CUDA.
+    model = load_pretrained(folder, dtype=torch.float32)
+    tokenizer = Tokenizer.load(folder)
     if tokenizer.vocab_size > model.config.vocab_size:
         raise ConfigError(f"{folder}'s tokenizer has more tokens than its model's vocabulary")
     return model, tokenizer, folder
