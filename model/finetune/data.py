@@ -41,10 +41,6 @@ class EncodedSet:
     truncated: int = 0
     dropped: int = 0  # truncation left none of the assistant's tokens
 
-    @property
-    def tokens(self) -> int:
-        return sum(len(e.input_ids) for e in self.examples)
-
 
 def to_messages(record: object) -> list[Message]:
     """One JSONL record as a chat; raises ValueError saying what is wrong with it."""

@@ -178,6 +178,8 @@ def _schedule(config: FinetuneConfig, steps: int) -> TrainConfig:
 def finetune(
     config: FinetuneConfig, *, on_step: Callable[[dict[str, float]], None] | None = None
 ) -> FinetuneResult:
+    """Fine-tunes config.base on config.data into config.out_dir: checkpoints of the adapter
+    (LoRA) or of the whole model (full), and with LoRA and merge, a plain merged checkpoint."""
     from accelerate import Accelerator
     from tqdm.auto import tqdm
 
@@ -186,11 +188,11 @@ def finetune(
     torch.manual_seed(config.seed)
     model, tokenizer, base_folder = load_base(config.base)
     max_len = min(config.max_len or model.config.block_size, model.config.block_size)
-    train_set, val_set = _split(config, tokenizer, max_len)
     if config.method == "lora":
-        apply_lora(model, config.lora)
+        apply_lora(model, config.lora)  # first: a wrong target fails before any data is read
     else:
         model.requires_grad_(True)
+    train_set, val_set = _split(config, tokenizer, max_len)
     examples = train_set.examples
     batches_per_epoch = math.ceil(len(examples) / config.batch_size)
     steps = config.max_steps or config.epochs * batches_per_epoch
