@@ -38,6 +38,8 @@ def export_bundle(
     never deletes someone's folder."""
     _check_replaceable(out)
     source = resolve_checkpoint(checkpoint)
+    if is_bundle(source):
+        raise ValueError(f"{source} is already a bundle: export from the checkpoint it came from")
     if not (source / TOKENIZER_FILE).is_file():
         raise FileNotFoundError(f"{source} has no {TOKENIZER_FILE}: the bundle needs it")
     started = time.perf_counter()

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 import torch
-from safetensors.torch import load_file
+from safetensors import safe_open
 from torch import Tensor
 
 from model.convert import CONFIG_FILE, WEIGHTS_FILE, config_from_hf, from_hf_state_dict
@@ -49,18 +49,6 @@ def to_bundle_state(state: dict[str, Tensor], dtype: str) -> dict[str, Tensor]:
     return out
 
 
-def from_bundle_state(tensors: dict[str, Tensor], dtype: torch.dtype) -> dict[str, Tensor]:
-    out = {}
-    for key, value in tensors.items():
-        if key.endswith(SCALE_SUFFIX):
-            continue
-        if value.dtype == torch.int8:
-            out[key] = dequantize_int8(value, tensors[key + SCALE_SUFFIX], dtype)
-        else:
-            out[key] = value.to(dtype)
-    return out
-
-
 def load_bundle_model(
     folder: Path, *, device: str | torch.device = "cpu", dtype: torch.dtype = torch.float32
 ) -> GPTNeoXForCausalLM:
@@ -68,7 +56,16 @@ def load_bundle_model(
     config = config_from_hf(json.loads((folder / CONFIG_FILE).read_text()))
     with torch.device("meta"):
         model = GPTNeoXForCausalLM(config)
-    tensors = load_file(str(folder / WEIGHTS_FILE), device=str(device))
-    state = from_hf_state_dict(from_bundle_state(tensors, dtype))
+    state = {}
+    # Tensor by tensor: the peak memory of a load is the model plus one stored tensor.
+    with safe_open(str(folder / WEIGHTS_FILE), framework="pt", device=str(device)) as stored:
+        for key in stored.keys():
+            if key.endswith(SCALE_SUFFIX):
+                continue
+            value = stored.get_tensor(key)
+            if value.dtype == torch.int8:
+                value = dequantize_int8(value, stored.get_tensor(key + SCALE_SUFFIX), dtype)
+            state[key] = value.to(dtype)
+    state = from_hf_state_dict(state)
     model.load_state_dict(state, strict=True, assign=True)
     return model.eval()

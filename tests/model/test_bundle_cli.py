@@ -87,6 +87,12 @@ def test_a_folder_that_is_no_checkpoint_is_one_readable_line(tmp_path: Path) -> 
     assert "neither a checkpoint nor a run folder" in result.output
 
 
+def test_a_bundle_is_not_exported_again(trained_run, tmp_path: Path) -> None:
+    assert invoke("export", trained_run["run"], "--out", tmp_path / "b").exit_code == 0
+    result = invoke("export", tmp_path / "b", "--out", tmp_path / "c", "--dtype", "int8")
+    assert result.exit_code == 1 and "already a bundle" in result.output
+
+
 @pytest.mark.aws
 def test_an_unreachable_bucket_is_one_readable_line(trained_run, s3, tmp_path: Path) -> None:
     result = invoke(
