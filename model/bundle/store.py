@@ -1,9 +1,9 @@
 """Where bundles are published: a port and its S3 adapter (the ai-handler's MODEL_BUCKET).
 
-Contract: after `put(folder)` the location holds exactly the bundle's files; manifest.json is
-written last and files of an earlier bundle that the new one lacks are deleted, so a reader
-that copies the whole prefix gets one bundle, never a mix (a reader that lists the prefix while
-an upload runs gets files that fail their checksums, and is refused)."""
+Contract: after `put(folder)` the files directly under the prefix are exactly the bundle's:
+manifest.json is written last, and files of an earlier bundle that the new one lacks are
+deleted, so a reader that copies the prefix gets one bundle, not a mix (one that copies it
+while an upload runs gets files that fail their checksums, and refuses them)."""
 
 from __future__ import annotations
 

@@ -33,7 +33,7 @@ def quantize_int8(weight: Tensor) -> tuple[Tensor, Tensor]:
 
 
 def dequantize_int8(codes: Tensor, scale: Tensor, dtype: torch.dtype) -> Tensor:
-    # In place on the one float32 copy: dequantising is most of an int8 bundle's load time.
+    # In place on the one float32 copy: no second temporary the size of the matrix.
     return codes.to(torch.float32).mul_(scale.float()[:, None]).to(dtype)
 
 
