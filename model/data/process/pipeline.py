@@ -176,7 +176,8 @@ class _FirstPass:
     def take(self, doc: dict[str, Any], n: int) -> None:
         config, stages = self.config, self.stages
         clock = time.perf_counter()
-        text = normalise(doc.get("text") or "")
+        raw = doc.get("text")
+        text = normalise(raw) if isinstance(raw, str) else ""  # None, a number: no text
         clock = stages["normalise"].tick(clock, None if text else "empty")
         if not text:
             return
