@@ -50,6 +50,13 @@ from model.cli import _friendly_errors
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--text-field", default="text", show_default=True, help="JSONL / parquet field.")
 @click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes that normalise, identify languages, score and sign documents.",
+)
+@click.option(
     "--keep-near-duplicates",
     is_flag=True,
     help="Keep every member of a near-duplicate cluster (still all in one split).",
@@ -65,6 +72,7 @@ def process(
     split_spec: str,
     seed: int,
     text_field: str,
+    workers: int,
     keep_near_duplicates: bool,
 ) -> None:
     """Clean, filter, deduplicate and split INPUTS (.jsonl, .json, .parquet, .txt or folders)
@@ -83,7 +91,7 @@ def process(
         keep_near_duplicates=keep_near_duplicates,
     )
     documents = read_documents(inputs, text_field)
-    report = process(documents, out, config, progress=sys.stderr.isatty())
+    report = process(documents, out, config, workers=workers, progress=sys.stderr.isatty())
     for stage in report["stages"]:
         rate = stage["documents_per_second"]
         click.echo(

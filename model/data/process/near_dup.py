@@ -139,8 +139,7 @@ class SignatureFile:
         self._keys = bytearray()
         self.count = 0
 
-    def add(self, text: str) -> None:
-        signature = self.hasher.signature(text)
+    def add(self, signature: np.ndarray) -> None:
         self._file.write(signature.tobytes())
         self._keys += self.hasher.band_keys(signature).tobytes()
         self.count += 1

@@ -13,7 +13,6 @@ signature a document on disk.
 from __future__ import annotations
 
 import array
-import hashlib
 import json
 import os
 import sys
@@ -27,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from model.data.process import language, near_dup, quality, splits
-from model.data.process.normalise import normalise
+from model.data.process import language, near_dup, splits
+from model.data.process.analysis import Analyser, Analysis, analysed
 
 _BUILDERS = {".jsonl": "json", ".json": "json", ".parquet": "parquet", ".txt": "text"}
 REASONS = ("empty", "exact_duplicate", "language", "low_quality", "near_duplicate")
@@ -64,16 +63,14 @@ class Stage:
     seconds: float = 0.0
     dropped: Counter[str] = field(default_factory=Counter)
 
-    def tick(self, started: float, reason: str | None = None) -> float:
-        """Counts one document through this stage (dropped for `reason`); returns the time."""
-        now = time.perf_counter()
-        self.seconds += now - started
+    def count(self, reason: str | None = None, seconds: float = 0.0) -> None:
+        """One document through this stage, dropped for `reason` if given."""
+        self.seconds += seconds
         self.documents_in += 1
         if reason:
             self.dropped[reason] += 1
         else:
             self.documents_out += 1
-        return now
 
     def as_dict(self) -> dict[str, Any]:
         rate = self.documents_in / self.seconds if self.seconds else None
@@ -151,10 +148,19 @@ def _progress(items: Iterable[Any], show: bool, desc: str, total: int | None = N
     return tqdm(items, desc=desc, total=total, unit="doc", file=sys.stderr, dynamic_ncols=True)
 
 
+# Where each reason for dropping a document is decided, in the order documents meet them.
+_DROPPED_AT = {
+    "empty": "normalise",
+    "exact_duplicate": "exact_dedup",
+    "language": "language",
+    "low_quality": "quality",
+}
+
+
 @dataclass
 class _FirstPass:
-    """Pass 1 over one document at a time: what it keeps goes to `out` and to the signatures;
-    per document it remembers only numbers (source, order key, quality)."""
+    """Pass 1's bookkeeping, one analysed document at a time: what it keeps goes to `out` and
+    to the signatures; per document it remembers only numbers (source, order key, quality)."""
 
     config: ProcessConfig
     signatures: near_dup.SignatureFile
@@ -173,55 +179,63 @@ class _FirstPass:
         for name in ("normalise", "exact_dedup", "language", "quality", "near_dedup"):
             self.stages[name] = Stage(name)
 
-    def take(self, doc: dict[str, Any], n: int) -> None:
-        config, stages = self.config, self.stages
-        clock = time.perf_counter()
-        raw = doc.get("text")
-        text = normalise(raw) if isinstance(raw, str) else ""  # None, a number: no text
-        clock = stages["normalise"].tick(clock, None if text else "empty")
-        if not text:
+    def record(self, doc: dict[str, Any], n: int, analysis: Analysis) -> None:
+        reason = analysis.dropped
+        if reason != "empty" and analysis.digest in self.seen:
+            reason = "exact_duplicate"  # workers cannot know; they analyse copies in full
+        # Each stage the document reached counts it, with the time the analysis spent there
+        # (not the time a worker spent on a copy past the stage that drops it).
+        for stage in _DROPPED_AT.values():
+            dropped_here = reason is not None and _DROPPED_AT[reason] == stage
+            seconds = analysis.seconds.get(stage, 0.0)
+            self.stages[stage].count(reason if dropped_here else None, seconds)
+            if dropped_here:
+                break
+        if reason is None:
+            self.stages["near_dedup"].seconds += analysis.seconds.get("near_dedup", 0.0)
+        if reason in ("empty", "exact_duplicate"):
             return
-        digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
-        if digest in self.seen:
-            stages["exact_dedup"].tick(clock, "exact_duplicate")
-            return
-        self.seen.add(digest)
-        clock = stages["exact_dedup"].tick(clock)
-        code, lang_score = language.detect(text)
+        self.seen.add(analysis.digest)
+        assert analysis.language is not None
+        code, lang_score = analysis.language
         self.languages[code] += 1
-        wanted = (not config.languages or code in config.languages) and (
-            lang_score >= config.min_language_score
-        )
-        clock = stages["language"].tick(clock, None if wanted else "language")
-        if not wanted:
+        if analysis.quality is not None:
+            self.scores.append(analysis.quality.score)
+        if reason == "low_quality" and analysis.quality is not None:
+            self.failed_rules.update(analysis.quality.failed)
+        if reason or analysis.quality is None or analysis.signature is None:
             return
-        assessed = quality.assess(text)
-        self.scores.append(assessed.score)
-        if assessed.score < config.min_quality:
-            self.failed_rules.update(assessed.failed)
-            stages["quality"].tick(clock, "low_quality")
-            return
-        clock = stages["quality"].tick(clock)
         source = str(doc.get("source") or "unknown")
         doc_id = str(doc.get("id") or f"{source}:{n}")
-        self.signatures.add(text)
+        self.signatures.add(analysis.signature)
         self.sources.append(self.source_ids.setdefault(source, len(self.source_ids)))
-        self.keys.append(splits.order_key(config.seed, source, doc_id))
-        self.kept_scores.append(assessed.score)
+        self.keys.append(splits.order_key(self.config.seed, source, doc_id))
+        self.kept_scores.append(analysis.quality.score)
         record = {
             **doc,
-            "text": text,
+            "text": analysis.text,
             "source": source,
             "id": doc_id,
             "lang": code,
             **({"lang_declared": doc["lang"]} if doc.get("lang") not in (None, code) else {}),
             "lang_score": lang_score,
-            "quality": assessed.score,
-            "quality_failed": ",".join(assessed.failed),
+            "quality": analysis.quality.score,
+            "quality_failed": ",".join(analysis.quality.failed),
         }
         self.out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
-        # Counted in and out here; the clustering between the passes does the dropping.
-        stages["near_dedup"].seconds += time.perf_counter() - clock
+
+
+def _timed(items: Iterable[Any], stage: Stage) -> Iterator[Any]:
+    """`items`, with the time spent waiting for each counted to `stage`."""
+    iterator = iter(items)
+    while True:
+        clock = time.perf_counter()
+        try:
+            item = next(iterator)
+        except StopIteration:
+            return
+        stage.count(seconds=time.perf_counter() - clock)
+        yield item
 
 
 def process(
@@ -229,18 +243,21 @@ def process(
     out_dir: Path,
     config: ProcessConfig = ProcessConfig(),
     *,
+    workers: int = 1,
     progress: bool = False,
     on_document: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """Curates `documents` (dicts with `text`; `source` and `id` advised) into
     out_dir/{train,validation,test}.jsonl with report.json, report.md and quality_hist.png.
-    `on_document(n)` is called once the n-th input document has been dealt with."""
+    `workers` > 1 analyses documents in that many processes. `on_document(n)` is called once
+    the n-th input document has been dealt with."""
     from model.data.process.report import write_report
 
     out_dir.mkdir(parents=True, exist_ok=True)
     hasher = near_dup.MinHasher(
         config.num_perm, config.shingle_words, config.near_dup_threshold, config.seed
     )
+    analyser = Analyser(config.languages, config.min_language_score, config.min_quality, hasher)
     read = Stage("read")
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".process-") as work:
@@ -248,13 +265,12 @@ def process(
         signatures = near_dup.SignatureFile(Path(work) / "signatures.u32", hasher)
         with intermediate.open("w", encoding="utf-8") as out:
             first = _FirstPass(config, signatures, out)
-            clock = time.perf_counter()
-            for n, doc in enumerate(_progress(documents, progress, "pass 1"), start=1):
-                read.tick(clock)
-                first.take(doc, n)
+            stream = _timed(documents, read)
+            pairs = analysed(_progress(stream, progress, "pass 1"), analyser, workers, first.seen)
+            for n, (doc, analysis) in enumerate(pairs, start=1):
+                first.record(doc, n, analysis)
                 if on_document:
                     on_document(n)
-                clock = time.perf_counter()
 
         clock = time.perf_counter()
         band_keys, signature_rows = signatures.close()
@@ -307,19 +323,18 @@ def _write_splits(intermediate: Path, split: np.ndarray, out_dir: Path, progress
     stage = Stage("split")
     names = splits.SPLIT_NAMES
     files = [(out_dir / f"{name}.jsonl").open("w", encoding="utf-8") for name in names]
+    clock = time.perf_counter()
     try:
-        clock = time.perf_counter()
         with intermediate.open(encoding="utf-8") as lines:
-            rows = _progress(
-                zip(lines, split.tolist(), strict=True), progress, "pass 2", len(split)
-            )
-            for line, chosen in rows:
+            rows = zip(lines, split.tolist(), strict=True)
+            for line, chosen in _progress(rows, progress, "pass 2", len(split)):
                 if chosen >= 0:
                     files[chosen].write(line)
-                    clock = stage.tick(clock)
+                    stage.count()
     finally:
         for file in files:
             file.close()
+    stage.seconds = time.perf_counter() - clock
     return stage
 
 

@@ -139,6 +139,18 @@ def test_the_same_seed_gives_the_same_splits_and_another_seed_others(tmp_path: P
     assert runs["a"]["test"] != runs["c"]["test"]
 
 
+def test_worker_processes_give_the_same_result(tmp_path: Path, corpus) -> None:
+    docs = corpus[0][:150]
+    alone = process(docs, tmp_path / "alone", ProcessConfig(seed=2))
+    shared = process(docs, tmp_path / "shared", ProcessConfig(seed=2), workers=2)
+    for name in SPLIT_NAMES:
+        assert (tmp_path / "alone" / f"{name}.jsonl").read_text() == (
+            tmp_path / "shared" / f"{name}.jsonl"
+        ).read_text()
+    for key in ("documents_out", "dropped", "failed_rules", "languages", "splits"):
+        assert alone[key] == shared[key], key
+
+
 def test_input_is_consumed_one_document_at_a_time(tmp_path: Path, corpus) -> None:
     done = [0]
     pulled = []
