@@ -1,7 +1,8 @@
 """The curation run, in two passes over a stream of documents.
 
 Pass 1 streams the input once: normalise, drop exact duplicates, identify the language, score
-quality, and compute a MinHash signature; survivors go to an intermediate JSONL file. Between
+quality, and compute a MinHash signature (`analysis`, in worker processes if asked); survivors
+go to an intermediate JSONL file. Between
 the passes, near-duplicate clusters are found from the signatures and each cluster is given one
 split. Pass 2 streams the intermediate file into train / validation / test JSONL.
 
