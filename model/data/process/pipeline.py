@@ -169,10 +169,10 @@ class _FirstPass:
     stages: dict[str, Stage] = field(default_factory=dict)
     seen: set[bytes] = field(default_factory=set)
     source_ids: dict[str, int] = field(default_factory=dict)
-    sources: array.array = field(default_factory=lambda: array.array("i"))
-    keys: array.array = field(default_factory=lambda: array.array("Q"))
-    scores: array.array = field(default_factory=lambda: array.array("f"))  # every scored doc
-    kept_scores: array.array = field(default_factory=lambda: array.array("f"))
+    sources: array.array[int] = field(default_factory=lambda: array.array("i"))
+    keys: array.array[int] = field(default_factory=lambda: array.array("Q"))
+    scores: array.array[float] = field(default_factory=lambda: array.array("f"))  # every scored doc
+    kept_scores: array.array[float] = field(default_factory=lambda: array.array("f"))
     failed_rules: Counter[str] = field(default_factory=Counter)
     languages: Counter[str] = field(default_factory=Counter)
 

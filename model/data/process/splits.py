@@ -34,7 +34,7 @@ def parse_fractions(spec: str) -> tuple[float, float, float]:
 def check_fractions(fractions: tuple[float, ...]) -> tuple[float, float, float]:
     if len(fractions) != 3 or min(fractions) < 0 or abs(sum(fractions) - 1) > 1e-6:
         raise ValueError(f"splits {fractions}: expected three fractions >= 0 that sum to 1")
-    return fractions  # type: ignore[return-value]
+    return fractions[0], fractions[1], fractions[2]
 
 
 def assign(
