@@ -8,7 +8,17 @@ import pytest
 
 from tests.model.conftest import invoke
 
-COMMANDS = ["train-tokenizer", "prepare-data", "train", "evaluate", "generate"]
+COMMANDS = [
+    "collect",
+    "process",
+    "train-tokenizer",
+    "prepare-data",
+    "train",
+    "evaluate",
+    "generate",
+    "finetune",
+    "export",
+]
 
 
 def test_the_group_lists_every_command() -> None:
