@@ -54,7 +54,9 @@ def export(checkpoint: Path, out: Path, dtype: str, upload: str | None) -> None:
     except (FileNotFoundError, FileExistsError, ValueError) as e:
         raise click.ClickException(str(e)) from e
     size = sum(f["size"] for f in manifest["files"].values())
-    click.echo(f"bundle {out} ({dtype}, {size / 1e6:.1f} MB, step {manifest['source']['step']})")
+    step = manifest["source"]["step"]
+    from_step = f", from step {step}" if step is not None else ""
+    click.echo(f"bundle {out} ({dtype}, {size / 1e6:.1f} MB{from_step})")
     if upload:
         from boto3.exceptions import Boto3Error
         from botocore.exceptions import BotoCoreError, ClientError
