@@ -17,6 +17,18 @@ SEQ_LEN = 64
 TRAIN_STEPS = 80
 
 
+@pytest.fixture(autouse=True, scope="session")
+def one_torch_thread():
+    """The test models' matrices are too small to share: two threads mostly wait on each other,
+    and on a busy 2-core machine training and generation ran several times slower with them."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 @pytest.fixture(scope="session")
 def corpus_file() -> Path:
     return CORPUS_FILE

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-import torch
 
 from model.api import LanguageModel, load
 from model.finetune.data import encode_all, read_chats
@@ -24,16 +23,6 @@ TOOLS = [
 ]  # fmt: skip
 # A lookup table the base model cannot know: who keeps count with which tool.
 ANSWERS = {name: f"{name} uses a {TOOLS[3 * i % len(TOOLS)]}." for i, name in enumerate(NAMES)}
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """The tiny model's matrices are too small to share: two threads mostly wait on each other,
-    and on a busy 2-core machine this file ran five times slower with them."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def question(name: str) -> str:

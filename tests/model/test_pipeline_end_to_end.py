@@ -25,18 +25,8 @@ def run(*args: object) -> str:
     return result.output
 
 
-@pytest.fixture
-def single_thread_torch():
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # tiny matrices on a shared 2-core machine: one thread is faster
-    yield
-    torch.set_num_threads(threads)
-
-
 def test_collected_text_becomes_a_served_assistant(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, single_thread_torch: None
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("REFOCUSED_COLLECT_CONTACT", "ops@example.org")
     raw, curated, work = tmp_path / "raw", tmp_path / "curated", tmp_path / "work"
