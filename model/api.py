@@ -162,7 +162,13 @@ def resolve_checkpoint(path: Path) -> Path:
     name = latest(LocalCheckpointStore(path)) if path.is_dir() else None
     if name is None:
         raise FileNotFoundError(f"{path} is neither a checkpoint nor a run folder with checkpoints")
-    return path / name
+    folder = path / name
+    if not (folder / CONFIG_FILE).is_file() and (folder / "adapter_config.json").is_file():
+        # A LoRA run keeps adapters only; `finetune --merge` writes the whole model beside them.
+        merged = path / "merged"
+        hint = f"load {merged}" if (merged / CONFIG_FILE).is_file() else "merge it into its base"
+        raise FileNotFoundError(f"{folder} holds a LoRA adapter, not a whole model: {hint}")
+    return folder
 
 
 def load(

@@ -53,6 +53,9 @@ def test_finetune_trains_lora_reports_progress_and_writes_a_merged_model(
     assert assistant_loss(merged.model, examples, merged.tokenizer.pad_id) == pytest.approx(
         reported, abs=1e-3
     )
+    # The run folder itself holds adapters only: loading it says where the whole model is.
+    with pytest.raises(FileNotFoundError, match=f"LoRA adapter, not a whole model: load {out}"):
+        load(out, device="cpu")
 
 
 @pytest.mark.parametrize(
