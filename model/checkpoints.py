@@ -69,11 +69,20 @@ class LocalCheckpointStore:
         return sorted(p.name for p in self.root.iterdir() if p.is_dir() and _NAME.match(p.name))
 
 
-class S3CheckpointStore:
-    """s3://bucket/prefix/<name>/<file>; a `_COMPLETE` object, written last, marks a whole
-    checkpoint, so an interrupted upload is never resumed from."""
+def parse_s3(location: str) -> tuple[str, str]:
+    """(bucket, prefix ending in "/" or empty) from s3://bucket/prefix."""
+    if not location.startswith("s3://"):
+        raise ValueError(f"{location!r} is not an s3://bucket/prefix location")
+    bucket, _, prefix = location[len("s3://") :].partition("/")
+    if not bucket:
+        raise ValueError(f"{location!r} names no bucket")
+    prefix = prefix.strip("/")
+    return bucket, f"{prefix}/" if prefix else ""
 
-    _COMPLETE = "_COMPLETE"
+
+class S3Prefix:
+    """The objects under s3://bucket/prefix/, through boto3 (its usual credentials and
+    AWS_ENDPOINT_URL) or a given client."""
 
     def __init__(self, bucket: str, prefix: str = "", *, client: Any = None) -> None:
         if client is None:
@@ -83,6 +92,21 @@ class S3CheckpointStore:
         self.client = client
         self.bucket = bucket
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
+
+    def _keys(self, prefix: str | None = None) -> list[str]:
+        keys = []
+        for page in self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=self.prefix if prefix is None else prefix
+        ):
+            keys += [item["Key"] for item in page.get("Contents", [])]
+        return keys
+
+
+class S3CheckpointStore(S3Prefix):
+    """s3://bucket/prefix/<name>/<file>; a `_COMPLETE` object, written last, marks a whole
+    checkpoint, so an interrupted upload is never resumed from."""
+
+    _COMPLETE = "_COMPLETE"
 
     def put(self, name: str, folder: Path) -> None:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
@@ -112,20 +136,9 @@ class S3CheckpointStore:
                 names.append(parts[0])
         return sorted(names)
 
-    def _keys(self, prefix: str) -> list[str]:
-        keys = []
-        for page in self.client.get_paginator("list_objects_v2").paginate(
-            Bucket=self.bucket, Prefix=prefix
-        ):
-            keys += [item["Key"] for item in page.get("Contents", [])]
-        return keys
-
 
 def store_for(location: str) -> CheckpointStore:
     """`s3://bucket/prefix` or a local folder."""
     if location.startswith("s3://"):
-        bucket, _, prefix = location[len("s3://") :].partition("/")
-        if not bucket:
-            raise ValueError(f"{location!r} names no bucket")
-        return S3CheckpointStore(bucket, prefix)
+        return S3CheckpointStore(*parse_s3(location))
     return LocalCheckpointStore(Path(location))

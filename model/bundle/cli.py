@@ -10,7 +10,7 @@ from model.bundle.weights import DTYPES
 
 
 def _s3_location(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    from model.bundle.store import parse_s3
+    from model.checkpoints import parse_s3
 
     if value is not None:
         try:

@@ -13,33 +13,14 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from model.bundle.manifest import MANIFEST_FILE, verify_bundle
+from model.checkpoints import S3Prefix, parse_s3
 
 
 class BundleStore(Protocol):
     def put(self, folder: Path, progress: Callable[[str], None] = ...) -> str: ...
 
 
-def parse_s3(location: str) -> tuple[str, str]:
-    """(bucket, prefix ending in "/" or empty) from s3://bucket/prefix."""
-    if not location.startswith("s3://"):
-        raise ValueError(f"{location!r} is not an s3://bucket/prefix location")
-    bucket, _, prefix = location[len("s3://") :].partition("/")
-    if not bucket:
-        raise ValueError(f"{location!r} names no bucket")
-    prefix = prefix.strip("/")
-    return bucket, f"{prefix}/" if prefix else ""
-
-
-class S3BundleStore:
-    def __init__(self, bucket: str, prefix: str = "", *, client: Any = None) -> None:
-        if client is None:
-            import boto3
-
-            client = boto3.client("s3")
-        self.client = client
-        self.bucket = bucket
-        self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
-
+class S3BundleStore(S3Prefix):
     @classmethod
     def at(cls, location: str, *, client: Any = None) -> S3BundleStore:
         return cls(*parse_s3(location), client=client)
@@ -62,11 +43,3 @@ class S3BundleStore:
             chunk = [{"Key": k} for k in stale[start : start + 1000]]
             self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": chunk})
         return f"s3://{self.bucket}/{self.prefix}"
-
-    def _keys(self) -> list[str]:
-        keys = []
-        for page in self.client.get_paginator("list_objects_v2").paginate(
-            Bucket=self.bucket, Prefix=self.prefix
-        ):
-            keys += [item["Key"] for item in page.get("Contents", [])]
-        return keys
