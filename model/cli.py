@@ -30,6 +30,14 @@ def _friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+precision_option = click.option(
+    "--precision",
+    type=click.Choice(["auto", "bf16", "no"]),
+    default="auto",
+    show_default=True,
+    help="auto: bf16 on CUDA, float32 on CPU.",
+)
+
 # The pipeline's other stages keep their commands beside their code; they load when used.
 STAGE_COMMANDS = {
     "collect": "model.data.collect.cli:collect",
@@ -176,13 +184,7 @@ def prepare_data(
 )
 @click.option("--eval-interval", type=click.IntRange(min=1), default=100, show_default=True)
 @click.option("--checkpoint-interval", type=click.IntRange(min=1), default=100, show_default=True)
-@click.option(
-    "--precision",
-    type=click.Choice(["auto", "bf16", "no"]),
-    default="auto",
-    show_default=True,
-    help="auto: bf16 on CUDA, float32 on CPU.",
-)
+@precision_option
 @click.option("--compile/--no-compile", default=False, show_default=True)
 @click.option(
     "--activation-checkpointing/--no-activation-checkpointing", default=False, show_default=True

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from model.cli import _friendly_errors
+from model.cli import _friendly_errors, precision_option
 
 _existing = click.Path(exists=True, path_type=Path)
 _file = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -72,13 +72,7 @@ TARGETS_HELP = "query_key_value, dense, dense_h_to_4h, dense_4h_to_h (or embed_o
     show_default=True,
     help="Also write LoRA merged into the base, as a plain checkpoint in OUT/merged.",
 )
-@click.option(
-    "--precision",
-    type=click.Choice(["auto", "bf16", "no"]),
-    default="auto",
-    show_default=True,
-    help="auto: bf16 on CUDA, float32 on CPU.",
-)
+@precision_option
 @click.option("--seed", type=int, default=1337, show_default=True)
 @_friendly_errors
 def finetune(
