@@ -113,7 +113,7 @@ def build_optimizer(model: torch.nn.Module, config: TrainConfig, fused: bool) ->
     return torch.optim.AdamW(groups, lr=config.lr, betas=config.betas, fused=fused)
 
 
-def _rng_state() -> dict[str, Any]:
+def rng_state() -> dict[str, Any]:
     state = {
         "python": random.getstate(),
         "numpy": np.random.get_state(),
@@ -124,7 +124,7 @@ def _rng_state() -> dict[str, Any]:
     return state
 
 
-def _set_rng_state(state: dict[str, Any]) -> None:
+def set_rng_state(state: dict[str, Any]) -> None:
     random.setstate(state["python"])
     np.random.set_state(state["numpy"])
     torch.set_rng_state(state["torch"])
@@ -201,7 +201,7 @@ def train(
         if state is not None:
             optimizer.load_state_dict(state["optimizer"])
             scheduler.load_state_dict(state["scheduler"])
-            _set_rng_state(state["rng"])
+            set_rng_state(state["rng"])
             start = state["step"]
             result.history = state["history"]
             # The data position counts micro-batches of batch_size rows: both must match.
@@ -266,7 +266,7 @@ def train(
                     "batch_size": config.batch_size,
                     "optimizer": optimizer.state_dict(),
                     "scheduler": scheduler.state_dict(),
-                    "rng": _rng_state(),
+                    "rng": rng_state(),
                     "history": result.history,
                 }
                 result.last_checkpoint = _write_checkpoint(raw_model, state, config, scratch, store)

@@ -51,6 +51,13 @@ TARGETS_HELP = "query_key_value, dense, dense_h_to_4h, dense_4h_to_h (or embed_o
 )
 @click.option("--batch-size", type=click.IntRange(min=1), default=8, show_default=True)
 @click.option(
+    "--grad-accum",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Micro-batches of --batch-size per optimizer step.",
+)
+@click.option(
     "--warmup-steps",
     type=click.IntRange(min=0),
     default=None,
@@ -72,6 +79,12 @@ TARGETS_HELP = "query_key_value, dense, dense_h_to_4h, dense_4h_to_h (or embed_o
     show_default=True,
     help="Also write LoRA merged into the base, as a plain checkpoint in OUT/merged.",
 )
+@click.option(
+    "--resume/--no-resume",
+    default=True,
+    show_default=True,
+    help="Continue exactly from the latest checkpoint in --out.",
+)
 @precision_option
 @click.option("--seed", type=int, default=1337, show_default=True)
 @_friendly_errors
@@ -82,6 +95,7 @@ def finetune(
     alpha: float,
     dropout: float,
     targets: str,
+    resume: bool,
     **options: Any,
 ) -> None:
     """Fine-tune BASE_CHECKPOINT (or a run folder's latest) on --data, with the loss on the
@@ -89,6 +103,7 @@ def finetune(
 
     Each JSONL line is {"messages": [{"role", "content"}, ...]} with roles system, user and
     assistant, {"instruction", "input" (optional), "output"}, or {"prompt", "completion"}.
+    A run stopped part-way continues exactly where it stopped when started again.
     """
     from model.finetune.lora import LoRAConfig
     from model.finetune.trainer import FinetuneConfig
@@ -112,7 +127,9 @@ def finetune(
                 f"{val}, {record['tokens_per_s']:,.0f} tokens/s"
             )
 
-    result = run(config, on_step=report)
+    result = run(config, resume=resume, on_step=report)
+    if result.resumed_from:
+        click.echo(f"resumed from {result.resumed_from}")
     share = result.trainable_parameters / result.total_parameters
     click.echo(
         f"{result.train_examples} training and {result.val_examples} validation examples; "

@@ -171,10 +171,15 @@ def load_adapter(model: nn.Module, folder: Path) -> LoRAConfig:
     """Wraps the model's target layers and loads the adapter's weights into them."""
     config = load_adapter_config(folder)
     apply_lora(model, config)
+    load_adapter_weights(model, folder)
+    return config
+
+
+def load_adapter_weights(model: nn.Module, folder: Path) -> None:
+    """Copies a saved adapter's weights into a model already wrapped by apply_lora."""
     weights = load_file(str(folder / ADAPTER_WEIGHTS_FILE))
     expected = adapter_state_dict(model)
     if set(weights) != set(expected):
         raise ValueError(f"{folder}'s adapter does not fit this model's layers")
     state = {k.removeprefix(_PEFT_PREFIX): v for k, v in weights.items()}
     model.load_state_dict(state, strict=False)
-    return config

@@ -1,16 +1,20 @@
 """Supervised fine-tuning of a trained checkpoint on chats, fully or through LoRA adapters.
 
 The loop is model.train's (accelerate, bf16 on CUDA, AdamW over the trainable parameters only,
-warm-up then cosine, clipping) over whole chats instead of packed rows: one chat per row, padded
-on the right, scored on the assistant's tokens only.
+warm-up then cosine, clipping, gradient accumulation, checkpoints that resume the run exactly)
+over whole chats instead of packed rows: one chat per row, padded on the right, scored on the
+assistant's tokens only.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import math
 import random
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,14 +25,30 @@ import numpy as np
 import torch
 
 from model.api import resolve_checkpoint
-from model.checkpoints import checkpoint_name
+from model.checkpoints import LocalCheckpointStore, checkpoint_name, latest
 from model.config import ConfigError
 from model.convert import load_pretrained, save_pretrained
 from model.finetune.data import EncodedSet, Example, collate, encode_all, read_chats
-from model.finetune.lora import LoRAConfig, apply_lora, merge_lora, save_adapter
+from model.finetune.lora import (
+    LoRAConfig,
+    apply_lora,
+    load_adapter_weights,
+    merge_lora,
+    save_adapter,
+)
+from model.finetune.resume import run_settings, stored_state
 from model.gpt_neox import IGNORE_INDEX, GPTNeoXForCausalLM
 from model.tokenizer import Tokenizer
-from model.train import PLOT_FILE, TrainConfig, build_optimizer, lr_factor, plot_losses
+from model.train import (
+    PLOT_FILE,
+    STATE_FILE,
+    TrainConfig,
+    build_optimizer,
+    lr_factor,
+    plot_losses,
+    rng_state,
+    set_rng_state,
+)
 
 METHODS = ("lora", "full")
 # Peak learning rates that suit each method on the 1.2B model: adapters start from zero and
@@ -49,6 +69,9 @@ class FinetuneConfig:
     epochs: int = 3
     max_steps: int | None = None  # when given, overrides epochs
     batch_size: int = 8
+    # Micro-batches of batch_size chats per optimizer step: a larger effective batch in the
+    # memory of a small one.
+    grad_accum: int = 1
     lr: float | None = None  # None: DEFAULT_LR[method]
     warmup_steps: int | None = None  # None: a tenth of the steps, at most 100
     min_lr_ratio: float = 0.1
@@ -70,7 +93,14 @@ class FinetuneConfig:
             raise ConfigError(f"method must be one of {', '.join(METHODS)}, not {self.method!r}")
         if self.precision not in ("auto", "bf16", "no"):
             raise ConfigError("precision must be auto, bf16 or no")
-        for name in ("epochs", "max_steps", "batch_size", "eval_interval", "max_len"):
+        for name in (
+            "epochs",
+            "max_steps",
+            "batch_size",
+            "grad_accum",
+            "eval_interval",
+            "max_len",
+        ):
             value = getattr(self, name)
             if value is not None and value <= 0:
                 raise ConfigError(f"{name} must be positive")
@@ -99,6 +129,7 @@ class FinetuneResult:
     trainable_parameters: int = 0
     total_parameters: int = 0
     checkpoint: Path | None = None
+    resumed_from: Path | None = None
     merged: Path | None = None
     final_val_loss: float | None = None
 
@@ -176,26 +207,47 @@ def _schedule(config: FinetuneConfig, steps: int) -> TrainConfig:
 
 
 def finetune(
-    config: FinetuneConfig, *, on_step: Callable[[dict[str, float]], None] | None = None
+    config: FinetuneConfig,
+    *,
+    resume: bool = True,
+    on_step: Callable[[dict[str, float]], None] | None = None,
 ) -> FinetuneResult:
     """Fine-tunes config.base on config.data into config.out_dir: checkpoints of the adapter
-    (LoRA) or of the whole model (full), and with LoRA and merge, a plain merged checkpoint."""
+    (LoRA) or of the whole model (full), and with LoRA and merge, a plain merged checkpoint.
+
+    With resume, a run continues exactly from the latest checkpoint in config.out_dir: the
+    same batches, dropout masks and optimizer steps as if it had never stopped."""
     from accelerate import Accelerator
     from tqdm.auto import tqdm
 
     random.seed(config.seed)
     np.random.seed(config.seed)
     torch.manual_seed(config.seed)
-    model, tokenizer, base_folder = load_base(config.base)
+    base_folder = resolve_checkpoint(config.base)
+    settings = run_settings(config, base_folder)
+    store = LocalCheckpointStore(config.out_dir)
+    resume_name = latest(store) if resume else None
+    resume_folder = config.out_dir / resume_name if resume_name else None
+    state = stored_state(resume_folder, settings) if resume_folder else None
+
+    # A full run's checkpoints are whole models (with the base's tokenizer): resume from one.
+    full_resume = config.method == "full" and resume_folder is not None
+    model, tokenizer, _ = load_base(resume_folder if full_resume else base_folder)
     max_len = min(config.max_len or model.config.block_size, model.config.block_size)
     if config.method == "lora":
-        apply_lora(model, config.lora)  # first: a wrong target fails before any data is read
+        apply_lora(model, config.lora)  # first: a wrong target fails before any data is encoded
+        if resume_folder:
+            load_adapter_weights(model, resume_folder)
     else:
         model.requires_grad_(True)
     train_set, val_set = _split(config, tokenizer, max_len)
     examples = train_set.examples
-    batches_per_epoch = math.ceil(len(examples) / config.batch_size)
-    steps = config.max_steps or config.epochs * batches_per_epoch
+    micro_per_epoch = math.ceil(len(examples) / config.batch_size)
+    accum = config.grad_accum
+    # Counted in micro-batches, so an epoch ends where it ends whatever --grad-accum is; the
+    # last step of a run by epochs may hold fewer.
+    total_micro = config.max_steps * accum if config.max_steps else config.epochs * micro_per_epoch
+    steps = math.ceil(total_micro / accum)
     schedule = _schedule(config, steps)
 
     cuda = torch.cuda.is_available()
@@ -213,6 +265,16 @@ def finetune(
         trainable_parameters=sum(p.numel() for p in model.parameters() if p.requires_grad),
         total_parameters=sum(p.numel() for p in model.parameters()),
     )
+    start = 0
+    if state is not None:
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        set_rng_state(state["rng"])  # last: loading the model above drew random numbers
+        start = state["step"]
+        result.history = state["history"]
+        result.resumed_from = result.checkpoint = resume_folder
+        evaluated = [h["val_loss"] for h in result.history if "val_loss" in h]
+        result.final_val_loss = evaluated[-1] if evaluated else None
     config.out_dir.mkdir(parents=True, exist_ok=True)
 
     def evaluate() -> float:
@@ -225,58 +287,93 @@ def finetune(
             autocast_dtype=torch.bfloat16 if bf16 else None,
         )
 
-    def save(step: int) -> Path:
-        folder = config.out_dir / checkpoint_name(step)
+    @functools.lru_cache(maxsize=1)
+    def order(epoch: int) -> list[int]:
+        generator = torch.Generator().manual_seed(config.seed + epoch)
+        return torch.randperm(len(examples), generator=generator).tolist()
+
+    def micro_batch(index: int) -> list[Example]:
+        epoch, position = divmod(index, micro_per_epoch)
+        chosen = order(epoch)[position * config.batch_size : (position + 1) * config.batch_size]
+        return [examples[i] for i in chosen]
+
+    def save(step: int, scratch: Path) -> Path:
+        name = checkpoint_name(step)
+        folder = scratch / name
         if config.method == "lora":
             save_adapter(raw_model, config.lora, folder, base=str(base_folder))
         else:
             save_pretrained(raw_model, folder)
             tokenizer.save(folder)
+        next_epoch, next_position = divmod(min(step * accum, total_micro), micro_per_epoch)
+        trainer_state = {
+            "step": step,
+            "micro_batch": step * accum,
+            # The next example: its epoch, and its place in that epoch's shuffled order.
+            "data": {"epoch": next_epoch, "position": next_position * config.batch_size},
+            "settings": settings,
+            "optimizer": optimizer.state_dict(),
+            "scheduler": scheduler.state_dict(),
+            "rng": rng_state(),
+            "history": result.history,
+        }
+        torch.save(trainer_state, folder / STATE_FILE)
         (folder / FINETUNE_CONFIG_FILE).write_text(config.to_json())
         plot_losses(result.history, folder / PLOT_FILE)
-        plot_losses(result.history, config.out_dir / PLOT_FILE)
-        return folder
+        shutil.copy(folder / PLOT_FILE, config.out_dir / PLOT_FILE)
+        store.put(name, folder)  # whole or not at all: a crash never leaves half a checkpoint
+        shutil.rmtree(folder, ignore_errors=True)
+        return config.out_dir / name
 
-    bar = tqdm(total=steps, disable=not config.progress, unit="step")
+    bar = tqdm(total=steps, initial=start, disable=not config.progress, unit="step")
     model.train()
-    for step in range(steps):
-        epoch, position = divmod(step, batches_per_epoch)
-        order = torch.randperm(
-            len(examples), generator=torch.Generator().manual_seed(config.seed + epoch)
-        )
-        chosen = order[position * config.batch_size : (position + 1) * config.batch_size]
-        started = time.perf_counter()
-        batch = collate([examples[i] for i in chosen.tolist()], tokenizer.pad_id)
-        tokens = int((batch["input_ids"] != tokenizer.pad_id).sum())
-        batch = {k: v.to(accelerator.device, non_blocking=True) for k, v in batch.items()}
-        with accelerator.autocast():
-            _, loss = model(batch["input_ids"], batch["labels"])
-        accelerator.backward(loss)
-        grad_norm = accelerator.clip_grad_norm_(model.parameters(), config.grad_clip)
-        lr = optimizer.param_groups[0]["lr"]
-        optimizer.step()
-        scheduler.step()
-        optimizer.zero_grad(set_to_none=True)
-        record: dict[str, Any] = {
-            "step": step + 1,
-            "epoch": epoch + 1,
-            "loss": loss.item(),
-            "lr": lr,
-            "grad_norm": float(grad_norm),
-            "tokens_per_s": tokens / (time.perf_counter() - started),
-        }
-        done = step + 1 == steps
-        if val_set.examples and ((step + 1) % config.eval_interval == 0 or done):
-            record["val_loss"] = result.final_val_loss = evaluate()
-        result.history.append(record)
-        bar.update(1)
-        bar.set_postfix(loss=f"{record['loss']:.3f}", tok_s=f"{record['tokens_per_s']:,.0f}")
-        if on_step:
-            on_step(record)
-        interval = config.checkpoint_interval
-        if done or (interval and (step + 1) % interval == 0):
-            result.checkpoint = save(step + 1)
-    bar.close()
+    scratch = Path(tempfile.mkdtemp(prefix="refocused-finetune-"))
+    try:
+        for step in range(start, steps):
+            started = time.perf_counter()
+            micro = range(step * accum, min((step + 1) * accum, total_micro))
+            batches = [collate(micro_batch(i), tokenizer.pad_id) for i in micro]
+            # The loss is a mean over scored tokens, and micro-batches hold different numbers
+            # of them: weighting each by its share of the step's gives the gradient of the
+            # whole step's batch at once.
+            scored = [int((b["labels"][:, 1:] != IGNORE_INDEX).sum()) for b in batches]
+            step_loss = torch.zeros((), device=accelerator.device)
+            tokens = 0
+            for batch, count in zip(batches, scored, strict=True):
+                tokens += int((batch["input_ids"] != tokenizer.pad_id).sum())
+                batch = {k: v.to(accelerator.device, non_blocking=True) for k, v in batch.items()}
+                with accelerator.autocast():
+                    _, loss = model(batch["input_ids"], batch["labels"])
+                weight = count / sum(scored)
+                accelerator.backward(loss * weight)
+                step_loss += loss.detach() * weight
+            grad_norm = accelerator.clip_grad_norm_(model.parameters(), config.grad_clip)
+            lr = optimizer.param_groups[0]["lr"]
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad(set_to_none=True)
+            record: dict[str, Any] = {
+                "step": step + 1,
+                "epoch": micro[-1] // micro_per_epoch + 1,
+                "loss": step_loss.item(),
+                "lr": lr,
+                "grad_norm": float(grad_norm),
+                "tokens_per_s": tokens / (time.perf_counter() - started),
+            }
+            done = step + 1 == steps
+            if val_set.examples and ((step + 1) % config.eval_interval == 0 or done):
+                record["val_loss"] = result.final_val_loss = evaluate()
+            result.history.append(record)
+            bar.update(1)
+            bar.set_postfix(loss=f"{record['loss']:.3f}", tok_s=f"{record['tokens_per_s']:,.0f}")
+            if on_step:
+                on_step(record)
+            interval = config.checkpoint_interval
+            if done or (interval and (step + 1) % interval == 0):
+                result.checkpoint = save(step + 1, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        bar.close()
 
     if config.method == "lora" and config.merge:
         result.merged = config.out_dir / MERGED_DIR
