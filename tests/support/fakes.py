@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from domains.shared.errors import NotFound
 from domains.shared.events import ProductiveAction
+
+
+class AutoCommitUnitOfWork:
+    """A unit of work over in-memory fakes that see every change at once (no rollback)."""
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+    async def commit(self) -> None:
+        return None
 
 
 class FakeClock:

@@ -6,9 +6,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from typing import Self
 
 from domains.breathing.model import BreathingSession, DayTotal, TechniqueTotal
+from tests.support.fakes import AutoCommitUnitOfWork
 from tests.support.fakes import FakeClock as SharedFakeClock
 from tests.support.fakes import FakeEvents as FakeEvents
 from tests.support.fakes import FakeZones as FakeZones
@@ -70,15 +70,6 @@ class FakeSessions:
             del self.rows[key]
 
 
-class FakeBreathingUnitOfWork:
+class FakeBreathingUnitOfWork(AutoCommitUnitOfWork):
     def __init__(self, rows: dict[str, BreathingSession]) -> None:
         self.sessions = FakeSessions(rows)
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
-
-    async def commit(self) -> None:
-        return None

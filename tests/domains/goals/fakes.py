@@ -6,9 +6,9 @@ import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Self
 
 from domains.goals.model import ChecklistItem, Goal, GoalEvent, Horizon
+from tests.support.fakes import AutoCommitUnitOfWork
 from tests.support.fakes import FakeClock as SharedFakeClock
 from tests.support.fakes import FakeZones as FakeZones
 
@@ -146,15 +146,6 @@ class FakeGoals:
         self.s.events = [e for e in self.s.events if e.user_id != user_id]
 
 
-class FakeGoalsUnitOfWork:
+class FakeGoalsUnitOfWork(AutoCommitUnitOfWork):
     def __init__(self, store: Store) -> None:
         self.goals = FakeGoals(store)
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
-
-    async def commit(self) -> None:
-        return None

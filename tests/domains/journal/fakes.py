@@ -8,13 +8,12 @@ import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Self
 
 from domains.journal.errors import CollectionNameTaken
 from domains.journal.model import Collection, SealedEntry, SealedGratitude
 from domains.shared.events import ProductiveAction
 from domains.shared.rate_limit import Decision, Rate
-from tests.support.fakes import FakeClock
+from tests.support.fakes import AutoCommitUnitOfWork, FakeClock
 
 
 @dataclass
@@ -146,20 +145,11 @@ class FakeGratitude:
             del self.s.gratitude[g.id]
 
 
-class FakeUnitOfWork:
+class FakeUnitOfWork(AutoCommitUnitOfWork):
     def __init__(self, store: Store) -> None:
         self.collections = FakeCollections(store)
         self.entries = FakeEntries(store)
         self.gratitude = FakeGratitude(store)
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
-
-    async def commit(self) -> None:
-        return None
 
 
 class FakeCache:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Self
 
 from domains.streaks.model import StreakRecord
+from tests.support.fakes import AutoCommitUnitOfWork
 from tests.support.fakes import FakeClock as FakeClock
 from tests.support.fakes import FakeZones as FakeZones
 
@@ -51,15 +51,6 @@ class FakeStreaks:
         self.s.records.pop(user_id, None)
 
 
-class FakeStreakUnitOfWork:
+class FakeStreakUnitOfWork(AutoCommitUnitOfWork):
     def __init__(self, store: Store) -> None:
         self.streaks = FakeStreaks(store)
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
-
-    async def commit(self) -> None:
-        return None

@@ -6,9 +6,9 @@ import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Self
 
 from domains.study.model import Card, CardState, Deck, Rating, Review, Schedule, StudySettings
+from tests.support.fakes import AutoCommitUnitOfWork
 
 
 @dataclass
@@ -180,18 +180,9 @@ class FakeSettings:
         self.s.settings.pop(user_id, None)
 
 
-class FakeUnitOfWork:
+class FakeUnitOfWork(AutoCommitUnitOfWork):
     def __init__(self, store: Store) -> None:
         self.decks = FakeDecks(store)
         self.cards = FakeCards(store)
         self.reviews = FakeReviews(store)
         self.settings = FakeSettings(store)
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
-
-    async def commit(self) -> None:
-        return None
