@@ -54,9 +54,25 @@ def _stage_exists(name: str) -> bool:
         return False
 
 
+PIPELINE_ORDER = (
+    "collect",
+    "process",
+    "train-tokenizer",
+    "prepare-data",
+    "train",
+    "evaluate",
+    "finetune",
+    "export",
+    "generate",
+)
+
+
 class _ModelGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *filter(_stage_exists, STAGE_COMMANDS)})
+        names = {*super().list_commands(ctx), *filter(_stage_exists, STAGE_COMMANDS)}
+        # In the order a model is made, not alphabetically; anything else after them.
+        rank = {name: i for i, name in enumerate(PIPELINE_ORDER)}
+        return sorted(names, key=lambda n: (rank.get(n, len(rank)), n))
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in STAGE_COMMANDS:
