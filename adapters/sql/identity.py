@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn, Self
 
 from sqlalchemy import delete, exc, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -12,6 +12,11 @@ from adapters.sql.unit_of_work import SqlUnitOfWork
 from domains.identity.errors import EmailAlreadyRegistered
 from domains.identity.model import Session, User
 from domains.shared.errors import Conflict
+
+if TYPE_CHECKING:
+    import asyncpg
+
+    from adapters.sql.read_pool import ReadPool
 
 _USER_FIELDS = (
     "id",
@@ -176,3 +181,120 @@ class SqlAlchemyIdentityUnitOfWork(SqlUnitOfWork):
     def _bind(self, connection: AsyncConnection) -> None:
         self.users = SqlAlchemyUserRepository(connection)
         self.sessions = SqlAlchemySessionRepository(connection)
+
+
+# The read path on raw asyncpg (PostgreSQL): the same columns as the tables above, as prepared
+# statements that asyncpg caches per connection. Column order follows the dataclasses.
+_USER_SELECT = (
+    "SELECT id, email, display_name, time_zone, created_at, updated_at, email_verified, "
+    "password_hash, google_subject FROM users WHERE "
+)
+_SESSION_SELECT = (
+    "SELECT id, user_id, refresh_jti, created_at, last_used_at, expires_at, remember_me, "
+    "user_agent, generation, revoked_at, revoked_reason FROM sessions WHERE "
+)
+
+
+def _read_only() -> NoReturn:
+    raise RuntimeError("a read-only unit of work cannot write")
+
+
+class AsyncpgUserReader:
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self._c = connection
+
+    async def _one(self, where: str, value: str) -> User | None:
+        row = await self._c.fetchrow(_USER_SELECT + where, value)
+        return User(*row) if row is not None else None
+
+    async def get(self, user_id: str) -> User | None:
+        return await self._one("id = $1", user_id)
+
+    async def get_by_email(self, email: str) -> User | None:
+        return await self._one("email = $1", email)
+
+    async def get_by_google_subject(self, subject: str) -> User | None:
+        return await self._one("google_subject = $1", subject)
+
+    async def get_for_update(self, user_id: str) -> User | None:
+        _read_only()
+
+    async def add(self, user: User) -> None:
+        _read_only()
+
+    async def update(self, user: User) -> None:
+        _read_only()
+
+    async def delete(self, user_id: str) -> None:
+        _read_only()
+
+
+class AsyncpgSessionReader:
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self._c = connection
+
+    async def get(self, session_id: str) -> Session | None:
+        row = await self._c.fetchrow(_SESSION_SELECT + "id = $1", session_id)
+        return Session(*row) if row is not None else None
+
+    async def list_for_user(self, user_id: str) -> Sequence[Session]:
+        rows = await self._c.fetch(
+            _SESSION_SELECT + "user_id = $1 ORDER BY last_used_at DESC", user_id
+        )
+        return [Session(*row) for row in rows]
+
+    async def revoked_since(self, since: datetime) -> list[str]:
+        rows = await self._c.fetch("SELECT id FROM sessions WHERE revoked_at >= $1", since)
+        return [row[0] for row in rows]
+
+    async def add(self, session: Session) -> None:
+        _read_only()
+
+    async def rotate(
+        self,
+        session_id: str,
+        *,
+        expected_jti: str,
+        new_jti: str,
+        now: datetime,
+        expires_at: datetime,
+    ) -> bool:
+        _read_only()
+
+    async def revoke(self, session_id: str, *, reason: str, now: datetime) -> None:
+        _read_only()
+
+    async def revoke_all_for_user(
+        self, user_id: str, *, reason: str, now: datetime, keep: str | None = None
+    ) -> list[str]:
+        _read_only()
+
+    async def delete_for_user(self, user_id: str) -> None:
+        _read_only()
+
+
+class AsyncpgIdentityReader:
+    """The identity service's read-only unit of work on PostgreSQL: one pooled asyncpg
+    connection, no transaction (autocommit, like SqlUnitOfWork(read_only=True)), prepared
+    statements. Row for row the same answers as the SQLAlchemy repositories."""
+
+    users: AsyncpgUserReader
+    sessions: AsyncpgSessionReader
+
+    def __init__(self, pool: ReadPool) -> None:
+        self._pool = pool
+        self._connection: asyncpg.Connection | None = None
+
+    async def __aenter__(self) -> Self:
+        self._connection = connection = await self._pool.acquire()
+        self.users = AsyncpgUserReader(connection)
+        self.sessions = AsyncpgSessionReader(connection)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._connection is not None
+        connection, self._connection = self._connection, None
+        await self._pool.release(connection)
+
+    async def commit(self) -> None:
+        raise RuntimeError("a read-only unit of work cannot commit")

@@ -4,6 +4,7 @@ fills them. Singletons for engines and clients, Factories per use; the lifespan 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from dependency_injector import containers, providers
 
@@ -27,7 +28,7 @@ from adapters.security.link_tokens import HmacLinkTokens
 from adapters.security.passwords import Argon2Parameters, Argon2PasswordHasher
 from adapters.security.tokens import JoseTokenService
 from adapters.sql.habits import SqlAlchemyHabitsUnitOfWork
-from adapters.sql.identity import SqlAlchemyIdentityUnitOfWork
+from adapters.sql.identity import AsyncpgIdentityReader, SqlAlchemyIdentityUnitOfWork
 from adapters.sql.journal import SqlAlchemyJournalUnitOfWork
 from adapters.sql.pomodoro import SqlAlchemyPomodoroUnitOfWork
 from adapters.sql.study import SqlAlchemyStudyUnitOfWork
@@ -57,6 +58,11 @@ from entrypoints.composition.daily_life import (
 from entrypoints.composition.serverless import Assistant, Aws, Email, Feedback
 from entrypoints.settings import Settings
 
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from adapters.sql.read_pool import ReadPool
+
 
 class Infrastructure(containers.DeclarativeContainer):
     settings = providers.Dependency()
@@ -64,6 +70,7 @@ class Infrastructure(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     events = providers.Singleton(InProcessEventBus, on_error=resources.report_event_failure)
     engine = providers.Singleton(resources.database_engine, settings)
+    read_pool = providers.Singleton(resources.read_pool, settings, engine)
     redis = providers.Singleton(resources.redis_client, settings)
     #: Every domain counts "today" on the user's own day; one reader of users' zones serves all.
     user_time_zones = providers.Singleton(SqlAlchemyUserTimeZones, engine)
@@ -89,6 +96,16 @@ class Infrastructure(containers.DeclarativeContainer):
         redis=providers.Singleton(RedisCache, redis, settings.provided.redis_prefix),
         memory=providers.Singleton(InMemoryCache),
     )
+
+
+def _identity_reader(
+    engine: AsyncEngine, read_pool: ReadPool | None
+) -> SqlAlchemyIdentityUnitOfWork | AsyncpgIdentityReader:
+    """Every authenticated read looks the user up: raw asyncpg on PostgreSQL, the engine
+    (without a transaction) on SQLite."""
+    if read_pool is None:
+        return SqlAlchemyIdentityUnitOfWork(engine, read_only=True)
+    return AsyncpgIdentityReader(read_pool)
 
 
 def _token_policy(settings: Settings) -> TokenPolicy:
@@ -153,7 +170,7 @@ class Identity(containers.DeclarativeContainer):
     account_mail = providers.Dependency()
 
     unit_of_work = providers.Factory(SqlAlchemyIdentityUnitOfWork, infrastructure.engine)
-    reader = providers.Factory(SqlAlchemyIdentityUnitOfWork, infrastructure.engine, read_only=True)
+    reader = providers.Factory(_identity_reader, infrastructure.engine, infrastructure.read_pool)
     service = providers.Singleton(
         IdentityService,
         uow=unit_of_work.provider,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import structlog
 from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -9,6 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.sql.engine import create_engine
 from domains.shared.events import ProductiveAction
 from entrypoints.settings import Settings
+
+if TYPE_CHECKING:
+    from adapters.sql.read_pool import ReadPool
 
 
 def database_engine(settings: Settings) -> AsyncEngine:
@@ -19,6 +24,17 @@ def database_engine(settings: Settings) -> AsyncEngine:
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
     )
+
+
+def read_pool(settings: Settings, engine: AsyncEngine) -> ReadPool | None:
+    """Raw asyncpg connections for the hot reads, on PostgreSQL only (SQLite reads stay on the
+    engine). A third of the engine's pool size: each read holds its connection for one round
+    trip, where the engine's connections span whole transactions."""
+    if engine.dialect.name != "postgresql" or engine.dialect.driver != "asyncpg":
+        return None
+    from adapters.sql.read_pool import ReadPool
+
+    return ReadPool(engine, max_size=max(2, settings.db_pool_size // 3))
 
 
 def redis_client(settings: Settings) -> Redis | None:
@@ -35,6 +51,9 @@ async def close_resources(container: object) -> None:
     """Dispose of what the container built (and only that)."""
     infrastructure = container.infrastructure  # type: ignore[attr-defined]
     engine: AsyncEngine = infrastructure.engine()
+    pool: ReadPool | None = infrastructure.read_pool()
+    if pool is not None:
+        await pool.close()
     await engine.dispose()
     client = infrastructure.redis()
     if client is not None:

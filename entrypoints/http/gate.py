@@ -88,10 +88,37 @@ def parse_cookies(raw: bytes | None) -> dict[str, str]:
     return {key: morsel.value for key, morsel in jar.items()}
 
 
+class VerifiedTokens:
+    """Access tokens this worker has already verified, by their exact text. Signature, type,
+    issuer and audience are fixed by a token's bytes, so checking them again on every request
+    (the JWT decode was a tenth of the authenticated read's CPU) only re-derives the same claims.
+    Expiry is still checked against the clock on every use, and revocation still goes to the
+    cache each request. Bounded: emptied when full."""
+
+    def __init__(self, identity: IdentityService, max_entries: int = 10_000) -> None:
+        self._identity = identity
+        self._max_entries = max_entries
+        self._claims: dict[str, AccessClaims] = {}
+
+    def read(self, token: str) -> AccessClaims:
+        """The claims of a valid, unexpired access token; InvalidToken otherwise."""
+        claims = self._claims.get(token)
+        if claims is None:
+            claims = self._identity.read_access_token(token)
+            if len(self._claims) >= self._max_entries:
+                self._claims.clear()
+            self._claims[token] = claims
+        elif claims.expires_at <= self._identity.clock.now():
+            del self._claims[token]
+            raise InvalidToken()
+        return claims
+
+
 class Gate:
     def __init__(self, app: ASGIApp, config: GateConfig) -> None:
         self.app = app
         self.config = config
+        self.tokens = VerifiedTokens(config.identity)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -148,7 +175,7 @@ class Gate:
         claims: AccessClaims | None = None
         if token is not None:
             try:
-                claims = identity.read_access_token(token)
+                claims = self.tokens.read(token)
             except InvalidToken as e:
                 ctx.auth_error = e
         key = f"global:user:{claims.user_id}" if claims else f"global:ip:{ctx.client_ip}"

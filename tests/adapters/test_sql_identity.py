@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.sql.identity import SqlAlchemyIdentityUnitOfWork
+from adapters.sql.engine import create_engine
+from adapters.sql.identity import AsyncpgIdentityReader, SqlAlchemyIdentityUnitOfWork
+from adapters.sql.read_pool import ReadPool
 from adapters.sql.tables.identity import sessions as sessions_table
 from domains.identity.errors import EmailAlreadyRegistered
 from domains.identity.model import Session, User
@@ -159,3 +161,51 @@ async def test_a_locked_user_row_makes_a_second_writer_wait(engine: AsyncEngine)
     await writer("second", 0)
     await first
     assert order == ["first locked", "first done", "second locked", "second done"]
+
+
+async def test_the_asyncpg_reader_answers_like_the_sqlalchemy_repositories(
+    postgres_url: str,
+) -> None:
+    """PostgreSQL's hot reads run on raw asyncpg; they must return the same domain objects."""
+    engine = create_engine(postgres_url, pool_size=2)
+    pool = ReadPool(engine, max_size=2)
+    try:
+        user = a_user()
+        user.google_subject = f"google-{uuid.uuid4().hex}"
+        user.email_verified = True
+        older, newer = a_session(user), a_session(user)
+        newer.last_used_at = NOW + timedelta(minutes=5)
+        async with SqlAlchemyIdentityUnitOfWork(engine) as uow:
+            await uow.users.add(user)
+            await uow.sessions.add(older)
+            await uow.sessions.add(newer)
+            await uow.sessions.revoke(older.id, reason="logout", now=NOW + timedelta(minutes=1))
+            await uow.commit()
+        async with SqlAlchemyIdentityUnitOfWork(engine, read_only=True) as uow:
+            expected_sessions = await uow.sessions.list_for_user(user.id)
+            expected_revoked = await uow.sessions.revoked_since(NOW)
+            expected_older = await uow.sessions.get(older.id)
+        async with AsyncpgIdentityReader(pool) as reader:
+            assert await reader.users.get(user.id) == user
+            assert await reader.users.get_by_email(user.email) == user
+            assert await reader.users.get_by_google_subject(user.google_subject) == user
+            assert await reader.users.get(str(uuid.uuid4())) is None
+            assert await reader.sessions.get(older.id) == expected_older
+            assert expected_older is not None and expected_older.revoked_reason == "logout"
+            assert await reader.sessions.list_for_user(user.id) == expected_sessions
+            assert [s.id for s in expected_sessions] == [newer.id, older.id]
+            assert older.id in await reader.sessions.revoked_since(NOW)
+            assert sorted(await reader.sessions.revoked_since(NOW)) == sorted(expected_revoked)
+            loaded = await reader.users.get(user.id)
+            assert loaded is not None and loaded.created_at.utcoffset() == timedelta(0)
+            with pytest.raises(RuntimeError, match="read-only"):
+                await reader.users.update(user)
+            with pytest.raises(RuntimeError, match="cannot commit"):
+                await reader.commit()
+        # Released connections go back to the pool and serve the next reader.
+        for _ in range(5):
+            async with AsyncpgIdentityReader(pool) as reader:
+                assert await reader.users.get(user.id) == user
+    finally:
+        await pool.close()
+        await engine.dispose()
