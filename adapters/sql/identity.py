@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NoReturn, Self
 
@@ -185,14 +186,14 @@ class SqlAlchemyIdentityUnitOfWork(SqlUnitOfWork):
 
 # The read path on raw asyncpg (PostgreSQL): the same columns as the tables above, as prepared
 # statements that asyncpg caches per connection. Column order follows the dataclasses.
-_USER_SELECT = (
-    "SELECT id, email, display_name, time_zone, created_at, updated_at, email_verified, "
-    "password_hash, google_subject FROM users WHERE "
-)
-_SESSION_SELECT = (
-    "SELECT id, user_id, refresh_jti, created_at, last_used_at, expires_at, remember_me, "
-    "user_agent, generation, revoked_at, revoked_reason FROM sessions WHERE "
-)
+def _select(table: str, model: type[Any]) -> str:
+    """SELECT of the model's fields in their declared order, so rows build it positionally.
+    Called with constants only (below): no request data reaches the statement text."""
+    return f"SELECT {', '.join(f.name for f in fields(model))} FROM {table} WHERE "  # noqa: S608
+
+
+_USER_SELECT = _select("users", User)
+_SESSION_SELECT = _select("sessions", Session)
 
 
 def _read_only() -> NoReturn:
