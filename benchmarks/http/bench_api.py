@@ -2,6 +2,11 @@
 worker) against a bare Litestar JSON endpoint, served the same way, in the same run.
 
     .venv/bin/python benchmarks/http/bench_api.py [--server granian|uvicorn] [--duration 8]
+        [--baseline DIR [--rounds 3]]
+
+With --baseline, the API of another checkout (`git worktree add /tmp/base main`) runs beside this
+tree's, each on its own database and Redis prefix, and their rounds alternate, so a change is
+judged against its baseline in one run on one machine (medians of the rounds).
 
 Needs wrk (Debian package; installed when missing and running as root), PostgreSQL on
 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (scripts/services). Prints requests per second and
@@ -22,7 +27,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -81,11 +86,13 @@ def database() -> Iterator[str]:
 
 
 @contextmanager
-def server(command: list[str], env: dict[str, str], port: int, probe: str) -> Iterator[str]:
+def server(
+    command: list[str], env: dict[str, str], port: int, probe: str, cwd: Path = ROOT
+) -> Iterator[str]:
     process = subprocess.Popen(
         command,
         env={**os.environ, **env},
-        cwd=ROOT,
+        cwd=cwd,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -181,9 +188,22 @@ def main() -> None:
     parser.add_argument("--server", choices=["granian", "uvicorn"], default="granian")
     parser.add_argument("--duration", type=int, default=8)
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="a checkout of another revision (git worktree add DIR REV): its API is measured in "
+        "the same run, rounds interleaved with this tree's",
+    )
+    parser.add_argument("--rounds", type=int, default=0, help="default 1, or 3 with --baseline")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args()
     ensure_wrk()
+    rounds = args.rounds or (3 if args.baseline else 1)
+    trees = [("this tree", ROOT)]
+    if args.baseline is not None:
+        if not (args.baseline / "entrypoints" / "http" / "app.py").is_file():
+            sys.exit(f"--baseline {args.baseline} is not a checkout of this repository")
+        trees.insert(0, ("baseline", args.baseline.resolve()))
     results: list[tuple[str, int, dict[str, Any]]] = []
 
     bare_port = free_port()
@@ -203,6 +223,73 @@ def main() -> None:
             )
         )
 
+    with ExitStack() as stack:
+        apis = [
+            (label, stack.enter_context(api_server(args.server, root))) for label, root in trees
+        ]
+        for label, (api, auth, _login) in apis:
+            print(f"warming up the API ({label}) ...", flush=True)
+            wrk(api + "/api/v1/auth/me", connections=args.connections, duration=2, env=auth)
+        samples: dict[tuple[str, str, int], list[dict[str, Any]]] = {}
+        for round_no in range(rounds):
+            for name, path, connections, kind in (
+                (
+                    "GET /api/v1/auth/me (JWT + Redis + PostgreSQL)",
+                    "/api/v1/auth/me",
+                    args.connections,
+                    "auth",
+                ),
+                ("GET /api/v1/auth/me", "/api/v1/auth/me", 256, "auth"),
+                (
+                    "POST /api/v1/auth/login (argon2id)",
+                    "/api/v1/auth/login",
+                    args.connections,
+                    "login",
+                ),
+            ):
+                for label, (api, auth, login) in apis:
+                    print(
+                        f"round {round_no + 1}/{rounds}: {label} {name} c={connections}", flush=True
+                    )
+                    env = auth if kind == "auth" else login
+                    samples.setdefault((label, name, connections), []).append(
+                        wrk(api + path, connections=connections, duration=args.duration, env=env)
+                    )
+        for (label, name, connections), runs in samples.items():
+            prefix = "API" if len(trees) == 1 else f"API ({label})"
+            results.append((f"{prefix} {name}", connections, _median_run(runs)))
+
+    machine = f"{platform.node()} ({os.cpu_count()} cores, {_cpu_model()})"
+    against = f", against {args.baseline} interleaved" if args.baseline else ""
+    header = (
+        f"\n## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {args.server}, one worker, "
+        f"wrk -t1 -d{args.duration}s, median of {rounds} round(s){against}, {machine}\n\n"
+        "| target | connections | requests/s | p50 ms | p99 ms | max ms | non-2xx | errors |\n"
+        "| --- | --- | --- | --- | --- | --- | --- | --- |\n"
+    )
+    rows = "".join(
+        f"| {name} | {c} | {r['rps']:,.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | "
+        f"{r['max_ms']:.0f} | {r['non_2xx']} | {r['socket_errors'] + r['timeouts']} |\n"
+        for name, c, r in results
+    )
+    bare_rps = results[0][2]["rps"]
+    reads = [
+        (name, r["rps"]) for name, c, r in results[1:] if "me" in name and c == args.connections
+    ]
+    ratio = "".join(f"\n{name} / bare: {rps / bare_rps:.2f}" for name, rps in reads) + "\n"
+    if len(reads) == 2:
+        ratio += f"This tree / baseline, authenticated read: {reads[1][1] / reads[0][1]:.2f}\n"
+    print(header + rows + ratio)
+    with args.out.open("a") as f:
+        f.write(header + rows + ratio)
+
+
+@contextmanager
+def api_server(
+    server_kind: str, root: Path
+) -> Iterator[tuple[str, dict[str, str], dict[str, str]]]:
+    """The API of the checkout at `root` on its own database and Redis prefix, with a signed-in
+    user: yields (url, wrk environment for the bearer read, wrk environment for a login)."""
     with database() as db_url:
         env = {
             "REFOCUSED_PROFILE": "production",
@@ -218,14 +305,15 @@ def main() -> None:
             "REFOCUSED_RATE_LIMIT_PER_MINUTE": "100000000",
             "REFOCUSED_LOGIN_PER_IP_PER_MINUTE": "100000000",
             "REFOCUSED_LOGIN_PER_ACCOUNT_PER_5_MINUTES": "100000000",
-            "PYTHONPATH": str(ROOT),
+            "PYTHONPATH": str(root),
         }
-        api_port = free_port()
+        port = free_port()
         with server(
-            serve_command(args.server, "entrypoints.http.app:create_app", api_port),
+            serve_command(server_kind, "entrypoints.http.app:create_app", port),
             env,
-            api_port,
+            port,
             "/health",
+            cwd=root,
         ) as api:
             email, password = f"bench-{uuid.uuid4().hex[:8]}@example.com", "benchmark passphrase"
             httpx.post(
@@ -236,61 +324,16 @@ def main() -> None:
                 json={"grant_type": "password", "username": email, "password": password},
             ).json()["access_token"]
             auth = {"WRK_AUTH": f"Bearer {token}"}
-            print("warming up the API ...", flush=True)
-            wrk(api + "/api/v1/auth/me", connections=args.connections, duration=2, env=auth)
-            results.append(
-                (
-                    "API GET /api/v1/auth/me (JWT + Redis + PostgreSQL)",
-                    args.connections,
-                    wrk(
-                        api + "/api/v1/auth/me",
-                        connections=args.connections,
-                        duration=args.duration,
-                        env=auth,
-                    ),
-                )
-            )
-            results.append(
-                (
-                    "API GET /api/v1/auth/me",
-                    256,
-                    wrk(api + "/api/v1/auth/me", connections=256, duration=args.duration, env=auth),
-                )
-            )
             login = {
                 "WRK_METHOD": "POST",
                 "WRK_BODY": json.dumps({"email": email, "password": password}),
             }
-            results.append(
-                (
-                    "API POST /api/v1/auth/login (argon2id)",
-                    args.connections,
-                    wrk(
-                        api + "/api/v1/auth/login",
-                        connections=args.connections,
-                        duration=args.duration,
-                        env=login,
-                    ),
-                )
-            )
+            yield api, auth, login
 
-    machine = f"{platform.node()} ({os.cpu_count()} cores, {_cpu_model()})"
-    header = (
-        f"\n## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {args.server}, one worker, "
-        f"wrk -t1 -d{args.duration}s, {machine}\n\n"
-        "| target | connections | requests/s | p50 ms | p99 ms | max ms | non-2xx | errors |\n"
-        "| --- | --- | --- | --- | --- | --- | --- | --- |\n"
-    )
-    rows = "".join(
-        f"| {name} | {c} | {r['rps']:,.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | "
-        f"{r['max_ms']:.0f} | {r['non_2xx']} | {r['socket_errors'] + r['timeouts']} |\n"
-        for name, c, r in results
-    )
-    bare_rps, api_rps = results[0][2]["rps"], results[1][2]["rps"]
-    ratio = f"\nAuthenticated read / bare: {api_rps / bare_rps:.2f}\n"
-    print(header + rows + ratio)
-    with args.out.open("a") as f:
-        f.write(header + rows + ratio)
+
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run with the median throughput (its latencies belong to it, not mixed across runs)."""
+    return sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
 
 
 def _cpu_model() -> str:
