@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -21,6 +22,7 @@ from domains.identity.model import (
     AccessClaims,
     AccountMailLimits,
     GoogleIdentity,
+    GoogleNonce,
     LinkPurpose,
     LoginLimits,
     Principal,
@@ -34,6 +36,7 @@ from domains.identity.model import (
 )
 from domains.identity.ports import (
     AccountMail,
+    GoogleNonces,
     GoogleTokenVerifier,
     IdentityUnitOfWork,
     LinkTokens,
@@ -43,7 +46,7 @@ from domains.identity.ports import (
     TokenService,
 )
 from domains.shared.clock import Clock, time_zone
-from domains.shared.errors import Conflict, NotFound, RateLimited, Unavailable
+from domains.shared.errors import Conflict, InvalidInput, NotFound, RateLimited, Unavailable
 from domains.shared.ids import new_id
 from domains.shared.rate_limit import Rate, RateLimiter
 from domains.shared.user_data import UserDataContributor
@@ -68,6 +71,8 @@ class IdentityService:
     limiter: RateLimiter
     clock: Clock
     google: GoogleTokenVerifier | None = None
+    #: Binds each Google ID token to the client that started the sign-in (with `google`).
+    google_nonces: GoogleNonces | None = None
     policy: TokenPolicy = field(default_factory=TokenPolicy)
     login_limits: LoginLimits = field(default_factory=LoginLimits)
     contributors: Sequence[UserDataContributor] = ()
@@ -149,13 +154,30 @@ class IdentityService:
             await uow.commit()
         return sign_in
 
+    def start_google_sign_in(self) -> GoogleNonce:
+        """The nonce the client asks Google to put into the ID token, and the verifier it sends
+        back with that token."""
+        self._google()
+        return self._google_nonces().issue(self.clock.now())
+
     async def sign_in_with_google(
-        self, id_token: str, device: Device, *, remember_me: bool = False
+        self,
+        id_token: str,
+        nonce_verifier: str | None,
+        device: Device,
+        *,
+        remember_me: bool = False,
     ) -> SignIn:
-        if self.google is None:
-            raise InvalidToken("Google sign-in is not configured")
+        google, nonces = self._google(), self._google_nonces()
         await self._limit("login:ip:" + device.ip, self.login_limits.per_ip)
-        identity = await self.google.verify(id_token)
+        if not nonce_verifier:
+            raise InvalidInput(
+                "Google sign-in needs the nonce verifier this server issued for it",
+                field="nonce_verifier",
+            )
+        started = nonces.open(nonce_verifier, self.clock.now())
+        identity = await google.verify(id_token)
+        await self._spend_google_nonce(started, identity)
         async with self.uow() as uow:
             user = await uow.users.get_by_google_subject(identity.subject)
             if user is None:
@@ -191,6 +213,26 @@ class IdentityService:
         )
         await uow.users.add(user)
         return user
+
+    async def _spend_google_nonce(self, started: GoogleNonce, identity: GoogleIdentity) -> None:
+        token_nonce = (identity.nonce or "").encode()
+        if not token_nonce or not hmac.compare_digest(token_nonce, started.nonce.encode()):
+            raise InvalidToken("the Google token was not issued for this sign-in; start again")
+        # One sign-in per nonce: the limiter's key lives as long as the verifier does.
+        seconds = (started.expires_at - self.clock.now()).total_seconds() + 1.0
+        decision = await self.limiter.hit("google-nonce:" + started.nonce, Rate(1, seconds))
+        if not decision.allowed:
+            raise InvalidToken("this Google sign-in was already used; start again")
+
+    def _google(self) -> GoogleTokenVerifier:
+        if self.google is None or self.google_nonces is None:
+            raise InvalidToken("Google sign-in is not configured")
+        return self.google
+
+    def _google_nonces(self) -> GoogleNonces:
+        if self.google_nonces is None:
+            raise InvalidToken("Google sign-in is not configured")
+        return self.google_nonces
 
     async def me(self, user_id: str) -> User:
         async with self._read() as uow:

@@ -5,7 +5,7 @@ import pytest
 from domains.identity.errors import EmailAlreadyRegistered, InvalidCredentials, WeakPassword
 from domains.identity.model import GoogleIdentity, Principal
 from domains.shared.errors import InvalidInput, RateLimited
-from tests.domains.identity.conftest import DEVICE, World
+from tests.domains.identity.conftest import DEVICE, World, google_sign_in
 
 
 async def test_a_registered_user_can_sign_in_with_the_same_email_in_any_case(world: World) -> None:
@@ -96,10 +96,10 @@ async def test_profile_changes_are_validated(world: World) -> None:
 
 
 async def test_google_sign_in_creates_an_account_for_a_verified_email(world: World) -> None:
-    world.google.identities["tok"] = GoogleIdentity("g-1", "grace@example.com", True, "Grace")
-    sign_in = await world.service.sign_in_with_google("tok", DEVICE)
+    grace = GoogleIdentity("g-1", "grace@example.com", True, "Grace")
+    sign_in = await google_sign_in(world, grace)
     assert sign_in.user.email_verified and sign_in.user.display_name == "Grace"
-    again = await world.service.sign_in_with_google("tok", DEVICE)
+    again = await google_sign_in(world, grace)
     assert again.user.id == sign_in.user.id
 
 
@@ -107,12 +107,10 @@ async def test_google_links_to_an_existing_account_only_when_the_email_is_verifi
     world: World,
 ) -> None:
     first = await world.service.register("grace@example.com", "correct horse", DEVICE)
-    world.google.identities["unverified"] = GoogleIdentity("g-2", "grace@example.com", False)
     with pytest.raises(InvalidCredentials.__mro__[1]):  # Unauthenticated
-        await world.service.sign_in_with_google("unverified", DEVICE)
+        await google_sign_in(world, GoogleIdentity("g-2", "grace@example.com", False))
     assert world.store.users[first.user.id].google_subject is None
-    world.google.identities["verified"] = GoogleIdentity("g-2", "grace@example.com", True)
-    linked = await world.service.sign_in_with_google("verified", DEVICE)
+    linked = await google_sign_in(world, GoogleIdentity("g-2", "grace@example.com", True))
     assert linked.user.id == first.user.id
 
 
