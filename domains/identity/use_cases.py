@@ -15,6 +15,7 @@ from domains.identity.errors import (
     InvalidAccountLink,
     InvalidCredentials,
     InvalidToken,
+    UnverifiedAccountExists,
 )
 from domains.identity.model import (
     PASSWORD_RESET_TTL,
@@ -167,6 +168,7 @@ class IdentityService:
         device: Device,
         *,
         remember_me: bool = False,
+        replace_unverified_account: bool = False,
     ) -> SignIn:
         google, nonces = self._google(), self._google_nonces()
         await self._limit("login:ip:" + device.ip, self.login_limits.per_ip)
@@ -178,29 +180,52 @@ class IdentityService:
         started = nonces.open(nonce_verifier, self.clock.now())
         identity = await google.verify(id_token)
         await self._spend_google_nonce(started, identity)
+        erased: str | None = None
+        holder = await self._unverified_holder(identity)
+        if holder is not None:
+            if not replace_unverified_account:
+                raise UnverifiedAccountExists()
+            # Whoever made this account never proved the address; the Google owner has. The
+            # account goes the way of a deleted one (its data first, like delete_account), and
+            # the owner starts on a new id: nothing of the old one, tokens included, carries over.
+            await self._erase_user_data(holder.id)
+            erased = holder.id
+        revoked: list[str] = []
         async with self.uow() as uow:
             user = await uow.users.get_by_google_subject(identity.subject)
             if user is None:
-                user = await self._link_or_create_google_user(uow, identity)
+                user, revoked = await self._link_or_create_google_user(uow, identity, erased)
             sign_in = await self._open_session(uow, user, device, remember_me)
             await uow.commit()
+        if revoked:
+            await self.revocations.revoke(revoked, self._revocation_ttl())
         return sign_in
 
     async def _link_or_create_google_user(
-        self, uow: IdentityUnitOfWork, identity: GoogleIdentity
-    ) -> User:
+        self, uow: IdentityUnitOfWork, identity: GoogleIdentity, erased: str | None
+    ) -> tuple[User, list[str]]:
+        """The user to sign in and the sessions ended on the way. `erased` names the
+        unverified account whose data was erased for this sign-in: only that one is replaced."""
         # An unverified Google email proves nothing: linking on it would hand over the account.
         if not identity.email_verified:
             raise InvalidToken("the Google account's email address is not verified")
         email = normalise_email(identity.email)
         now = self.clock.now()
         existing = await uow.users.get_by_email(email)
-        if existing is not None:
+        if existing is not None and existing.email_verified:
             existing.google_subject = identity.subject
-            existing.email_verified = True
             existing.updated_at = now
             await uow.users.update(existing)
-            return existing
+            return existing, []
+        revoked: list[str] = []
+        if existing is not None:
+            if existing.id != erased:
+                raise UnverifiedAccountExists()
+            revoked = await uow.sessions.revoke_all_for_user(
+                existing.id, reason="replaced_by_google", now=now
+            )
+            await uow.sessions.delete_for_user(existing.id)
+            await uow.users.delete(existing.id)
         user = User(
             id=new_id(),
             email=email,
@@ -212,7 +237,18 @@ class IdentityService:
             google_subject=identity.subject,
         )
         await uow.users.add(user)
-        return user
+        return user, revoked
+
+    async def _unverified_holder(self, identity: GoogleIdentity) -> User | None:
+        """The account that holds the Google identity's address without having proved it, when
+        this sign-in would otherwise link to it."""
+        if not identity.email_verified:
+            return None
+        async with self._read() as uow:
+            if await uow.users.get_by_google_subject(identity.subject) is not None:
+                return None
+            existing = await uow.users.get_by_email(normalise_email(identity.email))
+        return existing if existing is not None and not existing.email_verified else None
 
     async def _spend_google_nonce(self, started: GoogleNonce, identity: GoogleIdentity) -> None:
         token_nonce = (identity.nonce or "").encode()
@@ -223,6 +259,10 @@ class IdentityService:
         decision = await self.limiter.hit("google-nonce:" + started.nonce, Rate(1, seconds))
         if not decision.allowed:
             raise InvalidToken("this Google sign-in was already used; start again")
+
+    async def _erase_user_data(self, user_id: str) -> None:
+        for contributor in self.contributors:
+            await contributor.erase(user_id)
 
     def _google(self) -> GoogleTokenVerifier:
         if self.google is None or self.google_nonces is None:

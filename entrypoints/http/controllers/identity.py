@@ -148,7 +148,7 @@ class AuthController(Controller):
         response = Response(body, headers={"Cache-Control": "no-store"})
         return with_cookies(response, [_google_nonce_cookie(cookie_policy, started, expires_in)])
 
-    @post("/google", status_code=200, responses=responses(401, 422, 429))
+    @post("/google", status_code=200, responses=responses(401, 409, 422, 429))
     async def google(
         self,
         request: Request[Any, Any, Any],
@@ -159,12 +159,14 @@ class AuthController(Controller):
         client_device: ClientDevice,
     ) -> Response[SignInResponse]:
         """Sign in with a Google ID token obtained by the client, carrying the nonce of
-        POST /auth/google/nonce."""
+        POST /auth/google/nonce. A password account whose address was never verified is not
+        linked: 409, unless `replace_unverified_account` erases it."""
         sign_in = await identity.sign_in_with_google(
             data.id_token,
             data.nonce_verifier or request.cookies.get(GOOGLE_NONCE_COOKIE),
             client_device,
             remember_me=data.remember_me,
+            replace_unverified_account=data.replace_unverified_account,
         )
         response = _browser_sign_in(sign_in, csrf, cookie_policy)
         return with_cookies(response, [_google_nonce_cookie(cookie_policy, None, 0)])

@@ -52,6 +52,14 @@ class GoogleSignInRequest(Struct, forbid_unknown_fields=True):
     ]
     remember_me: bool = False
     nonce_verifier: NonceVerifier | None = None
+    replace_unverified_account: Annotated[
+        bool,
+        Meta(
+            description="when a password account whose address was never verified uses this "
+            "address: erase it, with everything in it, and start over with the Google account "
+            "(without it, the answer is 409)"
+        ),
+    ] = False
 
 
 class GoogleNonceResponse(Struct):

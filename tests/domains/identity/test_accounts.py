@@ -2,7 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from domains.identity.errors import EmailAlreadyRegistered, InvalidCredentials, WeakPassword
+from domains.identity.errors import (
+    EmailAlreadyRegistered,
+    InvalidCredentials,
+    UnverifiedAccountExists,
+    WeakPassword,
+)
 from domains.identity.model import GoogleIdentity, Principal
 from domains.shared.errors import InvalidInput, RateLimited
 from tests.domains.identity.conftest import DEVICE, World, google_sign_in
@@ -103,14 +108,20 @@ async def test_google_sign_in_creates_an_account_for_a_verified_email(world: Wor
     assert again.user.id == sign_in.user.id
 
 
-async def test_google_links_to_an_existing_account_only_when_the_email_is_verified(
+async def test_google_links_to_an_existing_account_only_when_both_addresses_are_verified(
     world: World,
 ) -> None:
     first = await world.service.register("grace@example.com", "correct horse", DEVICE)
+    unverified_google = GoogleIdentity("g-2", "grace@example.com", False)
     with pytest.raises(InvalidCredentials.__mro__[1]):  # Unauthenticated
-        await google_sign_in(world, GoogleIdentity("g-2", "grace@example.com", False))
+        await google_sign_in(world, unverified_google)
+    # Nor is an account whose own address was never verified linked (it may be a squatter's).
+    verified_google = GoogleIdentity("g-2", "grace@example.com", True)
+    with pytest.raises(UnverifiedAccountExists):
+        await google_sign_in(world, verified_google)
     assert world.store.users[first.user.id].google_subject is None
-    linked = await google_sign_in(world, GoogleIdentity("g-2", "grace@example.com", True))
+    world.store.users[first.user.id].email_verified = True
+    linked = await google_sign_in(world, verified_google)
     assert linked.user.id == first.user.id
 
 

@@ -1,6 +1,6 @@
-"""Google sign-in under attack, over real HTTP against a JWKS server of our own: ID tokens from
-the future, replayed or stolen ID tokens, and forged tokens that would make the server download
-Google's keys again and again."""
+"""Google sign-in under attack, over real HTTP against a JWKS server of our own: an account
+squatted with the victim's address, ID tokens from the future, replayed or stolen ID tokens, and
+forged tokens that would make the server download Google's keys again and again."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from joserfc.jwk import KeySet, RSAKey
 
 from tests.conftest import TEST_KEK, TEST_SECRET
 from tests.entrypoints.http.problems import assert_problem
-from tests.support.users import unique_email
+from tests.support.users import PASSWORD, unique_email
 
 CLIENT_ID = "our-client"
 GOOGLE = "/api/v1/auth/google"
@@ -95,6 +95,11 @@ def google_url(
     )
 
 
+@pytest.fixture
+def api_url_with_google(serve: Callable[..., str], jwks: Jwks) -> str:
+    return serve(google_client_ids=(CLIENT_ID,), google_jwks_url=jwks.url)
+
+
 def start(client: httpx.Client) -> dict[str, object]:
     r = client.post(f"{GOOGLE}/nonce")
     assert r.status_code == 200, r.text
@@ -108,9 +113,85 @@ def sign_in(client: httpx.Client, jwks: Jwks, email: str, **body: object) -> htt
     return client.post(GOOGLE, json={"id_token": jwks.token(email, nonce), **body})
 
 
-@pytest.fixture
-def api_url_with_google(serve: Callable[..., str], jwks: Jwks) -> str:
-    return serve(google_client_ids=(CLIENT_ID,), google_jwks_url=jwks.url)
+# -- point 1: an account squatted with the victim's address ------------------------------------
+
+
+def test_google_sign_in_takes_over_a_squatted_unverified_account_and_shuts_the_squatter_out(
+    google_url: str, jwks: Jwks
+) -> None:
+    victim = unique_email()
+    attacker = httpx.Client(base_url=google_url, timeout=30)
+    registered = attacker.post(
+        "/api/v1/auth/register", json={"email": victim, "password": PASSWORD}
+    )
+    assert registered.status_code == 201, registered.text
+    tokens = httpx.post(
+        f"{google_url}/api/v1/auth/token",
+        json={"grant_type": "password", "username": victim, "password": PASSWORD},
+    ).json()
+    bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+    planted = attacker.post(
+        "/api/v1/mood/entries",
+        json={"happiness": 1, "focus": 1, "stress": 5, "note": "planted"},
+        headers=bearer,
+    )
+    assert planted.status_code == 201, planted.text
+
+    # The victim's first try is refused: nothing is linked, nobody is signed in.
+    browser = httpx.Client(base_url=google_url, timeout=30)
+    refused = sign_in(browser, jwks, victim)
+    body = assert_problem(refused, 409)
+    assert body["errors"][0]["field"] == "replace_unverified_account"
+    assert "rf_access" not in browser.cookies
+
+    taken = sign_in(browser, jwks, victim, replace_unverified_account=True)
+    assert taken.status_code == 200, taken.text
+    user = taken.json()["user"]
+    assert user["email"] == victim and user["email_verified"] and not user["has_password"]
+    assert user["id"] != registered.json()["user"]["id"]
+    csrf = {"X-CSRF-Token": taken.json()["csrf_token"]}
+    assert browser.get("/api/v1/mood/entries").json() == []  # nothing the squatter wrote
+    written = browser.post(
+        "/api/v1/mood/entries",
+        json={"happiness": 4, "focus": 4, "stress": 1, "note": "mine"},
+        headers=csrf,
+    )
+    assert written.status_code == 201, written.text
+
+    # The squatter's access token, cookies, refresh token and password are all dead.
+    assert_problem(httpx.get(f"{google_url}/api/v1/auth/me", headers=bearer), 401)
+    assert_problem(httpx.get(f"{google_url}/api/v1/mood/entries", headers=bearer), 401)
+    assert_problem(attacker.get("/api/v1/mood/entries"), 401)
+    refreshed = httpx.post(
+        f"{google_url}/api/v1/auth/token",
+        json={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
+    )
+    assert_problem(refreshed, 401)
+    for route, credentials in (
+        ("/api/v1/auth/login", {"email": victim, "password": PASSWORD}),
+        (
+            "/api/v1/auth/token",
+            {"grant_type": "password", "username": victim, "password": PASSWORD},
+        ),
+    ):
+        assert_problem(httpx.post(f"{google_url}{route}", json=credentials), 401)
+    notes = [e["note"] for e in browser.get("/api/v1/mood/entries").json()]
+    assert notes == ["mine"]
+
+
+def test_a_squatted_account_stays_with_nobody_until_the_google_owner_decides(
+    api_url_with_google: str, jwks: Jwks
+) -> None:
+    victim = unique_email()
+    attacker = httpx.Client(base_url=api_url_with_google, timeout=30)
+    assert attacker.post(
+        "/api/v1/auth/register", json={"email": victim, "password": PASSWORD}
+    ).is_success
+    browser = httpx.Client(base_url=api_url_with_google, timeout=30)
+    assert_problem(sign_in(browser, jwks, victim), 409)
+    # The refused sign-in spent its nonce: the decision comes with a new Google sign-in.
+    assert_problem(browser.post(GOOGLE, json={"id_token": jwks.token(victim, None)}), 401)
+    assert attacker.get("/api/v1/auth/me").json()["email_verified"] is False
 
 
 # -- point 6: what an ID token must say, and the nonce ----------------------------------------
@@ -213,11 +294,11 @@ def test_the_nonce_route_is_documented(api_url_with_google: str) -> None:
     ok = route["responses"]["200"]["content"]["application/json"]["schema"]
     assert ok["$ref"].endswith("GoogleNonceResponse")
     sign_in_route = spec["paths"]["/api/v1/auth/google"]["post"]
-    assert {"401", "422"} <= set(sign_in_route["responses"])
+    assert {"401", "409", "422"} <= set(sign_in_route["responses"])
     schema = spec["components"]["schemas"]
     request_ref = sign_in_route["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     fields = schema[request_ref.rsplit("/", 1)[1]]["properties"]
-    assert "nonce_verifier" in set(fields)
+    assert {"nonce_verifier", "replace_unverified_account"} <= set(fields)
     assert set(schema["GoogleNonceResponse"]["properties"]) == {
         "nonce",
         "nonce_verifier",
