@@ -30,3 +30,16 @@ class InvalidAccountLink(InvalidInput):
 
     def __init__(self) -> None:
         super().__init__("this link is invalid or has expired; ask for a new one", field="token")
+
+
+class UnverifiedAccountExists(Conflict):
+    """A Google sign-in met a password account whose address was never verified. Whoever made
+    it proved nothing, so it is neither linked nor kept without the Google owner's say."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "an account with this address exists, but its address was never verified: sign in "
+            "with its password and verify the address to link Google and keep it, or sign in "
+            "with Google again with replace_unverified_account set to erase it and start over",
+            field="replace_unverified_account",
+        )

@@ -126,6 +126,23 @@ class GoogleIdentity:
     email: str
     email_verified: bool
     name: str = ""
+    #: The ID token's `nonce` claim; sign-in requires the one this server handed out.
+    nonce: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GoogleNonce:
+    """One Google sign-in, started here. `nonce` goes to Google and comes back inside the ID
+    token; `verifier` stays with the client (a cookie, or the app's memory) and comes back with
+    the token. The nonce is derived from the verifier one way, so a leaked ID token, which shows
+    the nonce, does not give the verifier: the token cannot be replayed by whoever holds it."""
+
+    nonce: str
+    verifier: str
+    expires_at: datetime
+
+
+GOOGLE_NONCE_TTL = timedelta(minutes=10)
 
 
 @dataclass(frozen=True, slots=True)

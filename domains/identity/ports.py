@@ -10,6 +10,7 @@ from typing import Protocol, Self
 from domains.identity.model import (
     AccessClaims,
     GoogleIdentity,
+    GoogleNonce,
     LinkPurpose,
     RefreshClaims,
     Session,
@@ -129,7 +130,20 @@ class RevocationCache(Protocol):
 
 class GoogleTokenVerifier(Protocol):
     async def verify(self, id_token: str) -> GoogleIdentity:
-        """Checks signature (Google's JWKS), issuer, audience and expiry; raises InvalidToken."""
+        """Checks signature (Google's JWKS), issuer, audience, expiry, and that the token was
+        not issued (`iat`) or made valid (`nbf`) in the future; raises InvalidToken. The
+        `nonce` claim is returned, not checked: GoogleNonces is."""
+        ...
+
+
+class GoogleNonces(Protocol):
+    """Nonces that bind a Google ID token to the client that started the sign-in here."""
+
+    def issue(self, now: datetime) -> GoogleNonce: ...
+
+    def open(self, verifier: str, now: datetime) -> GoogleNonce:
+        """The nonce of a verifier this server issued and that has not expired; raises
+        InvalidToken otherwise. Single use is the caller's to enforce."""
         ...
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -14,6 +15,7 @@ from domains.identity.errors import (
     InvalidAccountLink,
     InvalidCredentials,
     InvalidToken,
+    UnverifiedAccountExists,
 )
 from domains.identity.model import (
     PASSWORD_RESET_TTL,
@@ -21,6 +23,7 @@ from domains.identity.model import (
     AccessClaims,
     AccountMailLimits,
     GoogleIdentity,
+    GoogleNonce,
     LinkPurpose,
     LoginLimits,
     Principal,
@@ -34,6 +37,7 @@ from domains.identity.model import (
 )
 from domains.identity.ports import (
     AccountMail,
+    GoogleNonces,
     GoogleTokenVerifier,
     IdentityUnitOfWork,
     LinkTokens,
@@ -43,7 +47,7 @@ from domains.identity.ports import (
     TokenService,
 )
 from domains.shared.clock import Clock, time_zone
-from domains.shared.errors import Conflict, NotFound, RateLimited, Unavailable
+from domains.shared.errors import Conflict, InvalidInput, NotFound, RateLimited, Unavailable
 from domains.shared.ids import new_id
 from domains.shared.rate_limit import Rate, RateLimiter
 from domains.shared.user_data import UserDataContributor
@@ -68,6 +72,8 @@ class IdentityService:
     limiter: RateLimiter
     clock: Clock
     google: GoogleTokenVerifier | None = None
+    #: Binds each Google ID token to the client that started the sign-in (with `google`).
+    google_nonces: GoogleNonces | None = None
     policy: TokenPolicy = field(default_factory=TokenPolicy)
     login_limits: LoginLimits = field(default_factory=LoginLimits)
     contributors: Sequence[UserDataContributor] = ()
@@ -149,36 +155,77 @@ class IdentityService:
             await uow.commit()
         return sign_in
 
+    def start_google_sign_in(self) -> GoogleNonce:
+        """The nonce the client asks Google to put into the ID token, and the verifier it sends
+        back with that token."""
+        self._google()
+        return self._google_nonces().issue(self.clock.now())
+
     async def sign_in_with_google(
-        self, id_token: str, device: Device, *, remember_me: bool = False
+        self,
+        id_token: str,
+        nonce_verifier: str | None,
+        device: Device,
+        *,
+        remember_me: bool = False,
+        replace_unverified_account: bool = False,
     ) -> SignIn:
-        if self.google is None:
-            raise InvalidToken("Google sign-in is not configured")
+        google, nonces = self._google(), self._google_nonces()
         await self._limit("login:ip:" + device.ip, self.login_limits.per_ip)
-        identity = await self.google.verify(id_token)
+        if not nonce_verifier:
+            raise InvalidInput(
+                "Google sign-in needs the nonce verifier this server issued for it",
+                field="nonce_verifier",
+            )
+        started = nonces.open(nonce_verifier, self.clock.now())
+        identity = await google.verify(id_token)
+        await self._spend_google_nonce(started, identity)
+        erased: str | None = None
+        holder = await self._unverified_holder(identity)
+        if holder is not None:
+            if not replace_unverified_account:
+                raise UnverifiedAccountExists()
+            # Whoever made this account never proved the address; the Google owner has. The
+            # account goes the way of a deleted one (its data first, like delete_account), and
+            # the owner starts on a new id: nothing of the old one, tokens included, carries over.
+            await self._erase_user_data(holder.id)
+            erased = holder.id
+        revoked: list[str] = []
         async with self.uow() as uow:
             user = await uow.users.get_by_google_subject(identity.subject)
             if user is None:
-                user = await self._link_or_create_google_user(uow, identity)
+                user, revoked = await self._link_or_create_google_user(uow, identity, erased)
             sign_in = await self._open_session(uow, user, device, remember_me)
             await uow.commit()
+        if revoked:
+            await self.revocations.revoke(revoked, self._revocation_ttl())
         return sign_in
 
     async def _link_or_create_google_user(
-        self, uow: IdentityUnitOfWork, identity: GoogleIdentity
-    ) -> User:
+        self, uow: IdentityUnitOfWork, identity: GoogleIdentity, erased: str | None
+    ) -> tuple[User, list[str]]:
+        """The user to sign in and the sessions ended on the way. `erased` names the
+        unverified account whose data was erased for this sign-in: only that one is replaced."""
         # An unverified Google email proves nothing: linking on it would hand over the account.
         if not identity.email_verified:
             raise InvalidToken("the Google account's email address is not verified")
         email = normalise_email(identity.email)
         now = self.clock.now()
         existing = await uow.users.get_by_email(email)
-        if existing is not None:
+        if existing is not None and existing.email_verified:
             existing.google_subject = identity.subject
-            existing.email_verified = True
             existing.updated_at = now
             await uow.users.update(existing)
-            return existing
+            return existing, []
+        revoked: list[str] = []
+        if existing is not None:
+            if existing.id != erased:
+                raise UnverifiedAccountExists()
+            revoked = await uow.sessions.revoke_all_for_user(
+                existing.id, reason="replaced_by_google", now=now
+            )
+            await uow.sessions.delete_for_user(existing.id)
+            await uow.users.delete(existing.id)
         user = User(
             id=new_id(),
             email=email,
@@ -190,7 +237,42 @@ class IdentityService:
             google_subject=identity.subject,
         )
         await uow.users.add(user)
-        return user
+        return user, revoked
+
+    async def _unverified_holder(self, identity: GoogleIdentity) -> User | None:
+        """The account that holds the Google identity's address without having proved it, when
+        this sign-in would otherwise link to it."""
+        if not identity.email_verified:
+            return None
+        async with self._read() as uow:
+            if await uow.users.get_by_google_subject(identity.subject) is not None:
+                return None
+            existing = await uow.users.get_by_email(normalise_email(identity.email))
+        return existing if existing is not None and not existing.email_verified else None
+
+    async def _spend_google_nonce(self, started: GoogleNonce, identity: GoogleIdentity) -> None:
+        token_nonce = (identity.nonce or "").encode()
+        if not token_nonce or not hmac.compare_digest(token_nonce, started.nonce.encode()):
+            raise InvalidToken("the Google token was not issued for this sign-in; start again")
+        # One sign-in per nonce: the limiter's key lives as long as the verifier does.
+        seconds = (started.expires_at - self.clock.now()).total_seconds() + 1.0
+        decision = await self.limiter.hit("google-nonce:" + started.nonce, Rate(1, seconds))
+        if not decision.allowed:
+            raise InvalidToken("this Google sign-in was already used; start again")
+
+    async def _erase_user_data(self, user_id: str) -> None:
+        for contributor in self.contributors:
+            await contributor.erase(user_id)
+
+    def _google(self) -> GoogleTokenVerifier:
+        if self.google is None or self.google_nonces is None:
+            raise InvalidToken("Google sign-in is not configured")
+        return self.google
+
+    def _google_nonces(self) -> GoogleNonces:
+        if self.google_nonces is None:
+            raise InvalidToken("Google sign-in is not configured")
+        return self.google_nonces
 
     async def me(self, user_id: str) -> User:
         async with self._read() as uow:

@@ -22,7 +22,7 @@ from adapters.redis.stores import (
 )
 from adapters.scheduling.fsrs_scheduler import FsrsScheduler
 from adapters.security.csrf import SignedCsrfTokens
-from adapters.security.google import GoogleJwksVerifier
+from adapters.security.google import GoogleJwksVerifier, HmacGoogleNonces
 from adapters.security.journal_crypto import AesGcmCipher, Argon2idKdf, SettingsKeyEncryptionKey
 from adapters.security.link_tokens import HmacLinkTokens
 from adapters.security.passwords import Argon2Parameters, Argon2PasswordHasher
@@ -154,6 +154,9 @@ class Security(containers.DeclarativeContainer):
         SignedCsrfTokens, providers.Callable(lambda s: s.secret_bytes(), settings)
     )
     google = providers.Singleton(_google_verifier, settings)
+    google_nonces = providers.Singleton(
+        HmacGoogleNonces, providers.Callable(lambda s: s.secret_bytes(), settings)
+    )
     link_tokens = providers.Singleton(
         HmacLinkTokens, providers.Callable(lambda s: s.secret_bytes(), settings)
     )
@@ -181,6 +184,7 @@ class Identity(containers.DeclarativeContainer):
         limiter=infrastructure.limiter,
         clock=infrastructure.clock,
         google=security.google,
+        google_nonces=security.google_nonces,
         policy=security.token_policy,
         login_limits=providers.Callable(_login_limits, settings),
         contributors=user_data,

@@ -6,13 +6,14 @@ from typing import Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.background_tasks import BackgroundTask
+from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from adapters.security.csrf import SignedCsrfTokens
 from domains.identity.errors import InvalidToken
-from domains.identity.model import Principal, SignIn
+from domains.identity.model import GoogleNonce, Principal, SignIn
 from domains.identity.use_cases import Device, IdentityService
 from domains.shared.errors import Forbidden, InvalidInput
 from domains.shared.ids import is_id
@@ -24,6 +25,7 @@ from entrypoints.http.schemas.identity import (
     ChangePasswordRequest,
     DeleteAccountRequest,
     EmailVerificationConfirm,
+    GoogleNonceResponse,
     GoogleSignInRequest,
     LoginRequest,
     LogoutRequest,
@@ -64,6 +66,23 @@ def _token_response(sign_in: SignIn) -> TokenResponse:
         refresh_token=sign_in.refresh_token,
         expires_in=sign_in.access_expires_in,
         refresh_expires_in=int(refresh_in),
+    )
+
+
+GOOGLE_NONCE_COOKIE = "rf_google_nonce"
+
+
+def _google_nonce_cookie(policy: CookiePolicy, started: GoogleNonce | None, max_age: int) -> Cookie:
+    """The verifier, where only the Google sign-in routes see it; None clears it."""
+    return Cookie(
+        key=GOOGLE_NONCE_COOKIE,
+        value=started.verifier if started else "",
+        httponly=True,
+        secure=policy.secure,
+        samesite="strict",
+        path="/api/v1/auth/google",
+        domain=policy.domain,
+        max_age=max_age,
     )
 
 
@@ -117,20 +136,40 @@ class AuthController(Controller):
         )
         return _browser_sign_in(sign_in, csrf, cookie_policy)
 
-    @post("/google", status_code=200, responses=responses(401, 429))
+    @post("/google/nonce", status_code=200, responses=responses(401, 429))
+    async def google_nonce(
+        self, identity: Identity, cookie_policy: Cookies
+    ) -> Response[GoogleNonceResponse]:
+        """Start a Google sign-in: the nonce to give Google, and its verifier (also set as an
+        HttpOnly cookie) to send back with the ID token. 401 when Google sign-in is off."""
+        started = identity.start_google_sign_in()
+        expires_in = max(0, int((started.expires_at - identity.clock.now()).total_seconds()))
+        body = GoogleNonceResponse(started.nonce, started.verifier, expires_in)
+        response = Response(body, headers={"Cache-Control": "no-store"})
+        return with_cookies(response, [_google_nonce_cookie(cookie_policy, started, expires_in)])
+
+    @post("/google", status_code=200, responses=responses(401, 409, 422, 429))
     async def google(
         self,
+        request: Request[Any, Any, Any],
         data: JSONBody[GoogleSignInRequest],
         identity: Identity,
         csrf: Csrf,
         cookie_policy: Cookies,
         client_device: ClientDevice,
     ) -> Response[SignInResponse]:
-        """Sign in with a Google ID token obtained by the client."""
+        """Sign in with a Google ID token obtained by the client, carrying the nonce of
+        POST /auth/google/nonce. A password account whose address was never verified is not
+        linked: 409, unless `replace_unverified_account` erases it."""
         sign_in = await identity.sign_in_with_google(
-            data.id_token, client_device, remember_me=data.remember_me
+            data.id_token,
+            data.nonce_verifier or request.cookies.get(GOOGLE_NONCE_COOKIE),
+            client_device,
+            remember_me=data.remember_me,
+            replace_unverified_account=data.replace_unverified_account,
         )
-        return _browser_sign_in(sign_in, csrf, cookie_policy)
+        response = _browser_sign_in(sign_in, csrf, cookie_policy)
+        return with_cookies(response, [_google_nonce_cookie(cookie_policy, None, 0)])
 
     @post("/refresh", status_code=200, responses=responses(401, 403, 429))
     async def refresh(

@@ -29,9 +29,47 @@ class LoginRequest(Struct, forbid_unknown_fields=True):
     remember_me: bool = False
 
 
+NonceVerifier = Annotated[
+    str,
+    Meta(
+        min_length=1,
+        max_length=256,
+        description="the `nonce_verifier` from POST /auth/google/nonce; browsers may leave it "
+        "out, their rf_google_nonce cookie carries it",
+    ),
+]
+
+
 class GoogleSignInRequest(Struct, forbid_unknown_fields=True):
-    id_token: Annotated[str, Meta(min_length=1, max_length=8192)]
+    id_token: Annotated[
+        str,
+        Meta(
+            min_length=1,
+            max_length=8192,
+            description="a Google ID token whose `nonce` claim is the `nonce` from "
+            "POST /auth/google/nonce",
+        ),
+    ]
     remember_me: bool = False
+    nonce_verifier: NonceVerifier | None = None
+    replace_unverified_account: Annotated[
+        bool,
+        Meta(
+            description="when a password account whose address was never verified uses this "
+            "address: erase it, with everything in it, and start over with the Google account "
+            "(without it, the answer is 409)"
+        ),
+    ] = False
+
+
+class GoogleNonceResponse(Struct):
+    """A Google sign-in, started: hand `nonce` to Google (the sign-in request's `nonce`), send
+    the ID token to POST /auth/google with `nonce_verifier` (browsers: the HttpOnly
+    rf_google_nonce cookie does it) within `expires_in` seconds. Each nonce signs in once."""
+
+    nonce: str
+    nonce_verifier: str
+    expires_in: int
 
 
 class TokenRequest(Struct, forbid_unknown_fields=True):

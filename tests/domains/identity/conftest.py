@@ -1,15 +1,18 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import pytest
 
+from domains.identity.model import GoogleIdentity, SignIn
 from domains.identity.use_cases import Device, IdentityService
 from tests.domains.identity.fakes import (
     CountingLimiter,
     FakeClock,
     FakeContributor,
     FakeGoogle,
+    FakeGoogleNonces,
     FakeHasher,
     FakeLinkTokens,
     FakeRevocations,
@@ -46,6 +49,7 @@ def world() -> World:
         limiter=limiter,
         clock=clock,
         google=google,
+        google_nonces=FakeGoogleNonces(),
         contributors=[notes],
         mail=mail,
         links=FakeLinkTokens(),
@@ -55,3 +59,11 @@ def world() -> World:
 
 
 DEVICE = Device(ip="203.0.113.7", user_agent="tests")
+
+
+async def google_sign_in(world: World, identity: GoogleIdentity, **options: Any) -> SignIn:
+    """A Google sign-in as a client makes it: a nonce first, then a token that carries it."""
+    started = world.service.start_google_sign_in()
+    token = f"token-for-{started.nonce}"
+    world.google.identities[token] = replace(identity, nonce=started.nonce)
+    return await world.service.sign_in_with_google(token, started.verifier, DEVICE, **options)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Self
 from urllib.parse import unquote
 
@@ -13,6 +13,7 @@ from domains.identity.errors import EmailAlreadyRegistered, InvalidAccountLink, 
 from domains.identity.model import (
     AccessClaims,
     GoogleIdentity,
+    GoogleNonce,
     LinkPurpose,
     RefreshClaims,
     Session,
@@ -223,6 +224,25 @@ class FakeGoogle:
         if id_token not in self.identities:
             raise InvalidToken("the Google token's signature is not valid")
         return self.identities[id_token]
+
+
+class FakeGoogleNonces:
+    """Readable nonces: verifier 'v<n>' goes with nonce 'n<n>', each valid ten minutes."""
+
+    def __init__(self) -> None:
+        self.issued: dict[str, GoogleNonce] = {}
+
+    def issue(self, now: datetime) -> GoogleNonce:
+        n = len(self.issued) + 1
+        started = GoogleNonce(f"n{n}", f"v{n}", now + timedelta(minutes=10))
+        self.issued[started.verifier] = started
+        return started
+
+    def open(self, verifier: str, now: datetime) -> GoogleNonce:
+        started = self.issued.get(verifier)
+        if started is None or started.expires_at <= now:
+            raise InvalidToken("the Google sign-in nonce is not one of ours; start again")
+        return started
 
 
 class FakeContributor:

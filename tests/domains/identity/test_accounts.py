@@ -2,10 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from domains.identity.errors import EmailAlreadyRegistered, InvalidCredentials, WeakPassword
+from domains.identity.errors import (
+    EmailAlreadyRegistered,
+    InvalidCredentials,
+    UnverifiedAccountExists,
+    WeakPassword,
+)
 from domains.identity.model import GoogleIdentity, Principal
 from domains.shared.errors import InvalidInput, RateLimited
-from tests.domains.identity.conftest import DEVICE, World
+from tests.domains.identity.conftest import DEVICE, World, google_sign_in
 
 
 async def test_a_registered_user_can_sign_in_with_the_same_email_in_any_case(world: World) -> None:
@@ -96,23 +101,27 @@ async def test_profile_changes_are_validated(world: World) -> None:
 
 
 async def test_google_sign_in_creates_an_account_for_a_verified_email(world: World) -> None:
-    world.google.identities["tok"] = GoogleIdentity("g-1", "grace@example.com", True, "Grace")
-    sign_in = await world.service.sign_in_with_google("tok", DEVICE)
+    grace = GoogleIdentity("g-1", "grace@example.com", True, "Grace")
+    sign_in = await google_sign_in(world, grace)
     assert sign_in.user.email_verified and sign_in.user.display_name == "Grace"
-    again = await world.service.sign_in_with_google("tok", DEVICE)
+    again = await google_sign_in(world, grace)
     assert again.user.id == sign_in.user.id
 
 
-async def test_google_links_to_an_existing_account_only_when_the_email_is_verified(
+async def test_google_links_to_an_existing_account_only_when_both_addresses_are_verified(
     world: World,
 ) -> None:
     first = await world.service.register("grace@example.com", "correct horse", DEVICE)
-    world.google.identities["unverified"] = GoogleIdentity("g-2", "grace@example.com", False)
+    unverified_google = GoogleIdentity("g-2", "grace@example.com", False)
     with pytest.raises(InvalidCredentials.__mro__[1]):  # Unauthenticated
-        await world.service.sign_in_with_google("unverified", DEVICE)
+        await google_sign_in(world, unverified_google)
+    # Nor is an account whose own address was never verified linked (it may be a squatter's).
+    verified_google = GoogleIdentity("g-2", "grace@example.com", True)
+    with pytest.raises(UnverifiedAccountExists):
+        await google_sign_in(world, verified_google)
     assert world.store.users[first.user.id].google_subject is None
-    world.google.identities["verified"] = GoogleIdentity("g-2", "grace@example.com", True)
-    linked = await world.service.sign_in_with_google("verified", DEVICE)
+    world.store.users[first.user.id].email_verified = True
+    linked = await google_sign_in(world, verified_google)
     assert linked.user.id == first.user.id
 
 

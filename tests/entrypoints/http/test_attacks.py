@@ -231,7 +231,7 @@ def google_jwks() -> Iterator[tuple[RSAKey, str]]:
     server.shutdown()
 
 
-def _google_token(key: RSAKey, audience: str, email: str) -> str:
+def _google_token(key: RSAKey, audience: str, email: str, nonce: str) -> str:
     now = int(time.time())
     return jwt.encode(
         {"alg": "RS256", "kid": "g1"},
@@ -243,6 +243,7 @@ def _google_token(key: RSAKey, audience: str, email: str) -> str:
             "email_verified": True,
             "iat": now,
             "exp": now + 300,
+            "nonce": nonce,
         },
         key,
     )
@@ -254,12 +255,14 @@ def test_google_sign_in_works_and_refuses_the_wrong_audience(
     key, jwks_url = google_jwks
     url = serve(google_client_ids=("our-client",), google_jwks_url=jwks_url)
     email = unique_email()
-    wrong = httpx.post(
-        f"{url}/api/v1/auth/google", json={"id_token": _google_token(key, "their-client", email)}
+    client = httpx.Client(base_url=url)
+    nonce = client.post("/api/v1/auth/google/nonce").json()["nonce"]
+    wrong = client.post(
+        "/api/v1/auth/google", json={"id_token": _google_token(key, "their-client", email, nonce)}
     )
     assert "another application" in str(assert_problem(wrong, 401)["detail"])
-    right = httpx.post(
-        f"{url}/api/v1/auth/google", json={"id_token": _google_token(key, "our-client", email)}
+    right = client.post(
+        "/api/v1/auth/google", json={"id_token": _google_token(key, "our-client", email, nonce)}
     )
     assert right.status_code == 200 and right.json()["user"]["email"] == email
 
