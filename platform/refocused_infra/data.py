@@ -11,6 +11,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
+from .keys import access_token_keys
 from .network import POSTGRES, REDIS
 from .settings import CacheSettings, DatabaseSettings
 
@@ -45,6 +46,8 @@ class Data(pulumi.ComponentResource):
     # The secret values themselves, always marked secret.
     database_url: pulumi.Output[str]
     redis_url: pulumi.Output[str]
+    # The public keys that verify access tokens (a JWKS): not secret, for the functions.
+    access_token_jwks: pulumi.Output[str]
 
     def __init__(self, name: str, args: DataArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("refocused:platform:Data", name, None, opts)
@@ -156,12 +159,18 @@ class Data(pulumi.ComponentResource):
         )
         # 32 random bytes, base64: the journal's key-encryption key.
         journal_kek = random.RandomBytes(f"{name}-journal-kek", length=32, opts=child)
+        # 32 random bytes: the Ed25519 key that signs access tokens. The API gets the private
+        # key; the functions only its public half, which is no secret.
+        access_token_seed = random.RandomBytes(f"{name}-access-token-key", length=32, opts=child)
+        access_token_pair = access_token_seed.base64.apply(access_token_keys)
+        self.access_token_jwks = pulumi.Output.unsecret(access_token_pair.apply(lambda k: k[1]))
 
         values = {
             "DATABASE_URL": self.database_url,
             "REDIS_URL": self.redis_url,
             "REFOCUSED_SECRET_KEY": _secret(secret_key.result),
             "REFOCUSED_JOURNAL_KEK": _secret(journal_kek.base64),
+            "REFOCUSED_ACCESS_TOKEN_KEY": _secret(access_token_pair.apply(lambda k: k[0])),
         }
         self.secret_arns = {}
         self.secret_versions = []

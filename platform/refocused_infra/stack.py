@@ -77,7 +77,7 @@ def build_stack(
             functions=settings.functions,
             package=package,
             log_retention_days=settings.log_retention_days,
-            secret_key_arn=data.secret_arns["REFOCUSED_SECRET_KEY"],
+            access_token_jwks=data.access_token_jwks,
             api_service_url=compute.service_url,
             domain=settings.domain,
             zone_id=zone_id,
