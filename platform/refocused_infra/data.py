@@ -11,7 +11,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
-from .keys import access_token_keys
+from .keys import access_token_keys, email_link_key
 from .network import POSTGRES, REDIS
 from .settings import CacheSettings, DatabaseSettings
 
@@ -48,6 +48,9 @@ class Data(pulumi.ComponentResource):
     redis_url: pulumi.Output[str]
     # The public keys that verify access tokens (a JWKS): not secret, for the functions.
     access_token_jwks: pulumi.Output[str]
+    # The key mail links are signed with, derived from the service secret: the email API's
+    # only secret (the API derives it itself and never reads this one).
+    email_link_key_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: DataArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("refocused:platform:Data", name, None, opts)
@@ -192,6 +195,21 @@ class Data(pulumi.ComponentResource):
                 )
             )
             self.secret_arns[variable] = secret.arn
+
+        link_secret = aws.secretsmanager.Secret(
+            f"{name}-email-link-key",
+            name=f"{args.prefix}/email-link-key",
+            description=f"{args.prefix}: the mail-link key, derived from the service secret",
+            recovery_window_in_days=30 if args.protect else 0,
+            opts=child,
+        )
+        aws.secretsmanager.SecretVersion(
+            f"{name}-email-link-key-value",
+            secret_id=link_secret.id,
+            secret_string=_secret(secret_key.result.apply(email_link_key)),
+            opts=child,
+        )
+        self.email_link_key_arn = link_secret.arn
 
         self.register_outputs(
             {

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 
 _P = 2**255 - 19
@@ -79,3 +80,29 @@ def access_token_keys(seed_base64: str) -> tuple[str, str]:
     public = {"kty": "OKP", "crv": "Ed25519", "x": x, "kid": kid, "alg": "Ed25519", "use": "sig"}
     private = {**public, "d": _b64url(seed)}
     return json.dumps(private), json.dumps({"keys": [public]})
+
+
+#: How the application derives one key per purpose from its service secret
+#: (adapters/security/keys.py: HKDF-SHA256, this salt, the purpose as info).
+APPLICATION_SALT = b"refocused/v1"
+
+
+def hkdf_sha256(secret: bytes, salt: bytes, info: bytes, length: int = 32) -> bytes:
+    """HKDF with SHA-256 (RFC 5869), as the application derives its keys, so the platform can
+    hand a function the one derived key it needs instead of the secret it comes from."""
+    if not 0 < length <= 255 * 32:
+        raise ValueError("HKDF-SHA256 gives 1 to 8160 bytes")
+    prk = hmac.new(salt, secret, hashlib.sha256).digest()
+    output, block = b"", b""
+    for counter in range(1, -(-length // 32) + 1):
+        block = hmac.new(prk, block + info + bytes([counter]), hashlib.sha256).digest()
+        output += block
+    return output[:length]
+
+
+def email_link_key(service_secret: str) -> str:
+    """The mail-link key (base64) the API derives from its secret for the purpose
+    `email-links`: all the email function needs to sign and check newsletter links."""
+    return base64.b64encode(
+        hkdf_sha256(service_secret.encode(), APPLICATION_SALT, b"email-links")
+    ).decode()

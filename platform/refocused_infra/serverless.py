@@ -40,6 +40,8 @@ class ServerlessArgs:
     # The public keys that verify the API's access tokens (a JWKS): the functions serving
     # signed-in users get these, never the service secret or the signing key.
     access_token_jwks: pulumi.Input[str]
+    # The mail-link key's secret: the email API signs and checks newsletter links with it.
+    email_link_key_arn: pulumi.Input[str]
     # The API's public URL; the HTTP API forwards everything that is not a function to it.
     api_service_url: pulumi.Input[str] | None
     domain: DomainSettings | None
@@ -123,10 +125,14 @@ class Serverless(pulumi.ComponentResource):
                     policies.statement(DYNAMODB_READ_WRITE, table_resources(email_table)),
                     policies.statement(["sns:Publish"], [messaging.email_requests.arn]),
                     messaging.publish_key_statement(),
+                    policies.statement(
+                        ["secretsmanager:GetSecretValue"], [args.email_link_key_arn]
+                    ),
                 ],
                 environment={
                     "EMAIL_TABLE": email_table.name,
                     "EMAIL_REQUESTS_TOPIC_ARN": messaging.email_requests.arn,
+                    "REFOCUSED_EMAIL_LINK_KEY_ARN": args.email_link_key_arn,
                 },
                 memory_mb=settings.memory_mb,
                 timeout_s=settings.timeout_s,

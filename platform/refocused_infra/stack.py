@@ -78,6 +78,7 @@ def build_stack(
             package=package,
             log_retention_days=settings.log_retention_days,
             access_token_jwks=data.access_token_jwks,
+            email_link_key_arn=data.email_link_key_arn,
             api_service_url=compute.service_url,
             domain=settings.domain,
             zone_id=zone_id,

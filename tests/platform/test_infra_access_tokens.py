@@ -1,5 +1,7 @@
 """Access tokens: the API alone holds the signing key; the functions that serve signed-in users
-get its public half (a JWKS) and the API's address to ask about sessions, and no secret."""
+get its public half (a JWKS) and the API's address to ask about sessions, and no secret. No
+function holds the service secret: the email API gets the one key derived from it that it
+needs, the mail-link key."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import Any
 import pytest
 from conftest import cached_run
 from infra_harness import ProgramRun
-from refocused_infra.keys import ed25519_public_key
+from refocused_infra.keys import ed25519_public_key, email_link_key, hkdf_sha256
 
 USER_FUNCTIONS = ("feedback-api", "ai-handler")
 SECRET_SIG = "4dabf18193072939515e22adb298388d"  # how Pulumi marks a secret value on the wire
@@ -100,3 +102,37 @@ def test_before_the_apis_first_release_the_functions_have_no_api_to_ask() -> Non
 )
 def test_the_public_key_is_derived_as_rfc_8032_says(seed: str, public: str) -> None:
     assert ed25519_public_key(bytes.fromhex(seed)).hex() == public
+
+
+def test_no_function_holds_the_service_secret(stack: ProgramRun) -> None:
+    secret_arn = stack.exports["secret_arns"]["REFOCUSED_SECRET_KEY"]
+    for function in stack.of_type("aws:lambda/function:Function"):
+        assert secret_arn not in json.dumps(function.inputs)
+    for policy in stack.of_type("aws:iam/rolePolicy:RolePolicy"):
+        if policy.name.startswith("serverless-"):
+            assert secret_arn not in policy.inputs["policy"]
+
+
+def test_the_email_api_reads_the_mail_link_key_and_no_other_secret(stack: ProgramRun) -> None:
+    variables = environment(stack, "email-api")
+    link_key_arn = variables["REFOCUSED_EMAIL_LINK_KEY_ARN"]
+    assert link_key_arn.endswith(":secret:refocused-" + stack.stack + "/email-link-key-AbCdEf")
+    policy = statements(stack.named("serverless-email-api-policy").inputs["policy"])
+    secrets = [s for s in policy if any(a.startswith("secretsmanager:") for a in s["Action"])]
+    assert [(s["Action"], s["Resource"]) for s in secrets] == [
+        (["secretsmanager:GetSecretValue"], [link_key_arn])
+    ]
+    value = stack.named("data-email-link-key-value").inputs["secretString"]
+    assert SECRET_SIG in value
+    assert value["value"] == email_link_key("mock-secret-data-secret-key")
+
+
+def test_the_mail_link_key_is_the_one_the_api_derives() -> None:
+    # adapters/security/keys.py derive_key(TEST_SECRET, "email-links"), in base64.
+    secret = "test-secret-key-that-is-long-enough-for-hs256-0123456789"
+    assert email_link_key(secret) == "/DSkpLRP8oKeVwGe3gCQdfXVPApN8mjHqW7yyFKC6Jk="
+    # RFC 5869, test case 1.
+    okm = hkdf_sha256(bytes([11]) * 22, bytes(range(13)), bytes(range(0xF0, 0xFA)), 42)
+    assert okm.hex() == (
+        "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865"
+    )
