@@ -35,6 +35,13 @@ class Settings:
     secret_key: str = field(default="", repr=False)
     #: Key-encryption key for journal data keys (32 bytes, base64). Generated when embedded.
     journal_kek: str = field(default="", repr=False)
+    #: The private Ed25519 (or P-256) key that signs access tokens, as a JWK (JSON) or a PEM.
+    #: Only the API holds it; the functions verify with its public key (the JWKS). Generated
+    #: into data_dir when embedded; required in production.
+    access_token_key: str = field(default="", repr=False)
+    #: Public keys (a JWKS) of earlier signing keys, still accepted and published during a
+    #: rotation until the tokens they signed have expired.
+    access_token_retired_jwks: str = ""
     #: Connections per worker. No overflow by default: overflow connections are closed as soon
     #: as they are returned, so under steady load they churn (a new connection per request).
     db_pool_size: int = 30
@@ -160,6 +167,11 @@ class Settings:
                 )
             if not self.journal_kek:
                 raise SettingsError("REFOCUSED_JOURNAL_KEK must be set in production")
+            if not self.access_token_key:
+                raise SettingsError(
+                    "REFOCUSED_ACCESS_TOKEN_KEY must be set in production: a private Ed25519 "
+                    "(or P-256) key as a JWK or a PEM"
+                )
         if self.journal_kek:
             try:
                 if len(self.journal_kek_bytes()) != 32:
@@ -170,6 +182,7 @@ class Settings:
                 ) from e
         if self.secret_key and len(self.secret_key) < 32:
             raise SettingsError("REFOCUSED_SECRET_KEY must be at least 32 characters")
+        self._validate_access_token_keys()
         for name in (
             "access_token_minutes",
             "refresh_token_days",
@@ -200,19 +213,38 @@ class Settings:
                 "argon2 parameters below OWASP's minimum (19 MiB, t=2 at p=1) are not allowed"
             )
 
+    def _validate_access_token_keys(self) -> None:
+        from adapters.security.tokens import KeyMaterialError, public_jwks, signing_key
+
+        try:
+            if self.access_token_key:
+                signing_key(self.access_token_key)
+        except KeyMaterialError as e:
+            # The reason names what is wrong, never the key's text.
+            raise SettingsError(f"REFOCUSED_ACCESS_TOKEN_KEY is not valid: {e}") from None
+        try:
+            public_jwks(self.access_token_retired_jwks)
+        except KeyMaterialError as e:
+            raise SettingsError(f"REFOCUSED_ACCESS_TOKEN_RETIRED_JWKS is not valid: {e}") from None
+
     def with_local_secrets(self) -> Settings:
         """The embedded profile keeps generated secrets in data_dir, so restarts keep sessions
         and journal keys. Production must provide them."""
-        if self.is_production or (self.secret_key and self.journal_kek):
+        if self.is_production or (self.secret_key and self.journal_kek and self.access_token_key):
             return self
         self.data_dir.mkdir(parents=True, exist_ok=True)
         secret = self.secret_key or _load_or_create(
             self.data_dir / "secret_key", lambda: secrets.token_urlsafe(48)
         )
+        from adapters.security.tokens import generate_signing_key
+
         kek = self.journal_kek or _load_or_create(
             self.data_dir / "journal_kek", lambda: base64.b64encode(os.urandom(32)).decode()
         )
-        return replace(self, secret_key=secret, journal_kek=kek)
+        access_key = self.access_token_key or _load_or_create(
+            self.data_dir / "access_token_key.json", generate_signing_key
+        )
+        return replace(self, secret_key=secret, journal_kek=kek, access_token_key=access_key)
 
 
 def _load_or_create(path: Path, make: Any) -> str:

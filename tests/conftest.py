@@ -20,6 +20,12 @@ from tests.support.servers import REDIS_URL, LiveServer, postgres_database
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256-0123456789"
 TEST_KEK = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+#: The private Ed25519 key (a JWK) that signs the test servers' access tokens.
+TEST_ACCESS_TOKEN_KEY = (
+    '{"crv": "Ed25519", "x": "hNdJBsS-EHzGFJagbIl6MpQUSA0TWGQQ7n7dCI70ilA", '
+    '"d": "rtzSTpAcRE7w7z1z7bN_FFS0Uv6Ug-c8a-A9bEn6jcI", "kty": "OKP", '
+    '"kid": "VKDyulUEN1lz4m3FIv5RKz6qRJqMvi-O7cacqpxoCnQ"}'
+)
 
 
 @pytest.fixture(scope="session")
@@ -82,6 +88,7 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
             "data_dir": tmp_path / "var",
             "secret_key": TEST_SECRET,
             "journal_kek": TEST_KEK,
+            "access_token_key": TEST_ACCESS_TOKEN_KEY,
             "log_format": "console",
             "log_level": "WARNING",
         }

@@ -43,6 +43,11 @@ ADMIN_URL = os.environ.get(
 REDIS_URL = os.environ.get("REFOCUSED_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 SECRET = "benchmark-secret-key-benchmark-secret-key-0123"
 KEK = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+#: The private Ed25519 key (a JWK) that signs the benchmark's access tokens.
+ACCESS_TOKEN_KEY = (
+    '{"crv": "Ed25519", "x": "hNdJBsS-EHzGFJagbIl6MpQUSA0TWGQQ7n7dCI70ilA", '
+    '"d": "rtzSTpAcRE7w7z1z7bN_FFS0Uv6Ug-c8a-A9bEn6jcI", "kty": "OKP"}'
+)
 
 
 def free_port() -> int:
@@ -298,6 +303,7 @@ def api_server(
             "REFOCUSED_REDIS_PREFIX": f"rf-bench-{uuid.uuid4().hex[:6]}:",
             "REFOCUSED_SECRET_KEY": SECRET,
             "REFOCUSED_JOURNAL_KEK": KEK,
+            "REFOCUSED_ACCESS_TOKEN_KEY": ACCESS_TOKEN_KEY,
             "REFOCUSED_AUTO_MIGRATE": "true",
             "REFOCUSED_LOG_LEVEL": "WARNING",
             # The limits still run (one Redis script per request); they are set high enough

@@ -148,7 +148,9 @@ class Security(containers.DeclarativeContainer):
     tokens = providers.Singleton(
         JoseTokenService,
         providers.Callable(lambda s: s.secret_bytes(), settings),
+        settings.provided.access_token_key,
         token_policy.provided.access_ttl,
+        settings.provided.access_token_retired_jwks,
     )
     csrf = providers.Singleton(
         SignedCsrfTokens, providers.Callable(lambda s: s.secret_bytes(), settings)

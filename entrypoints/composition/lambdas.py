@@ -2,10 +2,16 @@
 gives each function (platform/refocused_infra/serverless.py), and one builder per function.
 
 A handler calls its builder once per cold start and keeps the result for the container's life.
-Lambdas have no Redis: their rate limits live in the function's DynamoDB table."""
+Lambdas have no Redis: their rate limits live in the function's DynamoDB table.
+
+Functions that serve signed-in users hold the API's public keys (a JWKS), never the service
+secret: they check an access token's signature and expiry themselves and ask the API whether
+its session is still signed in (`REFOCUSED_API_URL`)."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,16 +29,19 @@ from adapters.dynamodb.rate_limit import DynamoDbRateLimiter
 from adapters.dynamodb.table import DynamoTable
 from adapters.model_client.in_process import InProcessModelClient, load_verified_bundle
 from adapters.s3.model_bundle import S3ModelBundle
-from adapters.security.tokens import JoseTokenService
+from adapters.security.keys import derive_key
+from adapters.security.session_check import ApiSessionCheck
+from adapters.security.tokens import AccessTokenVerifier, KeyMaterialError
 from adapters.ses.transport import SesMailTransport
 from adapters.sns.mail_queue import SnsMailQueue
 from adapters.system.clock import SystemClock
 from domains.assistant.use_cases import AssistantService
+from domains.email.links import LinkSigner
 from domains.email.model import EmailLimits
 from domains.email.use_cases import BounceHandling, EmailService, MailDelivery
 from domains.feedback.use_cases import FeedbackService
 from entrypoints.composition.aws import aws_client
-from entrypoints.composition.links import link_signer
+from entrypoints.composition.links import LINK_KEY_PURPOSE
 
 
 class LambdaConfigError(RuntimeError):
@@ -52,6 +61,13 @@ class LambdaSettings:
     model_dir: Path = Path("/tmp/model")  # noqa: S108 (Lambda's only writable folder)
     secret_key: str = ""
     secret_key_arn: str = ""
+    #: The key mail links are signed with (32 bytes, base64), derived from the service secret
+    #: as the API derives it: what the email API holds in place of the secret itself.
+    email_link_key_arn: str = ""
+    #: The public keys that verify the API's access tokens (a JWKS document, not a secret).
+    access_token_jwks: str = ""
+    #: The API service, which says whether an access token's session is still signed in.
+    api_url: str = ""
     #: Links in mail point here; empty: the API Gateway domain the request came through.
     public_url: str = ""
     aws_endpoint_url: str = ""
@@ -83,6 +99,9 @@ class LambdaSettings:
             model_dir=Path(get("REFOCUSED_MODEL_DIR", str(cls.model_dir))),
             secret_key=get("REFOCUSED_SECRET_KEY"),
             secret_key_arn=get("REFOCUSED_SECRET_KEY_ARN"),
+            email_link_key_arn=get("REFOCUSED_EMAIL_LINK_KEY_ARN"),
+            access_token_jwks=get("REFOCUSED_ACCESS_TOKEN_JWKS"),
+            api_url=get("REFOCUSED_API_URL").rstrip("/"),
             public_url=get("REFOCUSED_PUBLIC_URL").rstrip("/"),
             aws_endpoint_url=get("AWS_ENDPOINT_URL"),
             aws_region=get("AWS_REGION", get("AWS_DEFAULT_REGION", cls.aws_region)),
@@ -98,6 +117,8 @@ class LambdaSettings:
             "feedback_table": "FEEDBACK_TABLE",
             "assistant_table": "ASSISTANT_HISTORY_TABLE",
             "model_bucket": "MODEL_BUCKET",
+            "access_token_jwks": "REFOCUSED_ACCESS_TOKEN_JWKS",
+            "api_url": "REFOCUSED_API_URL",
         }
         missing = [variables[n] for n in names if not getattr(self, n)]
         if missing:
@@ -109,8 +130,25 @@ class LambdaSettings:
     def table(self, name: str) -> DynamoTable:
         return DynamoTable(self.client("dynamodb"), name)
 
+    def link_key(self) -> bytes:
+        """The key mail links are signed with: the email-links key alone from Secrets Manager
+        in AWS (REFOCUSED_EMAIL_LINK_KEY_ARN), or derived from the service secret (local)."""
+        if not self.email_link_key_arn:
+            return derive_key(self.secret(), LINK_KEY_PURPOSE)
+        response = self.client("secretsmanager").get_secret_value(SecretId=self.email_link_key_arn)
+        try:
+            key = base64.b64decode(str(response["SecretString"]).strip(), validate=True)
+        except (ValueError, binascii.Error):
+            key = b""
+        if len(key) != 32:
+            raise LambdaConfigError(
+                "the secret REFOCUSED_EMAIL_LINK_KEY_ARN names must be 32 bytes in base64"
+            )
+        return key
+
     def secret(self) -> bytes:
-        """The key the API signs tokens and mail links with, from Secrets Manager in AWS."""
+        """The service secret, from Secrets Manager in AWS. No deployed function holds it; a
+        local email API derives its link key from it."""
         if self.secret_key:
             value = self.secret_key
         elif self.secret_key_arn:
@@ -118,7 +156,8 @@ class LambdaSettings:
             value = str(response["SecretString"]).strip()
         else:
             raise LambdaConfigError(
-                "this function needs REFOCUSED_SECRET_KEY_ARN (or REFOCUSED_SECRET_KEY) to be set"
+                "this function needs REFOCUSED_EMAIL_LINK_KEY_ARN (or REFOCUSED_SECRET_KEY) "
+                "to be set"
             )
         if len(value) < 32:
             raise LambdaConfigError("the secret key must be at least 32 characters")
@@ -136,7 +175,7 @@ def email_requests(settings: LambdaSettings) -> EmailService:
         subscriptions=DynamoDbSubscriptionStore(table),
         suppressions=DynamoDbSuppressionList(table),
         queue=SnsMailQueue(settings.client("sns"), settings.email_topic_arn),
-        links=link_signer(settings.secret()),
+        links=LinkSigner(settings.link_key()),
         limiter=DynamoDbRateLimiter(table),
         clock=SystemClock(),
         limits=EmailLimits(),
@@ -164,11 +203,21 @@ def bounce_handling(settings: LambdaSettings) -> BounceHandling:
     )
 
 
-def access_tokens(settings: LambdaSettings) -> JoseTokenService:
-    """Checks the API's access tokens (signature, type, audience, expiry). Lambdas cannot see
-    the API's revocation list, so a revoked token still works here until it expires (15
-    minutes at most)."""
-    return JoseTokenService(settings.secret())
+def access_tokens(settings: LambdaSettings) -> AccessTokenVerifier:
+    """Checks the API's access tokens (signature, type, audience, expiry) with the API's public
+    keys only: a function can verify tokens and never make one."""
+    settings.require("access_token_jwks")
+    try:
+        return AccessTokenVerifier.from_jwks(settings.access_token_jwks)
+    except KeyMaterialError as e:
+        raise LambdaConfigError(f"REFOCUSED_ACCESS_TOKEN_JWKS is not valid: {e}") from None
+
+
+def session_check(settings: LambdaSettings) -> ApiSessionCheck:
+    """Asks the API whether a token's session is still signed in: a signed-out or erased user's
+    token is refused here as soon as the API refuses it, not when it expires."""
+    settings.require("api_url")
+    return ApiSessionCheck(settings.api_url)
 
 
 def feedback(settings: LambdaSettings) -> FeedbackService:

@@ -3,8 +3,12 @@ from __future__ import annotations
 from adapters.security.keys import derive_key
 from domains.email.links import LinkSigner
 
+#: The HKDF purpose of the mail-link key (platform/refocused_infra/keys.py derives it too).
+LINK_KEY_PURPOSE = "email-links"
+
 
 def link_signer(secret: bytes) -> LinkSigner:
-    """Mail links are signed with a key derived for them alone from the service secret, so
-    the API and the email Lambda (which share the secret) accept each other's links."""
-    return LinkSigner(derive_key(secret, "email-links"))
+    """Mail links are signed with a key derived for them alone from the service secret; the
+    email Lambda is given that derived key only, so the API and it accept each other's links
+    and the Lambda holds nothing that signs any other token."""
+    return LinkSigner(derive_key(secret, LINK_KEY_PURPOSE))

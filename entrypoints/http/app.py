@@ -36,6 +36,11 @@ from entrypoints.http.controllers.mood import MoodController
 from entrypoints.http.controllers.pomodoro import PomodoroController
 from entrypoints.http.controllers.streaks import StreakController
 from entrypoints.http.controllers.study import StudyController
+from entrypoints.http.controllers.tokens import (
+    JwksController,
+    SessionCheckController,
+    jwks_document,
+)
 from entrypoints.http.gate import Gate, GateConfig, security_headers_hook
 from entrypoints.http.problems import EXCEPTION_HANDLERS
 from entrypoints.logging import configure_logging
@@ -45,6 +50,7 @@ log = structlog.get_logger("refocused.app")
 
 API_ROUTE_HANDLERS: list[Any] = [
     AuthController,
+    SessionCheckController,
     UsersController,
     JournalController,
     StudyController,
@@ -86,7 +92,7 @@ def create_app(settings: Settings | None = None, container: Application | None =
     middleware: list[Any] = [
         DefineMiddleware(Gate, config=_gate_config(container)),
     ]
-    route_handlers: list[Any] = [api, HealthController]
+    route_handlers: list[Any] = [api, HealthController, JwksController]
     if settings.docs_enabled:
         route_handlers.append(_docs_assets())
     if settings.metrics_enabled:
@@ -187,6 +193,11 @@ def _dependencies(container: Application, settings: Settings) -> dict[str, Provi
         "pomodoro": singleton(container.pomodoro.service),
         "habits": singleton(container.habits.service),
         "csrf": singleton(container.security.csrf),
+        "access_token_jwks": Provide(
+            lambda: jwks_document(container.security.tokens().jwks),
+            use_cache=True,
+            sync_to_thread=False,
+        ),
         "cookie_policy": Provide(lambda: cookie_policy, use_cache=True, sync_to_thread=False),
         "principal": Provide(principal, sync_to_thread=False),
         "client_device": Provide(device, sync_to_thread=False),

@@ -20,19 +20,13 @@ import structlog
 
 from adapters.model_client.in_process import InProcessModelClient
 from adapters.model_client.lambda_invoke import ACTION
-from adapters.security.tokens import JoseTokenService
 from domains.assistant.errors import QuotaExhausted
 from domains.assistant.model import MAX_MESSAGE_LENGTH, ChatTurn, Conversation, Message, Role
 from domains.assistant.use_cases import AssistantService
 from domains.shared.errors import DomainError
-from entrypoints.composition.lambdas import (
-    LambdaSettings,
-    access_tokens,
-    assistant,
-    assistant_model,
-)
+from entrypoints.composition.lambdas import LambdaSettings, assistant, assistant_model
 from entrypoints.lambdas.apigw import BadRequest, Request, Router, domain_problem, handle, respond
-from entrypoints.lambdas.auth import user_id
+from entrypoints.lambdas.auth import Access
 from entrypoints.lambdas.runtime import ColdStart, answer_config_errors
 
 log = structlog.get_logger("refocused.lambda.ai_handler")
@@ -45,20 +39,14 @@ class Services:
         self.settings = settings
         self.model: InProcessModelClient = assistant_model(settings)
         self._assistant: AssistantService | None = None
-        self._tokens: JoseTokenService | None = None
+        # The direct invoke needs neither the history table nor the keys: built on first use.
+        self.access = Access(settings)
 
-    # The direct invoke needs neither the history table nor the secret: built on first use.
     @property
     def assistant(self) -> AssistantService:
         if self._assistant is None:
             self._assistant = assistant(self.settings, self.model)
         return self._assistant
-
-    @property
-    def tokens(self) -> JoseTokenService:
-        if self._tokens is None:
-            self._tokens = access_tokens(self.settings)
-        return self._tokens
 
 
 cold_start: ColdStart[Services] = ColdStart(Services)
@@ -84,14 +72,15 @@ def _message(m: Message) -> dict[str, Any]:
     }
 
 
-def _user(request: Request) -> tuple[AssistantService, str]:
+async def _user(request: Request) -> tuple[AssistantService, str]:
     services = cold_start.get()
-    return services.assistant, user_id(services.tokens, request)
+    user = await services.access.user_id(request)
+    return services.assistant, user
 
 
 @router.route("GET", "/ai/quota")
 async def quota(request: Request) -> dict[str, Any]:
-    service, user = _user(request)
+    service, user = await _user(request)
     q = await service.quota(user)
     return respond(
         200,
@@ -107,13 +96,13 @@ async def quota(request: Request) -> dict[str, Any]:
 
 @router.route("GET", "/ai/conversations")
 async def conversations(request: Request) -> dict[str, Any]:
-    service, user = _user(request)
+    service, user = await _user(request)
     return respond(200, [_conversation(c) for c in await service.conversations(user)])
 
 
 @router.route("POST", "/ai/conversations")
 async def start(request: Request) -> dict[str, Any]:
-    service, user = _user(request)
+    service, user = await _user(request)
     title = request.json().get("title", "") if request.body else ""
     if not isinstance(title, str) or len(title) > 200:
         raise BadRequest("`title` must be a short string")
@@ -122,7 +111,7 @@ async def start(request: Request) -> dict[str, Any]:
 
 @router.route("GET", "/ai/conversations/{conversation_id}")
 async def conversation(request: Request) -> dict[str, Any]:
-    service, user = _user(request)
+    service, user = await _user(request)
     found, messages = await service.conversation(user, request.params["conversation_id"])
     return respond(
         200, {"conversation": _conversation(found), "messages": [_message(m) for m in messages]}
@@ -131,14 +120,14 @@ async def conversation(request: Request) -> dict[str, Any]:
 
 @router.route("DELETE", "/ai/conversations/{conversation_id}")
 async def delete(request: Request) -> dict[str, Any]:
-    service, user = _user(request)
+    service, user = await _user(request)
     await service.delete(user, request.params["conversation_id"])
     return respond(204)
 
 
 @router.route("POST", "/ai/conversations/{conversation_id}/messages")
 async def send(request: Request) -> dict[str, Any]:
-    service, user = _user(request)
+    service, user = await _user(request)
     content = request.json().get("content")
     if not isinstance(content, str) or len(content) > 2 * MAX_MESSAGE_LENGTH:
         raise BadRequest("the body needs a `content` string")

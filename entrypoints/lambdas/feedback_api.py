@@ -5,21 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.security.tokens import JoseTokenService
 from domains.feedback.use_cases import FeatureView, FeedbackService
-from entrypoints.composition.lambdas import LambdaSettings, access_tokens, feedback
+from entrypoints.composition.lambdas import LambdaSettings, feedback
 from entrypoints.lambdas.apigw import BadRequest, Request, Router, handle, respond
-from entrypoints.lambdas.auth import optional_user_id, user_id
+from entrypoints.lambdas.auth import Access
 from entrypoints.lambdas.runtime import ColdStart, answer_config_errors
 
 router = Router()
 
 
-def _build(settings: LambdaSettings) -> tuple[FeedbackService, JoseTokenService]:
-    return feedback(settings), access_tokens(settings)
+def _build(settings: LambdaSettings) -> tuple[FeedbackService, Access]:
+    return feedback(settings), Access(settings)
 
 
-cold_start: ColdStart[tuple[FeedbackService, JoseTokenService]] = ColdStart(_build)
+cold_start: ColdStart[tuple[FeedbackService, Access]] = ColdStart(_build)
 
 
 def _text(body: dict[str, Any], name: str, *, required: bool = True) -> str | None:
@@ -60,15 +59,15 @@ async def send_feedback(request: Request) -> dict[str, Any]:
 
 @router.route("GET", "/feedback/features")
 async def list_features(request: Request) -> dict[str, Any]:
-    service, tokens = cold_start.get()
-    views = await service.list_features(optional_user_id(tokens, request))
+    service, access = cold_start.get()
+    views = await service.list_features(await access.optional_user_id(request))
     return respond(200, [_feature(v) for v in views])
 
 
 @router.route("POST", "/feedback/features")
 async def propose(request: Request) -> dict[str, Any]:
-    service, tokens = cold_start.get()
-    user = user_id(tokens, request)
+    service, access = cold_start.get()
+    user = await access.user_id(request)
     body = request.json()
     feature = await service.propose_feature(
         user, _text(body, "title") or "", _text(body, "description", required=False) or ""
@@ -78,24 +77,24 @@ async def propose(request: Request) -> dict[str, Any]:
 
 @router.route("GET", "/feedback/features/{feature_id}")
 async def get_feature(request: Request) -> dict[str, Any]:
-    service, tokens = cold_start.get()
+    service, access = cold_start.get()
     view = await service.get_feature(
-        request.params["feature_id"], optional_user_id(tokens, request)
+        request.params["feature_id"], await access.optional_user_id(request)
     )
     return respond(200, _feature(view))
 
 
 @router.route("PUT", "/feedback/features/{feature_id}/vote")
 async def vote(request: Request) -> dict[str, Any]:
-    service, tokens = cold_start.get()
-    view = await service.vote(user_id(tokens, request), request.params["feature_id"])
+    service, access = cold_start.get()
+    view = await service.vote(await access.user_id(request), request.params["feature_id"])
     return respond(200, _feature(view))
 
 
 @router.route("DELETE", "/feedback/features/{feature_id}/vote")
 async def unvote(request: Request) -> dict[str, Any]:
-    service, tokens = cold_start.get()
-    view = await service.unvote(user_id(tokens, request), request.params["feature_id"])
+    service, access = cold_start.get()
+    view = await service.unvote(await access.user_id(request), request.params["feature_id"])
     return respond(200, _feature(view))
 
 

@@ -11,6 +11,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
+from .keys import access_token_keys, email_link_key
 from .network import POSTGRES, REDIS
 from .settings import CacheSettings, DatabaseSettings
 
@@ -45,6 +46,11 @@ class Data(pulumi.ComponentResource):
     # The secret values themselves, always marked secret.
     database_url: pulumi.Output[str]
     redis_url: pulumi.Output[str]
+    # The public keys that verify access tokens (a JWKS): not secret, for the functions.
+    access_token_jwks: pulumi.Output[str]
+    # The key mail links are signed with, derived from the service secret: the email API's
+    # only secret (the API derives it itself and never reads this one).
+    email_link_key_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: DataArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("refocused:platform:Data", name, None, opts)
@@ -156,12 +162,18 @@ class Data(pulumi.ComponentResource):
         )
         # 32 random bytes, base64: the journal's key-encryption key.
         journal_kek = random.RandomBytes(f"{name}-journal-kek", length=32, opts=child)
+        # 32 random bytes: the Ed25519 key that signs access tokens. The API gets the private
+        # key; the functions only its public half, which is no secret.
+        access_token_seed = random.RandomBytes(f"{name}-access-token-key", length=32, opts=child)
+        access_token_pair = access_token_seed.base64.apply(access_token_keys)
+        self.access_token_jwks = pulumi.Output.unsecret(access_token_pair.apply(lambda k: k[1]))
 
         values = {
             "DATABASE_URL": self.database_url,
             "REDIS_URL": self.redis_url,
             "REFOCUSED_SECRET_KEY": _secret(secret_key.result),
             "REFOCUSED_JOURNAL_KEK": _secret(journal_kek.base64),
+            "REFOCUSED_ACCESS_TOKEN_KEY": _secret(access_token_pair.apply(lambda k: k[0])),
         }
         self.secret_arns = {}
         self.secret_versions = []
@@ -183,6 +195,21 @@ class Data(pulumi.ComponentResource):
                 )
             )
             self.secret_arns[variable] = secret.arn
+
+        link_secret = aws.secretsmanager.Secret(
+            f"{name}-email-link-key",
+            name=f"{args.prefix}/email-link-key",
+            description=f"{args.prefix}: the mail-link key, derived from the service secret",
+            recovery_window_in_days=30 if args.protect else 0,
+            opts=child,
+        )
+        aws.secretsmanager.SecretVersion(
+            f"{name}-email-link-key-value",
+            secret_id=link_secret.id,
+            secret_string=_secret(secret_key.result.apply(email_link_key)),
+            opts=child,
+        )
+        self.email_link_key_arn = link_secret.arn
 
         self.register_outputs(
             {

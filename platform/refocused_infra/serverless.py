@@ -37,12 +37,28 @@ class ServerlessArgs:
     # The zip built by platform/lambda_build/build.py.
     package: pulumi.Asset
     log_retention_days: int
-    secret_key_arn: pulumi.Input[str]
+    # The public keys that verify the API's access tokens (a JWKS): the functions serving
+    # signed-in users get these, never the service secret or the signing key.
+    access_token_jwks: pulumi.Input[str]
+    # The mail-link key's secret: the email API signs and checks newsletter links with it.
+    email_link_key_arn: pulumi.Input[str]
     # The API's public URL; the HTTP API forwards everything that is not a function to it.
     api_service_url: pulumi.Input[str] | None
     domain: DomainSettings | None
     zone_id: pulumi.Input[str] | None
     protect: bool
+
+
+def _signed_in_users(args: ServerlessArgs) -> dict[str, pulumi.Input[str]]:
+    """What a function serving signed-in users needs to trust the API's access tokens: the
+    public keys to check their signature, and the API to ask whether a session is still signed
+    in (absent before the API's first release, when no token exists yet)."""
+    environment: dict[str, pulumi.Input[str]] = {
+        "REFOCUSED_ACCESS_TOKEN_JWKS": args.access_token_jwks
+    }
+    if args.api_service_url is not None:
+        environment["REFOCUSED_API_URL"] = args.api_service_url
+    return environment
 
 
 class Serverless(pulumi.ComponentResource):
@@ -109,10 +125,14 @@ class Serverless(pulumi.ComponentResource):
                     policies.statement(DYNAMODB_READ_WRITE, table_resources(email_table)),
                     policies.statement(["sns:Publish"], [messaging.email_requests.arn]),
                     messaging.publish_key_statement(),
+                    policies.statement(
+                        ["secretsmanager:GetSecretValue"], [args.email_link_key_arn]
+                    ),
                 ],
                 environment={
                     "EMAIL_TABLE": email_table.name,
                     "EMAIL_REQUESTS_TOPIC_ARN": messaging.email_requests.arn,
+                    "REFOCUSED_EMAIL_LINK_KEY_ARN": args.email_link_key_arn,
                 },
                 memory_mb=settings.memory_mb,
                 timeout_s=settings.timeout_s,
@@ -180,12 +200,10 @@ class Serverless(pulumi.ComponentResource):
                 package=package,
                 statements=[
                     policies.statement(DYNAMODB_READ_WRITE, table_resources(feedback_table)),
-                    # Verifies the API's session tokens, which are signed with this key.
-                    policies.statement(["secretsmanager:GetSecretValue"], [args.secret_key_arn]),
                 ],
                 environment={
                     "FEEDBACK_TABLE": feedback_table.name,
-                    "REFOCUSED_SECRET_KEY_ARN": args.secret_key_arn,
+                    **_signed_in_users(args),
                 },
                 memory_mb=settings.memory_mb,
                 timeout_s=settings.timeout_s,
@@ -230,15 +248,12 @@ class Serverless(pulumi.ComponentResource):
                             [pulumi.Output.concat(self.model_bucket.arn, "/", MODEL_PREFIX, "*")],
                         ),
                         policies.statement(DYNAMODB_READ_WRITE, table_resources(history_table)),
-                        policies.statement(
-                            ["secretsmanager:GetSecretValue"], [args.secret_key_arn]
-                        ),
                     ],
                     environment={
                         "MODEL_BUCKET": self.model_bucket.bucket,
                         "MODEL_PREFIX": MODEL_PREFIX,
                         "ASSISTANT_HISTORY_TABLE": history_table.name,
-                        "REFOCUSED_SECRET_KEY_ARN": args.secret_key_arn,
+                        **_signed_in_users(args),
                     },
                     memory_mb=settings.ai_handler_memory_mb,
                     timeout_s=settings.ai_handler_timeout_s,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from adapters.security.link_tokens import HmacLinkTokens
-from adapters.security.tokens import JoseTokenService
+from adapters.security.tokens import JoseTokenService, generate_signing_key
 from domains.identity.errors import InvalidAccountLink
 from domains.identity.model import LinkPurpose
 
@@ -72,4 +72,4 @@ def test_a_payload_forged_to_name_another_user_fails() -> None:
 def test_a_link_token_is_no_access_token() -> None:
     link = HmacLinkTokens(SECRET).issue(VERIFY, "user-1", "x", NOW + timedelta(hours=1))
     with pytest.raises(Exception, match="invalid"):
-        JoseTokenService(SECRET).decode_access(link, NOW)
+        JoseTokenService(SECRET, generate_signing_key()).decode_access(link, NOW)

@@ -15,10 +15,11 @@ from joserfc.jwk import KeySet, OctKey, RSAKey
 from adapters.security.csrf import SignedCsrfTokens
 from adapters.security.google import GoogleJwksVerifier
 from adapters.security.passwords import Argon2Parameters, Argon2PasswordHasher
-from adapters.security.tokens import JoseTokenService
+from adapters.security.tokens import JoseTokenService, generate_signing_key
 from domains.identity.errors import InvalidToken
 
 SECRET = b"s" * 48
+ACCESS_KEY = generate_signing_key()
 NOW = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 
 
@@ -78,23 +79,23 @@ async def test_an_unknown_account_costs_as_much_as_a_known_one() -> None:
 
 
 def test_access_tokens_decode_to_their_claims() -> None:
-    tokens = JoseTokenService(SECRET)
+    tokens = JoseTokenService(SECRET, ACCESS_KEY)
     token, ttl = tokens.issue_access("u1", "s1", NOW)
     claims = tokens.decode_access(token, NOW + timedelta(minutes=14))
     assert (claims.user_id, claims.session_id, ttl) == ("u1", "s1", 900)
 
 
 def test_an_expired_access_token_is_refused() -> None:
-    tokens = JoseTokenService(SECRET)
+    tokens = JoseTokenService(SECRET, ACCESS_KEY)
     token, _ = tokens.issue_access("u1", "s1", NOW)
     with pytest.raises(InvalidToken):
         tokens.decode_access(token, NOW + timedelta(minutes=15, seconds=1))
 
 
 def test_a_token_signed_with_another_key_is_refused() -> None:
-    token, _ = JoseTokenService(b"o" * 48).issue_access("u1", "s1", NOW)
+    token, _ = JoseTokenService(b"o" * 48, generate_signing_key()).issue_access("u1", "s1", NOW)
     with pytest.raises(InvalidToken):
-        JoseTokenService(SECRET).decode_access(token, NOW)
+        JoseTokenService(SECRET, ACCESS_KEY).decode_access(token, NOW)
 
 
 def test_an_unsigned_alg_none_token_is_refused() -> None:
@@ -110,11 +111,11 @@ def test_an_unsigned_alg_none_token_is_refused() -> None:
     }
     body = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
     with pytest.raises(InvalidToken):
-        JoseTokenService(SECRET).decode_access(f"{header}.{body}.", NOW)
+        JoseTokenService(SECRET, ACCESS_KEY).decode_access(f"{header}.{body}.", NOW)
 
 
 def test_refresh_and_access_tokens_cannot_stand_in_for_each_other() -> None:
-    tokens = JoseTokenService(SECRET)
+    tokens = JoseTokenService(SECRET, ACCESS_KEY)
     access, _ = tokens.issue_access("u1", "s1", NOW)
     refresh = tokens.issue_refresh("u1", "s1", "j1", NOW + timedelta(days=7), NOW)
     with pytest.raises(InvalidToken):
@@ -126,7 +127,7 @@ def test_refresh_and_access_tokens_cannot_stand_in_for_each_other() -> None:
 
 def test_a_short_secret_is_refused_at_start_up() -> None:
     with pytest.raises(ValueError, match="32 bytes"):
-        JoseTokenService(b"short")
+        JoseTokenService(b"short", ACCESS_KEY)
 
 
 # -- CSRF -----------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -13,9 +14,11 @@ import httpx
 import pytest
 
 from entrypoints.settings import Settings, SettingsError
+from tests.conftest import TEST_ACCESS_TOKEN_KEY
 from tests.support.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
+PUBLIC_ONLY = '{"kty": "OKP", "crv": "Ed25519", "x": "hNdJBsS-EHzGFJagbIl6MpQUSA0TWGQQ7n7dCI70ilA"}'
 
 
 @pytest.mark.parametrize(
@@ -28,6 +31,24 @@ ROOT = Path(__file__).resolve().parents[2]
         ({"REFOCUSED_JOURNAL_KEK": "not base64!"}, "32 bytes encoded in base64"),
         ({"REFOCUSED_ARGON2_MEMORY_KIB": "1024"}, "OWASP"),
         ({"REFOCUSED_SECURE_COOKIES": "maybe"}, "expected true or false"),
+        (
+            {
+                "REFOCUSED_PROFILE": "production",
+                "DATABASE_URL": "postgresql+asyncpg://u@db/x",
+                "REDIS_URL": "redis://cache",
+                "REFOCUSED_SECRET_KEY": "s" * 40,
+                "REFOCUSED_JOURNAL_KEK": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+            },
+            "REFOCUSED_ACCESS_TOKEN_KEY must be set in production",
+        ),
+        (
+            {"REFOCUSED_ACCESS_TOKEN_KEY": '{"kty": "oct", "k": "c2VjcmV0"}'},
+            "REFOCUSED_ACCESS_TOKEN_KEY is not valid: the key is not an Ed25519 or P-256 key",
+        ),
+        (
+            {"REFOCUSED_ACCESS_TOKEN_KEY": PUBLIC_ONLY},
+            "REFOCUSED_ACCESS_TOKEN_KEY is not valid: .* must be a private key",
+        ),
     ],
 )
 def test_bad_settings_are_refused_with_a_message_naming_the_variable(
@@ -42,9 +63,11 @@ def test_settings_never_print_their_secrets() -> None:
         {
             "REFOCUSED_SECRET_KEY": "s" * 40,
             "DATABASE_URL": "postgresql+asyncpg://u:hunter2@db/x",
+            "REFOCUSED_ACCESS_TOKEN_KEY": TEST_ACCESS_TOKEN_KEY,
         }
     )
     assert "hunter2" not in repr(settings) and "s" * 40 not in repr(settings)
+    assert json.loads(TEST_ACCESS_TOKEN_KEY)["d"] not in repr(settings)
 
 
 def test_the_embedded_profile_keeps_its_generated_secrets_across_restarts(tmp_path: Path) -> None:
@@ -53,6 +76,10 @@ def test_the_embedded_profile_keeps_its_generated_secrets_across_restarts(tmp_pa
     assert first.secret_key == second.secret_key and len(first.secret_key) >= 32
     assert len(first.journal_kek_bytes()) == 32
     assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+    # The access-token signing key too: a private Ed25519 JWK, readable by its owner only.
+    assert first.access_token_key == second.access_token_key
+    assert json.loads(first.access_token_key)["crv"] == "Ed25519"
+    assert oct((tmp_path / "access_token_key.json").stat().st_mode)[-3:] == "600"
 
 
 def test_refocused_serve_runs_the_api_and_refuses_a_bad_port(tmp_path: Path) -> None:

@@ -8,6 +8,8 @@ appears, which is how a preview hides it from review.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +26,7 @@ ZONE_ID = "Z0EXAMPLEZONE"
 # Image tags as a release sets them, so every resource of a deployed stack is declared.
 RELEASE_TAGS = {"refocused:apiImageTag": "v1.2.3", "refocused:aiHandlerImageTag": "v1.2.3"}
 MOCK_SECRET_PREFIX = "mock-secret-"
+RANDOM_BYTES = "random:index/randomBytes:RandomBytes"
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,10 @@ def stack_config(stack: str) -> dict[str, str]:
     return config
 
 
+def _mock_bytes(name: str) -> bytes:
+    return hashlib.sha256(f"{MOCK_SECRET_PREFIX}{name}".encode()).digest()
+
+
 def _arn(service: str, resource: str, region: str = "us-east-1", account: str = ACCOUNT) -> str:
     return f"arn:aws:{service}:{region}:{account}:{resource}"
 
@@ -84,9 +91,10 @@ def _computed(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     module = typ.split(":")[1].split("/")[0]
     by_type: dict[str, dict[str, Any]] = {
         "random:index/randomPassword:RandomPassword": {"result": MOCK_SECRET_PREFIX + name},
-        "random:index/randomBytes:RandomBytes": {
-            "base64": MOCK_SECRET_PREFIX + name + "-b64",
-            "hex": MOCK_SECRET_PREFIX + name + "-hex",
+        # Real-looking bytes: the program derives the access-token key pair from them.
+        RANDOM_BYTES: {
+            "base64": base64.b64encode(_mock_bytes(name)).decode(),
+            "hex": _mock_bytes(name).hex(),
         },
         "aws:rds/instance:Instance": {"address": f"{given}.rds.example", "port": 5432},
         "aws:elasticache/replicationGroup:ReplicationGroup": {
@@ -217,7 +225,10 @@ def run_program(
     run.secret_values = [
         value
         for resource in mocks.resources
-        for value in _computed(resource.type, resource.name, resource.inputs).values()
-        if isinstance(value, str) and value.startswith(MOCK_SECRET_PREFIX)
+        for key, value in _computed(resource.type, resource.name, resource.inputs).items()
+        if isinstance(value, str)
+        and (
+            value.startswith(MOCK_SECRET_PREFIX) or (resource.type == RANDOM_BYTES and key != "arn")
+        )
     ]
     return run

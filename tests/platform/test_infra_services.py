@@ -151,7 +151,9 @@ def test_the_lambda_package_is_uploaded_to_the_private_artifacts_bucket(stack: P
 
 
 def test_no_secret_is_exported_in_plain_text(stack: ProgramRun):
-    assert len(stack.secret_values) == 5  # two tokens, a password, a key and the journal KEK
+    # Two tokens, a password, a key, and the journal KEK and the access-token key (as base64
+    # and as hex each).
+    assert len(stack.secret_values) == 7
     exported = json.dumps(stack.exports)
     for secret in stack.secret_values:
         assert secret not in exported

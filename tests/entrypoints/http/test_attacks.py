@@ -15,8 +15,8 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 
-from adapters.security.tokens import JoseTokenService
-from tests.conftest import TEST_SECRET
+from adapters.security.tokens import JoseTokenService, generate_signing_key
+from tests.conftest import TEST_ACCESS_TOKEN_KEY, TEST_SECRET
 from tests.support.users import PASSWORD, bearer_user, browser_user, unique_email
 
 
@@ -31,10 +31,10 @@ def assert_problem(r: httpx.Response, status: int) -> dict[str, object]:
 
 def test_an_expired_access_token_is_refused(api_url: str) -> None:
     user = bearer_user(api_url)
-    claims = JoseTokenService(TEST_SECRET.encode()).decode_access(
+    claims = JoseTokenService(TEST_SECRET.encode(), TEST_ACCESS_TOKEN_KEY).decode_access(
         user.access_token, datetime.now(UTC)
     )
-    old, _ = JoseTokenService(TEST_SECRET.encode()).issue_access(
+    old, _ = JoseTokenService(TEST_SECRET.encode(), TEST_ACCESS_TOKEN_KEY).issue_access(
         claims.user_id, claims.session_id, datetime.now(UTC) - timedelta(minutes=16)
     )
     r = httpx.get(f"{api_url}/api/v1/auth/me", headers={"Authorization": f"Bearer {old}"})
@@ -44,7 +44,7 @@ def test_an_expired_access_token_is_refused(api_url: str) -> None:
 
 def test_a_token_signed_with_another_key_is_refused(api_url: str) -> None:
     user = bearer_user(api_url)
-    forged, _ = JoseTokenService(b"attacker-key" * 4).issue_access(
+    forged, _ = JoseTokenService(b"attacker-key" * 4, generate_signing_key()).issue_access(
         user.user_id, "any-session", datetime.now(UTC)
     )
     assert_problem(

@@ -7,7 +7,7 @@ from typing import Any, cast
 
 import pytest
 
-from adapters.security.tokens import JoseTokenService
+from adapters.security.tokens import JoseTokenService, generate_signing_key
 from domains.identity.errors import InvalidToken
 from domains.identity.model import AccessClaims
 from entrypoints.http.gate import VerifiedTokens
@@ -21,7 +21,9 @@ class CountingIdentity:
 
     def __init__(self, clock: FakeClock) -> None:
         self.clock = clock
-        self.tokens = JoseTokenService(SECRET, access_ttl=timedelta(minutes=15))
+        self.tokens = JoseTokenService(
+            SECRET, generate_signing_key(), access_ttl=timedelta(minutes=15)
+        )
         self.verified = 0
 
     def read_access_token(self, token: str) -> AccessClaims:

@@ -1,19 +1,23 @@
 """Lambda handlers invoked directly with real event shapes; the AWS services they use are the
-local AWS-compatible server's (moto's Lambda would need Docker to run them)."""
+local AWS-compatible server's (moto's Lambda would need Docker to run them). The functions that
+serve signed-in users check tokens against a real API service (`functions_api`): its published
+JWKS is all they hold, and it is the API they ask whether a session is still signed in."""
 
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from adapters.dynamodb.table import create_table
-from adapters.security.tokens import JoseTokenService
+from entrypoints.http.app import create_app
 from entrypoints.lambdas import (
     ai_handler,
     email_api,
@@ -21,8 +25,11 @@ from entrypoints.lambdas import (
     feedback_api,
     ses_notifications,
 )
+from entrypoints.settings import Settings
 from tests.adapters.aws.server import LocalAws, local_aws
-from tests.conftest import TEST_SECRET
+from tests.conftest import TEST_ACCESS_TOKEN_KEY, TEST_KEK, TEST_SECRET
+from tests.support.servers import LiveServer
+from tests.support.users import bearer_user
 
 __all__ = ["local_aws"]
 
@@ -55,8 +62,35 @@ class Deployment:
                 sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=m["ReceiptHandle"])
 
 
+@pytest.fixture(scope="session")
+def functions_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The API service the functions trust: it issues the tokens, publishes their public keys
+    and answers whether a session is still signed in."""
+    settings = Settings(
+        data_dir=Path(tmp_path_factory.mktemp("functions-api")),
+        secret_key=TEST_SECRET,
+        journal_kek=TEST_KEK,
+        access_token_key=TEST_ACCESS_TOKEN_KEY,
+        log_format="console",
+        log_level="WARNING",
+        # Every test signs up its own users from one address.
+        register_per_ip_per_hour=10_000,
+    )
+    with LiveServer(create_app(settings)) as server:
+        yield server.url
+
+
+def published_jwks(api_url: str) -> str:
+    """The API's public keys as it publishes them: what the platform gives the functions."""
+    r = httpx.get(f"{api_url}/.well-known/jwks.json", timeout=30)
+    assert r.status_code == 200, r.text
+    return r.text
+
+
 @pytest.fixture
-def deployment(local_aws: LocalAws, monkeypatch: pytest.MonkeyPatch) -> Iterator[Deployment]:
+def deployment(
+    local_aws: LocalAws, functions_api: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Deployment]:
     suffix = uuid.uuid4().hex[:8]
     dynamodb = local_aws.client("dynamodb")
     tables = {name: f"{name}-{suffix}" for name in ("email", "feedback", "history")}
@@ -86,7 +120,10 @@ def deployment(local_aws: LocalAws, monkeypatch: pytest.MonkeyPatch) -> Iterator
         "EMAIL_FROM": f"ReFocused <no-reply@{SENDER_DOMAIN}>",
         "FEEDBACK_TABLE": tables["feedback"],
         "ASSISTANT_HISTORY_TABLE": tables["history"],
+        # The email API signs mail links; the functions serving users get public keys only.
         "REFOCUSED_SECRET_KEY_ARN": secret_arn,
+        "REFOCUSED_ACCESS_TOKEN_JWKS": published_jwks(functions_api),
+        "REFOCUSED_API_URL": functions_api,
         "REFOCUSED_LOG_LEVEL": "WARNING",
     }
     for name, value in environment.items():
@@ -110,10 +147,9 @@ def reset_cold_starts() -> None:
         module.cold_start.reset()
 
 
-def access_token(user_id: str | None = None) -> tuple[str, str]:
-    """An access token as the API service issues it (same secret); returns (user, token)."""
-    user = user_id or str(uuid.uuid4())
-    token, _ = JoseTokenService(TEST_SECRET.encode()).issue_access(
-        user, str(uuid.uuid4()), datetime.now(UTC)
-    )
-    return user, token
+def access_token() -> tuple[str, str]:
+    """A user signed up on the API the functions ask (REFOCUSED_API_URL) and the access token
+    the API issued them; returns (user id, token)."""
+    user = bearer_user(os.environ["REFOCUSED_API_URL"])
+    user.client.close()
+    return user.user_id, user.access_token

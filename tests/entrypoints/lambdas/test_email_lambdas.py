@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import base64
 import email
 import re
 import uuid
+from datetime import UTC, datetime
 from email import policy
 from urllib.parse import unquote
 
 import pytest
 
+from adapters.security.keys import derive_key
+from domains.email.links import CONFIRM
+from entrypoints.composition.links import LINK_KEY_PURPOSE, link_signer
 from entrypoints.lambdas import email_api, email_sender, ses_notifications
+from tests.conftest import TEST_SECRET
 from tests.entrypoints.lambdas.conftest import Deployment
 from tests.entrypoints.lambdas.events import (
     api_event,
@@ -172,3 +178,27 @@ def test_a_function_missing_its_table_answers_503_naming_it(
         api_event("POST", "/email/newsletter/subscribe", body={"email": unique_address()})
     )
     assert response["statusCode"] == 503 and "EMAIL_TABLE" in response["body"]
+
+
+def test_the_email_api_needs_only_the_mail_link_key_and_its_links_pass_at_the_api(
+    deployment: Deployment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As deployed: the key derived for mail links, not the service secret it comes from."""
+    link_key = base64.b64encode(derive_key(TEST_SECRET.encode(), LINK_KEY_PURPOSE)).decode()
+    arn = deployment.aws.client("secretsmanager").create_secret(
+        Name=f"email-link-key-{uuid.uuid4().hex[:8]}", SecretString=link_key
+    )["ARN"]
+    monkeypatch.delenv("REFOCUSED_SECRET_KEY_ARN")
+    monkeypatch.setenv("REFOCUSED_EMAIL_LINK_KEY_ARN", arn)
+    email_api.cold_start.reset()
+    address = unique_address()
+    assert subscribe(address)["statusCode"] == 202
+    deliver_published(deployment)
+    [raw] = deployment.aws.sent_mail(address)
+    token = confirmation_token(raw)
+    # The API, which holds the service secret, accepts the function's link.
+    assert link_signer(TEST_SECRET.encode()).verify(CONFIRM, token, datetime.now(UTC)) == address
+    response = email_api.handler(
+        api_event("GET", "/email/newsletter/confirm", query={"token": token})
+    )
+    assert response["statusCode"] == 200, response
