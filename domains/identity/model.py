@@ -165,5 +165,7 @@ class AccountMailLimits:
     """Mail costs money and can be aimed at a stranger's inbox: each sender is bounded."""
 
     verification_per_account: tuple[int, float] = (5, 3600.0)
+    #: "Someone tried to register your address" mail, so registering cannot bomb an inbox.
+    registration_notice_per_address: tuple[int, float] = (3, 3600.0)
     reset_per_ip: tuple[int, float] = (10, 3600.0)
     reset_per_address: tuple[int, float] = (3, 3600.0)

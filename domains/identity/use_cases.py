@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -59,6 +59,15 @@ class Device:
     user_agent: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """What `create_account` did, for `mail_registration`; never told to the client."""
+
+    email: str
+    #: None when the address already had an account.
+    new_user: User | None
+
+
 @dataclass
 class IdentityService:
     uow: Callable[[], IdentityUnitOfWork]
@@ -93,8 +102,27 @@ class IdentityService:
         *,
         display_name: str | None = None,
         time_zone_name: str = "UTC",
-        remember_me: bool = False,
-    ) -> SignIn:
+    ) -> None:
+        """Creates an unverified account that signs in with `login`, or, when the address has
+        one already, tells its owner by mail. The caller learns neither: see `create_account`."""
+        registration = await self.create_account(
+            email, password, device, display_name=display_name, time_zone_name=time_zone_name
+        )
+        await self.mail_registration(registration, device)
+
+    async def create_account(
+        self,
+        email: str,
+        password: str,
+        device: Device,
+        *,
+        display_name: str | None = None,
+        time_zone_name: str = "UTC",
+    ) -> Registration:
+        """Registration must not say which addresses have accounts (a 409 did), so a taken
+        address answers like a new one: every check that may refuse runs before the address is
+        looked up, both branches hash the password and attempt the same insert, and the mail,
+        which differs, is `mail_registration`'s, for a transport to send after answering."""
         await self._limit("register:ip:" + device.ip, self.login_limits.register_per_ip)
         email = normalise_email(email)
         check_password_policy(password)
@@ -111,19 +139,38 @@ class IdentityService:
             updated_at=now,
             password_hash=password_hash,
         )
-        async with self.uow() as uow:
-            if await uow.users.get_by_email(email) is not None:
-                raise EmailAlreadyRegistered()
-            await uow.users.add(user)
-            sign_in = await self._open_session(uow, user, device, remember_me)
-            await uow.commit()
-        if self.mail is not None and self.links is not None:
-            await self._limit_quietly(
-                "verify-email:account:" + user.id, self.mail_limits.verification_per_account
-            )
-            # The account exists now: a mail that cannot go out must not undo the sign-up.
-            await self._send_quietly(self._send_verification(user, device))
-        return sign_in
+        try:
+            async with self.uow() as uow:
+                await uow.users.add(user)
+                await uow.commit()
+        except EmailAlreadyRegistered:
+            return Registration(email, new_user=None)
+        return Registration(email, new_user=user)
+
+    async def mail_registration(self, registration: Registration, device: Device) -> None:
+        """A new account's verification link, or a notice to the owner of a taken address that
+        someone tried. Never raises: a mail that cannot go out must not undo the sign-up."""
+        if self.mail is None or self.links is None:
+            return
+        user = registration.new_user
+        try:
+            if user is not None:
+                await self._limit(
+                    "verify-email:account:" + user.id, self.mail_limits.verification_per_account
+                )
+                await self._send_verification(user, device)
+            else:
+                await self._limit(
+                    "register-notice:address:" + registration.email,
+                    self.mail_limits.registration_notice_per_address,
+                )
+                await self._mail().send_registration_attempt(
+                    registration.email, self.links_base, device.ip
+                )
+        except RateLimited:
+            pass
+        except Exception:
+            log.warning("account mail was not sent", exc_info=True)
 
     async def login(
         self, email: str, password: str, device: Device, *, remember_me: bool = False
@@ -342,13 +389,6 @@ class IdentityService:
         link = f"{self.links_base}/verify-email?token={quote(token)}"
         await self._mail().send_verification(user.email, link, device.ip)
 
-    @staticmethod
-    async def _send_quietly(sending: Awaitable[None]) -> None:
-        try:
-            await sending
-        except Exception:
-            log.warning("account mail was not sent", exc_info=True)
-
     def _links(self) -> LinkTokens:
         if self.links is None:
             raise Unavailable("account mail is not configured")
@@ -537,12 +577,6 @@ class IdentityService:
     def _revocation_ttl(self) -> int:
         # An access token outlives its revocation by at most its own lifetime.
         return int((self.policy.access_ttl + timedelta(seconds=5)).total_seconds())
-
-    async def _limit_quietly(self, key: str, rate: tuple[int, float]) -> None:
-        try:
-            await self._limit(key, rate)
-        except RateLimited:
-            pass
 
     async def _limit(self, key: str, rate: tuple[int, float]) -> None:
         decision = await self.limiter.hit(key, Rate(*rate))

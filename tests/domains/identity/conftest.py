@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from domains.identity.model import SignIn
 from domains.identity.use_cases import Device, IdentityService
 from tests.domains.identity.fakes import (
     CountingLimiter,
@@ -31,6 +32,11 @@ class World:
     google: FakeGoogle
     notes: FakeContributor
     mail: RecordingMail
+
+    async def sign_up(self, email: str, password: str) -> SignIn:
+        """Registers, then signs in: registering alone signs nobody in."""
+        await self.service.register(email, password, DEVICE)
+        return await self.service.login(email, password, DEVICE)
 
 
 @pytest.fixture

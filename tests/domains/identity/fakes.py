@@ -140,9 +140,11 @@ class FakeUnitOfWork:
 class FakeHasher:
     def __init__(self) -> None:
         self.verified_unknown = 0
+        self.hashed = 0
         self.outdated: set[str] = set()
 
     async def hash(self, password: str) -> str:
+        self.hashed += 1
         return "h:" + password
 
     async def verify(self, password_hash: str | None, password: str) -> bool:
@@ -275,6 +277,9 @@ class RecordingMail:
 
     async def send_password_reset(self, to: str, link: str, client_ip: str = "") -> None:
         self._record("password_reset", to, link, client_ip)
+
+    async def send_registration_attempt(self, to: str, link: str, client_ip: str = "") -> None:
+        self._record("registration_attempt", to, link, client_ip)
 
     def _record(self, kind: str, to: str, link: str, client_ip: str) -> None:
         if self.failing:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from domains.identity.errors import EmailAlreadyRegistered, InvalidCredentials, WeakPassword
+from domains.identity.errors import InvalidCredentials, WeakPassword
 from domains.identity.model import GoogleIdentity, Principal
 from domains.shared.errors import InvalidInput, RateLimited
 from tests.domains.identity.conftest import DEVICE, World
@@ -15,15 +15,28 @@ async def test_a_registered_user_can_sign_in_with_the_same_email_in_any_case(wor
 
 
 async def test_the_stored_password_is_a_hash_not_the_password(world: World) -> None:
-    sign_in = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    sign_in = await world.sign_up("ada@example.com", "correct horse")
     stored = world.store.users[sign_in.user.id].password_hash
     assert stored == "h:correct horse" != "correct horse"
 
 
-async def test_an_email_can_be_registered_only_once(world: World) -> None:
+async def test_a_taken_address_registers_like_a_new_one_and_its_owner_is_told(
+    world: World,
+) -> None:
     await world.service.register("ada@example.com", "correct horse", DEVICE)
-    with pytest.raises(EmailAlreadyRegistered):
-        await world.service.register("ADA@example.com", "another one", DEVICE)
+    assert await world.service.register("ADA@example.com", "another one", DEVICE) is None
+    assert [u.email for u in world.store.users.values()] == ["ada@example.com"]
+    assert world.hasher.hashed == 2  # the same work either way: the time tells nothing either
+    notice = world.mail.sent[-1]
+    assert (notice.kind, notice.to) == ("registration_attempt", "ada@example.com")
+    assert (await world.service.login("ada@example.com", "correct horse", DEVICE)).user
+    with pytest.raises(InvalidCredentials):
+        await world.service.login("ada@example.com", "another one", DEVICE)
+
+
+async def test_registering_signs_nobody_in(world: World) -> None:
+    await world.service.register("ada@example.com", "correct horse", DEVICE)
+    assert world.store.sessions == {}
 
 
 @pytest.mark.parametrize(
@@ -62,7 +75,7 @@ async def test_an_unknown_email_still_costs_a_password_verification(world: World
 
 
 async def test_login_rehashes_a_password_stored_with_old_parameters(world: World) -> None:
-    sign_in = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    sign_in = await world.sign_up("ada@example.com", "correct horse")
     world.store.users[sign_in.user.id].password_hash = "h:correct horse"
     world.hasher.outdated.add("h:correct horse")
     world.hasher.hash = _new_scheme  # type: ignore[method-assign]
@@ -84,7 +97,7 @@ async def test_logins_per_account_are_limited(world: World) -> None:
 
 
 async def test_profile_changes_are_validated(world: World) -> None:
-    sign_in = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    sign_in = await world.sign_up("ada@example.com", "correct horse")
     user = await world.service.update_profile(
         sign_in.user.id, display_name="  Ada L. ", time_zone_name="Europe/Paris"
     )
@@ -106,7 +119,7 @@ async def test_google_sign_in_creates_an_account_for_a_verified_email(world: Wor
 async def test_google_links_to_an_existing_account_only_when_the_email_is_verified(
     world: World,
 ) -> None:
-    first = await world.service.register("grace@example.com", "correct horse", DEVICE)
+    first = await world.sign_up("grace@example.com", "correct horse")
     world.google.identities["unverified"] = GoogleIdentity("g-2", "grace@example.com", False)
     with pytest.raises(InvalidCredentials.__mro__[1]):  # Unauthenticated
         await world.service.sign_in_with_google("unverified", DEVICE)
@@ -117,7 +130,7 @@ async def test_google_links_to_an_existing_account_only_when_the_email_is_verifi
 
 
 async def test_export_holds_the_account_and_every_domain(world: World) -> None:
-    sign_in = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    sign_in = await world.sign_up("ada@example.com", "correct horse")
     world.notes.data[sign_in.user.id] = ["first note"]
     data = await world.service.export(sign_in.user.id)
     assert data["account"]["email"] == "ada@example.com"
@@ -128,7 +141,7 @@ async def test_export_holds_the_account_and_every_domain(world: World) -> None:
 async def test_deleting_the_account_erases_every_domain_and_needs_the_password(
     world: World,
 ) -> None:
-    sign_in = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    sign_in = await world.sign_up("ada@example.com", "correct horse")
     world.notes.data[sign_in.user.id] = ["first note"]
     principal = Principal(sign_in.user.id, sign_in.session.id)
     with pytest.raises(InvalidCredentials):

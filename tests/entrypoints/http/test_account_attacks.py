@@ -1,0 +1,115 @@
+"""Attacks on accounts, over real HTTP: learning which addresses have accounts from
+registration."""
+
+from __future__ import annotations
+
+import email
+import time
+from collections.abc import Callable
+from email import policy
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import TEST_KEK, TEST_SECRET
+from tests.entrypoints.http.problems import assert_problem
+from tests.support.users import PASSWORD, bearer_user, unique_email
+
+AUTH = "/api/v1/auth"
+ACCOUNT_EXISTS_SUBJECT = "Someone tried to create a ReFocused account with your address"
+
+
+@pytest.fixture(params=["embedded", "production"])
+def start(
+    request: pytest.FixtureRequest, serve: Callable[..., str], redis_prefix: str
+) -> Callable[..., str]:
+    """Starts the API on either profile behind a trusted proxy, so each test can speak from
+    as many client addresses as it likes (X-Forwarded-For)."""
+
+    def started(**overrides: object) -> str:
+        if request.param == "embedded":
+            return serve(trust_proxy_headers=True, **overrides)
+        return serve(
+            profile="production",
+            database_url=request.getfixturevalue("postgres_url"),
+            redis_url="redis://127.0.0.1:6379/0",
+            redis_prefix=redis_prefix,
+            secret_key=TEST_SECRET,
+            journal_kek=TEST_KEK,
+            secure_cookies=False,
+            trust_proxy_headers=True,
+            **overrides,
+        )
+
+    return started
+
+
+def login(url: str, address: str, password: str, client_ip: str) -> httpx.Response:
+    return httpx.post(
+        f"{url}{AUTH}/login",
+        json={"email": address, "password": password},
+        headers={"X-Forwarded-For": client_ip},
+    )
+
+
+# -- 4. registration does not say which addresses have accounts -------------------------------
+
+
+def _register(url: str, address: str, password: str) -> httpx.Response:
+    with httpx.Client(base_url=url) as c:
+        return c.post(f"{AUTH}/register", json={"email": address, "password": password})
+
+
+def _visible(r: httpx.Response) -> tuple[object, ...]:
+    ignored = {"date", "x-request-id", "content-length"}
+    headers = sorted((k, v) for k, v in r.headers.items() if k not in ignored)
+    return r.status_code, r.content, headers
+
+
+def test_registration_answers_alike_for_new_and_taken_addresses(
+    start: Callable[..., str],
+) -> None:
+    url = start()
+    taken = bearer_user(url).email
+    new = _register(url, unique_email(), "a stranger's password")
+    again = _register(url, taken, "a stranger's password")
+    assert new.status_code == 202, new.text
+    assert _visible(new) == _visible(again)
+    assert "set-cookie" not in new.headers
+    # The owner's password still opens the account; the stranger's does not.
+    assert login(url, taken, PASSWORD, "203.0.113.9").status_code == 200
+    assert_problem(login(url, taken, "a stranger's password", "203.0.113.9"), 401)
+
+
+def test_a_new_account_signs_in_with_its_password_after_registering(
+    start: Callable[..., str],
+) -> None:
+    url = start()
+    address = unique_email()
+    assert _register(url, address, PASSWORD).status_code == 202
+    r = login(url, address, PASSWORD, "203.0.113.9")
+    assert r.status_code == 200 and r.json()["user"]["email"] == address
+    assert r.json()["user"]["email_verified"] is False
+
+
+def _subjects_sent_to(outbox: Path, to: str) -> list[str]:
+    subjects = []
+    for path in outbox.glob("*.eml"):
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        if message["To"] == to:
+            subjects.append(str(message["Subject"]))
+    return subjects
+
+
+def test_the_owner_hears_that_someone_tried_to_register_their_address(
+    serve: Callable[..., str], tmp_path: Path
+) -> None:
+    url = serve(public_url="https://refocused.example")
+    owner = bearer_user(url)
+    assert _register(url, owner.email, "a stranger's password").status_code == 202
+    outbox = tmp_path / "var" / "outbox"
+    deadline = time.monotonic() + 10
+    while ACCOUNT_EXISTS_SUBJECT not in _subjects_sent_to(outbox, owner.email):
+        assert time.monotonic() < deadline, _subjects_sent_to(outbox, owner.email)
+        time.sleep(0.05)
