@@ -142,10 +142,15 @@ class SignIn:
 
 @dataclass(frozen=True, slots=True)
 class LoginLimits:
-    """Stricter than the global limit: brute force is tried per address and per account."""
+    """Stricter than the global limit. `per_ip` counts every sign-in attempt of a client. The
+    account limits count wrong passwords only, so that nobody else's guesses stop an owner:
+    `per_account` those of one client on one account (its guessing stops there), and
+    `per_account_everywhere` those from every client, past which the account is under attack
+    and each client gets one guess at a time."""
 
     per_ip: tuple[int, float] = (20, 60.0)
     per_account: tuple[int, float] = (10, 300.0)
+    per_account_everywhere: tuple[int, float] = (50, 3600.0)
     register_per_ip: tuple[int, float] = (10, 3600.0)
 
 

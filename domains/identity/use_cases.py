@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -43,7 +44,7 @@ from domains.identity.ports import (
     TokenService,
 )
 from domains.shared.clock import Clock, time_zone
-from domains.shared.errors import Conflict, NotFound, RateLimited, Unavailable
+from domains.shared.errors import Conflict, InvalidInput, NotFound, RateLimited, Unavailable
 from domains.shared.ids import new_id
 from domains.shared.rate_limit import Rate, RateLimiter
 from domains.shared.user_data import UserDataContributor
@@ -66,6 +67,27 @@ class Registration:
     email: str
     #: None when the address already had an account.
     new_user: User | None
+
+
+@dataclass(slots=True)
+class _Guess:
+    """The limiter keys of one password attempt on one account."""
+
+    client_key: str
+    account_key: str
+    under_attack: bool = False
+
+
+def _client_of(ip: str) -> str:
+    """One client for the login limits: an IPv6 host is given a whole /64, so its prefix is
+    counted as one client, not 2**64 of them."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 @dataclass
@@ -178,14 +200,15 @@ class IdentityService:
         await self._limit("login:ip:" + device.ip, self.login_limits.per_ip)
         try:
             email = normalise_email(email)
-        except Exception:
+        except InvalidInput:
             raise InvalidCredentials() from None
-        await self._limit("login:account:" + email, self.login_limits.per_account)
+        guess = await self._admit_password_guess(email, device)
         async with self._read() as uow:
             user = await uow.users.get_by_email(email)
         # Verify even for unknown accounts: the answer takes the same time either way.
         ok = await self.hasher.verify(user.password_hash if user else None, password)
         if user is None or not ok:
+            await self._count_wrong_password(guess)
             raise InvalidCredentials()
         async with self.uow() as uow:
             if user.password_hash and self.hasher.needs_rehash(user.password_hash):
@@ -195,6 +218,40 @@ class IdentityService:
             sign_in = await self._open_session(uow, user, device, remember_me)
             await uow.commit()
         return sign_in
+
+    async def _admit_password_guess(self, email: str, device: Device) -> _Guess:
+        """May this client try a password on this account now? Only wrong passwords count (a
+        correct one is never charged), per account *and* client, so a stranger's guesses do not
+        lock the owner out; past the account's budget of wrong passwords from everywhere, each
+        client gets one guess per `per_account` period: a distributed attack is slowed, and the
+        owner, from a client without a recent wrong password, still signs in. Unknown addresses
+        take the same path, so the limits say nothing about which accounts exist."""
+        limits = self.login_limits
+        guess = _Guess(
+            client_key=f"login:failures:{email}:{_client_of(device.ip)}",
+            account_key="login:failures:" + email,
+        )
+        client_rate = Rate(*limits.per_account)
+        client = await self.limiter.peek(guess.client_key, client_rate)
+        account = await self.limiter.peek(guess.account_key, Rate(*limits.per_account_everywhere))
+        guess.under_attack = account.remaining < 1
+        needed = client_rate.limit if guess.under_attack else 1
+        if client.remaining < needed:
+            # Until `needed` guesses are back in the client's bucket (GCRA: one per interval).
+            wait = client.reset_after - client_rate.period_seconds
+            wait += needed * client_rate.emission_interval
+            raise RateLimited(
+                "too many attempts; try again later", retry_after_seconds=max(wait, 1.0)
+            )
+        return guess
+
+    async def _count_wrong_password(self, guess: _Guess) -> None:
+        limits = self.login_limits
+        client_rate = Rate(*limits.per_account)
+        # Under attack a wrong password spends the client's whole allowance.
+        cost = client_rate.limit if guess.under_attack else 1
+        await self.limiter.hit(guess.client_key, client_rate, cost)
+        await self.limiter.hit(guess.account_key, Rate(*limits.per_account_everywhere))
 
     async def sign_in_with_google(
         self, id_token: str, device: Device, *, remember_me: bool = False

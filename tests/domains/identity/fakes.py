@@ -214,7 +214,7 @@ class CountingLimiter:
         return Decision(allowed, max(0, rate.limit - self.counts[key]), 0 if allowed else 30.0, 60)
 
     async def peek(self, key: str, rate: Rate) -> Decision:
-        return Decision(True, rate.limit - self.counts.get(key, 0), 0, 0)
+        return Decision(True, max(0, rate.limit - self.counts.get(key, 0)), 0, 60)
 
 
 class FakeGoogle:

@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from domains.identity.errors import InvalidCredentials, WeakPassword
-from domains.identity.model import GoogleIdentity, Principal
+from domains.identity.model import GoogleIdentity, LoginLimits, Principal
+from domains.identity.use_cases import Device
 from domains.shared.errors import InvalidInput, RateLimited
 from tests.domains.identity.conftest import DEVICE, World
 
@@ -94,6 +95,69 @@ async def test_logins_per_account_are_limited(world: World) -> None:
             await world.service.login("ada@example.com", "guess", DEVICE)
     with pytest.raises(RateLimited):
         await world.service.login("ada@example.com", "correct horse", DEVICE)
+
+
+def _from(n: int) -> Device:
+    return Device(ip=f"198.51.100.{n}")
+
+
+async def test_a_correct_password_is_never_counted(world: World) -> None:
+    world.service.login_limits = LoginLimits(per_ip=(1000, 60.0), per_account=(3, 300.0))
+    await world.service.register("ada@example.com", "correct horse", DEVICE)
+    for _ in range(10):
+        await world.service.login("ada@example.com", "correct horse", DEVICE)
+
+
+async def test_wrong_passwords_from_other_clients_do_not_stop_the_owner(world: World) -> None:
+    await world.service.register("ada@example.com", "correct horse", DEVICE)
+    for n in range(4):  # each client up to its limit, the account short of being under attack
+        for _ in range(world.service.login_limits.per_account[0]):
+            with pytest.raises(InvalidCredentials):
+                await world.service.login("ada@example.com", "guess", _from(n))
+        with pytest.raises(RateLimited):
+            await world.service.login("ada@example.com", "guess", _from(n))
+    assert (await world.service.login("ada@example.com", "correct horse", DEVICE)).user
+
+
+async def test_under_attack_each_client_gets_one_guess_and_the_owner_still_signs_in(
+    world: World,
+) -> None:
+    world.service.login_limits = LoginLimits(per_account_everywhere=(5, 3600.0))
+    await world.service.register("ada@example.com", "correct horse", DEVICE)
+    for n in range(5):
+        with pytest.raises(InvalidCredentials):
+            await world.service.login("ada@example.com", "guess", _from(n))
+    with pytest.raises(RateLimited):  # it failed once already
+        await world.service.login("ada@example.com", "guess", _from(0))
+    with pytest.raises(InvalidCredentials):
+        await world.service.login("ada@example.com", "guess", _from(99))
+    with pytest.raises(RateLimited):
+        await world.service.login("ada@example.com", "correct horse", _from(99))
+    assert (await world.service.login("ada@example.com", "correct horse", DEVICE)).user
+
+
+async def test_an_ipv6_network_counts_as_one_client(world: World) -> None:
+    await world.service.register("ada@example.com", "correct horse", DEVICE)
+    for n in range(world.service.login_limits.per_account[0]):
+        with pytest.raises(InvalidCredentials):
+            await world.service.login("ada@example.com", "guess", Device(ip=f"2001:db8::{n}"))
+    with pytest.raises(RateLimited):
+        await world.service.login("ada@example.com", "guess", Device(ip="2001:db8::ffff"))
+
+
+async def test_unknown_accounts_are_limited_exactly_like_known_ones(world: World) -> None:
+    world.service.login_limits = LoginLimits(per_ip=(1000, 60.0))
+    await world.service.register("ada@example.com", "correct horse", DEVICE)
+    outcomes = {}
+    for address in ("ada@example.com", "nobody@example.com"):
+        seen = []
+        for _ in range(world.service.login_limits.per_account[0] + 2):
+            try:
+                await world.service.login(address, "guess", DEVICE)
+            except (InvalidCredentials, RateLimited) as e:
+                seen.append((type(e), e.detail))
+        outcomes[address] = seen
+    assert outcomes["ada@example.com"] == outcomes["nobody@example.com"]
 
 
 async def test_profile_changes_are_validated(world: World) -> None:

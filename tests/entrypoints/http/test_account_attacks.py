@@ -1,5 +1,5 @@
-"""Attacks on accounts, over real HTTP: learning which addresses have accounts from
-registration."""
+"""Attacks on accounts, over real HTTP: locking an owner out with wrong passwords, learning which
+addresses have accounts from registration."""
 
 from __future__ import annotations
 
@@ -51,6 +51,67 @@ def login(url: str, address: str, password: str, client_ip: str) -> httpx.Respon
         json={"email": address, "password": password},
         headers={"X-Forwarded-For": client_ip},
     )
+
+
+# -- 3. a stranger cannot lock the owner out --------------------------------------------------
+
+
+def test_wrong_passwords_from_many_addresses_do_not_lock_the_owner_out(
+    start: Callable[..., str],
+) -> None:
+    url = start()
+    owner = bearer_user(url)
+    for n in range(1, 12):  # eleven wrong tries, each from another address
+        assert_problem(login(url, owner.email, "a wrong guess", f"198.51.100.{n}"), 401)
+    # ... and the slow, steady kind: the owner's own address is unaffected by either.
+    assert_problem(login(url, owner.email, "a wrong guess", "198.51.100.1"), 401)
+    r = login(url, owner.email, PASSWORD, "203.0.113.9")
+    assert r.status_code == 200, r.text
+
+
+def test_one_client_guessing_is_stopped_and_the_owner_elsewhere_is_not(
+    start: Callable[..., str],
+) -> None:
+    url = start(login_per_account_per_5_minutes=3, login_per_ip_per_minute=100)
+    owner = bearer_user(url)
+    for _ in range(3):
+        assert_problem(login(url, owner.email, "a wrong guess", "198.51.100.7"), 401)
+    # The guesser is stopped, even with the right password ...
+    refused = assert_problem(login(url, owner.email, PASSWORD, "198.51.100.7"), 429)
+    assert "too many" in refused["detail"]
+    # ... but not the owner, elsewhere.
+    assert login(url, owner.email, PASSWORD, "203.0.113.9").status_code == 200
+
+
+def test_a_distributed_attack_is_slowed_while_the_owner_still_signs_in(
+    start: Callable[..., str],
+) -> None:
+    url = start(login_failures_per_account_per_hour=5, login_per_ip_per_minute=100)
+    owner = bearer_user(url)
+    for n in range(1, 7):
+        assert_problem(login(url, owner.email, "a wrong guess", f"198.51.100.{n}"), 401)
+    # Under attack, a client that has already failed gets no second guess for a while ...
+    assert_problem(login(url, owner.email, "another guess", "198.51.100.1"), 429)
+    # ... a fresh one gets one guess ...
+    assert_problem(login(url, owner.email, "a wrong guess", "198.51.100.50"), 401)
+    assert_problem(login(url, owner.email, "a third guess", "198.51.100.50"), 429)
+    # ... and the owner, with the right password, is never refused.
+    assert login(url, owner.email, PASSWORD, "203.0.113.9").status_code == 200
+
+
+def test_known_and_unknown_accounts_answer_alike_under_guessing(
+    start: Callable[..., str],
+) -> None:
+    url = start(login_per_account_per_5_minutes=3, login_per_ip_per_minute=100)
+    known, unknown = bearer_user(url).email, unique_email()
+    answers = {}
+    for address, ip in ((known, "198.51.100.1"), (unknown, "198.51.100.2")):
+        replies = [login(url, address, "a wrong guess", ip) for _ in range(5)]
+        answers[address] = [
+            (r.status_code, r.json()["detail"], "retry-after" in r.headers) for r in replies
+        ]
+    assert answers[known] == answers[unknown]
+    assert [status for status, _, _ in answers[known]] == [401, 401, 401, 429, 429]
 
 
 # -- 4. registration does not say which addresses have accounts -------------------------------
