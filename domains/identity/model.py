@@ -1,26 +1,79 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from encodings.idna import ToASCII, ToUnicode
 from enum import Enum
 
 from domains.identity.errors import WeakPassword
 from domains.shared.errors import InvalidInput
 
-# Deliberately loose: the address is proven by the verification mail, not by a regular expression.
+# Deliberately loose about the characters: the address is proven by the verification mail, not
+# by a regular expression. Strict about the forms one address can take, so that each mailbox is
+# one account: see normalise_email.
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+MAX_EMAIL_LENGTH = 254
 MIN_PASSWORD_LENGTH = 8
 # A bound on the work an attacker can make argon2 do, and on what a person can type.
 MAX_PASSWORD_LENGTH = 128
 MAX_DISPLAY_NAME_LENGTH = 80
+# Scripts that are written together: a Japanese word mixes Han, Hiragana and Katakana, a Korean
+# one Hangul and Han. Any other mix of scripts in one label is a look-alike (Latin "paypal" with
+# a Cyrillic a, U+0430), never a real address.
+_SCRIPT_FAMILIES = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK", "BOPOMOFO": "CJK"}
 
 
 def normalise_email(raw: str) -> str:
-    email = raw.strip().lower()
-    if len(email) > 254 or not _EMAIL.match(email):
-        raise InvalidInput("enter a valid email address", field="email")
+    """The one canonical form of an address, or InvalidInput naming `email`.
+
+    NFKC folds compatibility forms (fullwidth letters, the fullwidth @) into the ordinary ones,
+    and the address is lower-cased. Control and format characters (NUL, zero-width spaces and
+    joiners, direction overrides) are refused, not stripped: no real address holds one, and
+    quietly dropping them would hide what was sent. A label mixing scripts is refused. The
+    domain loses a trailing dot (the DNS root) and is stored IDNA-encoded (ASCII), so that
+    `Bücher.example` and `xn--bcher-kva.example` are one address."""
+    email = unicodedata.normalize("NFKC", raw).strip().lower()
+    if len(email) > 4 * MAX_EMAIL_LENGTH or not _EMAIL.match(email):
+        raise _invalid_email()
+    local, domain = email.split("@")
+    if any(unicodedata.category(c)[0] in "CZ" for c in email) or _mixes_scripts(local):
+        raise _invalid_email()
+    email = f"{local}@{_ascii_domain(domain)}"
+    if len(email) > MAX_EMAIL_LENGTH:
+        raise _invalid_email()
     return email
+
+
+def _ascii_domain(domain: str) -> str:
+    labels = (domain[:-1] if domain.endswith(".") else domain).split(".")
+    encoded = []
+    for label in labels:
+        try:
+            # An A-label (xn--...) is decoded first, so a look-alike cannot hide in Punycode.
+            readable = ToUnicode(label) if label.startswith("xn--") else label
+            if _mixes_scripts(readable):
+                raise _invalid_email()
+            encoded.append(ToASCII(readable).decode("ascii"))
+        except UnicodeError:
+            raise _invalid_email() from None
+    if len(encoded) < 2:
+        raise _invalid_email()
+    return ".".join(encoded)
+
+
+def _mixes_scripts(label: str) -> bool:
+    scripts = set()
+    for c in label:
+        if unicodedata.category(c).startswith("L"):
+            script = unicodedata.name(c, "?").split(" ", 1)[0].split("-", 1)[0]
+            scripts.add(_SCRIPT_FAMILIES.get(script, script))
+    return len(scripts) > 1
+
+
+def _invalid_email() -> InvalidInput:
+    return InvalidInput("enter a valid email address", field="email")
 
 
 def check_password_policy(password: str, *, field: str = "password") -> None:

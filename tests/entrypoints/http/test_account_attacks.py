@@ -1,5 +1,5 @@
 """Attacks on accounts, over real HTTP: locking an owner out with wrong passwords, learning which
-addresses have accounts from registration."""
+addresses have accounts from registration, and addresses that look alike or break the database."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from tests.entrypoints.http.problems import assert_problem
 from tests.support.users import PASSWORD, bearer_user, unique_email
 
 AUTH = "/api/v1/auth"
+INVALID_EMAIL = "enter a valid email address"
 ACCOUNT_EXISTS_SUBJECT = "Someone tried to create a ReFocused account with your address"
 
 
@@ -174,3 +175,76 @@ def test_the_owner_hears_that_someone_tried_to_register_their_address(
     while ACCOUNT_EXISTS_SUBJECT not in _subjects_sent_to(outbox, owner.email):
         assert time.monotonic() < deadline, _subjects_sent_to(outbox, owner.email)
         time.sleep(0.05)
+
+
+# -- 5. look-alike and broken addresses -------------------------------------------------------
+
+
+def _local() -> str:
+    return unique_email().split("@", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("registered", "variant"),
+    [
+        ("{local}@example.com", "{fullwidth}"),
+        ("{local}@example.com", "{local}@example.com."),
+        ("{local}@bücher.example", "{local}@xn--bcher-kva.example"),
+        ("{local}@xn--bcher-kva.example", "{local}@BÜCHER.example"),
+    ],
+)
+def test_an_address_written_another_way_is_the_same_account(
+    start: Callable[..., str], registered: str, variant: str
+) -> None:
+    url = start()
+    local = _local()
+    fullwidth = "".join(
+        chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in local + "@example.com"
+    )
+    first = registered.format(local=local)
+    other = variant.format(local=local, fullwidth=fullwidth)
+    assert _register(url, first, PASSWORD).status_code == 202
+    # Registering the variant does not make a second account: its password opens nothing.
+    assert _register(url, other, "another password").status_code == 202
+    signed_in = login(url, other, PASSWORD, "203.0.113.9")
+    assert signed_in.status_code == 200, signed_in.text
+    assert_problem(login(url, other, "another password", "203.0.113.9"), 401)
+    assert (
+        login(url, first, PASSWORD, "203.0.113.9").json()["user"]["id"]
+        == (signed_in.json()["user"]["id"])
+    )
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "{local}\x00@example.com",
+        "{local}@exam\x00ple.com",
+        "\u0430{local}@example.com",  # a Cyrillic a among Latin letters
+        "{local}@ex\u0430mple.com",
+        "{local}\u200b@example.com",  # zero-width space
+        "{local}@example.com\u200d",  # zero-width joiner
+        "{local}\u202e@example.com",  # right-to-left override
+        "{local}\x07@example.com",
+        "{local}@example..com",
+    ],
+)
+def test_a_broken_or_look_alike_address_is_refused_naming_the_field_and_never_logged(
+    start: Callable[..., str], address: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = start()
+    local = _local()
+    address = address.format(local=local)
+    with httpx.Client(base_url=url) as c:
+        for route in ("/register", "/password-reset/request"):
+            body = {"email": address, "password": PASSWORD} if route == "/register" else {}
+            body.setdefault("email", address)
+            r = c.post(f"{AUTH}{route}", json=body)
+            problem = assert_problem(r, 422)
+            assert problem["errors"] == [
+                {"field": "email", "message": "enter a valid email address"}
+            ]
+        # Signing in with it finds no account, like any unknown address.
+        assert_problem(c.post(f"{AUTH}/login", json={"email": address, "password": PASSWORD}), 401)
+    captured = capsys.readouterr()
+    assert local not in captured.out + captured.err
