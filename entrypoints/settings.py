@@ -56,7 +56,11 @@ class Settings:
     argon2_parallelism: int = 1
     rate_limit_per_minute: int = 500
     login_per_ip_per_minute: int = 20
+    #: Wrong passwords one client may try on one account.
     login_per_account_per_5_minutes: int = 10
+    #: Wrong passwords from all clients on one account before every client gets one guess at a
+    #: time (the owner, with the right password, still signs in).
+    login_failures_per_account_per_hour: int = 50
     register_per_ip_per_hour: int = 10
     #: Cookies marked Secure; defaults to on for production.
     secure_cookies: bool | None = None

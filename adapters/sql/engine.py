@@ -12,7 +12,9 @@ def create_engine(
 ) -> AsyncEngine:
     """An async engine for SQLite (aiosqlite, embedded) or PostgreSQL (asyncpg, production)."""
     parsed = make_url(url)
-    kwargs: dict[str, Any] = {"echo": echo}
+    # Bound parameters hold addresses, hashes and journal ciphertext: an error's message and
+    # traceback must not carry them into the logs.
+    kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
         # Writers wait for each other instead of failing with "database is locked".
         kwargs["connect_args"] = {"timeout": 15}

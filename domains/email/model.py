@@ -42,6 +42,7 @@ class MailKind(StrEnum):
     NEWSLETTER = "newsletter"
     VERIFICATION = "verification"
     PASSWORD_RESET = "password_reset"  # noqa: S105 (a kind of mail, not a secret)
+    REGISTRATION_ATTEMPT = "registration_attempt"
 
     @property
     def is_marketing(self) -> bool:

@@ -220,6 +220,19 @@ class EmailService:
             "If you did not ask for this, ignore this message: your password is unchanged.",
         )
 
+    async def send_registration_attempt(self, to: str, link: str, client_ip: str = "") -> None:
+        await self._transactional(
+            to,
+            client_ip,
+            MailKind.REGISTRATION_ATTEMPT,
+            "Someone tried to create a ReFocused account with your address",
+            "Someone, perhaps you, tried to create a ReFocused account with this address, which "
+            "already has one. Nothing was changed.\n\n"
+            "If it was you, sign in with your password; if you have forgotten it, ask for a "
+            f"new one on the sign-in page:\n{link}\n\n"
+            "If it was not you, ignore this message: your account is as it was.",
+        )
+
     async def _transactional(
         self, to: str, client_ip: str, kind: MailKind, subject: str, text: str
     ) -> None:

@@ -1,26 +1,79 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from encodings.idna import ToASCII, ToUnicode
 from enum import Enum
 
 from domains.identity.errors import WeakPassword
 from domains.shared.errors import InvalidInput
 
-# Deliberately loose: the address is proven by the verification mail, not by a regular expression.
+# Deliberately loose about the characters: the address is proven by the verification mail, not
+# by a regular expression. Strict about the forms one address can take, so that each mailbox is
+# one account: see normalise_email.
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+MAX_EMAIL_LENGTH = 254
 MIN_PASSWORD_LENGTH = 8
 # A bound on the work an attacker can make argon2 do, and on what a person can type.
 MAX_PASSWORD_LENGTH = 128
 MAX_DISPLAY_NAME_LENGTH = 80
+# Scripts that are written together: a Japanese word mixes Han, Hiragana and Katakana, a Korean
+# one Hangul and Han. Any other mix of scripts in one label is a look-alike (Latin "paypal" with
+# a Cyrillic a, U+0430), never a real address.
+_SCRIPT_FAMILIES = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK", "BOPOMOFO": "CJK"}
 
 
 def normalise_email(raw: str) -> str:
-    email = raw.strip().lower()
-    if len(email) > 254 or not _EMAIL.match(email):
-        raise InvalidInput("enter a valid email address", field="email")
+    """The one canonical form of an address, or InvalidInput naming `email`.
+
+    NFKC folds compatibility forms (fullwidth letters, the fullwidth @) into the ordinary ones,
+    and the address is lower-cased. Control and format characters (NUL, zero-width spaces and
+    joiners, direction overrides) are refused, not stripped: no real address holds one, and
+    quietly dropping them would hide what was sent. A label mixing scripts is refused. The
+    domain loses a trailing dot (the DNS root) and is stored IDNA-encoded (ASCII), so that
+    `Bücher.example` and `xn--bcher-kva.example` are one address."""
+    email = unicodedata.normalize("NFKC", raw).strip().lower()
+    if len(email) > 4 * MAX_EMAIL_LENGTH or not _EMAIL.match(email):
+        raise _invalid_email()
+    local, domain = email.split("@")
+    if any(unicodedata.category(c)[0] in "CZ" for c in email) or _mixes_scripts(local):
+        raise _invalid_email()
+    email = f"{local}@{_ascii_domain(domain)}"
+    if len(email) > MAX_EMAIL_LENGTH:
+        raise _invalid_email()
     return email
+
+
+def _ascii_domain(domain: str) -> str:
+    labels = (domain[:-1] if domain.endswith(".") else domain).split(".")
+    encoded = []
+    for label in labels:
+        try:
+            # An A-label (xn--...) is decoded first, so a look-alike cannot hide in Punycode.
+            readable = ToUnicode(label) if label.startswith("xn--") else label
+            if _mixes_scripts(readable):
+                raise _invalid_email()
+            encoded.append(ToASCII(readable).decode("ascii"))
+        except UnicodeError:
+            raise _invalid_email() from None
+    if len(encoded) < 2:
+        raise _invalid_email()
+    return ".".join(encoded)
+
+
+def _mixes_scripts(label: str) -> bool:
+    scripts = set()
+    for c in label:
+        if unicodedata.category(c).startswith("L"):
+            script = unicodedata.name(c, "?").split(" ", 1)[0].split("-", 1)[0]
+            scripts.add(_SCRIPT_FAMILIES.get(script, script))
+    return len(scripts) > 1
+
+
+def _invalid_email() -> InvalidInput:
+    return InvalidInput("enter a valid email address", field="email")
 
 
 def check_password_policy(password: str, *, field: str = "password") -> None:
@@ -159,10 +212,15 @@ class SignIn:
 
 @dataclass(frozen=True, slots=True)
 class LoginLimits:
-    """Stricter than the global limit: brute force is tried per address and per account."""
+    """Stricter than the global limit. `per_ip` counts every sign-in attempt of a client. The
+    account limits count wrong passwords only, so that nobody else's guesses stop an owner:
+    `per_account` those of one client on one account (its guessing stops there), and
+    `per_account_everywhere` those from every client, past which the account is under attack
+    and each client gets one guess at a time."""
 
     per_ip: tuple[int, float] = (20, 60.0)
     per_account: tuple[int, float] = (10, 300.0)
+    per_account_everywhere: tuple[int, float] = (50, 3600.0)
     register_per_ip: tuple[int, float] = (10, 3600.0)
 
 
@@ -182,5 +240,7 @@ class AccountMailLimits:
     """Mail costs money and can be aimed at a stranger's inbox: each sender is bounded."""
 
     verification_per_account: tuple[int, float] = (5, 3600.0)
+    #: "Someone tried to register your address" mail, so registering cannot bomb an inbox.
+    registration_notice_per_address: tuple[int, float] = (3, 3600.0)
     reset_per_ip: tuple[int, float] = (10, 3600.0)
     reset_per_address: tuple[int, float] = (3, 3600.0)

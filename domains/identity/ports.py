@@ -155,6 +155,11 @@ class AccountMail(Protocol):
 
     async def send_password_reset(self, to: str, link: str, client_ip: str = "") -> None: ...
 
+    async def send_registration_attempt(self, to: str, link: str, client_ip: str = "") -> None:
+        """Tells the owner of `to` that someone tried to register it again; `link` is where
+        they sign in (or ask for a new password)."""
+        ...
+
 
 class LinkTokens(Protocol):
     """Signed, expiring tokens for links in mail. A token names a user and is bound to a

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -63,6 +64,36 @@ class Device:
     user_agent: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """What `create_account` did, for `mail_registration`; never told to the client."""
+
+    email: str
+    #: None when the address already had an account.
+    new_user: User | None
+
+
+@dataclass(slots=True)
+class _Guess:
+    """The limiter keys of one password attempt on one account."""
+
+    client_key: str
+    account_key: str
+    under_attack: bool = False
+
+
+def _client_of(ip: str) -> str:
+    """One client for the login limits: an IPv6 host is given a whole /64, so its prefix is
+    counted as one client, not 2**64 of them."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
 @dataclass
 class IdentityService:
     uow: Callable[[], IdentityUnitOfWork]
@@ -99,8 +130,27 @@ class IdentityService:
         *,
         display_name: str | None = None,
         time_zone_name: str = "UTC",
-        remember_me: bool = False,
-    ) -> SignIn:
+    ) -> None:
+        """Creates an unverified account that signs in with `login`, or, when the address has
+        one already, tells its owner by mail. The caller learns neither: see `create_account`."""
+        registration = await self.create_account(
+            email, password, device, display_name=display_name, time_zone_name=time_zone_name
+        )
+        await self.mail_registration(registration, device)
+
+    async def create_account(
+        self,
+        email: str,
+        password: str,
+        device: Device,
+        *,
+        display_name: str | None = None,
+        time_zone_name: str = "UTC",
+    ) -> Registration:
+        """Registration must not say which addresses have accounts (a 409 did), so a taken
+        address answers like a new one: every check that may refuse runs before the address is
+        looked up, both branches hash the password and attempt the same insert, and the mail,
+        which differs, is `mail_registration`'s, for a transport to send after answering."""
         await self._limit("register:ip:" + device.ip, self.login_limits.register_per_ip)
         email = normalise_email(email)
         check_password_policy(password)
@@ -117,19 +167,38 @@ class IdentityService:
             updated_at=now,
             password_hash=password_hash,
         )
-        async with self.uow() as uow:
-            if await uow.users.get_by_email(email) is not None:
-                raise EmailAlreadyRegistered()
-            await uow.users.add(user)
-            sign_in = await self._open_session(uow, user, device, remember_me)
-            await uow.commit()
-        if self.mail is not None and self.links is not None:
-            await self._limit_quietly(
-                "verify-email:account:" + user.id, self.mail_limits.verification_per_account
-            )
-            # The account exists now: a mail that cannot go out must not undo the sign-up.
-            await self._send_quietly(self._send_verification(user, device))
-        return sign_in
+        try:
+            async with self.uow() as uow:
+                await uow.users.add(user)
+                await uow.commit()
+        except EmailAlreadyRegistered:
+            return Registration(email, new_user=None)
+        return Registration(email, new_user=user)
+
+    async def mail_registration(self, registration: Registration, device: Device) -> None:
+        """A new account's verification link, or a notice to the owner of a taken address that
+        someone tried. Never raises: a mail that cannot go out must not undo the sign-up."""
+        if self.mail is None or self.links is None:
+            return
+        user = registration.new_user
+        try:
+            if user is not None:
+                await self._limit(
+                    "verify-email:account:" + user.id, self.mail_limits.verification_per_account
+                )
+                await self._send_verification(user, device)
+            else:
+                await self._limit(
+                    "register-notice:address:" + registration.email,
+                    self.mail_limits.registration_notice_per_address,
+                )
+                await self._mail().send_registration_attempt(
+                    registration.email, self.links_base, device.ip
+                )
+        except RateLimited:
+            pass
+        except Exception:
+            log.warning("account mail was not sent", exc_info=True)
 
     async def login(
         self, email: str, password: str, device: Device, *, remember_me: bool = False
@@ -137,14 +206,15 @@ class IdentityService:
         await self._limit("login:ip:" + device.ip, self.login_limits.per_ip)
         try:
             email = normalise_email(email)
-        except Exception:
+        except InvalidInput:
             raise InvalidCredentials() from None
-        await self._limit("login:account:" + email, self.login_limits.per_account)
+        guess = await self._admit_password_guess(email, device)
         async with self._read() as uow:
             user = await uow.users.get_by_email(email)
         # Verify even for unknown accounts: the answer takes the same time either way.
         ok = await self.hasher.verify(user.password_hash if user else None, password)
         if user is None or not ok:
+            await self._count_wrong_password(guess)
             raise InvalidCredentials()
         async with self.uow() as uow:
             if user.password_hash and self.hasher.needs_rehash(user.password_hash):
@@ -160,6 +230,40 @@ class IdentityService:
         back with that token."""
         self._google()
         return self._google_nonces().issue(self.clock.now())
+
+    async def _admit_password_guess(self, email: str, device: Device) -> _Guess:
+        """May this client try a password on this account now? Only wrong passwords count (a
+        correct one is never charged), per account *and* client, so a stranger's guesses do not
+        lock the owner out; past the account's budget of wrong passwords from everywhere, each
+        client gets one guess per `per_account` period: a distributed attack is slowed, and the
+        owner, from a client without a recent wrong password, still signs in. Unknown addresses
+        take the same path, so the limits say nothing about which accounts exist."""
+        limits = self.login_limits
+        guess = _Guess(
+            client_key=f"login:failures:{email}:{_client_of(device.ip)}",
+            account_key="login:failures:" + email,
+        )
+        client_rate = Rate(*limits.per_account)
+        client = await self.limiter.peek(guess.client_key, client_rate)
+        account = await self.limiter.peek(guess.account_key, Rate(*limits.per_account_everywhere))
+        guess.under_attack = account.remaining < 1
+        needed = client_rate.limit if guess.under_attack else 1
+        if client.remaining < needed:
+            # Until `needed` guesses are back in the client's bucket (GCRA: one per interval).
+            wait = client.reset_after - client_rate.period_seconds
+            wait += needed * client_rate.emission_interval
+            raise RateLimited(
+                "too many attempts; try again later", retry_after_seconds=max(wait, 1.0)
+            )
+        return guess
+
+    async def _count_wrong_password(self, guess: _Guess) -> None:
+        limits = self.login_limits
+        client_rate = Rate(*limits.per_account)
+        # Under attack a wrong password spends the client's whole allowance.
+        cost = client_rate.limit if guess.under_attack else 1
+        await self.limiter.hit(guess.client_key, client_rate, cost)
+        await self.limiter.hit(guess.account_key, Rate(*limits.per_account_everywhere))
 
     async def sign_in_with_google(
         self,
@@ -424,13 +528,6 @@ class IdentityService:
         link = f"{self.links_base}/verify-email?token={quote(token)}"
         await self._mail().send_verification(user.email, link, device.ip)
 
-    @staticmethod
-    async def _send_quietly(sending: Awaitable[None]) -> None:
-        try:
-            await sending
-        except Exception:
-            log.warning("account mail was not sent", exc_info=True)
-
     def _links(self) -> LinkTokens:
         if self.links is None:
             raise Unavailable("account mail is not configured")
@@ -619,12 +716,6 @@ class IdentityService:
     def _revocation_ttl(self) -> int:
         # An access token outlives its revocation by at most its own lifetime.
         return int((self.policy.access_ttl + timedelta(seconds=5)).total_seconds())
-
-    async def _limit_quietly(self, key: str, rate: tuple[int, float]) -> None:
-        try:
-            await self._limit(key, rate)
-        except RateLimited:
-            pass
 
     async def _limit(self, key: str, rate: tuple[int, float]) -> None:
         decision = await self.limiter.hit(key, Rate(*rate))

@@ -17,3 +17,6 @@ class EmailAccountMail:
 
     async def send_password_reset(self, to: str, link: str, client_ip: str = "") -> None:
         await self.transactional.send_password_reset(to, link, client_ip)
+
+    async def send_registration_attempt(self, to: str, link: str, client_ip: str = "") -> None:
+        await self.transactional.send_registration_attempt(to, link, client_ip)

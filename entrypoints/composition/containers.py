@@ -121,6 +121,7 @@ def _login_limits(settings: Settings) -> LoginLimits:
     return LoginLimits(
         per_ip=(s.login_per_ip_per_minute, 60.0),
         per_account=(s.login_per_account_per_5_minutes, 300.0),
+        per_account_everywhere=(s.login_failures_per_account_per_hour, 3600.0),
         register_per_ip=(s.register_per_ip_per_hour, 3600.0),
     )
 

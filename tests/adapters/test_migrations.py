@@ -64,3 +64,48 @@ def test_instances_starting_together_migrate_once_without_failing() -> None:
 
     with postgres_database() as url:
         asyncio.run(check(url))
+
+
+async def test_stored_addresses_are_rewritten_to_their_canonical_form(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert, select
+
+    from adapters.sql.tables.identity import users
+
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'm.db'}")
+    await upgrade(engine, "0001_identity")
+    now = datetime.now(UTC)
+    stored = {
+        "1": "ada@example.com",
+        "2": "bob@bücher.example",
+        "3": "cy@example.com.",
+        "4": "\uff44\uff41\uff4e@example.com",  # fullwidth
+        "5": "ada@example.com.",  # a look-alike of 1: left as it was
+        "6": "e\x00ve@example.com",  # refused now: left as it was
+    }
+    async with engine.begin() as connection:
+        for user_id, email in stored.items():
+            await connection.execute(
+                insert(users).values(
+                    id=user_id,
+                    email=email,
+                    email_verified=False,
+                    display_name="x",
+                    time_zone="UTC",
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+    await upgrade(engine)
+    async with engine.connect() as connection:
+        rows = dict((await connection.execute(select(users.c.id, users.c.email))).all())
+    await engine.dispose()
+    assert rows == {
+        "1": "ada@example.com",
+        "2": "bob@xn--bcher-kva.example",
+        "3": "cy@example.com",
+        "4": "dan@example.com",
+        "5": "ada@example.com.",
+        "6": "e\x00ve@example.com",
+    }

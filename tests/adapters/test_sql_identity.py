@@ -209,3 +209,20 @@ async def test_the_asyncpg_reader_answers_like_the_sqlalchemy_repositories(
     finally:
         await pool.close()
         await engine.dispose()
+
+
+async def test_a_failing_statement_does_not_carry_its_parameters_into_errors_or_logs(
+    postgres_url: str,
+) -> None:
+    """A NUL byte reaching PostgreSQL is an error; its message (logged with the traceback of a
+    500) must not hold the address, the hash or anything else that was bound."""
+    engine = create_engine(postgres_url)
+    secret = f"private-{uuid.uuid4().hex[:8]}\x00@example.com"
+    try:
+        async with SqlAlchemyIdentityUnitOfWork(engine) as uow:
+            with pytest.raises(Exception) as failed:
+                await uow.users.get_by_email(secret)
+    finally:
+        await engine.dispose()
+    assert "hidden due to hide_parameters" in str(failed.value)
+    assert secret.split("\x00")[0] not in str(failed.value)

@@ -40,6 +40,8 @@ from entrypoints.http.schemas.identity import (
     UserRead,
 )
 
+REGISTERED = "a mail is on its way to this address; sign in with it and your password"
+
 Identity = NamedDependency[IdentityService]
 Csrf = NamedDependency[SignedCsrfTokens]
 Cookies = NamedDependency[CookiePolicy]
@@ -101,25 +103,27 @@ class AuthController(Controller):
     path = "/auth"
     tags = ["auth"]
 
-    @post("/register", status_code=201, responses=responses(409, 422, 429))
+    @post("/register", status_code=HTTP_202_ACCEPTED, responses=responses(422, 429))
     async def register(
-        self,
-        data: JSONBody[RegisterRequest],
-        identity: Identity,
-        csrf: Csrf,
-        cookie_policy: Cookies,
-        client_device: ClientDevice,
-    ) -> Response[SignInResponse]:
-        """Create an account with email and password and sign in (cookies)."""
-        sign_in = await identity.register(
+        self, data: JSONBody[RegisterRequest], identity: Identity, client_device: ClientDevice
+    ) -> Response[Accepted]:
+        """Create an account with email and password, then sign in with `/auth/login` (the
+        address is verified with the mailed link). The answer is the same whether or not the
+        address already has an account, whose owner is told by mail instead, so it tells
+        nobody who has one."""
+        registration = await identity.create_account(
             data.email,
             data.password,
             client_device,
             display_name=data.display_name,
             time_zone_name=data.time_zone,
-            remember_me=data.remember_me,
         )
-        return _browser_sign_in(sign_in, csrf, cookie_policy, status=201)
+        # Mailed after the answer, so its timing does not tell a taken address either.
+        return Response(
+            Accepted(REGISTERED),
+            status_code=HTTP_202_ACCEPTED,
+            background=BackgroundTask(identity.mail_registration, registration, client_device),
+        )
 
     @post("/login", status_code=200, responses=responses(401, 429))
     async def login(

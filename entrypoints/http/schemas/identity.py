@@ -20,6 +20,7 @@ class RegisterRequest(Struct, forbid_unknown_fields=True):
     password: Password
     display_name: DisplayName | None = None
     time_zone: TimeZoneName = "UTC"
+    #: Ignored: registering no longer signs in; send remember_me to /auth/login.
     remember_me: bool = False
 
 

@@ -35,6 +35,11 @@ class World:
     notes: FakeContributor
     mail: RecordingMail
 
+    async def sign_up(self, email: str, password: str) -> SignIn:
+        """Registers, then signs in: registering alone signs nobody in."""
+        await self.service.register(email, password, DEVICE)
+        return await self.service.login(email, password, DEVICE)
+
 
 @pytest.fixture
 def world() -> World:

@@ -141,9 +141,11 @@ class FakeUnitOfWork:
 class FakeHasher:
     def __init__(self) -> None:
         self.verified_unknown = 0
+        self.hashed = 0
         self.outdated: set[str] = set()
 
     async def hash(self, password: str) -> str:
+        self.hashed += 1
         return "h:" + password
 
     async def verify(self, password_hash: str | None, password: str) -> bool:
@@ -213,7 +215,7 @@ class CountingLimiter:
         return Decision(allowed, max(0, rate.limit - self.counts[key]), 0 if allowed else 30.0, 60)
 
     async def peek(self, key: str, rate: Rate) -> Decision:
-        return Decision(True, rate.limit - self.counts.get(key, 0), 0, 0)
+        return Decision(True, max(0, rate.limit - self.counts.get(key, 0)), 0, 60)
 
 
 class FakeGoogle:
@@ -295,6 +297,9 @@ class RecordingMail:
 
     async def send_password_reset(self, to: str, link: str, client_ip: str = "") -> None:
         self._record("password_reset", to, link, client_ip)
+
+    async def send_registration_attempt(self, to: str, link: str, client_ip: str = "") -> None:
+        self._record("registration_attempt", to, link, client_ip)
 
     def _record(self, kind: str, to: str, link: str, client_ip: str) -> None:
         if self.failing:

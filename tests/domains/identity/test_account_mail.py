@@ -11,7 +11,7 @@ ADA = "ada@example.com"
 
 
 async def _registered(world: World, email: str = ADA) -> str:
-    return (await world.service.register(email, "correct horse", DEVICE)).user.id
+    return (await world.sign_up(email, "correct horse")).user.id
 
 
 async def test_registering_mails_a_verification_link_to_the_new_address(world: World) -> None:
@@ -83,7 +83,7 @@ async def test_a_reset_link_sets_a_new_password_and_works_once(world: World) -> 
 
 
 async def test_a_reset_signs_every_session_out(world: World) -> None:
-    first = await world.service.register(ADA, "correct horse", DEVICE)
+    first = await world.sign_up(ADA, "correct horse")
     second = await world.service.login(ADA, "correct horse", DEVICE)
     await world.service.request_password_reset(ADA, DEVICE)
     await world.service.reset_password(world.mail.token("password_reset", ADA), "a new horse")

@@ -3,12 +3,12 @@ from __future__ import annotations
 import pytest
 
 from domains.identity.errors import (
-    EmailAlreadyRegistered,
     InvalidCredentials,
     UnverifiedAccountExists,
     WeakPassword,
 )
-from domains.identity.model import GoogleIdentity, Principal
+from domains.identity.model import GoogleIdentity, LoginLimits, Principal
+from domains.identity.use_cases import Device
 from domains.shared.errors import InvalidInput, RateLimited
 from tests.domains.identity.conftest import DEVICE, World, google_sign_in
 
@@ -20,15 +20,28 @@ async def test_a_registered_user_can_sign_in_with_the_same_email_in_any_case(wor
 
 
 async def test_the_stored_password_is_a_hash_not_the_password(world: World) -> None:
-    sign_in = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    sign_in = await world.sign_up("ada@example.com", "correct horse")
     stored = world.store.users[sign_in.user.id].password_hash
     assert stored == "h:correct horse" != "correct horse"
 
 
-async def test_an_email_can_be_registered_only_once(world: World) -> None:
+async def test_a_taken_address_registers_like_a_new_one_and_its_owner_is_told(
+    world: World,
+) -> None:
     await world.service.register("ada@example.com", "correct horse", DEVICE)
-    with pytest.raises(EmailAlreadyRegistered):
-        await world.service.register("ADA@example.com", "another one", DEVICE)
+    assert await world.service.register("ADA@example.com", "another one", DEVICE) is None
+    assert [u.email for u in world.store.users.values()] == ["ada@example.com"]
+    assert world.hasher.hashed == 2  # the same work either way: the time tells nothing either
+    notice = world.mail.sent[-1]
+    assert (notice.kind, notice.to) == ("registration_attempt", "ada@example.com")
+    assert (await world.service.login("ada@example.com", "correct horse", DEVICE)).user
+    with pytest.raises(InvalidCredentials):
+        await world.service.login("ada@example.com", "another one", DEVICE)
+
+
+async def test_registering_signs_nobody_in(world: World) -> None:
+    await world.service.register("ada@example.com", "correct horse", DEVICE)
+    assert world.store.sessions == {}
 
 
 @pytest.mark.parametrize(
@@ -67,7 +80,7 @@ async def test_an_unknown_email_still_costs_a_password_verification(world: World
 
 
 async def test_login_rehashes_a_password_stored_with_old_parameters(world: World) -> None:
-    sign_in = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    sign_in = await world.sign_up("ada@example.com", "correct horse")
     world.store.users[sign_in.user.id].password_hash = "h:correct horse"
     world.hasher.outdated.add("h:correct horse")
     world.hasher.hash = _new_scheme  # type: ignore[method-assign]
@@ -88,8 +101,71 @@ async def test_logins_per_account_are_limited(world: World) -> None:
         await world.service.login("ada@example.com", "correct horse", DEVICE)
 
 
+def _from(n: int) -> Device:
+    return Device(ip=f"198.51.100.{n}")
+
+
+async def test_a_correct_password_is_never_counted(world: World) -> None:
+    world.service.login_limits = LoginLimits(per_ip=(1000, 60.0), per_account=(3, 300.0))
+    await world.service.register("ada@example.com", "correct horse", DEVICE)
+    for _ in range(10):
+        await world.service.login("ada@example.com", "correct horse", DEVICE)
+
+
+async def test_wrong_passwords_from_other_clients_do_not_stop_the_owner(world: World) -> None:
+    await world.service.register("ada@example.com", "correct horse", DEVICE)
+    for n in range(4):  # each client up to its limit, the account short of being under attack
+        for _ in range(world.service.login_limits.per_account[0]):
+            with pytest.raises(InvalidCredentials):
+                await world.service.login("ada@example.com", "guess", _from(n))
+        with pytest.raises(RateLimited):
+            await world.service.login("ada@example.com", "guess", _from(n))
+    assert (await world.service.login("ada@example.com", "correct horse", DEVICE)).user
+
+
+async def test_under_attack_each_client_gets_one_guess_and_the_owner_still_signs_in(
+    world: World,
+) -> None:
+    world.service.login_limits = LoginLimits(per_account_everywhere=(5, 3600.0))
+    await world.service.register("ada@example.com", "correct horse", DEVICE)
+    for n in range(5):
+        with pytest.raises(InvalidCredentials):
+            await world.service.login("ada@example.com", "guess", _from(n))
+    with pytest.raises(RateLimited):  # it failed once already
+        await world.service.login("ada@example.com", "guess", _from(0))
+    with pytest.raises(InvalidCredentials):
+        await world.service.login("ada@example.com", "guess", _from(99))
+    with pytest.raises(RateLimited):
+        await world.service.login("ada@example.com", "correct horse", _from(99))
+    assert (await world.service.login("ada@example.com", "correct horse", DEVICE)).user
+
+
+async def test_an_ipv6_network_counts_as_one_client(world: World) -> None:
+    await world.service.register("ada@example.com", "correct horse", DEVICE)
+    for n in range(world.service.login_limits.per_account[0]):
+        with pytest.raises(InvalidCredentials):
+            await world.service.login("ada@example.com", "guess", Device(ip=f"2001:db8::{n}"))
+    with pytest.raises(RateLimited):
+        await world.service.login("ada@example.com", "guess", Device(ip="2001:db8::ffff"))
+
+
+async def test_unknown_accounts_are_limited_exactly_like_known_ones(world: World) -> None:
+    world.service.login_limits = LoginLimits(per_ip=(1000, 60.0))
+    await world.service.register("ada@example.com", "correct horse", DEVICE)
+    outcomes = {}
+    for address in ("ada@example.com", "nobody@example.com"):
+        seen = []
+        for _ in range(world.service.login_limits.per_account[0] + 2):
+            try:
+                await world.service.login(address, "guess", DEVICE)
+            except (InvalidCredentials, RateLimited) as e:
+                seen.append((type(e), e.detail))
+        outcomes[address] = seen
+    assert outcomes["ada@example.com"] == outcomes["nobody@example.com"]
+
+
 async def test_profile_changes_are_validated(world: World) -> None:
-    sign_in = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    sign_in = await world.sign_up("ada@example.com", "correct horse")
     user = await world.service.update_profile(
         sign_in.user.id, display_name="  Ada L. ", time_zone_name="Europe/Paris"
     )
@@ -111,7 +187,7 @@ async def test_google_sign_in_creates_an_account_for_a_verified_email(world: Wor
 async def test_google_links_to_an_existing_account_only_when_both_addresses_are_verified(
     world: World,
 ) -> None:
-    first = await world.service.register("grace@example.com", "correct horse", DEVICE)
+    first = await world.sign_up("grace@example.com", "correct horse")
     unverified_google = GoogleIdentity("g-2", "grace@example.com", False)
     with pytest.raises(InvalidCredentials.__mro__[1]):  # Unauthenticated
         await google_sign_in(world, unverified_google)
@@ -126,7 +202,7 @@ async def test_google_links_to_an_existing_account_only_when_both_addresses_are_
 
 
 async def test_export_holds_the_account_and_every_domain(world: World) -> None:
-    sign_in = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    sign_in = await world.sign_up("ada@example.com", "correct horse")
     world.notes.data[sign_in.user.id] = ["first note"]
     data = await world.service.export(sign_in.user.id)
     assert data["account"]["email"] == "ada@example.com"
@@ -137,7 +213,7 @@ async def test_export_holds_the_account_and_every_domain(world: World) -> None:
 async def test_deleting_the_account_erases_every_domain_and_needs_the_password(
     world: World,
 ) -> None:
-    sign_in = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    sign_in = await world.sign_up("ada@example.com", "correct horse")
     world.notes.data[sign_in.user.id] = ["first note"]
     principal = Principal(sign_in.user.id, sign_in.session.id)
     with pytest.raises(InvalidCredentials):

@@ -18,7 +18,7 @@ VICTIM = GoogleIdentity("g-victim", "victim@example.com", True, "Victim")
 async def squat(world: World) -> str:
     """The attacker registers the victim's address with a password of theirs, signs in on two
     devices and writes something."""
-    first = await world.service.register("victim@example.com", "attacker pass", DEVICE)
+    first = await world.sign_up("victim@example.com", "attacker pass")
     await world.service.login("victim@example.com", "attacker pass", DEVICE)
     world.notes.data[first.user.id] = ["planted"]
     return first.user.id
@@ -57,7 +57,7 @@ async def test_replacing_a_squatted_account_erases_it_and_ends_its_sessions(
 async def test_a_verified_password_account_is_linked_with_its_data_and_sessions(
     world: World,
 ) -> None:
-    owner = await world.service.register("victim@example.com", "owner pass", DEVICE)
+    owner = await world.sign_up("victim@example.com", "owner pass")
     world.store.users[owner.user.id].email_verified = True
     world.notes.data[owner.user.id] = ["mine"]
     linked = await google_sign_in(world, VICTIM, replace_unverified_account=True)

@@ -9,26 +9,26 @@ from tests.domains.identity.conftest import DEVICE, World
 
 
 async def test_an_access_token_identifies_its_user_and_session(world: World) -> None:
-    sign_in = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    sign_in = await world.sign_up("ada@example.com", "correct horse")
     principal = await world.service.authenticate(sign_in.access_token)
     assert principal == Principal(sign_in.user.id, sign_in.session.id)
 
 
 async def test_an_expired_access_token_is_refused(world: World) -> None:
-    sign_in = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    sign_in = await world.sign_up("ada@example.com", "correct horse")
     world.clock.advance(minutes=16)
     with pytest.raises(InvalidToken):
         await world.service.authenticate(sign_in.access_token)
 
 
 async def test_a_refresh_token_is_not_an_access_token(world: World) -> None:
-    sign_in = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    sign_in = await world.sign_up("ada@example.com", "correct horse")
     with pytest.raises(InvalidToken):
         await world.service.authenticate(sign_in.refresh_token)
 
 
 async def test_refreshing_rotates_the_refresh_token(world: World) -> None:
-    first = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    first = await world.sign_up("ada@example.com", "correct horse")
     second = await world.service.refresh(first.refresh_token, DEVICE)
     assert second.refresh_token != first.refresh_token
     assert second.session.id == first.session.id
@@ -37,7 +37,7 @@ async def test_refreshing_rotates_the_refresh_token(world: World) -> None:
 
 
 async def test_reusing_a_rotated_refresh_token_ends_the_whole_family(world: World) -> None:
-    first = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    first = await world.sign_up("ada@example.com", "correct horse")
     second = await world.service.refresh(first.refresh_token, DEVICE)
     with pytest.raises(InvalidToken, match="already used"):
         await world.service.refresh(first.refresh_token, DEVICE)
@@ -52,7 +52,7 @@ async def test_reusing_a_rotated_refresh_token_ends_the_whole_family(world: Worl
 async def test_a_remembered_session_lasts_thirty_days_and_a_normal_one_seven(
     world: World,
 ) -> None:
-    normal = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    normal = await world.sign_up("ada@example.com", "correct horse")
     remembered = await world.service.login(
         "ada@example.com", "correct horse", DEVICE, remember_me=True
     )
@@ -63,7 +63,7 @@ async def test_a_remembered_session_lasts_thirty_days_and_a_normal_one_seven(
 
 
 async def test_logout_revokes_access_and_refresh_at_once(world: World) -> None:
-    sign_in = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    sign_in = await world.sign_up("ada@example.com", "correct horse")
     principal = await world.service.authenticate(sign_in.access_token)
     await world.service.logout(principal)
     with pytest.raises(InvalidToken):
@@ -75,7 +75,7 @@ async def test_logout_revokes_access_and_refresh_at_once(world: World) -> None:
 async def test_a_cold_cache_still_knows_revocations_from_the_durable_sessions(
     world: World,
 ) -> None:
-    sign_in = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    sign_in = await world.sign_up("ada@example.com", "correct horse")
     await world.service.logout(Principal(sign_in.user.id, sign_in.session.id))
     world.revocations.revoked.clear()  # the cache restarted and forgot everything
     world.revocations.warm_state = False
@@ -86,7 +86,7 @@ async def test_a_cold_cache_still_knows_revocations_from_the_durable_sessions(
 
 
 async def test_changing_the_password_signs_out_every_other_session(world: World) -> None:
-    phone = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    phone = await world.sign_up("ada@example.com", "correct horse")
     laptop = await world.service.login("ada@example.com", "correct horse", DEVICE)
     principal = Principal(laptop.user.id, laptop.session.id)
     with pytest.raises(InvalidCredentials):
@@ -100,15 +100,15 @@ async def test_changing_the_password_signs_out_every_other_session(world: World)
 
 
 async def test_a_user_cannot_revoke_another_users_session(world: World) -> None:
-    ada = await world.service.register("ada@example.com", "correct horse", DEVICE)
-    bob = await world.service.register("bob@example.com", "correct horse", DEVICE)
+    ada = await world.sign_up("ada@example.com", "correct horse")
+    bob = await world.sign_up("bob@example.com", "correct horse")
     with pytest.raises(NotFound):
         await world.service.revoke_session(bob.user.id, ada.session.id)
     assert await world.service.authenticate(ada.access_token)
 
 
 async def test_the_session_list_shows_only_active_sessions_of_the_user(world: World) -> None:
-    one = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    one = await world.sign_up("ada@example.com", "correct horse")
     two = await world.service.login("ada@example.com", "correct horse", DEVICE)
     await world.service.register("bob@example.com", "correct horse", DEVICE)
     await world.service.revoke_session(one.user.id, one.session.id)

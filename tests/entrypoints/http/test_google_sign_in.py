@@ -124,7 +124,11 @@ def test_google_sign_in_takes_over_a_squatted_unverified_account_and_shuts_the_s
     registered = attacker.post(
         "/api/v1/auth/register", json={"email": victim, "password": PASSWORD}
     )
-    assert registered.status_code == 201, registered.text
+    assert registered.status_code == 202, registered.text
+    # Registering signs nobody in: the squatter signs in with the password, in the browser too.
+    signed_in = attacker.post("/api/v1/auth/login", json={"email": victim, "password": PASSWORD})
+    assert signed_in.status_code == 200, signed_in.text
+    squatter_id = signed_in.json()["user"]["id"]
     tokens = httpx.post(
         f"{google_url}/api/v1/auth/token",
         json={"grant_type": "password", "username": victim, "password": PASSWORD},
@@ -148,7 +152,7 @@ def test_google_sign_in_takes_over_a_squatted_unverified_account_and_shuts_the_s
     assert taken.status_code == 200, taken.text
     user = taken.json()["user"]
     assert user["email"] == victim and user["email_verified"] and not user["has_password"]
-    assert user["id"] != registered.json()["user"]["id"]
+    assert user["id"] != squatter_id
     csrf = {"X-CSRF-Token": taken.json()["csrf_token"]}
     assert browser.get("/api/v1/mood/entries").json() == []  # nothing the squatter wrote
     written = browser.post(
@@ -186,6 +190,9 @@ def test_a_squatted_account_stays_with_nobody_until_the_google_owner_decides(
     attacker = httpx.Client(base_url=api_url_with_google, timeout=30)
     assert attacker.post(
         "/api/v1/auth/register", json={"email": victim, "password": PASSWORD}
+    ).is_success
+    assert attacker.post(
+        "/api/v1/auth/login", json={"email": victim, "password": PASSWORD}
     ).is_success
     browser = httpx.Client(base_url=api_url_with_google, timeout=30)
     assert_problem(sign_in(browser, jwks, victim), 409)

@@ -7,10 +7,13 @@ import httpx
 from tests.support.users import PASSWORD, bearer_user, browser_user, unique_email
 
 
-def test_a_browser_registers_and_is_signed_in_by_http_only_cookies(any_profile_url: str) -> None:
+def test_a_browser_registers_then_signs_in_with_http_only_cookies(any_profile_url: str) -> None:
     with httpx.Client(base_url=any_profile_url) as c:
-        r = c.post("/api/v1/auth/register", json={"email": unique_email(), "password": PASSWORD})
-        assert r.status_code == 201
+        email = unique_email()
+        registered = c.post("/api/v1/auth/register", json={"email": email, "password": PASSWORD})
+        assert registered.status_code == 202 and "set-cookie" not in registered.headers
+        r = c.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+        assert r.status_code == 200
         set_cookie = r.headers.get_list("set-cookie")
         access = next(h for h in set_cookie if h.startswith("rf_access="))
         assert "HttpOnly" in access and "SameSite=lax" in access
@@ -96,8 +99,12 @@ def test_the_session_list_marks_the_current_device_and_can_sign_one_out(
     any_profile_url: str,
 ) -> None:
     user = bearer_user(any_profile_url)
+    laptop = httpx.post(
+        f"{any_profile_url}/api/v1/auth/login", json={"email": user.email, "password": PASSWORD}
+    )
+    assert laptop.status_code == 200
     sessions = user.client.get("/api/v1/auth/sessions", headers=user.headers).json()
-    assert len(sessions) == 2  # the registration's and the token grant's
+    assert len(sessions) == 2  # the token grant's and the browser's
     other = next(s for s in sessions if not s["current"])
     r = user.client.delete(f"/api/v1/auth/sessions/{other['id']}", headers=user.headers)
     assert r.status_code == 204
