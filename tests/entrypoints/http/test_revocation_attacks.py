@@ -4,6 +4,7 @@ rate limit, come back when Redis forgets, or take the API down with Redis."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -134,6 +135,18 @@ def test_a_signed_out_token_stays_out_whichever_key_redis_loses(
 # -- 10: Redis down is degraded, not down, and no less secure ---------------------------------
 
 
+def redis_server_binary() -> str:
+    """scripts/services installs Debian's redis-server; Pants' sandbox PATH may not list it."""
+    for candidate in (
+        shutil.which("redis-server"),
+        "/usr/bin/redis-server",
+        "/usr/local/bin/redis-server",
+    ):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    raise RuntimeError("redis-server is not installed; run scripts/services")
+
+
 class RedisProcess:
     """A redis-server of this test's own, on a free port, that can be stopped and started."""
 
@@ -145,7 +158,7 @@ class RedisProcess:
     def start(self) -> None:
         self._process = subprocess.Popen(
             [
-                "redis-server",
+                redis_server_binary(),
                 "--port",
                 str(self.port),
                 "--bind",
