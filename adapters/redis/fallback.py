@@ -16,7 +16,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
 from adapters.memory.stores import InMemoryRateLimiter
-from adapters.redis.stores import RedisRateLimiter, RedisRequestChecks, RedisRevocationCache
+from adapters.redis.stores import (
+    RedisCache,
+    RedisRateLimiter,
+    RedisRequestChecks,
+    RedisRevocationCache,
+)
 from domains.identity.ports import RevocationState
 from domains.shared.errors import Unavailable
 from domains.shared.rate_limit import Decision, Rate
@@ -180,5 +185,28 @@ class FallbackRevocationCache:
         )
 
 
+class FallbackCache:
+    """RedisCache that fails fast while the breaker is open. What lives there (journal grants,
+    the daily content) has no per-process stand-in that would be right across workers, so the
+    callers get Unavailable, as from a dead Redis, without waiting on it first."""
+
+    def __init__(self, redis: RedisCache, breaker: RedisBreaker) -> None:
+        self._redis = redis
+        self._breaker = breaker
+
+    async def get(self, key: str) -> bytes | None:
+        return await self._breaker.call(lambda: self._redis.get(key), _unavailable)
+
+    async def set(self, key: str, value: bytes, ttl_seconds: int) -> None:
+        await self._breaker.call(lambda: self._redis.set(key, value, ttl_seconds), _unavailable)
+
+    async def delete(self, key: str) -> None:
+        await self._breaker.call(lambda: self._redis.delete(key), _unavailable)
+
+
 async def _nothing() -> None:
     return None
+
+
+async def _unavailable() -> None:
+    raise Unavailable("the cache is unavailable")

@@ -15,6 +15,7 @@ from adapters.memory.stores import (
     InMemoryRevocationCache,
 )
 from adapters.redis.fallback import (
+    FallbackCache,
     FallbackRateLimiter,
     FallbackRequestChecks,
     FallbackRevocationCache,
@@ -119,7 +120,11 @@ class Infrastructure(containers.DeclarativeContainer):
     )
     cache = providers.Selector(
         _is_production,
-        redis=providers.Singleton(RedisCache, redis, settings.provided.redis_prefix),
+        redis=providers.Singleton(
+            FallbackCache,
+            providers.Singleton(RedisCache, redis, settings.provided.redis_prefix),
+            redis_breaker,
+        ),
         memory=providers.Singleton(InMemoryCache),
     )
 

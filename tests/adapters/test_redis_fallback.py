@@ -10,13 +10,19 @@ from redis.asyncio import Redis
 
 from adapters.memory.stores import InMemoryRateLimiter
 from adapters.redis.fallback import (
+    FallbackCache,
     FallbackRateLimiter,
     FallbackRequestChecks,
     FallbackRevocationCache,
     RedisBreaker,
     stricter,
 )
-from adapters.redis.stores import RedisRateLimiter, RedisRequestChecks, RedisRevocationCache
+from adapters.redis.stores import (
+    RedisCache,
+    RedisRateLimiter,
+    RedisRequestChecks,
+    RedisRevocationCache,
+)
 from domains.identity.ports import RevocationState
 from domains.shared.errors import Unavailable
 from domains.shared.rate_limit import Rate
@@ -98,3 +104,23 @@ async def test_a_redis_that_answers_again_is_used_again_and_relearns_its_revocat
     assert not breaker.degraded
     await revocations.warm(["s"], 60)
     assert await revocations.state("s") is RevocationState.REVOKED
+
+
+async def test_with_redis_dead_the_cache_says_unavailable_without_asking_redis_again(
+    dead: Redis,
+) -> None:
+    asked: list[str] = []
+
+    class Asked(RedisCache):
+        async def get(self, key: str) -> bytes | None:
+            asked.append(key)
+            return await super().get(key)
+
+    breaker = RedisBreaker(RedisRevocationCache(dead), clock=Clock())
+    cache = FallbackCache(Asked(dead), breaker)
+    for _ in range(3):
+        with pytest.raises(Unavailable):
+            await cache.get("k")
+    assert asked == ["k"] and breaker.degraded  # only the first call waited on Redis
+    with pytest.raises(Unavailable):
+        await cache.set("k", b"v", 5)

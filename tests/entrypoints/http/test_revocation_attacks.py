@@ -260,6 +260,7 @@ def test_with_redis_down_the_api_stays_up_and_refuses_every_signed_out_token(
         assert call("POST", "/api/v1/auth/logout", headers=signed_out_during).status_code == 204
         assert call("GET", "/api/v1/auth/me", headers=signed_out_during).status_code == 401
         assert call("GET", "/api/v1/auth/me", headers=signed_out_before).status_code == 401
+        assert call("GET", "/api/v1/daily", headers=live).status_code == 200  # uncached
         ready = call("GET", "/ready")
         assert ready.status_code == 200
         assert ready.json()["status"] == "degraded"
