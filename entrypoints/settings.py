@@ -62,6 +62,10 @@ class Settings:
     #: time (the owner, with the right password, still signs in).
     login_failures_per_account_per_hour: int = 50
     register_per_ip_per_hour: int = 10
+    #: While Redis is unreachable each process enforces every rate limit on its own, at this
+    #: fraction of it: with this many processes or fewer (2 workers x 2 instances deployed),
+    #: the fleet never allows more than the shared limit would.
+    degraded_rate_divisor: int = 4
     #: Cookies marked Secure; defaults to on for production.
     secure_cookies: bool | None = None
     cookie_domain: str = ""
@@ -199,6 +203,7 @@ class Settings:
             "email_actions_per_address_per_day",
             "email_actions_per_ip_per_day",
             "feedback_per_ip_per_hour",
+            "degraded_rate_divisor",
         ):
             if getattr(self, name) < 1:
                 raise SettingsError(f"REFOCUSED_{name.upper()} must be a positive number")

@@ -74,15 +74,22 @@ class InMemoryRevocationCache:
 
 
 class InMemoryRequestChecks:
-    """The in-process twin of RedisRequestChecks: both answers from the in-process stores."""
+    """The in-process twin of RedisRequestChecks: both answers from the in-process stores, and
+    the user's bucket is charged only for a session known to be active (else the address's);
+    nothing is charged while the session's state is unknown."""
 
     def __init__(self, limiter: InMemoryRateLimiter, revocations: InMemoryRevocationCache) -> None:
         self._limiter = limiter
         self._revocations = revocations
 
     async def check(
-        self, rate_key: str, rate: Rate, session_id: str | None
-    ) -> tuple[Decision, RevocationState | None]:
-        decision = await self._limiter.hit(rate_key, rate)
+        self, rate: Rate, address_key: str, *, session_id: str | None = None, user_key: str = ""
+    ) -> tuple[Decision | None, RevocationState | None]:
         state = None if session_id is None else await self._revocations.state(session_id)
-        return decision, state
+        if state is RevocationState.UNKNOWN:
+            return None, state
+        key = user_key if state is RevocationState.ACTIVE and user_key else address_key
+        return await self._limiter.hit(key, rate), state
+
+    async def count(self, rate: Rate, key: str) -> Decision:
+        return await self._limiter.hit(key, rate)

@@ -43,24 +43,53 @@ return gcra(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]))
 """
 )
 
-# 2 = revoked, 1 = known active, 0 = the cache lost its memory (marker gone).
+# The revocations and the mark that says "this set is complete" live in ONE key, a sorted set
+# (member: session id, score: when the entry may go; the mark's score is +inf). Redis evicts,
+# loses on a restart or fails over whole keys, never part of one, so the mark can never outlive
+# an entry it vouches for: whatever Redis forgets, the answer becomes "unknown" (the sessions
+# table decides), never "active". The key has no TTL, so volatile-* eviction policies never
+# pick it; under allkeys-* policies it may go, as a whole.
+_WARM_MARK = ":complete"  # never a session id (those are UUIDs)
+
+# 2 = revoked, 1 = known active, 0 = the cache cannot vouch (the mark is gone).
 _REVOCATION_FUNCTION = """
-local function revocation(marker, revoked)
-if redis.call('EXISTS', revoked) == 1 then return 2 end
-if redis.call('EXISTS', marker) == 1 then return 1 end
+local function revocation(revocations, session_id)
+if redis.call('ZSCORE', revocations, session_id) then return 2 end
+if redis.call('ZSCORE', revocations, ARGV[#ARGV]) then return 1 end
 return 0
 end
 """
-_REVOCATION_STATE = _REVOCATION_FUNCTION + "return revocation(KEYS[1], KEYS[2])"
+_REVOCATION_STATE = _REVOCATION_FUNCTION + "return revocation(KEYS[1], ARGV[1])"
 
-# Every authenticated request needs both answers: one script, one round trip.
+# Adds entries (ARGV: ttl, mark-or-empty, session ids...) and drops the ones that expired;
+# an access token outlives its session's revocation by at most its own lifetime.
+_REVOKE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1])
+local expires = now + tonumber(ARGV[1])
+for i = 3, #ARGV do redis.call('ZADD', KEYS[1], expires, ARGV[i]) end
+if ARGV[2] ~= '' then redis.call('ZADD', KEYS[1], '+inf', ARGV[2]) end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. now)
+return 1
+"""
+
+# Every authenticated request needs both answers: one script, one round trip. The request is
+# counted against the user (KEYS[2]) only when the cache vouches that the session is active,
+# and against the client's address (KEYS[1]) when it is revoked or anonymous, so a stolen
+# signed-out token can never spend its owner's allowance. When the cache cannot vouch either
+# way (0), nothing is counted (allowed = -1): the caller asks the sessions table, then counts.
 _REQUEST_CHECK = (
     _GCRA_FUNCTION
     + _REVOCATION_FUNCTION
     + """
-local decision = gcra(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), 1)
 local state = -1
-if KEYS[2] ~= nil then state = revocation(KEYS[2], KEYS[3]) end
+local key = KEYS[1]
+if KEYS[3] ~= nil then
+  state = revocation(KEYS[3], ARGV[3])
+  if state == 0 then return {-1, 0, '0', '0', 0} end
+  if state == 1 then key = KEYS[2] end
+end
+local decision = gcra(key, tonumber(ARGV[1]), tonumber(ARGV[2]), 1)
 table.insert(decision, state)
 return decision
 """
@@ -91,32 +120,36 @@ class RedisRateLimiter:
 class RedisRevocationCache:
     def __init__(self, redis: Redis, prefix: str = "rf:") -> None:
         self._redis = redis
-        self._marker = prefix + "revocations:warm"
-        self._prefix = prefix + "revoked:"
-        self._script = redis.register_script(_REVOCATION_STATE)
+        self._key = prefix + "revocations"
+        self._state = redis.register_script(_REVOCATION_STATE)
+        self._revoke = redis.register_script(_REVOKE)
 
     async def state(self, session_id: str) -> RevocationState:
         try:
-            code = await self._script(keys=[self._marker, self._prefix + session_id])
+            code = await self._state(keys=[self._key], args=[session_id, _WARM_MARK])
         except RedisError as e:
             raise Unavailable("the session store is unavailable") from e
         return _STATES[int(code)]
 
     async def revoke(self, session_ids: Sequence[str], ttl_seconds: int) -> None:
-        if not session_ids:
-            return
+        if session_ids:
+            await self._write(session_ids, ttl_seconds, mark="")
+
+    async def warm(self, revoked_session_ids: Sequence[str], ttl_seconds: int) -> None:
+        # The entries and the mark in one script: nobody sees the mark without the entries.
+        await self._write(revoked_session_ids, ttl_seconds, mark=_WARM_MARK)
+
+    async def forget(self) -> None:
+        """Stop vouching: the next check is UNKNOWN and warms the cache from the sessions. For a
+        Redis that comes back from an outage in which revocations may not have reached it."""
         try:
-            async with self._redis.pipeline(transaction=False) as pipe:
-                for session_id in session_ids:
-                    pipe.set(self._prefix + session_id, b"1", ex=ttl_seconds)
-                await pipe.execute()
+            await self._redis.zrem(self._key, _WARM_MARK)
         except RedisError as e:
             raise Unavailable("the session store is unavailable") from e
 
-    async def warm(self, revoked_session_ids: Sequence[str], ttl_seconds: int) -> None:
-        await self.revoke(revoked_session_ids, ttl_seconds)
+    async def _write(self, session_ids: Sequence[str], ttl_seconds: int, mark: str) -> None:
         try:
-            await self._redis.set(self._marker, b"1")
+            await self._revoke(keys=[self._key], args=[ttl_seconds, mark, *session_ids])
         except RedisError as e:
             raise Unavailable("the session store is unavailable") from e
 
@@ -152,21 +185,29 @@ class RedisRequestChecks:
 
     def __init__(self, redis: Redis, prefix: str = "rf:") -> None:
         self._limiter_prefix = prefix + "rl:"
-        self._marker = prefix + "revocations:warm"
-        self._revoked_prefix = prefix + "revoked:"
+        self._revocations = prefix + "revocations"
         self._script = redis.register_script(_REQUEST_CHECK)
+        self._limiter = RedisRateLimiter(redis, prefix)
 
     async def check(
-        self, rate_key: str, rate: Rate, session_id: str | None
-    ) -> tuple[Decision, RevocationState | None]:
-        keys = [self._limiter_prefix + rate_key]
+        self, rate: Rate, address_key: str, *, session_id: str | None = None, user_key: str = ""
+    ) -> tuple[Decision | None, RevocationState | None]:
+        keys = [self._limiter_prefix + address_key]
+        args: list[str | float] = [rate.emission_interval, rate.period_seconds]
         if session_id is not None:
-            keys += [self._marker, self._revoked_prefix + session_id]
+            keys += [self._limiter_prefix + (user_key or address_key), self._revocations]
+            args += [session_id, _WARM_MARK]
         try:
             allowed, remaining, retry_after, reset_after, state = await self._script(
-                keys=keys, args=[rate.emission_interval, rate.period_seconds]
+                keys=keys, args=args
             )
         except RedisError as e:
             raise Unavailable("the rate limiter is unavailable") from e
+        revocation = None if session_id is None else _STATES[int(state)]
+        if int(allowed) < 0:
+            return None, revocation
         decision = Decision(bool(allowed), int(remaining), float(retry_after), float(reset_after))
-        return decision, (None if session_id is None else _STATES[int(state)])
+        return decision, revocation
+
+    async def count(self, rate: Rate, key: str) -> Decision:
+        return await self._limiter.hit(key, rate)

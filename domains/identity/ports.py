@@ -112,12 +112,18 @@ class TokenService(Protocol):
 class RevocationState(Enum):
     REVOKED = "revoked"
     ACTIVE = "active"
-    #: The cache lost its memory (a restart): the durable sessions must be consulted.
+    #: The cache lost its memory (a restart, an eviction, an outage it missed revocations in):
+    #: the durable sessions decide, and the cache is taught again what is revoked.
     UNKNOWN = "unknown"
+    #: The cache cannot be asked now (it is down): the durable sessions decide, session by
+    #: session, and nobody tries to teach the cache.
+    UNAVAILABLE = "unavailable"
 
 
 class RevocationCache(Protocol):
-    """Fast check, on every request, that an access token's session was not revoked."""
+    """Fast check, on every request, that an access token's session was not revoked. It says
+    ACTIVE only while it can vouch that it holds every revocation still in force; whatever it
+    loses must turn its answer into UNKNOWN, never into ACTIVE."""
 
     async def state(self, session_id: str) -> RevocationState: ...
 

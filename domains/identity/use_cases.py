@@ -550,19 +550,34 @@ class IdentityService:
 
     async def confirm_session(self, claims: AccessClaims, state: RevocationState) -> Principal:
         """`state` is what the revocation cache said of the claims' session, so a caller that
-        already asked the cache (in the same round trip as other questions) does not ask twice."""
-        if state is RevocationState.UNKNOWN:
-            state = await self._warm_revocations(claims.session_id)
+        already asked the cache (in the same round trip as other questions) does not ask twice.
+        When the cache cannot vouch (UNKNOWN, UNAVAILABLE), the durable sessions decide."""
+        if state is RevocationState.UNKNOWN or state is RevocationState.UNAVAILABLE:
+            state = await self._durable_state(claims, warm=state is RevocationState.UNKNOWN)
         if state is RevocationState.REVOKED:
             raise InvalidToken("the session has been signed out")
         return Principal(user_id=claims.user_id, session_id=claims.session_id)
 
-    async def _warm_revocations(self, session_id: str) -> RevocationState:
+    async def _durable_state(self, claims: AccessClaims, *, warm: bool) -> RevocationState:
+        """The session's own row decides (one primary-key read): a session that was ended, or
+        whose row is gone with its account, is revoked. With `warm`, the cache that forgot is
+        taught every revocation still in force, so the next requests need no database."""
         now = self.clock.now()
         async with self._read() as uow:
-            revoked = await uow.sessions.revoked_since(now - self.policy.access_ttl)
-        await self.revocations.warm(revoked, self._revocation_ttl())
-        return RevocationState.REVOKED if session_id in revoked else RevocationState.ACTIVE
+            session = await uow.sessions.get(claims.session_id)
+            revoked = await uow.sessions.revoked_since(now - self.policy.access_ttl) if warm else []
+        ended = (
+            session is None or session.user_id != claims.user_id or session.revoked_at is not None
+        )
+        if warm:
+            if ended and claims.session_id not in revoked:
+                revoked.append(claims.session_id)
+            try:
+                await self.revocations.warm(revoked, self._revocation_ttl())
+            except Unavailable:
+                # The answer stands on the sessions table; the cache is taught next time.
+                log.warning("the revocation cache could not be warmed")
+        return RevocationState.REVOKED if ended else RevocationState.ACTIVE
 
     async def refresh(self, refresh_token: str, device: Device) -> SignIn:
         now = self.clock.now()

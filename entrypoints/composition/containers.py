@@ -14,6 +14,13 @@ from adapters.memory.stores import (
     InMemoryRequestChecks,
     InMemoryRevocationCache,
 )
+from adapters.redis.fallback import (
+    FallbackCache,
+    FallbackRateLimiter,
+    FallbackRequestChecks,
+    FallbackRevocationCache,
+    RedisBreaker,
+)
 from adapters.redis.stores import (
     RedisCache,
     RedisRateLimiter,
@@ -76,24 +83,48 @@ class Infrastructure(containers.DeclarativeContainer):
     user_time_zones = providers.Singleton(SqlAlchemyUserTimeZones, engine)
 
     _is_production = providers.Callable(lambda s: "redis" if s.redis_url else "memory", settings)
+    # Redis's stores, each behind the process's breaker: while Redis is away, limits fall back
+    # to this process's stricter share and revocation to the sessions table (adapters.redis
+    # .fallback).
+    _redis_revocations = providers.Singleton(
+        RedisRevocationCache, redis, settings.provided.redis_prefix
+    )
+    redis_breaker = providers.Singleton(RedisBreaker, _redis_revocations)
+    _local_limiter = providers.Singleton(InMemoryRateLimiter)
     limiter = providers.Selector(
         _is_production,
-        redis=providers.Singleton(RedisRateLimiter, redis, settings.provided.redis_prefix),
-        memory=providers.Singleton(InMemoryRateLimiter),
+        redis=providers.Singleton(
+            FallbackRateLimiter,
+            providers.Singleton(RedisRateLimiter, redis, settings.provided.redis_prefix),
+            redis_breaker,
+            _local_limiter,
+            settings.provided.degraded_rate_divisor,
+        ),
+        memory=_local_limiter,
     )
     revocations = providers.Selector(
         _is_production,
-        redis=providers.Singleton(RedisRevocationCache, redis, settings.provided.redis_prefix),
+        redis=providers.Singleton(FallbackRevocationCache, _redis_revocations, redis_breaker),
         memory=providers.Singleton(InMemoryRevocationCache),
     )
     request_checks = providers.Selector(
         _is_production,
-        redis=providers.Singleton(RedisRequestChecks, redis, settings.provided.redis_prefix),
+        redis=providers.Singleton(
+            FallbackRequestChecks,
+            providers.Singleton(RedisRequestChecks, redis, settings.provided.redis_prefix),
+            redis_breaker,
+            _local_limiter,
+            settings.provided.degraded_rate_divisor,
+        ),
         memory=providers.Singleton(InMemoryRequestChecks, limiter, revocations),
     )
     cache = providers.Selector(
         _is_production,
-        redis=providers.Singleton(RedisCache, redis, settings.provided.redis_prefix),
+        redis=providers.Singleton(
+            FallbackCache,
+            providers.Singleton(RedisCache, redis, settings.provided.redis_prefix),
+            redis_breaker,
+        ),
         memory=providers.Singleton(InMemoryCache),
     )
 

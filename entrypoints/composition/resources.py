@@ -40,9 +40,16 @@ def read_pool(settings: Settings, engine: AsyncEngine) -> ReadPool | None:
 def redis_client(settings: Settings) -> Redis | None:
     if not settings.redis_url:
         return None
-    # A blocking pool queues bursts for a free connection instead of failing them.
+    # A blocking pool queues bursts for a free connection instead of failing them. Short socket
+    # timeouts: a Redis that hangs costs the requests in flight at most a second, then the
+    # breaker (adapters.redis.fallback) sends everyone to the fallbacks without waiting.
     pool = BlockingConnectionPool.from_url(
-        settings.redis_url, max_connections=128, timeout=5, health_check_interval=30
+        settings.redis_url,
+        max_connections=128,
+        timeout=5,
+        health_check_interval=30,
+        socket_connect_timeout=0.5,
+        socket_timeout=1.0,
     )
     return Redis(connection_pool=pool)
 

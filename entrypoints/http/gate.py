@@ -44,11 +44,17 @@ _DOCS_CSP = (
 
 class RequestChecks(Protocol):
     """The two cache questions every API request asks, in one round trip where the cache can:
-    count `rate_key` against `rate`, and (with a session) say whether it was revoked."""
+    (with a session) whether it was revoked, and count the request against `rate`: against
+    `user_key` when the session is known to be active, against `address_key` when it is
+    revoked or there is none, so a token that does not authenticate never spends its owner's
+    allowance. When the cache cannot vouch either way (UNKNOWN, UNAVAILABLE) nothing is counted
+    and the decision is None: the caller settles the session, then `count`s the request."""
 
     async def check(
-        self, rate_key: str, rate: Rate, session_id: str | None
-    ) -> tuple[Decision, RevocationState | None]: ...
+        self, rate: Rate, address_key: str, *, session_id: str | None = None, user_key: str = ""
+    ) -> tuple[Decision | None, RevocationState | None]: ...
+
+    async def count(self, rate: Rate, key: str) -> Decision: ...
 
 
 @dataclass(frozen=True)
@@ -178,15 +184,22 @@ class Gate:
                 claims = self.tokens.read(token)
             except InvalidToken as e:
                 ctx.auth_error = e
-        key = f"global:user:{claims.user_id}" if claims else f"global:ip:{ctx.client_ip}"
-        decision, state = await self.config.checks.check(
-            key, self.config.global_rate, claims.session_id if claims else None
+        checks, rate = self.config.checks, self.config.global_rate
+        address_key = f"global:ip:{ctx.client_ip}"
+        user_key = f"global:user:{claims.user_id}" if claims else ""
+        decision, state = await checks.check(
+            rate,
+            address_key,
+            session_id=claims.session_id if claims else None,
+            user_key=user_key,
         )
         if claims is not None and state is not None:
             try:
                 ctx.principal = await identity.confirm_session(claims, state)
             except InvalidToken as e:
                 ctx.auth_error = e
+        if decision is None:  # the cache could not vouch: the sessions table just did
+            decision = await checks.count(rate, user_key if ctx.principal else address_key)
         if not decision.allowed:
             raise RateLimited(
                 "rate limit exceeded; slow down", retry_after_seconds=decision.retry_after

@@ -16,6 +16,8 @@ from .settings import ApiSettings
 
 API_PORT = 8000
 HEALTH_PATH = "/health"
+#: The image's WEB_CONCURRENCY (Dockerfile).
+WORKERS_PER_INSTANCE = 2
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,11 @@ class Compute(pulumi.ComponentResource):
                                 # App Runner's front end sets X-Forwarded-For / -Proto; without
                                 # them every client shares one IP bucket and HSTS never shows.
                                 "REFOCUSED_TRUST_PROXY_HEADERS": "true",
+                                # With Redis away each process limits on its own: its share
+                                # is the limit over the most processes the service can run.
+                                "REFOCUSED_DEGRADED_RATE_DIVISOR": str(
+                                    args.api.max_instances * WORKERS_PER_INSTANCE
+                                ),
                             },
                             "runtime_environment_secrets": dict(args.secret_arns),
                         },

@@ -11,7 +11,9 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
+from . import policies
 from .keys import access_token_keys, email_link_key
+from .messaging import KEY_ADMINISTRATION_ACTIONS
 from .network import POSTGRES, REDIS
 from .settings import CacheSettings, DatabaseSettings
 
@@ -27,6 +29,7 @@ def _secret(value: pulumi.Output[str]) -> pulumi.Output[str]:
 @dataclass(frozen=True)
 class DataArgs:
     prefix: str
+    account_id: pulumi.Input[str]
     database: DatabaseSettings
     cache: CacheSettings
     vpc_id: pulumi.Input[str]
@@ -39,6 +42,9 @@ class DataArgs:
 class Data(pulumi.ComponentResource):
     database: aws.rds.Instance
     cache: aws.elasticache.ReplicationGroup
+    # Where the data tier's alarms go (subscribe the operators to it).
+    alarms: aws.sns.Topic
+    cache_alarms: list[aws.cloudwatch.MetricAlarm]
     # Secrets Manager secret ARNs by the environment variable they fill.
     secret_arns: dict[str, pulumi.Output[str]]
     # What a consumer of the secrets waits for: a secret is readable once its value exists.
@@ -118,6 +124,19 @@ class Data(pulumi.ComponentResource):
             description=f"{args.prefix}: private subnets",
             opts=child,
         )
+        # noeviction: a full Redis refuses writes (the API then runs on its per-process
+        # fallbacks) instead of silently dropping keys. The default volatile-lru evicts keys
+        # that carry a TTL first: rate-limit buckets (a limit that resets) and, before, the
+        # revocation entries (a signed-out token that worked again). The alarms below fire
+        # well before the memory is full, and on any eviction at all.
+        cache_parameters = aws.elasticache.ParameterGroup(
+            f"{name}-cache-params",
+            name=f"{args.prefix}-cache-params",
+            family=f"redis{args.cache.engine_version.split('.')[0]}",
+            description=f"{args.prefix}: never evict (sessions and rate limits)",
+            parameters=[{"name": "maxmemory-policy", "value": "noeviction"}],
+            opts=child,
+        )
         replicated = args.cache.nodes > 1
         self.cache = aws.elasticache.ReplicationGroup(
             f"{name}-cache",
@@ -136,8 +155,11 @@ class Data(pulumi.ComponentResource):
             transit_encryption_enabled=True,
             auth_token=cache_token.result,
             snapshot_retention_limit=args.database.backup_retention_days if args.protect else 0,
+            parameter_group_name=cache_parameters.name,
             opts=child,
         )
+        self.alarms = _alarm_topic(name, args, child)
+        self.cache_alarms = _cache_alarms(name, args, self.alarms, child)
 
         self.database_url = _secret(
             pulumi.Output.format(
@@ -218,6 +240,89 @@ class Data(pulumi.ComponentResource):
                 "secret_arns": self.secret_arns,
             }
         )
+
+
+#: Alarm when Redis's used memory passes this share of its maxmemory: under noeviction a full
+#: Redis refuses writes, and the API falls back to per-process limits.
+CACHE_MEMORY_ALARM_PERCENT = 80
+
+
+def _alarm_topic(name: str, args: DataArgs, opts: pulumi.ResourceOptions) -> aws.sns.Topic:
+    """Encrypted with a key of its own: CloudWatch can publish to an encrypted topic only if
+    the key's policy lets it, and the AWS-managed aws/sns key's policy cannot be changed."""
+    account_root = pulumi.Output.concat("arn:aws:iam::", args.account_id, ":root")
+    key = aws.kms.Key(
+        f"{name}-alarms-key",
+        description=f"{args.prefix}: data-tier alarm notifications",
+        enable_key_rotation=True,
+        deletion_window_in_days=30,
+        policy=policies.document(
+            [
+                {
+                    "Sid": "AccountAdministersTheKey",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": account_root},
+                    "Action": KEY_ADMINISTRATION_ACTIONS,
+                    "Resource": "*",
+                },
+                {
+                    "Sid": "CloudWatchPublishesAlarms",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                    "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:SourceAccount": args.account_id}},
+                },
+            ]
+        ),
+        opts=opts,
+    )
+    return aws.sns.Topic(
+        f"{name}-alarms",
+        name=f"{args.prefix}-data-alarms",
+        kms_master_key_id=key.arn,
+        opts=opts,
+    )
+
+
+def _cache_alarms(
+    name: str, args: DataArgs, topic: aws.sns.Topic, opts: pulumi.ResourceOptions
+) -> list[aws.cloudwatch.MetricAlarm]:
+    """Per node (ElastiCache names a replication group's nodes <group>-001, -002 ...): memory
+    nearing full, and any eviction at all (which noeviction should make impossible)."""
+    alarms = []
+    for index in range(1, args.cache.nodes + 1):
+        node = f"{args.prefix}-cache-{index:03d}"
+        for metric, statistic, threshold, periods, what in (
+            (
+                "DatabaseMemoryUsagePercentage",
+                "Maximum",
+                CACHE_MEMORY_ALARM_PERCENT,
+                2,
+                f"memory above {CACHE_MEMORY_ALARM_PERCENT} % of maxmemory",
+            ),
+            ("Evictions", "Sum", 0, 1, "keys evicted: is maxmemory-policy still noeviction?"),
+        ):
+            alarms.append(
+                aws.cloudwatch.MetricAlarm(
+                    f"{name}-cache-{index:03d}-{metric.lower()}",
+                    name=f"{node}-{metric}",
+                    alarm_description=f"{node}: {what}",
+                    namespace="AWS/ElastiCache",
+                    metric_name=metric,
+                    dimensions={"CacheClusterId": node},
+                    statistic=statistic,
+                    period=60,
+                    evaluation_periods=periods,
+                    threshold=threshold,
+                    comparison_operator="GreaterThanThreshold",
+                    treat_missing_data="notBreaching",
+                    alarm_actions=[topic.arn],
+                    ok_actions=[topic.arn],
+                    opts=opts,
+                )
+            )
+    return alarms
 
 
 def _connector_only_group(

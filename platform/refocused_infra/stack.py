@@ -48,6 +48,7 @@ def build_stack(
         "data",
         DataArgs(
             prefix=prefix,
+            account_id=account_id,
             database=settings.database,
             cache=settings.cache,
             vpc_id=network.vpc.id,

@@ -110,8 +110,48 @@ async def test_a_redis_restart_makes_the_revocation_state_unknown_again(
     revocations = RedisRevocationCache(redis, redis_prefix)
     await revocations.warm([], 60)
     assert await revocations.state("s") is RevocationState.ACTIVE
-    await redis.delete(redis_prefix + "revocations:warm")  # what a restart without disk does
+    await redis.delete(*await redis.keys(redis_prefix + "*"))  # a restart without disk
     assert await revocations.state("s") is RevocationState.UNKNOWN
+
+
+async def test_whatever_redis_evicts_the_revocation_cache_never_says_active_for_a_revoked_session(
+    redis: Redis, redis_prefix: str
+) -> None:
+    revocations = RedisRevocationCache(redis, redis_prefix)
+    await revocations.warm(["old"], 60)
+    await revocations.revoke(["new"], 60)
+    keys = await redis.keys(redis_prefix + "*")
+    # Nothing a volatile-* policy may evict (keys with a TTL) ...
+    assert [k for k in keys if await redis.ttl(k) > 0] == []
+    # ... and whatever allkeys-* may evict takes the mark with it.
+    for key in keys:
+        await redis.delete(key)
+        for session in ("old", "new"):
+            assert await revocations.state(session) is not RevocationState.ACTIVE
+
+
+async def test_a_cache_told_to_forget_is_unknown_until_warmed_again(
+    redis: Redis, redis_prefix: str
+) -> None:
+    revocations = RedisRevocationCache(redis, redis_prefix)
+    await revocations.warm([], 60)
+    await revocations.revoke(["s1"], 60)
+    await revocations.forget()
+    assert await revocations.state("s2") is RevocationState.UNKNOWN
+    assert await revocations.state("s1") is RevocationState.REVOKED
+    await revocations.warm([], 60)
+    assert await revocations.state("s2") is RevocationState.ACTIVE
+
+
+async def test_expired_revocations_are_dropped_and_the_mark_stays(
+    redis: Redis, redis_prefix: str
+) -> None:
+    revocations = RedisRevocationCache(redis, redis_prefix)
+    await revocations.warm(["short"], 1)
+    await asyncio.sleep(2.1)
+    await revocations.revoke(["later"], 60)
+    assert await redis.zrange(redis_prefix + "revocations", 0, -1) == [b"later", b":complete"]
+    assert await revocations.state("other") is RevocationState.ACTIVE
 
 
 async def test_a_dead_redis_is_reported_as_unavailable_not_as_a_crash() -> None:
@@ -153,19 +193,40 @@ async def test_the_request_check_counts_and_reports_revocation_in_one_call(
 ) -> None:
     checks, limiter, revocations = request_checks
     rate = Rate(3, 60)
-    decision, state = await checks.check("user:1", rate, "s1")
-    assert decision.allowed and decision.remaining == 2
-    assert state is RevocationState.UNKNOWN  # a cache that was never warmed says so
     await revocations.warm(["s2"], 60)
-    assert (await checks.check("user:1", rate, "s1"))[1] is RevocationState.ACTIVE
-    assert (await checks.check("user:1", rate, "s2"))[1] is RevocationState.REVOKED
-    refused, _ = await checks.check("user:1", rate, "s1")
+    decision, state = await checks.check(rate, "ip:1", session_id="s1", user_key="user:1")
+    assert decision.allowed and decision.remaining == 2
+    assert state is RevocationState.ACTIVE
+    assert (await checks.check(rate, "ip:1", session_id="s1", user_key="user:1"))[1] is (
+        RevocationState.ACTIVE
+    )
+    await checks.check(rate, "ip:1", session_id="s1", user_key="user:1")
+    refused, _ = await checks.check(rate, "ip:1", session_id="s1", user_key="user:1")
     assert not refused.allowed and refused.retry_after > 0
     # It shares the rate limiter's buckets.
     assert not (await limiter.hit("user:1", rate)).allowed
 
 
+async def test_only_a_session_known_active_spends_its_users_allowance(
+    request_checks: tuple,
+) -> None:
+    checks, limiter, revocations = request_checks
+    rate = Rate(3, 60)
+    # A cache that was never warmed says so, cannot vouch, and counts nothing: the caller asks
+    # the sessions table, then counts the request against whom it deserves.
+    decision, state = await checks.check(rate, "ip:1", session_id="s1", user_key="user:1")
+    assert decision is None and state is RevocationState.UNKNOWN
+    assert (await checks.count(rate, "user:1")).remaining == 2
+    await revocations.warm(["revoked"], 60)
+    for _ in range(3):
+        decision, state = await checks.check(rate, "ip:1", session_id="revoked", user_key="user:1")
+        assert decision.allowed and state is RevocationState.REVOKED
+    refused, _ = await checks.check(rate, "ip:1", session_id="revoked", user_key="user:1")
+    assert not refused.allowed
+    assert (await limiter.peek("user:1", rate)).remaining == 2
+
+
 async def test_an_anonymous_request_check_asks_only_the_rate_limit(request_checks: tuple) -> None:
     checks, _, _ = request_checks
-    decision, state = await checks.check("ip:203.0.113.9", Rate(1, 60), None)
+    decision, state = await checks.check(Rate(1, 60), "ip:203.0.113.9")
     assert decision.allowed and state is None

@@ -158,3 +158,23 @@ def test_dev_can_be_torn_down_without_leftovers(dev: ProgramRun):
     assert database["deletionProtection"] is False
     assert database["skipFinalSnapshot"] is True
     assert database["backupRetentionPeriod"] >= 1
+
+
+def test_the_cache_never_evicts_and_alarms_before_it_fills(stack: ProgramRun):
+    cache = stack.named("data-cache")
+    parameters = stack.named("data-cache-params").inputs
+    assert cache.inputs["parameterGroupName"] == parameters["name"]
+    assert parameters["family"] == "redis" + cache.inputs["engineVersion"].split(".")[0]
+    assert {"name": "maxmemory-policy", "value": "noeviction"} in parameters["parameters"]
+    alarms = [a.inputs for a in stack.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")]
+    nodes = {
+        f"{cache.inputs['replicationGroupId']}-{i:03d}"
+        for i in range(1, 1 + int(cache.inputs["numCacheClusters"]))
+    }
+    for metric in ("DatabaseMemoryUsagePercentage", "Evictions"):
+        watched = {a["dimensions"]["CacheClusterId"] for a in alarms if a["metricName"] == metric}
+        assert watched == nodes, metric
+    memory = [a for a in alarms if a["metricName"] == "DatabaseMemoryUsagePercentage"]
+    topic = {a for alarm in alarms for a in alarm["alarmActions"]}
+    assert len(topic) == 1 and "data-alarms" in topic.pop()
+    assert all(a["threshold"] <= 80 for a in memory)

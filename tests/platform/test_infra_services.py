@@ -88,7 +88,11 @@ def test_the_api_service_runs_the_image_with_its_secrets_behind_the_vpc_connecto
     assert image["imageIdentifier"] == f"{stack.exports['api_repository_url']}:v1.2.3"
     configuration = image["imageConfiguration"]
     assert configuration["port"] == "8000"
-    assert configuration["runtimeEnvironmentVariables"] == {
+    environment = dict(configuration["runtimeEnvironmentVariables"])
+    # Without Redis each process limits alone, at its share of the most processes there can be.
+    divisor = environment.pop("REFOCUSED_DEGRADED_RATE_DIVISOR")
+    assert int(divisor) == 2 * stack.named("compute-scaling").inputs["maxSize"]
+    assert environment == {
         "REFOCUSED_PROFILE": "production",
         "REFOCUSED_TRUST_PROXY_HEADERS": "true",
     }

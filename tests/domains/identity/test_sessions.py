@@ -4,7 +4,8 @@ import pytest
 
 from domains.identity.errors import InvalidCredentials, InvalidToken
 from domains.identity.model import Principal
-from domains.shared.errors import NotFound
+from domains.identity.ports import RevocationState
+from domains.shared.errors import NotFound, Unavailable
 from tests.domains.identity.conftest import DEVICE, World
 
 
@@ -114,3 +115,46 @@ async def test_the_session_list_shows_only_active_sessions_of_the_user(world: Wo
     await world.service.revoke_session(one.user.id, one.session.id)
     sessions = await world.service.list_sessions(one.user.id)
     assert [s.id for s in sessions] == [two.session.id]
+
+
+async def test_a_cache_that_cannot_answer_leaves_the_decision_to_the_session_row(
+    world: World,
+) -> None:
+    kept = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    ended = await world.service.login("ada@example.com", "correct horse", DEVICE)
+    await world.service.logout(Principal(ended.user.id, ended.session.id))
+    world.revocations.revoked.clear()  # the cache never heard of it
+    world.revocations.warm_state = False
+    service, read = world.service, world.service.read_access_token
+    with pytest.raises(InvalidToken):
+        await service.confirm_session(read(ended.access_token), RevocationState.UNAVAILABLE)
+    principal = await service.confirm_session(read(kept.access_token), RevocationState.UNAVAILABLE)
+    assert principal.session_id == kept.session.id
+    assert not world.revocations.warm_state  # a cache that is down is not taught
+
+
+async def test_a_cache_that_forgot_relearns_even_sessions_whose_rows_are_gone(
+    world: World,
+) -> None:
+    sign_in = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    del world.store.sessions[sign_in.session.id]  # the account and its sessions were erased
+    world.revocations.warm_state = False
+    claims = world.service.read_access_token(sign_in.access_token)
+    with pytest.raises(InvalidToken):
+        await world.service.confirm_session(claims, RevocationState.UNKNOWN)
+    assert world.revocations.warm_state
+    assert await world.revocations.state(sign_in.session.id) is RevocationState.REVOKED
+
+
+async def test_a_cache_that_fails_while_relearning_does_not_fail_the_request(
+    world: World,
+) -> None:
+    sign_in = await world.service.register("ada@example.com", "correct horse", DEVICE)
+
+    async def down(*_: object) -> None:
+        raise Unavailable("the session store is unavailable")
+
+    world.revocations.warm = down  # type: ignore[method-assign]
+    claims = world.service.read_access_token(sign_in.access_token)
+    principal = await world.service.confirm_session(claims, RevocationState.UNKNOWN)
+    assert principal.session_id == sign_in.session.id
