@@ -120,7 +120,7 @@ async def test_the_session_list_shows_only_active_sessions_of_the_user(world: Wo
 async def test_a_cache_that_cannot_answer_leaves_the_decision_to_the_session_row(
     world: World,
 ) -> None:
-    kept = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    kept = await world.sign_up("ada@example.com", "correct horse")
     ended = await world.service.login("ada@example.com", "correct horse", DEVICE)
     await world.service.logout(Principal(ended.user.id, ended.session.id))
     world.revocations.revoked.clear()  # the cache never heard of it
@@ -136,7 +136,7 @@ async def test_a_cache_that_cannot_answer_leaves_the_decision_to_the_session_row
 async def test_a_cache_that_forgot_relearns_even_sessions_whose_rows_are_gone(
     world: World,
 ) -> None:
-    sign_in = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    sign_in = await world.sign_up("ada@example.com", "correct horse")
     del world.store.sessions[sign_in.session.id]  # the account and its sessions were erased
     world.revocations.warm_state = False
     claims = world.service.read_access_token(sign_in.access_token)
@@ -149,7 +149,7 @@ async def test_a_cache_that_forgot_relearns_even_sessions_whose_rows_are_gone(
 async def test_a_cache_that_fails_while_relearning_does_not_fail_the_request(
     world: World,
 ) -> None:
-    sign_in = await world.service.register("ada@example.com", "correct horse", DEVICE)
+    sign_in = await world.sign_up("ada@example.com", "correct horse")
 
     async def down(*_: object) -> None:
         raise Unavailable("the session store is unavailable")
