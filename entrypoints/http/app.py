@@ -36,6 +36,7 @@ from entrypoints.http.controllers.mood import MoodController
 from entrypoints.http.controllers.pomodoro import PomodoroController
 from entrypoints.http.controllers.streaks import StreakController
 from entrypoints.http.controllers.study import StudyController
+from entrypoints.http.forwarded import ProxyTrust
 from entrypoints.http.gate import Gate, GateConfig, security_headers_hook
 from entrypoints.http.problems import EXCEPTION_HANDLERS
 from entrypoints.logging import configure_logging
@@ -83,8 +84,9 @@ def create_app(settings: Settings | None = None, container: Application | None =
 
     api = Router(path="/api/v1", route_handlers=API_ROUTE_HANDLERS)
     plugins: list[Any] = []
+    proxies = _proxy_trust(settings)
     middleware: list[Any] = [
-        DefineMiddleware(Gate, config=_gate_config(container)),
+        DefineMiddleware(Gate, config=_gate_config(container, proxies)),
     ]
     route_handlers: list[Any] = [api, HealthController]
     if settings.docs_enabled:
@@ -123,7 +125,7 @@ def create_app(settings: Settings | None = None, container: Application | None =
         )
         if settings.cors_origins
         else None,
-        before_send=[security_headers_hook(settings.trust_proxy_headers)],
+        before_send=[security_headers_hook(proxies)],
         request_max_body_size=settings.max_body_bytes,
         debug=False,
     )
@@ -135,14 +137,18 @@ def build_container(settings: Settings) -> Application:
     return container
 
 
-def _gate_config(container: Application) -> GateConfig:
+def _gate_config(container: Application, proxies: ProxyTrust) -> GateConfig:
     return GateConfig(
         identity=container.identity.service(),
         csrf=container.security.csrf(),
         checks=container.infrastructure.request_checks(),
         global_rate=container.security.global_rate(),
-        trust_proxy_headers=container.settings().trust_proxy_headers,
+        proxies=proxies,
     )
+
+
+def _proxy_trust(settings: Settings) -> ProxyTrust:
+    return ProxyTrust.of(settings.proxy_hops, settings.client_ip_header, settings.trusted_proxies)
 
 
 def _dependencies(container: Application, settings: Settings) -> dict[str, Provide]:

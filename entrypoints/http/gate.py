@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any, Protocol
 
@@ -20,6 +20,7 @@ from domains.identity.ports import RevocationState
 from domains.identity.use_cases import IdentityService
 from domains.shared.errors import DomainError, Forbidden, RateLimited
 from domains.shared.rate_limit import Decision, Rate
+from entrypoints.http.forwarded import ProxyTrust
 
 ACCESS_COOKIE = "rf_access"
 REFRESH_COOKIE = "rf_refresh"
@@ -57,7 +58,8 @@ class GateConfig:
     csrf: SignedCsrfTokens
     checks: RequestChecks
     global_rate: Rate
-    trust_proxy_headers: bool = False
+    #: Who the client is behind proxies (the default believes no forwarding header).
+    proxies: ProxyTrust = field(default_factory=ProxyTrust)
 
 
 @dataclass(slots=True)
@@ -127,7 +129,9 @@ class Gate:
         started = time.perf_counter()
         headers = _headers(scope)
         request_id = _request_id(headers.get(b"x-request-id"))
-        ctx = RequestContext(request_id=request_id, client_ip=self._client_ip(scope, headers))
+        ctx = RequestContext(
+            request_id=request_id, client_ip=self.config.proxies.client_ip(scope, headers)
+        )
         scope.setdefault("state", {})["rf"] = ctx
         path: str = scope["path"]
         status_holder = [500]
@@ -206,12 +210,6 @@ class Gate:
                 "missing or invalid CSRF token: send the rf_csrf cookie's value in X-CSRF-Token"
             )
 
-    def _client_ip(self, scope: Scope, headers: dict[bytes, bytes]) -> str:
-        if self.config.trust_proxy_headers and (forwarded := headers.get(b"x-forwarded-for")):
-            return forwarded.decode("latin-1").split(",")[0].strip()[:64]
-        client = scope.get("client")
-        return client[0] if client else "unknown"
-
 
 def _headers(scope: Scope) -> dict[bytes, bytes]:
     return {name.lower(): value for name, value in scope["headers"]}
@@ -224,7 +222,7 @@ def _request_id(given: bytes | None) -> str:
     return uuid.uuid4().hex
 
 
-def security_headers_hook(trust_proxy_headers: bool) -> Any:
+def security_headers_hook(proxies: ProxyTrust) -> Any:
     """A `before_send` hook: it sees every response, unmatched routes and errors included."""
 
     async def before_send(message: Message, scope: Scope) -> None:
@@ -234,11 +232,10 @@ def security_headers_hook(trust_proxy_headers: bool) -> Any:
         ctx: RequestContext | None = state.get("rf")
         if ctx is None:
             ctx = state["rf"] = RequestContext(request_id=uuid.uuid4().hex, client_ip="")
-        https = scope.get("scheme") == "https" or (
-            trust_proxy_headers and _headers(scope).get(b"x-forwarded-proto") == b"https"
-        )
+        path: str = scope["path"]
+        https = proxies.https(scope)
         hdrs = list(message.get("headers", []))
-        hdrs.extend(_security_headers(scope["path"], ctx.request_id, https))
+        hdrs.extend(_security_headers(path, ctx.request_id, https))
         if ctx.principal is not None or ctx.via_cookie:
             hdrs.append((b"cache-control", b"no-store"))
             hdrs.append((b"vary", b"Authorization, Cookie"))

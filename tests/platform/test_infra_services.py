@@ -90,7 +90,8 @@ def test_the_api_service_runs_the_image_with_its_secrets_behind_the_vpc_connecto
     assert configuration["port"] == "8000"
     assert configuration["runtimeEnvironmentVariables"] == {
         "REFOCUSED_PROFILE": "production",
-        "REFOCUSED_TRUST_PROXY_HEADERS": "true",
+        "REFOCUSED_TRUSTED_PROXY_HOPS": "1",
+        "REFOCUSED_CLIENT_IP_HEADER": "forwarded",
     }
     assert configuration["runtimeEnvironmentSecrets"] == stack.exports["secret_arns"]
     assert service["healthCheckConfiguration"]["path"] == "/health"

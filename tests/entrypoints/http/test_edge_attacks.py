@@ -1,0 +1,138 @@
+"""Attacks on the API's edge, over real HTTP: login CSRF through a cross-site form, forged
+client addresses against the per-IP limits, cached token responses, and what production
+serves besides the API (docs, metrics)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from entrypoints.settings import Settings, SettingsError
+from tests.conftest import TEST_KEK, TEST_SECRET
+from tests.support.users import PASSWORD, unique_email
+
+LOGIN = "/api/v1/auth/login"
+EVIL = "https://evil.example"
+WEB_CLIENT = "https://app.refocused.example"
+
+
+def _production(serve: Callable[..., str], request: pytest.FixtureRequest, **overrides: Any) -> str:
+    settings: dict[str, Any] = {
+        "profile": "production",
+        "database_url": request.getfixturevalue("postgres_url"),
+        "redis_url": "redis://127.0.0.1:6379/0",
+        "redis_prefix": request.getfixturevalue("redis_prefix"),
+        "secret_key": TEST_SECRET,
+        "journal_kek": TEST_KEK,
+        "secure_cookies": False,
+    }
+    settings.update(overrides)
+    return serve(**settings)
+
+
+def _account(url: str) -> tuple[str, str]:
+    email = unique_email()
+    r = httpx.post(f"{url}/api/v1/auth/register", json={"email": email, "password": PASSWORD})
+    assert r.status_code == 201, r.text
+    return email, PASSWORD
+
+
+# -- point 7: forged X-Forwarded-For against the per-IP limits ------------------------------
+
+
+def _anonymous_statuses(url: str, forwarded_for: list[str], **extra: str) -> list[int]:
+    return [
+        httpx.get(f"{url}/api/v1/auth/me", headers={"X-Forwarded-For": value, **extra}).status_code
+        for value in forwarded_for
+    ]
+
+
+def test_a_forged_leftmost_x_forwarded_for_does_not_escape_the_per_ip_limit(
+    serve: Callable[..., str],
+) -> None:
+    """Behind one proxy that appends the address it saw (203.0.113.7), whatever the client
+    wrote to the left of it is the client's own invention."""
+    url = serve(trust_proxy_headers=True, rate_limit_per_minute=3)
+    forged = [f"10.0.{i}.{i}, 203.0.113.7" for i in range(5)]
+    assert _anonymous_statuses(url, forged) == [401, 401, 401, 429, 429]
+    # Another real client, as the proxy saw it, has its own bucket.
+    assert _anonymous_statuses(url, ["10.0.0.0, 203.0.113.8"]) == [401]
+
+
+def test_the_login_limit_counts_the_address_the_proxies_saw(serve: Callable[..., str]) -> None:
+    url = serve(trusted_proxy_hops=2, login_per_ip_per_minute=3)
+    statuses = [
+        httpx.post(
+            f"{url}{LOGIN}",
+            json={"email": unique_email(), "password": "guess"},
+            headers={"X-Forwarded-For": f"198.51.100.{i}, 203.0.113.9, 172.16.0.1"},
+        ).status_code
+        for i in range(5)
+    ]
+    assert statuses == [401, 401, 401, 429, 429]
+
+
+def test_forwarded_headers_from_a_peer_that_is_not_a_trusted_proxy_are_ignored(
+    serve: Callable[..., str],
+) -> None:
+    """The test client connects from 127.0.0.1, which this server does not count as its proxy:
+    rotating even the rightmost entry changes nothing, and no HSTS is claimed for it."""
+    url = serve(trusted_proxy_hops=1, trusted_proxies=("10.0.0.0/8",), rate_limit_per_minute=3)
+    rotating = [f"203.0.113.{i}" for i in range(5)]
+    assert _anonymous_statuses(url, rotating) == [401, 401, 401, 429, 429]
+    r = httpx.get(f"{url}/health", headers={"X-Forwarded-Proto": "https"})
+    assert "strict-transport-security" not in r.headers
+
+
+def test_the_settings_the_platform_deploys_take_the_gateways_forwarded_header(
+    serve: Callable[..., str], request: pytest.FixtureRequest
+) -> None:
+    """API Gateway appends `for=<address it saw>` to the RFC 7239 Forwarded header; App Runner
+    then appends the gateway's own address to X-Forwarded-For. The client writes the rest."""
+    url = _production(
+        serve, request, trusted_proxy_hops=1, client_ip_header="forwarded", rate_limit_per_minute=3
+    )
+    statuses = [
+        httpx.get(
+            f"{url}/api/v1/auth/me",
+            headers={
+                "Forwarded": f'for=10.1.1.{i}, for="198.51.100.23:4711";by=10.0.0.9;proto=https',
+                "X-Forwarded-For": f"10.2.2.{i}, 54.1.2.3",
+                "X-Forwarded-Proto": "https",
+            },
+        ).status_code
+        for i in range(5)
+    ]
+    assert statuses == [401, 401, 401, 429, 429]
+    ipv6 = httpx.get(
+        f"{url}/api/v1/auth/me", headers={"Forwarded": 'for="[2001:db8::7]:4711";proto=https'}
+    )
+    assert ipv6.status_code == 401  # another client: its own bucket
+    assert ipv6.headers["strict-transport-security"].startswith("max-age=")
+
+
+# -- the settings behind these defences ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"REFOCUSED_TRUSTED_PROXY_HOPS": "-1"}, "REFOCUSED_TRUSTED_PROXY_HOPS must be between"),
+        ({"REFOCUSED_TRUSTED_PROXY_HOPS": "two"}, "REFOCUSED_TRUSTED_PROXY_HOPS='two'"),
+        (
+            {"REFOCUSED_TRUSTED_PROXIES": "10.0.0.0/8,gateway"},
+            "REFOCUSED_TRUSTED_PROXIES: 'gateway'",
+        ),
+        ({"REFOCUSED_CLIENT_IP_HEADER": "x-real-ip"}, "expected one of x-forwarded-for, forwarded"),
+    ],
+)
+def test_bad_edge_settings_name_their_variable(env: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env(env)
+
+
+def test_the_older_proxy_switch_means_one_trusted_hop() -> None:
+    assert Settings.from_env({"REFOCUSED_TRUST_PROXY_HEADERS": "true"}).proxy_hops == 1
