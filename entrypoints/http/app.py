@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import structlog
 from litestar import Litestar, Router
@@ -138,17 +139,28 @@ def build_container(settings: Settings) -> Application:
 
 
 def _gate_config(container: Application, proxies: ProxyTrust) -> GateConfig:
+    settings = container.settings()
     return GateConfig(
         identity=container.identity.service(),
         csrf=container.security.csrf(),
         checks=container.infrastructure.request_checks(),
         global_rate=container.security.global_rate(),
         proxies=proxies,
+        sign_in_origins=_sign_in_origins(settings),
     )
 
 
 def _proxy_trust(settings: Settings) -> ProxyTrust:
     return ProxyTrust.of(settings.proxy_hops, settings.client_ip_header, settings.trusted_proxies)
+
+
+def _sign_in_origins(settings: Settings) -> frozenset[str]:
+    """The CORS origins, and the public URL's origin (the API's own, seen from outside)."""
+    origins = {origin.strip().lower().rstrip("/") for origin in settings.cors_origins}
+    if settings.public_url:
+        public = urlsplit(settings.public_url)
+        origins.add(f"{public.scheme}://{public.netloc}".lower())
+    return frozenset(origins)
 
 
 def _dependencies(container: Application, settings: Settings) -> dict[str, Provide]:

@@ -1,6 +1,7 @@
 """The one ASGI middleware every API request passes: request id and access log, security
 headers, authentication (cookie first, bearer as fallback), CSRF for cookie-authenticated unsafe
-requests, and the global rate limit. Raw ASGI, because it runs on every request."""
+requests, the global rate limit, JSON-only request bodies and the sign-in routes' origin check.
+Raw ASGI, because it runs on every request."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from http.cookies import SimpleCookie
 from typing import Any, Protocol
 
 import structlog
+from litestar.exceptions import HTTPException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.security.csrf import SignedCsrfTokens
@@ -29,6 +31,14 @@ CSRF_HEADER = b"x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: Routes that check CSRF themselves against the refresh token's session (no access token yet).
 SELF_CHECKED_CSRF = frozenset({"/api/v1/auth/refresh", "/api/v1/auth/logout"})
+#: Routes that sign a browser in. A cross-site page must not be able to call them (login CSRF:
+#: the visitor would end up in the attacker's account), whatever the body's media type.
+SIGN_IN_PATHS = frozenset(
+    {"/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/auth/google", "/api/v1/auth/token"}
+)
+#: Unsafe routes whose body is not JSON: RFC 8058 one-click unsubscribe, which mail clients POST
+#: as a form (the route reads only its query). Every other API body must be JSON.
+NON_JSON_BODY_PATHS = frozenset({"/api/v1/email/newsletter/unsubscribe"})
 
 access_log = structlog.get_logger("refocused.access")
 
@@ -60,6 +70,8 @@ class GateConfig:
     global_rate: Rate
     #: Who the client is behind proxies (the default believes no forwarding header).
     proxies: ProxyTrust = field(default_factory=ProxyTrust)
+    #: Origins besides the API's own that may call the sign-in routes (the CORS list).
+    sign_in_origins: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -147,6 +159,8 @@ class Gate:
             # over its limit; the API is where identity and limits apply.
             if path.startswith("/api/"):
                 await self._authenticate(scope, headers, ctx)
+                if scope["method"] not in SAFE_METHODS:
+                    self._check_unsafe_request(scope, headers, path)
             await self.app(scope, receive, send_tracking_status)
         finally:
             access_log.info(
@@ -210,9 +224,64 @@ class Gate:
                 "missing or invalid CSRF token: send the rf_csrf cookie's value in X-CSRF-Token"
             )
 
+    def _check_unsafe_request(self, scope: Scope, headers: dict[bytes, bytes], path: str) -> None:
+        if path in SIGN_IN_PATHS and not self._same_site_or_allowed(scope, headers):
+            raise Forbidden(
+                "sign-in from this page's origin is not allowed: sign in from the ReFocused app "
+                "(its origin must be one the API allows)"
+            )
+        # A cross-site <form> can send text/plain, urlencoded or multipart bodies without a
+        # CORS preflight; only JSON needs one. A request without a body has nothing to check.
+        if (
+            _has_body(headers)
+            and not _is_json(headers.get(b"content-type"))
+            and path not in NON_JSON_BODY_PATHS
+        ):
+            raise HTTPException(
+                status_code=415,
+                detail="send the request body as JSON, with Content-Type: application/json",
+            )
+
+    def _same_site_or_allowed(self, scope: Scope, headers: dict[bytes, bytes]) -> bool:
+        """A browser names the calling page's origin in Origin and its relation to us in
+        Sec-Fetch-Site; scripts cannot set either. Clients that are not browsers send neither."""
+        site = headers.get(b"sec-fetch-site")
+        if site == b"same-origin":
+            return True
+        origin = headers.get(b"origin")
+        if origin is not None:
+            name = origin.decode("latin-1").strip().lower()
+            return name in self.config.sign_in_origins or name == self._own_origin(scope, headers)
+        return site is None or site == b"none"
+
+    def _own_origin(self, scope: Scope, headers: dict[bytes, bytes]) -> str:
+        scheme = "https" if self.config.proxies.https(scope, headers) else "http"
+        host = headers.get(b"host", b"").decode("latin-1").strip().lower()
+        default_port = ":443" if scheme == "https" else ":80"
+        if host.endswith(default_port):
+            host = host[: -len(default_port)]
+        return f"{scheme}://{host}"
+
 
 def _headers(scope: Scope) -> dict[bytes, bytes]:
     return {name.lower(): value for name, value in scope["headers"]}
+
+
+def _has_body(headers: dict[bytes, bytes]) -> bool:
+    if b"transfer-encoding" in headers:
+        return True
+    length = headers.get(b"content-length")
+    return length is not None and length.strip() not in (b"0", b"")
+
+
+def _is_json(content_type: bytes | None) -> bool:
+    """application/json (any parameters, such as charset) or a structured application/*+json."""
+    if not content_type:
+        return False
+    media = content_type.partition(b";")[0].strip().lower()
+    return media == b"application/json" or (
+        media.startswith(b"application/") and media.endswith(b"+json")
+    )
 
 
 def _request_id(given: bytes | None) -> str:

@@ -4,6 +4,7 @@ serves besides the API (docs, metrics)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -12,7 +13,8 @@ import pytest
 
 from entrypoints.settings import Settings, SettingsError
 from tests.conftest import TEST_KEK, TEST_SECRET
-from tests.support.users import PASSWORD, unique_email
+from tests.entrypoints.http.problems import assert_problem
+from tests.support.users import PASSWORD, bearer_user, unique_email
 
 LOGIN = "/api/v1/auth/login"
 EVIL = "https://evil.example"
@@ -38,6 +40,127 @@ def _account(url: str) -> tuple[str, str]:
     r = httpx.post(f"{url}/api/v1/auth/register", json={"email": email, "password": PASSWORD})
     assert r.status_code == 201, r.text
     return email, PASSWORD
+
+
+# -- point 2: login CSRF through a cross-site form ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"],
+)
+def test_a_cross_site_form_cannot_sign_a_visitor_into_the_attackers_account(
+    any_profile_url: str, content_type: str
+) -> None:
+    """<form enctype="text/plain"> sends `{"email": ..., "password": ...}` without a preflight;
+    the answer must not set the attacker's session cookies in the visitor's browser."""
+    email, password = _account(any_profile_url)
+    body = json.dumps({"email": email, "password": password})
+    r = httpx.post(
+        f"{any_profile_url}{LOGIN}", content=body, headers={"Content-Type": content_type}
+    )
+    problem = assert_problem(r, 415)
+    assert "application/json" in problem["detail"]
+    assert "set-cookie" not in r.headers
+
+
+def test_every_json_route_refuses_other_media_types(api_url: str) -> None:
+    user = bearer_user(api_url)
+    for path, body in [
+        ("/api/v1/mood/entries", {"happiness": 3, "focus": 3, "stress": 3}),
+        ("/api/v1/auth/token", {"grant_type": "password", "username": user.email}),
+        ("/api/v1/auth/register", {"email": unique_email(), "password": PASSWORD}),
+    ]:
+        r = httpx.post(
+            f"{api_url}{path}",
+            content=json.dumps(body),
+            headers={**user.headers, "Content-Type": "text/plain;charset=UTF-8"},
+        )
+        assert_problem(r, 415)
+    r = httpx.post(
+        f"{api_url}/api/v1/auth/token",
+        content=b'{"grant_type": "password"}',
+        headers={"Content-Type": ""},
+    )
+    assert_problem(r, 415)
+    chunked = httpx.post(
+        f"{api_url}{LOGIN}",
+        content=iter([b'{"email": "a@b.co", ', b'"password": "x"}']),
+        headers={"Content-Type": "text/plain"},
+    )
+    assert_problem(chunked, 415)
+
+
+def test_json_media_types_and_body_less_requests_still_work(
+    serve: Callable[..., str],
+) -> None:
+    url = serve()
+    email, password = _account(url)
+    credentials = json.dumps({"email": email, "password": password})
+    for content_type in ["application/json; charset=utf-8", "application/vnd.refocused+json"]:
+        r = httpx.post(f"{url}{LOGIN}", content=credentials, headers={"Content-Type": content_type})
+        assert r.status_code == 200, (content_type, r.text)
+    user = bearer_user(url)
+    # Routes whose body is optional: no body at all, or an empty one with any media type.
+    logout = httpx.post(f"{url}/api/v1/auth/logout", headers=user.headers)
+    assert logout.status_code == 204, logout.text
+    other = bearer_user(url)
+    empty = httpx.post(
+        f"{url}/api/v1/auth/logout",
+        content=b"",
+        headers={**other.headers, "Content-Type": "text/plain"},
+    )
+    assert empty.status_code == 204, empty.text
+
+
+@pytest.mark.parametrize("path", ["/auth/login", "/auth/register", "/auth/google", "/auth/token"])
+def test_sign_in_routes_refuse_a_cross_site_origin(serve: Callable[..., str], path: str) -> None:
+    url = serve(cors_origins=(WEB_CLIENT,), google_client_ids=("our-client",))
+    email, password = _account(url)
+    body: dict[str, Any] = {
+        "/auth/login": {"email": email, "password": password},
+        "/auth/register": {"email": unique_email(), "password": PASSWORD},
+        "/auth/google": {"id_token": "x" * 40},
+        "/auth/token": {"grant_type": "password", "username": email, "password": password},
+    }[path]
+    for headers in (
+        {"Origin": EVIL},
+        {"Origin": "null"},
+        {"Origin": EVIL, "Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},
+    ):
+        r = httpx.post(f"{url}/api/v1{path}", json=body, headers=headers)
+        problem = assert_problem(r, 403)
+        assert "origin" in problem["detail"].lower(), problem
+        assert "set-cookie" not in r.headers
+
+
+def test_sign_in_works_from_the_web_client_the_api_itself_and_non_browser_clients(
+    serve: Callable[..., str],
+) -> None:
+    url = serve(cors_origins=(WEB_CLIENT,))
+    email, password = _account(url)
+    credentials = {"email": email, "password": password}
+    for headers in (
+        {"Origin": WEB_CLIENT, "Sec-Fetch-Site": "same-site"},
+        {"Origin": url, "Sec-Fetch-Site": "same-origin"},  # a web client served at / later
+        {"Sec-Fetch-Site": "same-origin"},
+        {},  # a CLI, a mobile app, a server
+    ):
+        r = httpx.post(f"{url}{LOGIN}", json=credentials, headers=headers)
+        assert r.status_code == 200, (headers, r.text)
+    # Behind a proxy that rewrites Host, the browser's own verdict still says same-origin.
+    r = httpx.post(
+        f"{url}{LOGIN}",
+        json=credentials,
+        headers={"Origin": "https://api.refocused.example", "Sec-Fetch-Site": "same-origin"},
+    )
+    assert r.status_code == 200, r.text
+    # Other routes are not sign-ins: their cross-origin use is CORS's and CSRF's business.
+    user = bearer_user(url)
+    r = httpx.get(f"{url}/api/v1/auth/me", headers={**user.headers, "Origin": EVIL})
+    assert r.status_code == 200
 
 
 # -- point 7: forged X-Forwarded-For against the per-IP limits ------------------------------
