@@ -39,6 +39,7 @@ SIGN_IN_PATHS = frozenset(
 #: Unsafe routes whose body is not JSON: RFC 8058 one-click unsubscribe, which mail clients POST
 #: as a form (the route reads only its query). Every other API body must be JSON.
 NON_JSON_BODY_PATHS = frozenset({"/api/v1/email/newsletter/unsubscribe"})
+AUTH_PREFIX = "/api/v1/auth"
 
 access_log = structlog.get_logger("refocused.access")
 
@@ -305,9 +306,13 @@ def security_headers_hook(proxies: ProxyTrust) -> Any:
         https = proxies.https(scope)
         hdrs = list(message.get("headers", []))
         hdrs.extend(_security_headers(path, ctx.request_id, https))
-        if ctx.principal is not None or ctx.via_cookie:
+        auth_route = path.startswith(AUTH_PREFIX)
+        if ctx.principal is not None or ctx.via_cookie or auth_route:
             hdrs.append((b"cache-control", b"no-store"))
             hdrs.append((b"vary", b"Authorization, Cookie"))
+        if auth_route:
+            # Token responses must not be stored by any cache (RFC 6749 section 5.1).
+            hdrs.append((b"pragma", b"no-cache"))
         message["headers"] = hdrs
 
     return before_send

@@ -237,6 +237,26 @@ def test_the_settings_the_platform_deploys_take_the_gateways_forwarded_header(
     assert ipv6.headers["strict-transport-security"].startswith("max-age=")
 
 
+# -- point 12: responses that carry tokens are never cached ---------------------------------
+
+
+def test_every_auth_response_forbids_caching(any_profile_url: str) -> None:
+    url = any_profile_url
+    email = unique_email()
+    register = httpx.post(
+        f"{url}/api/v1/auth/register", json={"email": email, "password": PASSWORD}
+    )
+    token = httpx.post(
+        f"{url}/api/v1/auth/token",
+        json={"grant_type": "password", "username": email, "password": PASSWORD},
+    )
+    refused = httpx.post(f"{url}{LOGIN}", json={"email": email, "password": "wrong guess"})
+    assert (register.status_code, token.status_code, refused.status_code) == (201, 200, 401)
+    for r in (register, token, refused):
+        assert r.headers["cache-control"] == "no-store", r.request.url
+        assert r.headers["pragma"] == "no-cache"
+
+
 # -- the settings behind these defences ------------------------------------------------------
 
 
