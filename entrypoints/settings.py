@@ -89,7 +89,11 @@ class Settings:
     otel_enabled: bool = False
     otel_service_name: str = "refocused-api"
     metrics_enabled: bool = True
-    docs_enabled: bool = True
+    #: `Authorization: Bearer <token>` that /metrics asks for. Production serves no metrics
+    #: without one; embedded serves them open when it is empty.
+    metrics_token: str = field(default="", repr=False)
+    #: The OpenAPI docs at /schema. Default: on when embedded, off in production.
+    docs_enabled: bool | None = None
     # -- serverless services (email, feedback, assistant) ---------------------------------
     #: Where links in mail point (confirmation, unsubscribe). Empty: http://<host>:<port>.
     public_url: str = ""
@@ -140,6 +144,14 @@ class Settings:
     @property
     def proxy_hops(self) -> int:
         return self.trusted_proxy_hops or (1 if self.trust_proxy_headers else 0)
+
+    @property
+    def serves_docs(self) -> bool:
+        return (not self.is_production) if self.docs_enabled is None else self.docs_enabled
+
+    @property
+    def serves_metrics(self) -> bool:
+        return self.metrics_enabled and (bool(self.metrics_token) or not self.is_production)
 
     def secret_bytes(self) -> bytes:
         return self.secret_key.encode()
@@ -223,6 +235,8 @@ class Settings:
                     f"REFOCUSED_TRUSTED_PROXIES: {network!r} is not an address or a CIDR "
                     "network such as 10.0.0.0/8"
                 ) from None
+        if self.metrics_token and len(self.metrics_token) < 32:
+            raise SettingsError("REFOCUSED_METRICS_TOKEN must be at least 32 characters")
         if self.assistant_backend == "in_process" and not self.assistant_checkpoint:
             raise SettingsError(
                 "REFOCUSED_ASSISTANT_CHECKPOINT must name a checkpoint folder when "

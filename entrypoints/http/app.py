@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,7 +14,6 @@ from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from adapters.sql.migrate import upgrade
@@ -33,10 +31,12 @@ from entrypoints.http.controllers.habits import HabitsController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.identity import AuthController, UsersController
 from entrypoints.http.controllers.journal import JournalController
+from entrypoints.http.controllers.metrics import metrics_controller
 from entrypoints.http.controllers.mood import MoodController
 from entrypoints.http.controllers.pomodoro import PomodoroController
 from entrypoints.http.controllers.streaks import StreakController
 from entrypoints.http.controllers.study import StudyController
+from entrypoints.http.docs import docs_assets, docs_render_plugins
 from entrypoints.http.forwarded import ProxyTrust
 from entrypoints.http.gate import Gate, GateConfig, security_headers_hook
 from entrypoints.http.problems import EXCEPTION_HANDLERS
@@ -90,14 +90,16 @@ def create_app(settings: Settings | None = None, container: Application | None =
         DefineMiddleware(Gate, config=_gate_config(container, proxies)),
     ]
     route_handlers: list[Any] = [api, HealthController]
-    if settings.docs_enabled:
-        route_handlers.append(_docs_assets())
-    if settings.metrics_enabled:
-        from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+    if settings.serves_docs:
+        route_handlers.extend(docs_assets())
+    if settings.serves_metrics:
+        from litestar.plugins.prometheus import PrometheusConfig
 
         prometheus = PrometheusConfig(app_name="refocused", group_path=True)
         middleware.insert(0, prometheus.middleware)
-        route_handlers.append(PrometheusController)
+        route_handlers.append(metrics_controller(settings.metrics_token))
+    elif settings.metrics_enabled:
+        log.warning("metrics.off", reason="production serves /metrics only with a token")
     if settings.otel_enabled:
         from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
 
@@ -213,23 +215,8 @@ def _dependencies(container: Application, settings: Settings) -> dict[str, Provi
     }
 
 
-DOCS_ASSETS = "/schema/assets"
-
-
-def _docs_assets() -> Any:
-    import swagger_ui
-    from litestar.static_files import create_static_files_router
-
-    return create_static_files_router(
-        path=DOCS_ASSETS,
-        directories=[str(Path(swagger_ui.__file__).parent / "static")],
-        include_in_schema=False,
-        name="docs-assets",
-    )
-
-
 def _openapi(settings: Settings) -> OpenAPIConfig | None:
-    if not settings.docs_enabled:
+    if not settings.serves_docs:
         return None
     return OpenAPIConfig(
         title="ReFocused API",
@@ -241,17 +228,7 @@ def _openapi(settings: Settings) -> OpenAPIConfig | None:
             "details."
         ),
         path="/schema",
-        # Swagger UI 5 is served from swagger-ui-py's own copy, so the docs render offline; Scalar
-        # (at /schema/scalar) loads its script from a CDN.
-        render_plugins=[
-            SwaggerRenderPlugin(
-                path="/",
-                js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
-                css_url=f"{DOCS_ASSETS}/swagger-ui.css",
-                standalone_preset_js_url=f"{DOCS_ASSETS}/swagger-ui-standalone-preset.js",
-            ),
-            ScalarRenderPlugin(path="/scalar"),
-        ],
+        render_plugins=docs_render_plugins(),
         components=Components(
             security_schemes={
                 "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT"),

@@ -156,12 +156,18 @@ class Data(pulumi.ComponentResource):
         )
         # 32 random bytes, base64: the journal's key-encryption key.
         journal_kek = random.RandomBytes(f"{name}-journal-kek", length=32, opts=child)
+        # What a Prometheus scraper sends as `Authorization: Bearer`; production serves no
+        # /metrics without it.
+        metrics_token = random.RandomPassword(
+            f"{name}-metrics-token", length=48, special=False, opts=child
+        )
 
         values = {
             "DATABASE_URL": self.database_url,
             "REDIS_URL": self.redis_url,
             "REFOCUSED_SECRET_KEY": _secret(secret_key.result),
             "REFOCUSED_JOURNAL_KEK": _secret(journal_kek.base64),
+            "REFOCUSED_METRICS_TOKEN": _secret(metrics_token.result),
         }
         self.secret_arns = {}
         self.secret_versions = []

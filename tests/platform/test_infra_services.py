@@ -94,6 +94,8 @@ def test_the_api_service_runs_the_image_with_its_secrets_behind_the_vpc_connecto
         "REFOCUSED_CLIENT_IP_HEADER": "forwarded",
     }
     assert configuration["runtimeEnvironmentSecrets"] == stack.exports["secret_arns"]
+    # Production serves /metrics only to a scraper that sends this token.
+    assert "REFOCUSED_METRICS_TOKEN" in configuration["runtimeEnvironmentSecrets"]
     assert service["healthCheckConfiguration"]["path"] == "/health"
     egress = service["networkConfiguration"]["egressConfiguration"]
     assert egress["egressType"] == "VPC"
@@ -152,7 +154,8 @@ def test_the_lambda_package_is_uploaded_to_the_private_artifacts_bucket(stack: P
 
 
 def test_no_secret_is_exported_in_plain_text(stack: ProgramRun):
-    assert len(stack.secret_values) == 5  # two tokens, a password, a key and the journal KEK
+    # The cache token, the metrics token, a password, a key and the journal KEK (b64 and hex).
+    assert len(stack.secret_values) == 6
     exported = json.dumps(stack.exports)
     for secret in stack.secret_values:
         assert secret not in exported

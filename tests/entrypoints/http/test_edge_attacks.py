@@ -257,6 +257,53 @@ def test_every_auth_response_forbids_caching(any_profile_url: str) -> None:
         assert r.headers["pragma"] == "no-cache"
 
 
+# -- point 13: production serves no third-party script and no open metrics ------------------
+
+
+def test_production_serves_no_docs_by_default(
+    serve: Callable[..., str], request: pytest.FixtureRequest
+) -> None:
+    url = _production(serve, request)
+    for path in ("/schema", "/schema/scalar", "/schema/openapi.json", "/schema/swagger"):
+        assert httpx.get(f"{url}{path}").status_code == 404, path
+
+
+def test_docs_load_no_script_from_another_origin(
+    serve: Callable[..., str], request: pytest.FixtureRequest
+) -> None:
+    for url in (serve(), _production(serve, request, docs_enabled=True)):
+        page = httpx.get(f"{url}/schema")
+        assert page.status_code == 200 and "<html" in page.text.lower()
+        csp = page.headers["content-security-policy"]
+        script_src = csp.split("script-src")[1].split(";")[0]
+        assert "https:" not in csp and script_src.strip() == "'self'"
+        assert "cdn" not in page.text and "unpkg" not in page.text and "https://" not in page.text
+        assert httpx.get(f"{url}/schema/scalar").status_code == 404
+        for script in ("swagger-ui-bundle.js", "swagger-ui-standalone-preset.js"):
+            assert f"/schema/assets/{script}" in page.text
+            asset = httpx.get(f"{url}/schema/assets/{script}")
+            assert asset.status_code == 200, script
+        init = httpx.get(f"{url}/schema/swagger-init.js")
+        assert init.status_code == 200 and "/schema/openapi.json" in init.text
+        assert "<script>" not in page.text.replace(" ", "")  # no inline script to allow
+
+
+def test_production_metrics_need_the_token(
+    serve: Callable[..., str], request: pytest.FixtureRequest
+) -> None:
+    closed = _production(serve, request)
+    assert httpx.get(f"{closed}/metrics").status_code == 404  # no token set: not served
+    token = "metrics-token-0123456789abcdef0123456789"
+    url = _production(serve, request, metrics_token=token)
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {token}"}):
+        r = httpx.get(f"{url}/metrics", headers=headers)
+        assert_problem(r, 401)
+        assert r.headers["www-authenticate"].startswith("Bearer")
+        assert "refocused" not in r.text
+    ok = httpx.get(f"{url}/metrics", headers={"Authorization": f"Bearer {token}"})
+    assert ok.status_code == 200 and "refocused" in ok.text
+
+
 # -- the settings behind these defences ------------------------------------------------------
 
 
@@ -270,11 +317,30 @@ def test_every_auth_response_forbids_caching(any_profile_url: str) -> None:
             "REFOCUSED_TRUSTED_PROXIES: 'gateway'",
         ),
         ({"REFOCUSED_CLIENT_IP_HEADER": "x-real-ip"}, "expected one of x-forwarded-for, forwarded"),
+        ({"REFOCUSED_METRICS_TOKEN": "short"}, "REFOCUSED_METRICS_TOKEN must be at least 32"),
     ],
 )
 def test_bad_edge_settings_name_their_variable(env: dict[str, str], message: str) -> None:
     with pytest.raises(SettingsError, match=message):
         Settings.from_env(env)
+
+
+def test_docs_and_metrics_defaults_follow_the_profile() -> None:
+    production = {
+        "REFOCUSED_PROFILE": "production",
+        "DATABASE_URL": "postgresql+asyncpg://u:p@db/x",
+        "REDIS_URL": "redis://cache:6379/0",
+        "REFOCUSED_SECRET_KEY": TEST_SECRET,
+        "REFOCUSED_JOURNAL_KEK": TEST_KEK,
+    }
+    assert (Settings.from_env({}).serves_docs, Settings.from_env({}).serves_metrics) == (True, True)
+    prod = Settings.from_env(production)
+    assert (prod.serves_docs, prod.serves_metrics) == (False, False)
+    opted_in = Settings.from_env(
+        {**production, "REFOCUSED_DOCS_ENABLED": "true", "REFOCUSED_METRICS_TOKEN": "t" * 32}
+    )
+    assert (opted_in.serves_docs, opted_in.serves_metrics) == (True, True)
+    assert "t" * 32 not in repr(opted_in)
 
 
 def test_the_older_proxy_switch_means_one_trusted_hop() -> None:
