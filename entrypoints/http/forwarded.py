@@ -18,7 +18,7 @@ from litestar.types import Scope
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-_MAX_PEERS_REMEMBERED = 4096
+_MAX_REMEMBERED = 4096
 
 
 @dataclass
@@ -29,6 +29,8 @@ class ProxyTrust:
     header: bytes = b"x-forwarded-for"
     trusted: tuple[IPNetwork, ...] = ()
     _peers: dict[str, bool] = field(default_factory=dict, repr=False)
+    #: Forwarding entries already read, and the address in each ("" for none).
+    _addresses: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, hops: int, header: str, networks: Iterable[str]) -> ProxyTrust:
@@ -45,12 +47,19 @@ class ProxyTrust:
         raw = headers.get(self.header)
         if not raw:
             return peer
-        text = raw.decode("latin-1")
-        entries = _forwarded_for(text) if self.header == b"forwarded" else text.split(",")
+        entries = raw.decode("latin-1").split(",")
         # Every proxy appends one entry, so the last `hops` entries are theirs; with fewer
         # entries than proxies the leftmost one was still written by a proxy.
         chosen = entries[max(0, len(entries) - self.hops)]
-        return _address(chosen) or peer
+        if self.header == b"forwarded":
+            chosen = _forwarded_for(chosen)
+        address = self._addresses.get(chosen)
+        if address is None:
+            address = _address(chosen) or ""
+            if len(self._addresses) >= _MAX_REMEMBERED:
+                self._addresses.clear()
+            self._addresses[chosen] = address
+        return address or peer
 
     def https(self, scope: Scope, headers: dict[bytes, bytes] | None = None) -> bool:
         """Whether the client reached us over HTTPS, as the nearest trusted proxy tells it."""
@@ -78,7 +87,7 @@ class ProxyTrust:
                 known = False
             else:
                 known = any(address in network for network in self.trusted)
-            if len(self._peers) >= _MAX_PEERS_REMEMBERED:
+            if len(self._peers) >= _MAX_REMEMBERED:
                 self._peers.clear()
             self._peers[peer] = known
         return known
@@ -89,17 +98,13 @@ def _peer(scope: Scope) -> str:
     return client[0] if client else "unknown"
 
 
-def _forwarded_for(value: str) -> list[str]:
-    """The `for=` of each element of an RFC 7239 Forwarded header, in order ("" if none)."""
-    entries = []
-    for element in value.split(","):
-        found = ""
-        for pair in element.split(";"):
-            name, _, node = pair.partition("=")
-            if name.strip().lower() == "for":
-                found = node.strip().strip('"')
-        entries.append(found)
-    return entries
+def _forwarded_for(element: str) -> str:
+    """The `for=` node of one element of an RFC 7239 Forwarded header ("" if it has none)."""
+    for pair in element.split(";"):
+        name, _, node = pair.partition("=")
+        if name.strip().lower() == "for":
+            return node.strip().strip('"')
+    return ""
 
 
 def _address(entry: str) -> str | None:
