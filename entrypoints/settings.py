@@ -5,6 +5,7 @@ act on. Two profiles: `embedded` (SQLite + in-process stores, no services) and `
 from __future__ import annotations
 
 import base64
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -14,6 +15,21 @@ from typing import Any, Literal, get_args, get_type_hints
 
 Profile = Literal["embedded", "production"]
 LogFormat = Literal["json", "console"]
+ClientIpHeader = Literal["x-forwarded-for", "forwarded"]
+
+#: Peers that may be a proxy in front of the app: loopback, private, link-local and shared
+#: address space (a client on the internet never connects from these).
+PRIVATE_NETWORKS = (
+    "127.0.0.0/8",
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "169.254.0.0/16",
+    "100.64.0.0/10",
+    "::1/128",
+    "fc00::/7",
+    "fe80::/10",
+)
 
 
 class SettingsError(ValueError):
@@ -70,8 +86,16 @@ class Settings:
     secure_cookies: bool | None = None
     cookie_domain: str = ""
     cors_origins: tuple[str, ...] = ()
-    #: Believe X-Forwarded-For / -Proto (only behind a proxy that sets them).
+    #: The older switch for one proxy: the same as REFOCUSED_TRUSTED_PROXY_HOPS=1.
     trust_proxy_headers: bool = False
+    #: How many proxies in front of the app append the address they saw to `client_ip_header`.
+    #: The client is that many entries from the right; whatever stands further left was written
+    #: by the client. 0: no such header is believed, the client is the connection's peer.
+    trusted_proxy_hops: int = 0
+    #: The header those proxies append to: X-Forwarded-For, or RFC 7239 Forwarded (its `for=`).
+    client_ip_header: ClientIpHeader = "x-forwarded-for"
+    #: Peers (CIDRs) whose forwarding headers are believed; from any other peer they are ignored.
+    trusted_proxies: tuple[str, ...] = PRIVATE_NETWORKS
     max_body_bytes: int = 1024 * 1024
     google_client_ids: tuple[str, ...] = ()
     google_jwks_url: str = "https://www.googleapis.com/oauth2/v3/certs"
@@ -80,7 +104,11 @@ class Settings:
     otel_enabled: bool = False
     otel_service_name: str = "refocused-api"
     metrics_enabled: bool = True
-    docs_enabled: bool = True
+    #: `Authorization: Bearer <token>` that /metrics asks for. Production serves no metrics
+    #: without one; embedded serves them open when it is empty.
+    metrics_token: str = field(default="", repr=False)
+    #: The OpenAPI docs at /schema. Default: on when embedded, off in production.
+    docs_enabled: bool | None = None
     # -- serverless services (email, feedback, assistant) ---------------------------------
     #: Where links in mail point (confirmation, unsubscribe). Empty: http://<host>:<port>.
     public_url: str = ""
@@ -127,6 +155,18 @@ class Settings:
     @property
     def cookies_secure(self) -> bool:
         return self.is_production if self.secure_cookies is None else self.secure_cookies
+
+    @property
+    def proxy_hops(self) -> int:
+        return self.trusted_proxy_hops or (1 if self.trust_proxy_headers else 0)
+
+    @property
+    def serves_docs(self) -> bool:
+        return (not self.is_production) if self.docs_enabled is None else self.docs_enabled
+
+    @property
+    def serves_metrics(self) -> bool:
+        return self.metrics_enabled and (bool(self.metrics_token) or not self.is_production)
 
     def secret_bytes(self) -> bytes:
         return self.secret_key.encode()
@@ -207,6 +247,18 @@ class Settings:
         ):
             if getattr(self, name) < 1:
                 raise SettingsError(f"REFOCUSED_{name.upper()} must be a positive number")
+        if not 0 <= self.trusted_proxy_hops <= 16:
+            raise SettingsError("REFOCUSED_TRUSTED_PROXY_HOPS must be between 0 and 16")
+        for network in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(network, strict=False)
+            except ValueError:
+                raise SettingsError(
+                    f"REFOCUSED_TRUSTED_PROXIES: {network!r} is not an address or a CIDR "
+                    "network such as 10.0.0.0/8"
+                ) from None
+        if self.metrics_token and len(self.metrics_token) < 32:
+            raise SettingsError("REFOCUSED_METRICS_TOKEN must be at least 32 characters")
         if self.assistant_backend == "in_process" and not self.assistant_checkpoint:
             raise SettingsError(
                 "REFOCUSED_ASSISTANT_CHECKPOINT must name a checkpoint folder when "

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import structlog
 from litestar import Litestar, Router
@@ -14,7 +14,6 @@ from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from adapters.sql.migrate import upgrade
@@ -32,6 +31,7 @@ from entrypoints.http.controllers.habits import HabitsController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.identity import AuthController, UsersController
 from entrypoints.http.controllers.journal import JournalController
+from entrypoints.http.controllers.metrics import metrics_controller
 from entrypoints.http.controllers.mood import MoodController
 from entrypoints.http.controllers.pomodoro import PomodoroController
 from entrypoints.http.controllers.streaks import StreakController
@@ -41,6 +41,8 @@ from entrypoints.http.controllers.tokens import (
     SessionCheckController,
     jwks_document,
 )
+from entrypoints.http.docs import docs_assets, docs_render_plugins
+from entrypoints.http.forwarded import ProxyTrust
 from entrypoints.http.gate import Gate, GateConfig, security_headers_hook
 from entrypoints.http.problems import EXCEPTION_HANDLERS
 from entrypoints.logging import configure_logging
@@ -89,18 +91,21 @@ def create_app(settings: Settings | None = None, container: Application | None =
 
     api = Router(path="/api/v1", route_handlers=API_ROUTE_HANDLERS)
     plugins: list[Any] = []
+    proxies = _proxy_trust(settings)
     middleware: list[Any] = [
-        DefineMiddleware(Gate, config=_gate_config(container)),
+        DefineMiddleware(Gate, config=_gate_config(container, proxies)),
     ]
     route_handlers: list[Any] = [api, HealthController, JwksController]
-    if settings.docs_enabled:
-        route_handlers.append(_docs_assets())
-    if settings.metrics_enabled:
-        from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+    if settings.serves_docs:
+        route_handlers.extend(docs_assets())
+    if settings.serves_metrics:
+        from litestar.plugins.prometheus import PrometheusConfig
 
         prometheus = PrometheusConfig(app_name="refocused", group_path=True)
         middleware.insert(0, prometheus.middleware)
-        route_handlers.append(PrometheusController)
+        route_handlers.append(metrics_controller(settings.metrics_token))
+    elif settings.metrics_enabled:
+        log.warning("metrics.off", reason="production serves /metrics only with a token")
     if settings.otel_enabled:
         from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
 
@@ -129,7 +134,7 @@ def create_app(settings: Settings | None = None, container: Application | None =
         )
         if settings.cors_origins
         else None,
-        before_send=[security_headers_hook(settings.trust_proxy_headers)],
+        before_send=[security_headers_hook(proxies)],
         request_max_body_size=settings.max_body_bytes,
         debug=False,
     )
@@ -141,14 +146,29 @@ def build_container(settings: Settings) -> Application:
     return container
 
 
-def _gate_config(container: Application) -> GateConfig:
+def _gate_config(container: Application, proxies: ProxyTrust) -> GateConfig:
+    settings = container.settings()
     return GateConfig(
         identity=container.identity.service(),
         csrf=container.security.csrf(),
         checks=container.infrastructure.request_checks(),
         global_rate=container.security.global_rate(),
-        trust_proxy_headers=container.settings().trust_proxy_headers,
+        proxies=proxies,
+        sign_in_origins=_sign_in_origins(settings),
     )
+
+
+def _proxy_trust(settings: Settings) -> ProxyTrust:
+    return ProxyTrust.of(settings.proxy_hops, settings.client_ip_header, settings.trusted_proxies)
+
+
+def _sign_in_origins(settings: Settings) -> frozenset[str]:
+    """The CORS origins, and the public URL's origin (the API's own, seen from outside)."""
+    origins = {origin.strip().lower().rstrip("/") for origin in settings.cors_origins}
+    if settings.public_url:
+        public = urlsplit(settings.public_url)
+        origins.add(f"{public.scheme}://{public.netloc}".lower())
+    return frozenset(origins)
 
 
 def _dependencies(container: Application, settings: Settings) -> dict[str, Provide]:
@@ -206,23 +226,8 @@ def _dependencies(container: Application, settings: Settings) -> dict[str, Provi
     }
 
 
-DOCS_ASSETS = "/schema/assets"
-
-
-def _docs_assets() -> Any:
-    import swagger_ui
-    from litestar.static_files import create_static_files_router
-
-    return create_static_files_router(
-        path=DOCS_ASSETS,
-        directories=[str(Path(swagger_ui.__file__).parent / "static")],
-        include_in_schema=False,
-        name="docs-assets",
-    )
-
-
 def _openapi(settings: Settings) -> OpenAPIConfig | None:
-    if not settings.docs_enabled:
+    if not settings.serves_docs:
         return None
     return OpenAPIConfig(
         title="ReFocused API",
@@ -234,17 +239,7 @@ def _openapi(settings: Settings) -> OpenAPIConfig | None:
             "details."
         ),
         path="/schema",
-        # Swagger UI 5 is served from swagger-ui-py's own copy, so the docs render offline; Scalar
-        # (at /schema/scalar) loads its script from a CDN.
-        render_plugins=[
-            SwaggerRenderPlugin(
-                path="/",
-                js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
-                css_url=f"{DOCS_ASSETS}/swagger-ui.css",
-                standalone_preset_js_url=f"{DOCS_ASSETS}/swagger-ui-standalone-preset.js",
-            ),
-            ScalarRenderPlugin(path="/scalar"),
-        ],
+        render_plugins=docs_render_plugins(),
         components=Components(
             security_schemes={
                 "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT"),

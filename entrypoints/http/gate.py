@@ -1,16 +1,18 @@
 """The one ASGI middleware every API request passes: request id and access log, security
 headers, authentication (cookie first, bearer as fallback), CSRF for cookie-authenticated unsafe
-requests, and the global rate limit. Raw ASGI, because it runs on every request."""
+requests, the global rate limit, JSON-only request bodies and the sign-in routes' origin check.
+Raw ASGI, because it runs on every request."""
 
 from __future__ import annotations
 
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any, Protocol
 
 import structlog
+from litestar.exceptions import HTTPException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.security.csrf import SignedCsrfTokens
@@ -20,6 +22,7 @@ from domains.identity.ports import RevocationState
 from domains.identity.use_cases import IdentityService
 from domains.shared.errors import DomainError, Forbidden, RateLimited
 from domains.shared.rate_limit import Decision, Rate
+from entrypoints.http.forwarded import ProxyTrust
 
 ACCESS_COOKIE = "rf_access"
 REFRESH_COOKIE = "rf_refresh"
@@ -28,17 +31,31 @@ CSRF_HEADER = b"x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: Routes that check CSRF themselves against the refresh token's session (no access token yet).
 SELF_CHECKED_CSRF = frozenset({"/api/v1/auth/refresh", "/api/v1/auth/logout"})
+#: Routes that sign a browser in. A cross-site page must not be able to call them (login CSRF:
+#: the visitor would end up in the attacker's account), whatever the body's media type.
+SIGN_IN_PATHS = frozenset(
+    {
+        "/api/v1/auth/login",
+        "/api/v1/auth/register",
+        "/api/v1/auth/google",
+        "/api/v1/auth/google/nonce",
+        "/api/v1/auth/token",
+    }
+)
+#: Unsafe routes whose body is not JSON: RFC 8058 one-click unsubscribe, which mail clients POST
+#: as a form (the route reads only its query). Every other API body must be JSON.
+NON_JSON_BODY_PATHS = frozenset({"/api/v1/email/newsletter/unsubscribe"})
+AUTH_PREFIX = "/api/v1/auth"
 
 access_log = structlog.get_logger("refocused.access")
 
 _API_CSP = b"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-# The docs page loads its renderer from a CDN; everything else stays locked down.
+# The docs page runs Swagger UI from this origin (swagger-ui-py's copy and a script file of
+# ours), never from another origin, and has no inline script. Swagger UI sets inline styles.
 _DOCS_CSP = (
-    b"default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net "
-    b"https://unpkg.com; style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net "
-    b"https://unpkg.com https://fonts.googleapis.com; font-src https://fonts.gstatic.com "
-    b"https://cdn.jsdelivr.net data:; img-src 'self' data: https:; connect-src 'self'; "
-    b"frame-ancestors 'none'; base-uri 'none'"
+    b"default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    b"img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+    b"frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
 
 
@@ -63,7 +80,10 @@ class GateConfig:
     csrf: SignedCsrfTokens
     checks: RequestChecks
     global_rate: Rate
-    trust_proxy_headers: bool = False
+    #: Who the client is behind proxies (the default believes no forwarding header).
+    proxies: ProxyTrust = field(default_factory=ProxyTrust)
+    #: Origins besides the API's own that may call the sign-in routes (the CORS list).
+    sign_in_origins: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -133,7 +153,9 @@ class Gate:
         started = time.perf_counter()
         headers = _headers(scope)
         request_id = _request_id(headers.get(b"x-request-id"))
-        ctx = RequestContext(request_id=request_id, client_ip=self._client_ip(scope, headers))
+        ctx = RequestContext(
+            request_id=request_id, client_ip=self.config.proxies.client_ip(scope, headers)
+        )
         scope.setdefault("state", {})["rf"] = ctx
         path: str = scope["path"]
         status_holder = [500]
@@ -149,6 +171,8 @@ class Gate:
             # over its limit; the API is where identity and limits apply.
             if path.startswith("/api/"):
                 await self._authenticate(scope, headers, ctx)
+                if scope["method"] not in SAFE_METHODS:
+                    self._check_unsafe_request(scope, headers, path)
             await self.app(scope, receive, send_tracking_status)
         finally:
             access_log.info(
@@ -219,15 +243,64 @@ class Gate:
                 "missing or invalid CSRF token: send the rf_csrf cookie's value in X-CSRF-Token"
             )
 
-    def _client_ip(self, scope: Scope, headers: dict[bytes, bytes]) -> str:
-        if self.config.trust_proxy_headers and (forwarded := headers.get(b"x-forwarded-for")):
-            return forwarded.decode("latin-1").split(",")[0].strip()[:64]
-        client = scope.get("client")
-        return client[0] if client else "unknown"
+    def _check_unsafe_request(self, scope: Scope, headers: dict[bytes, bytes], path: str) -> None:
+        if path in SIGN_IN_PATHS and not self._same_site_or_allowed(scope, headers):
+            raise Forbidden(
+                "sign-in from this page's origin is not allowed: sign in from the ReFocused app "
+                "(its origin must be one the API allows)"
+            )
+        # A cross-site <form> can send text/plain, urlencoded or multipart bodies without a
+        # CORS preflight; only JSON needs one. A request without a body has nothing to check.
+        if (
+            _has_body(headers)
+            and not _is_json(headers.get(b"content-type"))
+            and path not in NON_JSON_BODY_PATHS
+        ):
+            raise HTTPException(
+                status_code=415,
+                detail="send the request body as JSON, with Content-Type: application/json",
+            )
+
+    def _same_site_or_allowed(self, scope: Scope, headers: dict[bytes, bytes]) -> bool:
+        """A browser names the calling page's origin in Origin and its relation to us in
+        Sec-Fetch-Site; scripts cannot set either. Clients that are not browsers send neither."""
+        site = headers.get(b"sec-fetch-site")
+        if site == b"same-origin":
+            return True
+        origin = headers.get(b"origin")
+        if origin is not None:
+            name = origin.decode("latin-1").strip().lower()
+            return name in self.config.sign_in_origins or name == self._own_origin(scope, headers)
+        return site is None or site == b"none"
+
+    def _own_origin(self, scope: Scope, headers: dict[bytes, bytes]) -> str:
+        scheme = "https" if self.config.proxies.https(scope, headers) else "http"
+        host = headers.get(b"host", b"").decode("latin-1").strip().lower()
+        default_port = ":443" if scheme == "https" else ":80"
+        if host.endswith(default_port):
+            host = host[: -len(default_port)]
+        return f"{scheme}://{host}"
 
 
 def _headers(scope: Scope) -> dict[bytes, bytes]:
     return {name.lower(): value for name, value in scope["headers"]}
+
+
+def _has_body(headers: dict[bytes, bytes]) -> bool:
+    if b"transfer-encoding" in headers:
+        return True
+    length = headers.get(b"content-length")
+    return length is not None and length.strip() not in (b"0", b"")
+
+
+def _is_json(content_type: bytes | None) -> bool:
+    """application/json (any parameters, such as charset) or a structured application/*+json."""
+    if not content_type:
+        return False
+    media = content_type.partition(b";")[0].strip().lower()
+    return media == b"application/json" or (
+        media.startswith(b"application/") and media.endswith(b"+json")
+    )
 
 
 def _request_id(given: bytes | None) -> str:
@@ -237,7 +310,7 @@ def _request_id(given: bytes | None) -> str:
     return uuid.uuid4().hex
 
 
-def security_headers_hook(trust_proxy_headers: bool) -> Any:
+def security_headers_hook(proxies: ProxyTrust) -> Any:
     """A `before_send` hook: it sees every response, unmatched routes and errors included."""
 
     async def before_send(message: Message, scope: Scope) -> None:
@@ -247,14 +320,17 @@ def security_headers_hook(trust_proxy_headers: bool) -> Any:
         ctx: RequestContext | None = state.get("rf")
         if ctx is None:
             ctx = state["rf"] = RequestContext(request_id=uuid.uuid4().hex, client_ip="")
-        https = scope.get("scheme") == "https" or (
-            trust_proxy_headers and _headers(scope).get(b"x-forwarded-proto") == b"https"
-        )
+        path: str = scope["path"]
+        https = proxies.https(scope)
         hdrs = list(message.get("headers", []))
-        hdrs.extend(_security_headers(scope["path"], ctx.request_id, https))
-        if ctx.principal is not None or ctx.via_cookie:
+        hdrs.extend(_security_headers(path, ctx.request_id, https))
+        auth_route = path.startswith(AUTH_PREFIX)
+        if ctx.principal is not None or ctx.via_cookie or auth_route:
             hdrs.append((b"cache-control", b"no-store"))
             hdrs.append((b"vary", b"Authorization, Cookie"))
+        if auth_route:
+            # Token responses must not be stored by any cache (RFC 6749 section 5.1).
+            hdrs.append((b"pragma", b"no-cache"))
         message["headers"] = hdrs
 
     return before_send

@@ -135,9 +135,13 @@ class Compute(pulumi.ComponentResource):
                             "port": str(API_PORT),
                             "runtime_environment_variables": {
                                 "REFOCUSED_PROFILE": "production",
-                                # App Runner's front end sets X-Forwarded-For / -Proto; without
-                                # them every client shares one IP bucket and HSTS never shows.
-                                "REFOCUSED_TRUST_PROXY_HEADERS": "true",
+                                # Clients come through the HTTP API, which appends
+                                # `for=<the address it saw>` to the RFC 7239 Forwarded header;
+                                # App Runner then appends the gateway's own address to
+                                # X-Forwarded-For. The gateway's element is the last one:
+                                # anything to its left the client wrote itself.
+                                "REFOCUSED_TRUSTED_PROXY_HOPS": "1",
+                                "REFOCUSED_CLIENT_IP_HEADER": "forwarded",
                                 # With Redis away each process limits on its own: its share
                                 # is the limit over the most processes the service can run.
                                 "REFOCUSED_DEGRADED_RATE_DIVISOR": str(

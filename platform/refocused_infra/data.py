@@ -189,6 +189,11 @@ class Data(pulumi.ComponentResource):
         access_token_seed = random.RandomBytes(f"{name}-access-token-key", length=32, opts=child)
         access_token_pair = access_token_seed.base64.apply(access_token_keys)
         self.access_token_jwks = pulumi.Output.unsecret(access_token_pair.apply(lambda k: k[1]))
+        # What a Prometheus scraper sends as `Authorization: Bearer`; production serves no
+        # /metrics without it.
+        metrics_token = random.RandomPassword(
+            f"{name}-metrics-token", length=48, special=False, opts=child
+        )
 
         values = {
             "DATABASE_URL": self.database_url,
@@ -196,6 +201,7 @@ class Data(pulumi.ComponentResource):
             "REFOCUSED_SECRET_KEY": _secret(secret_key.result),
             "REFOCUSED_JOURNAL_KEK": _secret(journal_kek.base64),
             "REFOCUSED_ACCESS_TOKEN_KEY": _secret(access_token_pair.apply(lambda k: k[0])),
+            "REFOCUSED_METRICS_TOKEN": _secret(metrics_token.result),
         }
         self.secret_arns = {}
         self.secret_versions = []

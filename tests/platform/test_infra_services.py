@@ -94,9 +94,12 @@ def test_the_api_service_runs_the_image_with_its_secrets_behind_the_vpc_connecto
     assert int(divisor) == 2 * stack.named("compute-scaling").inputs["maxSize"]
     assert environment == {
         "REFOCUSED_PROFILE": "production",
-        "REFOCUSED_TRUST_PROXY_HEADERS": "true",
+        "REFOCUSED_TRUSTED_PROXY_HOPS": "1",
+        "REFOCUSED_CLIENT_IP_HEADER": "forwarded",
     }
     assert configuration["runtimeEnvironmentSecrets"] == stack.exports["secret_arns"]
+    # Production serves /metrics only to a scraper that sends this token.
+    assert "REFOCUSED_METRICS_TOKEN" in configuration["runtimeEnvironmentSecrets"]
     assert service["healthCheckConfiguration"]["path"] == "/health"
     egress = service["networkConfiguration"]["egressConfiguration"]
     assert egress["egressType"] == "VPC"
@@ -155,9 +158,9 @@ def test_the_lambda_package_is_uploaded_to_the_private_artifacts_bucket(stack: P
 
 
 def test_no_secret_is_exported_in_plain_text(stack: ProgramRun):
-    # Two tokens, a password, a key, and the journal KEK and the access-token key (as base64
-    # and as hex each).
-    assert len(stack.secret_values) == 7
+    # The cache token, the metrics token, a password, a key, and the journal KEK and the
+    # access-token key (as base64 and as hex each).
+    assert len(stack.secret_values) == 8
     exported = json.dumps(stack.exports)
     for secret in stack.secret_values:
         assert secret not in exported

@@ -67,6 +67,9 @@ class LiveServer:
                 log_level="warning",
                 lifespan="on",
                 access_log=False,
+                # As `refocused serve` runs it: the app alone decides which forwarding headers
+                # to believe (uvicorn would otherwise rewrite the client from 127.0.0.1's).
+                proxy_headers=False,
             )
         )
         self._thread = threading.Thread(target=self._server.run, daemon=True)

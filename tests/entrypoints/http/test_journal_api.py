@@ -187,7 +187,9 @@ def test_bad_input_gets_problem_details(url: str) -> None:
     _problem(post_entry(_delta("x" * 1_100_000)), 413)  # more than any request may carry
     _problem(post_entry(_delta("x"), tags=[f"t{i}" for i in range(25)]), 422)
     _problem(post_entry(_delta("x"), colour="red"), 400)
-    _problem(user.client.post(f"{J}/entries", content=b"{not json", headers=h), 400)
+    json_type = {**h, "Content-Type": "application/json"}
+    _problem(user.client.post(f"{J}/entries", content=b"{not json", headers=json_type), 400)
+    _problem(user.client.post(f"{J}/entries", content=b"{not json", headers=h), 415)
     _problem(user.client.get(f"{J}/entries?limit=0", headers=h), 400)
     _problem(user.client.get(f"{J}/search?q=%20", headers=h), 422)
     _problem(user.client.get(f"{J}/entries/not-a-uuid", headers=h), 404)
