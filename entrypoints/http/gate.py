@@ -326,6 +326,8 @@ def security_headers_hook(proxies: ProxyTrust) -> Any:
         hdrs.extend(_security_headers(path, ctx.request_id, https))
         auth_route = path.startswith(AUTH_PREFIX)
         if ctx.principal is not None or ctx.via_cookie or auth_route:
+            # no-store overrides whatever the handler said (one header, never two).
+            hdrs = [h for h in hdrs if h[0].lower() != b"cache-control"]
             hdrs.append((b"cache-control", b"no-store"))
             hdrs.append((b"vary", b"Authorization, Cookie"))
         if auth_route:

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from entrypoints.settings import Settings, SettingsError
-from tests.conftest import TEST_KEK, TEST_SECRET
+from tests.conftest import TEST_ACCESS_TOKEN_KEY, TEST_KEK, TEST_SECRET
 from tests.entrypoints.http.problems import assert_problem
 from tests.support.users import PASSWORD, bearer_user, unique_email
 
@@ -38,7 +38,7 @@ def _production(serve: Callable[..., str], request: pytest.FixtureRequest, **ove
 def _account(url: str) -> tuple[str, str]:
     email = unique_email()
     r = httpx.post(f"{url}/api/v1/auth/register", json={"email": email, "password": PASSWORD})
-    assert r.status_code == 201, r.text
+    assert r.status_code == 202, r.text  # registering signs nobody in; the password does
     return email, PASSWORD
 
 
@@ -251,7 +251,7 @@ def test_every_auth_response_forbids_caching(any_profile_url: str) -> None:
         json={"grant_type": "password", "username": email, "password": PASSWORD},
     )
     refused = httpx.post(f"{url}{LOGIN}", json={"email": email, "password": "wrong guess"})
-    assert (register.status_code, token.status_code, refused.status_code) == (201, 200, 401)
+    assert (register.status_code, token.status_code, refused.status_code) == (202, 200, 401)
     for r in (register, token, refused):
         assert r.headers["cache-control"] == "no-store", r.request.url
         assert r.headers["pragma"] == "no-cache"
@@ -332,6 +332,7 @@ def test_docs_and_metrics_defaults_follow_the_profile() -> None:
         "REDIS_URL": "redis://cache:6379/0",
         "REFOCUSED_SECRET_KEY": TEST_SECRET,
         "REFOCUSED_JOURNAL_KEK": TEST_KEK,
+        "REFOCUSED_ACCESS_TOKEN_KEY": TEST_ACCESS_TOKEN_KEY,
     }
     assert (Settings.from_env({}).serves_docs, Settings.from_env({}).serves_metrics) == (True, True)
     prod = Settings.from_env(production)
