@@ -304,6 +304,9 @@ def api_server(
             "REFOCUSED_SECRET_KEY": SECRET,
             "REFOCUSED_JOURNAL_KEK": KEK,
             "REFOCUSED_ACCESS_TOKEN_KEY": ACCESS_TOKEN_KEY,
+            # Production serves /metrics only with a token; with one, the Prometheus layer runs
+            # on every request as it did before the token existed, so runs stay comparable.
+            "REFOCUSED_METRICS_TOKEN": "benchmark-metrics-token-benchmark-metrics-0123",
             "REFOCUSED_AUTO_MIGRATE": "true",
             "REFOCUSED_LOG_LEVEL": "WARNING",
             # The limits still run (one Redis script per request); they are set high enough
