@@ -12,7 +12,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import TEST_KEK, TEST_SECRET
 from tests.entrypoints.http.problems import assert_problem
 from tests.support.users import PASSWORD, bearer_user, unique_email
 
@@ -22,26 +21,12 @@ ACCOUNT_EXISTS_SUBJECT = "Someone tried to create a ReFocused account with your 
 
 
 @pytest.fixture(params=["embedded", "production"])
-def start(
-    request: pytest.FixtureRequest, serve: Callable[..., str], redis_prefix: str
-) -> Callable[..., str]:
+def start(request: pytest.FixtureRequest, serve_on: Callable[..., str]) -> Callable[..., str]:
     """Starts the API on either profile behind a trusted proxy, so each test can speak from
     as many client addresses as it likes (X-Forwarded-For)."""
 
     def started(**overrides: object) -> str:
-        if request.param == "embedded":
-            return serve(trust_proxy_headers=True, **overrides)
-        return serve(
-            profile="production",
-            database_url=request.getfixturevalue("postgres_url"),
-            redis_url="redis://127.0.0.1:6379/0",
-            redis_prefix=redis_prefix,
-            secret_key=TEST_SECRET,
-            journal_kek=TEST_KEK,
-            secure_cookies=False,
-            trust_proxy_headers=True,
-            **overrides,
-        )
+        return serve_on(request.param, trust_proxy_headers=True, **overrides)
 
     return started
 

@@ -21,20 +21,6 @@ EVIL = "https://evil.example"
 WEB_CLIENT = "https://app.refocused.example"
 
 
-def _production(serve: Callable[..., str], request: pytest.FixtureRequest, **overrides: Any) -> str:
-    settings: dict[str, Any] = {
-        "profile": "production",
-        "database_url": request.getfixturevalue("postgres_url"),
-        "redis_url": "redis://127.0.0.1:6379/0",
-        "redis_prefix": request.getfixturevalue("redis_prefix"),
-        "secret_key": TEST_SECRET,
-        "journal_kek": TEST_KEK,
-        "secure_cookies": False,
-    }
-    settings.update(overrides)
-    return serve(**settings)
-
-
 def _account(url: str) -> tuple[str, str]:
     email = unique_email()
     r = httpx.post(f"{url}/api/v1/auth/register", json={"email": email, "password": PASSWORD})
@@ -211,12 +197,12 @@ def test_forwarded_headers_from_a_peer_that_is_not_a_trusted_proxy_are_ignored(
 
 
 def test_the_settings_the_platform_deploys_take_the_gateways_forwarded_header(
-    serve: Callable[..., str], request: pytest.FixtureRequest
+    serve_on: Callable[..., str],
 ) -> None:
     """API Gateway appends `for=<address it saw>` to the RFC 7239 Forwarded header; App Runner
     then appends the gateway's own address to X-Forwarded-For. The client writes the rest."""
-    url = _production(
-        serve, request, trusted_proxy_hops=1, client_ip_header="forwarded", rate_limit_per_minute=3
+    url = serve_on(
+        "production", trusted_proxy_hops=1, client_ip_header="forwarded", rate_limit_per_minute=3
     )
     statuses = [
         httpx.get(
@@ -260,18 +246,16 @@ def test_every_auth_response_forbids_caching(any_profile_url: str) -> None:
 # -- point 13: production serves no third-party script and no open metrics ------------------
 
 
-def test_production_serves_no_docs_by_default(
-    serve: Callable[..., str], request: pytest.FixtureRequest
-) -> None:
-    url = _production(serve, request)
+def test_production_serves_no_docs_by_default(serve_on: Callable[..., str]) -> None:
+    url = serve_on("production")
     for path in ("/schema", "/schema/scalar", "/schema/openapi.json", "/schema/swagger"):
         assert httpx.get(f"{url}{path}").status_code == 404, path
 
 
 def test_docs_load_no_script_from_another_origin(
-    serve: Callable[..., str], request: pytest.FixtureRequest
+    serve: Callable[..., str], serve_on: Callable[..., str]
 ) -> None:
-    for url in (serve(), _production(serve, request, docs_enabled=True)):
+    for url in (serve(), serve_on("production", docs_enabled=True)):
         page = httpx.get(f"{url}/schema")
         assert page.status_code == 200 and "<html" in page.text.lower()
         csp = page.headers["content-security-policy"]
@@ -288,13 +272,11 @@ def test_docs_load_no_script_from_another_origin(
         assert "<script>" not in page.text.replace(" ", "")  # no inline script to allow
 
 
-def test_production_metrics_need_the_token(
-    serve: Callable[..., str], request: pytest.FixtureRequest
-) -> None:
-    closed = _production(serve, request)
+def test_production_metrics_need_the_token(serve_on: Callable[..., str]) -> None:
+    closed = serve_on("production")
     assert httpx.get(f"{closed}/metrics").status_code == 404  # no token set: not served
     token = "metrics-token-0123456789abcdef0123456789"
-    url = _production(serve, request, metrics_token=token)
+    url = serve_on("production", metrics_token=token)
     for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {token}"}):
         r = httpx.get(f"{url}/metrics", headers=headers)
         assert_problem(r, 401)

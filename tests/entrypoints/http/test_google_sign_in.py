@@ -17,7 +17,6 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 
-from tests.conftest import TEST_KEK, TEST_SECRET
 from tests.entrypoints.http.problems import assert_problem
 from tests.support.users import PASSWORD, unique_email
 
@@ -77,22 +76,8 @@ def jwks() -> Iterator[Jwks]:
 
 
 @pytest.fixture(params=["embedded", "production"])
-def google_url(
-    request: pytest.FixtureRequest, serve: Callable[..., str], jwks: Jwks, redis_prefix: str
-) -> str:
-    google = {"google_client_ids": (CLIENT_ID,), "google_jwks_url": jwks.url}
-    if request.param == "embedded":
-        return serve(**google)
-    return serve(
-        profile="production",
-        database_url=request.getfixturevalue("postgres_url"),
-        redis_url="redis://127.0.0.1:6379/0",
-        redis_prefix=redis_prefix,
-        secret_key=TEST_SECRET,
-        journal_kek=TEST_KEK,
-        secure_cookies=False,
-        **google,
-    )
+def google_url(request: pytest.FixtureRequest, serve_on: Callable[..., str], jwks: Jwks) -> str:
+    return serve_on(request.param, google_client_ids=(CLIENT_ID,), google_jwks_url=jwks.url)
 
 
 @pytest.fixture

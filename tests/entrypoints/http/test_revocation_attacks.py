@@ -21,20 +21,6 @@ from tests.support.servers import REDIS_URL, free_port
 from tests.support.users import PASSWORD, bearer_user
 
 
-def production(
-    serve: Callable[..., str], postgres_url: str, redis_url: str, **overrides: Any
-) -> str:
-    return serve(
-        profile="production",
-        database_url=postgres_url,
-        redis_url=redis_url,
-        secret_key=TEST_SECRET,
-        journal_kek=TEST_KEK,
-        secure_cookies=False,
-        **overrides,
-    )
-
-
 def new_session(url: str, email: str) -> dict[str, str]:
     """One more signed-in device of the same account: its bearer headers."""
     r = httpx.post(
@@ -53,18 +39,8 @@ def me(url: str, headers: dict[str, str]) -> int:
 
 
 @pytest.fixture(params=["embedded", "production"])
-def limited_url(
-    request: pytest.FixtureRequest, serve: Callable[..., str], redis_prefix: str
-) -> str:
-    if request.param == "embedded":
-        return serve(rate_limit_per_minute=6)
-    return production(
-        serve,
-        request.getfixturevalue("postgres_url"),
-        REDIS_URL,
-        redis_prefix=redis_prefix,
-        rate_limit_per_minute=6,
-    )
+def limited_url(request: pytest.FixtureRequest, serve_on: Callable[..., str]) -> str:
+    return serve_on(request.param, rate_limit_per_minute=6)
 
 
 def test_a_signed_out_token_cannot_lock_its_owner_out(limited_url: str) -> None:
@@ -86,8 +62,8 @@ def test_a_signed_out_token_cannot_lock_its_owner_out(limited_url: str) -> None:
 
 
 @pytest.fixture
-def production_url(serve: Callable[..., str], postgres_url: str, redis_prefix: str) -> str:
-    return production(serve, postgres_url, REDIS_URL, redis_prefix=redis_prefix)
+def production_url(serve_on: Callable[..., str]) -> str:
+    return serve_on("production")
 
 
 @pytest.fixture
@@ -227,9 +203,9 @@ def eventually(check: Callable[[], bool], seconds: float = 5.0) -> float:
 
 
 def test_with_redis_down_the_api_stays_up_and_refuses_every_signed_out_token(
-    serve: Callable[..., str], postgres_url: str, own_redis: RedisProcess
+    serve_on: Callable[..., str], own_redis: RedisProcess, redis_prefix: str
 ) -> None:
-    url = production(serve, postgres_url, own_redis.url)
+    url = serve_on("production", redis_url=own_redis.url)
     owner = bearer_user(url)
     signed_out_before = new_session(url, owner.email)
     signed_out_during = new_session(url, owner.email)
@@ -275,14 +251,19 @@ def test_with_redis_down_the_api_stays_up_and_refuses_every_signed_out_token(
     assert me(url, live) == 200
     # Within a second or two the owner's requests count in Redis again.
     back = redis.Redis.from_url(own_redis.url)
-    assert eventually(lambda: me(url, live) == 200 and bool(back.keys("rf:rl:global:user:*"))) < 3
+    assert (
+        eventually(
+            lambda: me(url, live) == 200 and bool(back.keys(f"{redis_prefix}rl:global:user:*"))
+        )
+        < 3
+    )
     back.close()
 
 
 def test_a_sign_out_made_while_redis_was_silent_holds_when_it_answers_again(
-    serve: Callable[..., str], postgres_url: str, own_redis: RedisProcess
+    serve_on: Callable[..., str], own_redis: RedisProcess
 ) -> None:
-    url = production(serve, postgres_url, own_redis.url)
+    url = serve_on("production", redis_url=own_redis.url)
     owner = bearer_user(url)
     victim = new_session(url, owner.email)
     assert me(url, victim) == 200  # the cache now vouches for every session
