@@ -143,24 +143,32 @@ async def test_a_locked_user_row_makes_a_second_writer_wait(engine: AsyncEngine)
     async with SqlAlchemyIdentityUnitOfWork(engine) as uow:
         await uow.users.add(user)
         await uow.commit()
-    order: list[str] = []
+    first_holds_lock = asyncio.Event()
+    seen: dict[str, str] = {}
 
     async def writer(name: str, hold: float) -> None:
         async with SqlAlchemyIdentityUnitOfWork(engine) as uow:
             locked = await uow.users.get_for_update(user.id)
             assert locked is not None
-            order.append(f"{name} locked")
+            seen[name] = locked.display_name
+            if name == "first":
+                first_holds_lock.set()
             await asyncio.sleep(hold)
             locked.display_name = name
             await uow.users.update(locked)
             await uow.commit()
-            order.append(f"{name} done")
 
     first = asyncio.create_task(writer("first", 0.3))
-    await asyncio.sleep(0.1)
+    await first_holds_lock.wait()
     await writer("second", 0)
     await first
-    assert order == ["first locked", "first done", "second locked", "second done"]
+    # Had the second writer not waited for the lock, it would have read the name from before
+    # the first writer's change. (Comparing the order in which the two coroutines resumed would
+    # race: the first's commit and the second's lock grant reach the event loop together.)
+    assert seen == {"first": user.display_name, "second": "first"}
+    async with SqlAlchemyIdentityUnitOfWork(engine) as uow:
+        final = await uow.users.get(user.id)
+    assert final is not None and final.display_name == "second"
 
 
 async def test_the_asyncpg_reader_answers_like_the_sqlalchemy_repositories(
