@@ -181,7 +181,7 @@ def train(
         if resume_name:
             folder = store.get(resume_name, scratch)
             model = load_pretrained(folder)
-            if model.config != model_config:
+            if not model.config.same_model(model_config):
                 raise ConfigError(
                     f"{resume_name} holds another model than {config.model!r}; "
                     "pass the model it was trained as, or --no-resume"
