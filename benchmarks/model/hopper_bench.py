@@ -128,10 +128,14 @@ def compile_problems(
             f"{name}: the compiled run broke its graph {after['graph_breaks']} times "
             f"({'; '.join(after['graph_break_reasons'])})"
         )
-    recompiled = after["frames_compiled"] - warm["frames_compiled"]
+    # A fullgraph compile counts a graph but not always a frame: either growing is a compile.
+    recompiled = max(
+        after["frames_compiled"] - warm["frames_compiled"],
+        after["unique_graphs"] - warm["unique_graphs"],
+    )
     if recompiled:
         problems.append(
-            f"{name}: {recompiled} frames were compiled during the timed part "
+            f"{name}: {recompiled} graphs were compiled during the timed part "
             f"({'; '.join(after['recompile_reasons']) or 'no guard failure recorded'})"
         )
     if cuda_graphs and after["cudagraph_skips"]:

@@ -152,3 +152,14 @@ def test_decode_runs_the_same_greedy_steps_for_both_without_a_stop_token() -> No
     assert dynamic["tokens"] == static["tokens"] == [2] * 8  # neither stopped nor blocked
     for run in (ours_run, dynamic, static):
         assert run["repeats"] == 2 and len(run["tokens_per_s_spread"]["values"]) == 2
+
+
+def test_compiling_during_the_timed_part_fails_loudly() -> None:
+    warm = {"graph_breaks": 0, "frames_compiled": 0, "unique_graphs": 1, "cudagraph_skips": 0}
+    after = {**warm, "unique_graphs": 2, "graph_break_reasons": [], "recompile_reasons": []}
+
+    problems = bench.compile_problems("decode", warm, after)
+
+    assert problems == [
+        "decode: 1 graphs were compiled during the timed part (no guard failure recorded)"
+    ]
