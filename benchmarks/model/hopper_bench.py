@@ -421,7 +421,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     # The weights every training run starts from, and the one batch they all train on.
     torch.manual_seed(0)
-    initial = {k: v.detach().clone() for k, v in GPTNeoXForCausalLM(config).state_dict().items()}
+    initial = {k: v.detach() for k, v in GPTNeoXForCausalLM(config).state_dict().items()}
     ids = torch.randint(
         0, config.vocab_size, (batch, seq_len), generator=torch.Generator().manual_seed(1)
     )
