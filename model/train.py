@@ -137,7 +137,7 @@ class ProgressDisplay:
         self.started = time.perf_counter()
         self.first_done_at: float | None = None
         self.line_at: float | None = None
-        self.line_step = initial
+        self.tokens_since_line = 0
 
     def message(self, text: str) -> None:
         if self.bar is not None:
@@ -154,11 +154,13 @@ class ProgressDisplay:
             per_step = (now - self.first_done_at) / (done_here - 1)
         return per_step * (self.total - step)
 
-    def step(self, record: dict[str, float]) -> None:
+    def step(self, record: dict[str, float], tokens: int | None = None) -> None:
+        """After each step: its record, and the tokens it trained on when they vary."""
         now = time.perf_counter()
         step = int(record["step"])
         if self.first_done_at is None:
             self.first_done_at = now
+        self.tokens_since_line += self.tokens_per_step if tokens is None else tokens
         if self.bar is not None:
             self.bar.update(1)
             self.bar.set_postfix(
@@ -173,13 +175,13 @@ class ProgressDisplay:
         if self.line_at is None:
             tokens_per_s = record["tokens_per_s"]
         else:
-            tokens_per_s = (step - self.line_step) * self.tokens_per_step / (now - self.line_at)
+            tokens_per_s = self.tokens_since_line / (now - self.line_at)
         print(
             f"step {step}/{self.total} ({step / self.total:.0%}): loss {record['loss']:.4f}, "
             f"{tokens_per_s:,.0f} tokens/s, ETA {_duration(self.seconds_left(step, now))}",
             flush=True,
         )
-        self.line_at, self.line_step = now, step
+        self.line_at, self.tokens_since_line = now, 0
 
     def close(self) -> None:
         if self.bar is not None:
@@ -359,7 +361,7 @@ def train(
         )
         if resume_name:
             display.message(
-                f"resuming from checkpoint {resume_name}: step {start} of {config.max_steps}"
+                f"resuming from checkpoint {resume_name}: {start} of {config.max_steps} steps done"
             )
         model.train()
         stop.start()

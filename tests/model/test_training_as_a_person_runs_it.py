@@ -4,6 +4,7 @@ resumes (or that nothing is left), and progress reads well in a terminal and in 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import pty
 import re
@@ -90,7 +91,7 @@ def test_ctrl_c_stops_at_a_step_boundary_with_a_checkpoint_and_the_rerun_resumes
     resumed = invoke(*train_args(prepared_data, out, last + 2))
 
     assert resumed.exit_code == 0, resumed.output
-    assert f"resuming from checkpoint {checkpoint.name}: step {last} of {last + 2}" in (
+    assert f"resuming from checkpoint {checkpoint.name}: {last} of {last + 2} steps done" in (
         resumed.output
     )
     state = torch.load(out / f"step-{last + 2:07d}" / STATE_FILE, weights_only=False)
@@ -176,3 +177,51 @@ def test_in_a_terminal_evaluation_lines_never_land_on_the_progress_bar(
         # Each line starts on a line of its own: after a newline, or after the bar was erased.
         assert screen[start - 1] in "\r\n", repr(screen[max(0, start - 80) : start + 20])
     assert "| 6/6 [" in screen  # there is a bar
+
+
+def test_ctrl_c_stops_a_finetune_run_with_a_checkpoint_that_the_rerun_resumes(
+    trained_run, tmp_path: Path
+) -> None:
+    turns = [[("user", f"Plan {n}"), ("assistant", f"{n}.")] for n in range(8)]
+    chats = [{"messages": [{"role": r, "content": c} for r, c in turn]} for turn in turns]
+    data = tmp_path / "chats.jsonl"
+    data.write_text("".join(json.dumps(chat) + "\n" for chat in chats))
+    out = tmp_path / "finetuned"
+    args = ["finetune", str(trained_run["run"]), "--data", str(data), "--out", str(out)]
+    args += ["--batch-size", "2", "--max-steps", "100000", "--log-every", "0"]
+    process = subprocess.Popen(
+        [sys.executable, "-c", CLI, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=cli_env(),
+    )
+    lines = []
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith("step 2/"):
+                process.send_signal(signal.SIGINT)
+                break
+        lines += process.stdout.readlines()
+        process.wait(timeout=120)
+    finally:
+        process.kill()
+    output = "".join(lines)
+
+    assert process.returncode == 130, output
+    last = int(re.findall(r"^step (\d+)/100000 ", output, re.M)[-1])
+    checkpoint = out / f"step-{last:07d}"
+    assert (
+        f"stopped at step {last}; checkpoint written to {checkpoint}; "
+        "rerun the same command to resume"
+    ) in output
+    assert not (out / "merged").exists()  # a stopped run is not merged
+
+    resumed = invoke(*args[:6], "--batch-size", "2", "--max-steps", str(last + 1))
+
+    assert resumed.exit_code == 0, resumed.output
+    resuming = f"resuming from checkpoint {checkpoint}: {last} of {last + 1} steps done"
+    assert resuming in resumed.output
+    assert (out / f"step-{last + 1:07d}").is_dir() and (out / "merged").is_dir()
