@@ -1,0 +1,113 @@
+"""JSON request bodies over real HTTP: bytes that are not UTF-8, one strict typing rule for every
+body (a number is not a string, 0 is not false), and problems that name what is wrong."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from entrypoints.http.app import create_app
+from entrypoints.settings import Settings
+from tests.conftest import TEST_KEK, TEST_SECRET
+from tests.entrypoints.http.problems import assert_problem
+from tests.support.servers import LiveServer
+from tests.support.users import BearerUser, bearer_user
+
+API = "/api/v1"
+JSON = {"Content-Type": "application/json"}
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    settings = Settings(
+        data_dir=Path(tmp_path_factory.mktemp("request-bodies")),
+        secret_key=TEST_SECRET,
+        journal_kek=TEST_KEK,
+        log_format="console",
+        log_level="WARNING",
+        register_per_ip_per_hour=1000,
+    )
+    with LiveServer(create_app(settings)) as server:
+        yield server.url
+
+
+@pytest.fixture(scope="module")
+def user(url: str) -> BearerUser:
+    return bearer_user(url)
+
+
+def post(user: BearerUser, path: str, body: object) -> httpx.Response:
+    return user.client.post(f"{API}{path}", json=body, headers=user.headers)
+
+
+LATIN_1_BODIES = {
+    "/habits": {"name": "Café au lait"},
+    "/mood/entries": {"happiness": 4, "focus": 3, "stress": 2, "note": "très bien"},
+    "/goals": {"title": "Être à l'heure", "horizon": "long_term", "kind": "percentage"},
+    "/feedback": {"category": "idea", "text": "une idée à creuser"},
+}
+
+
+def test_a_body_encoded_in_latin_1_is_a_400_naming_the_body_and_logs_no_error(
+    capsys: pytest.CaptureFixture[str], serve: Callable[..., str]
+) -> None:
+    url = serve()
+    user = bearer_user(url)
+    capsys.readouterr()
+    for path, body in LATIN_1_BODIES.items():
+        latin_1 = json.dumps(body, ensure_ascii=False).encode("latin-1")
+        r = user.client.post(f"{API}{path}", content=latin_1, headers={**user.headers, **JSON})
+        assert "UTF-8" in str(assert_problem(r, 400)["detail"]), path
+    r = httpx.post(f"{url}{API}/auth/register", content=b'{"email": "\xc3"}', headers=JSON)
+    assert "UTF-8" in str(assert_problem(r, 400)["detail"])
+    logs = capsys.readouterr()
+    assert "http.unhandled_error" not in logs.out + logs.err
+    assert "UnicodeDecodeError" not in logs.out + logs.err
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/pomodoro/sessions", {"kind": "focus", "planned_minutes": "25"}, "planned_minutes"),
+        ("/mood/entries", {"happiness": "4", "focus": 3, "stress": 2}, "happiness"),
+        (
+            "/goals",
+            {"title": "Run", "horizon": "long_term", "kind": "counter", "target": "5"},
+            "target",
+        ),
+        ("/habits", {"name": "Read", "favourite": 0}, "favourite"),
+        (
+            "/habits",
+            {"name": "Swim", "schedule": {"kind": "weekdays", "weekdays": [1, "2"]}},
+            "schedule.weekdays[1]",
+        ),
+    ],
+)
+def test_a_body_member_of_the_wrong_json_type_is_refused(
+    url: str, user: BearerUser, path: str, body: object, field: str
+) -> None:
+    problem = assert_problem(post(user, path, body), 400)
+    assert field in str(problem["detail"])
+
+
+def test_a_study_rating_sent_as_a_string_is_refused(url: str, user: BearerUser) -> None:
+    deck = post(user, "/study/decks", {"name": "Words"}).json()["id"]
+    r = post(user, f"/study/decks/{deck}/cards", {"cards": [{"front": "uno", "back": "one"}]})
+    card = r.json()[0]["id"]
+    assert_problem(post(user, f"/study/cards/{card}/reviews", {"rating": "3"}), 400)
+    assert user.client.get(f"{API}/study/cards/{card}/reviews", headers=user.headers).json() == []
+
+
+def test_well_typed_bodies_are_still_accepted(url: str, user: BearerUser) -> None:
+    r = post(user, "/pomodoro/sessions", {"kind": "focus", "planned_minutes": 25})
+    assert r.status_code == 201 and r.json()["planned_seconds"] == 1500, r.text
+    r = post(
+        user, "/goals", {"title": "Run", "horizon": "long_term", "kind": "counter", "target": 5}
+    )
+    assert r.status_code == 201, r.text
+    r = post(user, "/habits", {"name": "Stretch", "favourite": False})
+    assert r.status_code == 201 and r.json()["favourite"] is False, r.text
