@@ -111,3 +111,52 @@ def test_well_typed_bodies_are_still_accepted(url: str, user: BearerUser) -> Non
     assert r.status_code == 201, r.text
     r = post(user, "/habits", {"name": "Stretch", "favourite": False})
     assert r.status_code == 201 and r.json()["favourite"] is False, r.text
+
+
+def fields(r: httpx.Response) -> list[str]:
+    return [error["field"] for error in assert_problem(r, 400)["errors"]]
+
+
+def test_a_missing_or_unknown_member_is_named_by_its_json_path(url: str, user: BearerUser) -> None:
+    assert fields(post(user, "/habits", {})) == ["name"]
+    assert fields(post(user, "/habits", {"name": "Read", "colour": "red"})) == ["colour"]
+    assert fields(post(user, "/habits", {"name": "Read", "schedule": {"days": [1]}})) == [
+        "schedule.days"
+    ]
+    marks = [{"habit_id": "a", "date": "2026-01-01"}] * 2 + [{"habit_id": "a"}]
+    r = post(user, "/habits/marks", {"marks": marks})
+    assert assert_problem(r, 400)["errors"] == [
+        {"field": "marks[2].date", "message": "`date` is required"}
+    ]
+    assert fields(post(user, "/mood/entries", {"happiness": 4, "focus": 3})) == ["stress"]
+
+
+def test_a_member_of_the_wrong_type_is_named_by_its_json_path(url: str, user: BearerUser) -> None:
+    marks = [{"habit_id": "a", "date": "2026-01-01"}, {"habit_id": "a", "date": 20260101}]
+    assert fields(post(user, "/habits/marks", {"marks": marks})) == ["marks[1].date"]
+    assert fields(post(user, "/habits", {"name": ["Read"]})) == ["name"]
+
+
+def test_query_and_path_parameters_are_named_as_the_client_sends_them(
+    url: str, user: BearerUser
+) -> None:
+    c, h = user.client, user.headers
+    assert fields(c.get(f"{API}/mood/entries", params={"from": "2026-13-01"}, headers=h)) == [
+        "from"
+    ]
+    r = c.get(f"{API}/pomodoro/stats/range", params={"from": "2026-01-01"}, headers=h)
+    assert fields(r) == ["to"]
+    assert fields(c.get(f"{API}/pomodoro/sessions", params={"limit": "many"}, headers=h)) == [
+        "limit"
+    ]
+    long_id = "x" * 65
+    assert fields(c.get(f"{API}/assistant/conversations/{long_id}", headers=h)) == [
+        "conversation_id"
+    ]
+
+
+def test_a_body_of_the_wrong_shape_as_a_whole_is_named_in_the_detail(
+    url: str, user: BearerUser
+) -> None:
+    problem = assert_problem(post(user, "/habits", ["Read"]), 400)
+    assert "body" in str(problem["detail"]) and "errors" not in problem
