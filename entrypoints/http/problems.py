@@ -102,14 +102,16 @@ def validation_error_handler(
     request: Request[Any, Any, Any], exc: ValidationException
 ) -> Response[Any]:
     """Each error names the offending member by its JSON path (`name`, `marks[2].date`) or the
-    parameter by the name a client sends; a body of the wrong shape as a whole is named in
-    `detail`, with no member to point at."""
+    parameter by the name a client sends; a body that is missing or of the wrong shape as a
+    whole is named in `detail`, with no member to point at."""
     errors: list[dict[str, Any]] = []
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if not isinstance(item, dict):
             continue
         if item.get("source") == "body" and not item.get("key"):
             field, message = member_error(str(item.get("message", "")))
+        elif item.get("source") == "body" and item.get("key") == "data":
+            return problem(400, _MISSING_BODY, instance=request.url.path)
         else:
             field = _parameter_name(request, str(item.get("key") or ""))
             message = str(item.get("message", "is invalid"))
@@ -129,6 +131,8 @@ def validation_error_handler(
 
 
 _AT_PATH = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
+#: Litestar reports a required body that was not sent as its handler's argument, `data`.
+_MISSING_BODY = "this endpoint needs a JSON request body; none was sent"
 _MISSING_PARAMETER = re.compile(r"^Missing required \w+ parameter '(?P<name>[^']+)'")
 _NAMED_MEMBER = re.compile(
     r"^Object (?:missing required|contains unknown) field `(?P<name>[^`]+)`$"

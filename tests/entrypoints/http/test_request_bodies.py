@@ -160,3 +160,20 @@ def test_a_body_of_the_wrong_shape_as_a_whole_is_named_in_the_detail(
 ) -> None:
     problem = assert_problem(post(user, "/habits", ["Read"]), 400)
     assert "body" in str(problem["detail"]) and "errors" not in problem
+
+
+@pytest.mark.parametrize("content_type", [None, "application/json"])
+def test_a_missing_required_body_is_named_as_missing(
+    url: str, user: BearerUser, content_type: str | None
+) -> None:
+    headers = {**user.headers, **({"Content-Type": content_type} if content_type else {})}
+    conversation = post(user, "/assistant/conversations", {"title": "Plans"}).json()["id"]
+    for path in ("/pomodoro/sessions", f"/assistant/conversations/{conversation}/messages"):
+        r = user.client.post(f"{API}{path}", headers=headers)
+        problem = assert_problem(r, 400)
+        assert "body" in str(problem["detail"]) and "'data'" not in r.text, r.text
+
+
+def test_an_optional_body_may_still_be_left_out(url: str, user: BearerUser) -> None:
+    r = user.client.post(f"{API}/assistant/conversations", headers=user.headers)
+    assert r.status_code == 201, r.text
