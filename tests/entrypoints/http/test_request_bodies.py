@@ -177,3 +177,14 @@ def test_a_missing_required_body_is_named_as_missing(
 def test_an_optional_body_may_still_be_left_out(url: str, user: BearerUser) -> None:
     r = user.client.post(f"{API}/assistant/conversations", headers=user.headers)
     assert r.status_code == 201, r.text
+
+
+@pytest.mark.parametrize("day", ["2026-02-30", "2026-13-01", "2026-3-1", "yesterday"])
+def test_a_day_that_is_not_on_the_calendar_is_a_422_naming_the_day(
+    url: str, user: BearerUser, day: str
+) -> None:
+    r = user.client.get(f"{API}/calendar/{day}", headers=user.headers)
+    assert [e["field"] for e in assert_problem(r, 422)["errors"]] == ["day"]
+    habit = post(user, "/habits", {"name": f"Walk {day}"}).json()["id"]
+    r = user.client.put(f"{API}/habits/{habit}/days/{day}", headers=user.headers)
+    assert [e["field"] for e in assert_problem(r, 422)["errors"]] == ["day"]
