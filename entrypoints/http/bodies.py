@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 from litestar import Request
-from litestar.exceptions import ClientException, SerializationException, ValidationException
+from litestar.exceptions import ClientException, ValidationException
 from litestar.serialization import default_deserializer
 from litestar.types import Empty
 
@@ -41,8 +41,8 @@ def _decode(route_handler: Any, body: bytes) -> Any:
             "the request body does not match its schema",
             extra=[{"message": str(e), "source": BODY}],
         ) from e
-    except msgspec.DecodeError as e:
-        raise SerializationException(str(e)) from e  # Litestar answers 400 "JSON is malformed"
+    except msgspec.DecodeError as e:  # "JSON is malformed: ...", "Input data was truncated"
+        raise ClientException(f"the request body is not valid JSON: {e}") from e
 
 
 @lru_cache(maxsize=512)
