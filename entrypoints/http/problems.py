@@ -110,15 +110,16 @@ def validation_error_handler(
             continue
         if item.get("source") == "body" and not item.get("key"):
             field, message = member_error(str(item.get("message", "")))
+            if not field:
+                detail = f"the request body is invalid: {message}"
+                return problem(400, detail, instance=request.url.path)
         elif item.get("source") == "body" and item.get("key") == "data":
             return problem(400, _MISSING_BODY, instance=request.url.path)
-        else:
-            field = _parameter_name(request, str(item.get("key") or ""))
+        elif key := str(item.get("key") or ""):
+            field = _parameter_name(request, key)
             message = str(item.get("message", "is invalid"))
-        if not field:
-            return problem(
-                400, f"the request body is invalid: {message}", instance=request.url.path
-            )
+        else:
+            continue
         errors.append({"field": field, "message": message})
     if missing := _MISSING_PARAMETER.match(str(exc.detail)):
         errors.append({"field": missing["name"], "message": f"`{missing['name']}` is required"})
@@ -156,7 +157,8 @@ def member_error(msgspec_message: str) -> tuple[str, str]:
 
 def _parameter_name(request: Request[Any, Any, Any], key: str) -> str:
     """The name on the wire (`from`), not the handler's argument name (`first_day`)."""
-    parameter = request.route_handler.parsed_fn_signature.parameters.get(key)
+    handler = request.scope.get("route_handler")
+    parameter = handler.parsed_fn_signature.parameters.get(key) if handler else None
     definition = getattr(parameter, "kwarg_definition", None)
     for alias in ("name", "query", "header", "cookie"):
         if name := getattr(definition, alias, None):
