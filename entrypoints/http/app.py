@@ -20,6 +20,7 @@ from adapters.sql.migrate import upgrade
 from entrypoints.composition.containers import Application, wire_events
 from entrypoints.composition.resources import close_resources
 from entrypoints.http.auth import CookiePolicy, device, principal
+from entrypoints.http.bodies import StrictJSONRequest
 from entrypoints.http.controllers.assistant import AssistantController
 from entrypoints.http.controllers.breathing import BreathingController
 from entrypoints.http.controllers.calendar import CalendarController, DashboardController
@@ -136,6 +137,7 @@ def create_app(settings: Settings | None = None, container: Application | None =
         else None,
         before_send=[security_headers_hook(proxies)],
         request_max_body_size=settings.max_body_bytes,
+        request_class=StrictJSONRequest,
         debug=False,
     )
 

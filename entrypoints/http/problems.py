@@ -3,6 +3,7 @@ not meant to: domain errors carry a safe `detail`; anything unexpected is a bare
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import structlog
@@ -100,17 +101,69 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> R
 def validation_error_handler(
     request: Request[Any, Any, Any], exc: ValidationException
 ) -> Response[Any]:
-    errors = []
+    """Each error names the offending member by its JSON path (`name`, `marks[2].date`) or the
+    parameter by the name a client sends; a body that is missing or of the wrong shape as a
+    whole is named in `detail`, with no member to point at."""
+    errors: list[dict[str, Any]] = []
     for item in exc.extra if isinstance(exc.extra, list) else []:
-        if isinstance(item, dict):
-            key = item.get("key") or ""
-            errors.append({"field": key, "message": str(item.get("message", "is invalid"))})
+        if not isinstance(item, dict):
+            continue
+        if item.get("source") == "body" and not item.get("key"):
+            field, message = member_error(str(item.get("message", "")))
+            if not field:
+                detail = f"the request body is invalid: {message}"
+                return problem(400, detail, instance=request.url.path)
+        elif item.get("source") == "body" and item.get("key") == "data":
+            return problem(400, _MISSING_BODY, instance=request.url.path)
+        elif key := str(item.get("key") or ""):
+            field = _parameter_name(request, key)
+            message = str(item.get("message", "is invalid"))
+        else:
+            continue
+        errors.append({"field": field, "message": message})
+    if missing := _MISSING_PARAMETER.match(str(exc.detail)):
+        errors.append({"field": missing["name"], "message": f"`{missing['name']}` is required"})
     if errors:
-        fields = ", ".join(e["field"] for e in errors if e["field"]) or "the body"
+        fields = ", ".join(e["field"] for e in errors)
         detail = f"invalid value for {fields}: {errors[0]['message']}"
     else:
         detail = _safe_validation_detail(exc.detail)
     return problem(400, detail, errors=errors or None, instance=request.url.path)
+
+
+_AT_PATH = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
+#: Litestar reports a required body that was not sent as its handler's argument, `data`.
+_MISSING_BODY = "this endpoint needs a JSON request body; none was sent"
+_MISSING_PARAMETER = re.compile(r"^Missing required \w+ parameter '(?P<name>[^']+)'")
+_NAMED_MEMBER = re.compile(
+    r"^Object (?:missing required|contains unknown) field `(?P<name>[^`]+)`$"
+)
+
+
+def member_error(msgspec_message: str) -> tuple[str, str]:
+    """(JSON path, message) from a msgspec ValidationError: "Expected `int`, got `str` - at
+    `$.marks[2].minutes`" is the member `marks[2].minutes`; "Object missing required field `date`
+    - at `$.marks[2]`" is `marks[2].date`. The path is empty for the body as a whole."""
+    parsed = _AT_PATH.match(msgspec_message)
+    message, path = (parsed["message"], parsed["path"] or "") if parsed else (msgspec_message, "")
+    if named := _NAMED_MEMBER.match(message):
+        name = named["name"]
+        path = f"{path}.{name}"
+        message = (
+            f"`{name}` is required" if "missing" in message else f"`{name}` is not a known field"
+        )
+    return path.removeprefix("."), message
+
+
+def _parameter_name(request: Request[Any, Any, Any], key: str) -> str:
+    """The name on the wire (`from`), not the handler's argument name (`first_day`)."""
+    handler = request.scope.get("route_handler")
+    parameter = handler.parsed_fn_signature.parameters.get(key) if handler else None
+    definition = getattr(parameter, "kwarg_definition", None)
+    for alias in ("name", "query", "header", "cookie"):
+        if name := getattr(definition, alias, None):
+            return str(name)
+    return key
 
 
 def _safe_validation_detail(detail: str) -> str:

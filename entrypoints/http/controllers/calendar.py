@@ -8,6 +8,7 @@ from typing import Annotated
 
 from litestar import Controller, get
 from litestar.di import NamedDependency
+from litestar.openapi.spec import OpenAPIFormat
 from litestar.params import PathParameter
 
 from domains.calendar.use_cases import CalendarService
@@ -18,7 +19,12 @@ from entrypoints.http.schemas.calendar import CalendarDayRead, CalendarMonthRead
 
 Calendar = NamedDependency[CalendarService]
 CurrentUser = NamedDependency[Principal]
-Day = Annotated[date, PathParameter(description="a local date, YYYY-MM-DD")]
+#: A string on the route, parsed by the handler: a route typed `date` answers 404 to 2026-02-30,
+#: a well-formed request for a day that does not exist (422).
+Day = Annotated[
+    str, PathParameter(format=OpenAPIFormat.DATE, description="a local date, YYYY-MM-DD")
+]
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 Month = Annotated[str, PathParameter(max_length=16, description="YYYY-MM", examples=[])]
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -27,11 +33,11 @@ class CalendarController(Controller):
     path = "/calendar"
     tags = ["calendar"]
 
-    @get("/{day:date}", responses=responses(401, 422))
+    @get("/{day:str}", responses=responses(401, 422))
     async def day(self, calendar: Calendar, principal: CurrentUser, day: Day) -> CalendarDayRead:
         """Everything on one of the user's local days: streak activity, mood, breathing, goals.
         Dates from 2000-01-01 to a year ahead."""
-        return CalendarDayRead.of(await calendar.day(principal.user_id, day))
+        return CalendarDayRead.of(await calendar.day(principal.user_id, _local_day(day)))
 
     @get("/months/{month:str}", responses=responses(401, 422))
     async def month(
@@ -43,6 +49,15 @@ class CalendarController(Controller):
             raise InvalidInput("the month is written YYYY-MM", field="month")
         found = await calendar.month(principal.user_id, int(parsed[1]), int(parsed[2]))
         return CalendarMonthRead.of(found)
+
+
+def _local_day(raw: str) -> date:
+    if not _DAY.match(raw):
+        raise InvalidInput("the day is written YYYY-MM-DD", field="day")
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput("no such day on the calendar", field="day") from None
 
 
 class DashboardController(Controller):

@@ -40,7 +40,7 @@ def _day(raw: str) -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise InvalidInput("dates are written YYYY-MM-DD", field="date") from None
+        raise InvalidInput("dates are written YYYY-MM-DD", field="day") from None
 
 
 class HabitsController(Controller):
