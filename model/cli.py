@@ -200,6 +200,14 @@ def prepare_data(
 )
 @click.option("--eval-interval", type=click.IntRange(min=1), default=100, show_default=True)
 @click.option("--checkpoint-interval", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option(
+    "--log-every",
+    "log_every_s",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    show_default=True,
+    help="Seconds between progress lines when not in a terminal (a terminal gets a bar).",
+)
 @precision_option
 @click.option("--compile/--no-compile", default=False, show_default=True)
 @click.option(
@@ -223,7 +231,11 @@ def train_command(
     resume: bool,
     **options: Any,
 ) -> None:
-    """Pre-train a model on prepared data; resumes the run exactly where it stopped."""
+    """Pre-train a model on prepared data; resumes the run exactly where it stopped.
+
+    Ctrl-C stops at the end of the step under way and writes a checkpoint; the same command
+    then resumes from it. In a terminal progress is a bar; in a log, a line every --log-every
+    seconds (step, loss, tokens/s, ETA)."""
     from model.checkpoints import store_for
     from model.train import RECOMMENDED_LR, TrainConfig, train
 
@@ -234,21 +246,32 @@ def train_command(
         model=model_name,
         lr=lr if lr is not None else RECOMMENDED_LR[model_name],
         warmup_steps=warmup_steps if warmup_steps is not None else min(2000, max_steps // 10),
-        progress=sys.stderr.isatty(),
         **options,
     )
     store = store_for(checkpoint_store) if checkpoint_store else None
 
-    def report(record: dict[str, float]) -> None:
-        if "val_loss" in record:
-            click.echo(
-                f"step {record['step']}: train loss {record['loss']:.4f}, "
-                f"val loss {record['val_loss']:.4f}, perplexity {record['val_perplexity']:.2f}"
-            )
+    def where(name: str | None) -> str:
+        if checkpoint_store:
+            return f"{checkpoint_store.rstrip('/')}/{name}"
+        return str(out_dir / str(name))
 
-    result = train(config, store=store, resume=resume, on_step=report)
+    result = train(config, store=store, resume=resume)
+    if result.interrupted:
+        click.echo(
+            f"stopped at step {result.step}; checkpoint written to "
+            f"{where(result.last_checkpoint)}; rerun the same command to resume"
+        )
+        sys.exit(130)  # the shell's status for a run ended by Ctrl-C
+    if result.already_complete:
+        click.echo(
+            f"already complete: {where(result.last_checkpoint)} is step {result.step} of "
+            f"--max-steps {max_steps}, so there is nothing to train; raise --max-steps to "
+            "train further, or pass --no-resume to start over"
+        )
+        return
     click.echo(
-        f"last checkpoint: {result.last_checkpoint}; loss curve: {out_dir / 'loss_curve.png'}"
+        f"finished step {result.step} of {max_steps}; checkpoint: "
+        f"{where(result.last_checkpoint)}; loss curve: {out_dir / 'loss_curve.png'}"
     )
 
 

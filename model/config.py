@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,11 @@ VOCAB_MULTIPLE = 64
 
 def padded_vocab(n_tokens: int, multiple: int = VOCAB_MULTIPLE) -> int:
     return -(-n_tokens // multiple) * multiple
+
+
+def small_init_std(n_embd: int) -> float:
+    """Pythia's (and GPT-NeoX's) "small init": sqrt(2 / (5 n_embd))."""
+    return math.sqrt(2.0 / (5.0 * n_embd))
 
 
 class ConfigError(ValueError):
@@ -36,9 +42,18 @@ class GPTNeoXConfig:
     # the sequential form is kept for checkpoints trained that way.
     parallel_residual: bool = True
     layer_norm_eps: float = 1e-5
-    init_std: float = 0.02
+    # Standard deviation of the normal initialisation of every weight matrix and embedding
+    # (transformers' initializer_range). None: Pythia's "small init", sqrt(2 / (5 n_embd)),
+    # filled in here. The two projections that write into the residual stream start at
+    # init_std * sqrt(10) / n_layer (Pythia's "wang init" 2 / (n_layer sqrt(n_embd)) when
+    # init_std is the small init), so the residual's variance does not grow with depth.
+    init_std: float | None = None
 
     def __post_init__(self) -> None:
+        if self.init_std is None:
+            object.__setattr__(self, "init_std", small_init_std(self.n_embd))
+        elif not self.init_std > 0:
+            raise ConfigError(f"init_std must be positive, got {self.init_std}")
         if self.n_embd % self.n_head:
             raise ConfigError(f"n_embd {self.n_embd} is not divisible by n_head {self.n_head}")
         if not 0.0 < self.rotary_pct <= 1.0:
@@ -55,6 +70,16 @@ class GPTNeoXConfig:
         ):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive")
+
+    @property
+    def residual_init_std(self) -> float:
+        """The initial std of the projections into the residual stream (see init_std)."""
+        return (self.init_std or small_init_std(self.n_embd)) * math.sqrt(10.0) / self.n_layer
+
+    def same_model(self, other: GPTNeoXConfig) -> bool:
+        """Whether `other` has the same shape and arithmetic: the initialisation, which a
+        checkpoint's weights have replaced, does not count."""
+        return self.replace(init_std=other.init_std) == other
 
     @property
     def head_size(self) -> int:

@@ -83,7 +83,7 @@ def config_from_hf(data: dict[str, Any]) -> GPTNeoXConfig:
             rotary_base=rope.get("rope_theta", data.get("rotary_emb_base", 10_000.0)),
             parallel_residual=data.get("use_parallel_residual", True),
             layer_norm_eps=data.get("layer_norm_eps", 1e-5),
-            init_std=data.get("initializer_range", 0.02),
+            init_std=data.get("initializer_range"),
         )
     except KeyError as e:
         raise ConfigError(f"config.json lacks {e.args[0]!r}") from None

@@ -7,14 +7,12 @@ T new tokens, S attended keys, H heads, D head size, C = H * D, V vocabulary.
 
 from __future__ import annotations
 
-import math
-
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.utils.checkpoint import checkpoint
 
-from model.config import GPTNeoXConfig
+from model.config import GPTNeoXConfig, small_init_std
 
 IGNORE_INDEX = -100
 
@@ -134,11 +132,11 @@ class GPTNeoXForCausalLM(nn.Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        # Pythia's initialisation: "small init" everywhere, "wang init" on the two projections
-        # that write into the residual stream, so its variance does not grow with depth.
-        d, n = self.config.n_embd, self.config.n_layer
-        small = math.sqrt(2.0 / (5.0 * d))
-        wang = 2.0 / (n * math.sqrt(d))
+        # config.init_std everywhere (Pythia's "small init" unless set), a depth-scaled std on
+        # the two projections that write into the residual stream, so its variance does not
+        # grow with depth (Pythia's "wang init" at the default init_std).
+        small = self.config.init_std or small_init_std(self.config.n_embd)
+        wang = self.config.residual_init_std
         for name, module in self.named_modules():
             if isinstance(module, nn.Linear):
                 std = wang if name.endswith(("attention.dense", "dense_4h_to_h")) else small

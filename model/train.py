@@ -6,9 +6,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import os
 import random
 import shutil
+import signal
+import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,7 +64,9 @@ class TrainConfig:
     precision: str = "auto"  # auto: bf16 on CUDA, float32 elsewhere
     compile: bool = False
     activation_checkpointing: bool = False
+    # Show progress: a bar in a terminal, else a plain line every log_every_s seconds.
     progress: bool = True
+    log_every_s: float = 30.0
 
     def __post_init__(self) -> None:
         if self.precision not in ("auto", "bf16", "no"):
@@ -86,8 +92,129 @@ class TrainConfig:
 @dataclass
 class TrainResult:
     history: list[dict[str, float]] = field(default_factory=list)
+    # The checkpoint that holds the run as it ends (also when nothing was left to train).
     last_checkpoint: str | None = None
     final_val_loss: float | None = None
+    step: int = 0  # steps done when train() returned
+    resumed_from: int | None = None  # the step the run resumed from, if it resumed
+    # The store's latest checkpoint had already reached max_steps: nothing was trained.
+    already_complete: bool = False
+    # Ctrl-C (SIGINT) stopped the run at a step boundary; last_checkpoint holds that step.
+    interrupted: bool = False
+
+
+def _duration(seconds: float) -> str:
+    hours, rest = divmod(max(0, round(seconds)), 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
+
+
+class ProgressDisplay:
+    """What a person watching a run sees. In a terminal: one tqdm bar on stderr, with messages
+    written above it, never across it. Otherwise (a log file, a pipe, a job runner): plain
+    lines on stdout with step, loss, tokens/s and ETA, at the first step, then at most every
+    `every_s` seconds, and at the last step; messages in between. Disabled: silent."""
+
+    def __init__(
+        self,
+        total: int,
+        initial: int,
+        tokens_per_step: int,
+        *,
+        enabled: bool,
+        terminal: bool,
+        every_s: float,
+    ) -> None:
+        self.total, self.initial, self.tokens_per_step = total, initial, tokens_per_step
+        self.enabled, self.every_s = enabled, every_s
+        self.bar: Any = None
+        if enabled and terminal:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=total, initial=initial, unit="step", file=sys.stderr)
+        self.started = time.perf_counter()
+        self.first_done_at: float | None = None
+        self.line_at: float | None = None
+        self.tokens_since_line = 0
+
+    def message(self, text: str) -> None:
+        if self.bar is not None:
+            self.bar.write(text, file=sys.stdout)
+            sys.stdout.flush()
+        elif self.enabled:
+            print(text, flush=True)
+
+    def seconds_left(self, step: int, now: float) -> float:
+        done_here = step - self.initial
+        if self.first_done_at is None or done_here <= 1:
+            per_step = now - self.started  # the first step, compilation and warm-up included
+        else:
+            per_step = (now - self.first_done_at) / (done_here - 1)
+        return per_step * (self.total - step)
+
+    def step(self, record: dict[str, float], tokens: int | None = None) -> None:
+        """After each step: its record, and the tokens it trained on when they vary."""
+        now = time.perf_counter()
+        step = int(record["step"])
+        if self.first_done_at is None:
+            self.first_done_at = now
+        self.tokens_since_line += self.tokens_per_step if tokens is None else tokens
+        if self.bar is not None:
+            self.bar.update(1)
+            self.bar.set_postfix(
+                loss=f"{record['loss']:.3f}", tok_s=f"{record['tokens_per_s']:,.0f}"
+            )
+            return
+        if not self.enabled:
+            return
+        due = self.line_at is None or now - self.line_at >= self.every_s or step == self.total
+        if not due:
+            return
+        if self.line_at is None:
+            tokens_per_s = record["tokens_per_s"]
+        else:
+            tokens_per_s = self.tokens_since_line / (now - self.line_at)
+        print(
+            f"step {step}/{self.total} ({step / self.total:.0%}): loss {record['loss']:.4f}, "
+            f"{tokens_per_s:,.0f} tokens/s, ETA {_duration(self.seconds_left(step, now))}",
+            flush=True,
+        )
+        self.line_at, self.tokens_since_line = now, 0
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+class StopRequest:
+    """While active (in the main thread), the first Ctrl-C (SIGINT) asks the run to stop at the
+    next step boundary with a checkpoint; a second one interrupts at once, as by default."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._previous: Any = None
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+        # os.write, not print: a signal handler may run in the middle of another print.
+        note = b"\nCtrl-C: stopping after this step with a checkpoint (Ctrl-C again: at once)\n"
+        try:
+            os.write(sys.stderr.fileno(), note)
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    def start(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+
+    def close(self) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
 
 
 def lr_factor(step: int, config: TrainConfig) -> float:
@@ -154,9 +281,12 @@ def train(
     resume: bool = True,
     on_step: Callable[[dict[str, float]], None] | None = None,
 ) -> TrainResult:
-    """Trains until config.max_steps, resuming from the store's latest checkpoint if any."""
+    """Trains until config.max_steps, resuming from the store's latest checkpoint if any.
+
+    A first Ctrl-C (SIGINT, in the main thread) stops the run at the end of the step under way
+    and writes a checkpoint of it (result.interrupted); a second one interrupts at once.
+    """
     from accelerate import Accelerator
-    from tqdm.auto import tqdm
 
     train_rows = PackedRows(config.data_dir, "train")
     val_rows = PackedRows(config.data_dir, "val")
@@ -177,11 +307,12 @@ def train(
     torch.manual_seed(config.seed)
     resume_name = latest(store) if resume else None
     scratch = Path(tempfile.mkdtemp(prefix="refocused-ckpt-"))
+    stop = StopRequest()
     try:
         if resume_name:
             folder = store.get(resume_name, scratch)
             model = load_pretrained(folder)
-            if model.config != model_config:
+            if not model.config.same_model(model_config):
                 raise ConfigError(
                     f"{resume_name} holds another model than {config.model!r}; "
                     "pass the model it was trained as, or --no-resume"
@@ -214,8 +345,26 @@ def train(
                     "resume with the same values, or pass --no-resume"
                 )
         tokens_per_step = config.batch_size * config.grad_accum * train_rows.seq_len
-        bar = tqdm(total=config.max_steps, initial=start, disable=not config.progress, unit="step")
+        result.step = start
+        if resume_name:
+            result.resumed_from, result.last_checkpoint = start, resume_name
+        if start >= config.max_steps:
+            result.already_complete = True
+            return result
+        display = ProgressDisplay(
+            config.max_steps,
+            start,
+            tokens_per_step,
+            enabled=config.progress,
+            terminal=sys.stderr.isatty(),
+            every_s=config.log_every_s,
+        )
+        if resume_name:
+            display.message(
+                f"resuming from checkpoint {resume_name}: {start} of {config.max_steps} steps done"
+            )
         model.train()
+        stop.start()
         for step in range(start, config.max_steps):
             started = time.perf_counter()
             step_loss = torch.zeros((), device=accelerator.device)
@@ -255,11 +404,18 @@ def train(
                 record.update(val_loss=evaluated.loss, val_perplexity=evaluated.perplexity)
                 result.final_val_loss = evaluated.loss
             result.history.append(record)
-            bar.update(1)
-            bar.set_postfix(loss=f"{loss_value:.3f}", tok_s=f"{record['tokens_per_s']:,.0f}")
+            result.step = step + 1
+            display.step(record)
+            if "val_loss" in record:
+                display.message(
+                    f"step {step + 1}: train loss {loss_value:.4f}, val loss "
+                    f"{record['val_loss']:.4f}, perplexity {record['val_perplexity']:.2f}"
+                )
             if on_step:
                 on_step(record)
-            if (step + 1) % config.checkpoint_interval == 0 or done:
+            # Ctrl-C stops here, at a step boundary, with a checkpoint of this step.
+            result.interrupted = stop.requested and not done
+            if (step + 1) % config.checkpoint_interval == 0 or done or result.interrupted:
                 state = {
                     "step": step + 1,
                     "micro_batch": (step + 1) * config.grad_accum,
@@ -270,9 +426,12 @@ def train(
                     "history": result.history,
                 }
                 result.last_checkpoint = _write_checkpoint(raw_model, state, config, scratch, store)
-        bar.close()
+            if result.interrupted:
+                break
+        display.close()
         return result
     finally:
+        stop.close()
         shutil.rmtree(scratch, ignore_errors=True)
 
 

@@ -1,18 +1,28 @@
 """One run on an H100 / H200 that checks our GPT-NeoX and times it against transformers'.
 
-    python benchmarks/model/hopper_bench.py                 # refocused-1.2b shape, a few minutes
+    python benchmarks/model/hopper_bench.py                 # refocused-1.2b shape, about 10 min
     python benchmarks/model/hopper_bench.py --smoke         # tiny shape, runs anywhere (CPU too)
 
-Both models are randomly initialised at the same shape. It measures, in this order:
+Every run starts from the same random weights: ours, initialised once (seed 0), and
+transformers' GPTNeoXForCausalLM loaded with them through model.convert. It measures, in order:
   1. the card: bf16 matmul TFLOP/s (8192^3) and device copy bandwidth;
   2. checks: our logits against transformers' with the same weights (float32 and bf16), and
      compiled decode against eager decode;
-  3. training tokens/s and MFU at batch 8 x 2048 (bf16 autocast, fused AdamW): ours compiled,
-     transformers eager and compiled;
-  4. batch-1 decode tokens/s (16-token prompt, 256 new tokens, greedy, bf16 weights): ours with
-     a static KV cache and torch.compile (CUDA graphs), ours eager, transformers' dynamic cache;
-     against the ceiling weight bytes / copy bandwidth.
-Figures go to --out as JSON and Markdown. Nothing here is a pass/fail test.
+  3. training tokens/s and MFU at batch 8 x 2048 (bf16 autocast, fused AdamW, one fixed batch):
+     ours compiled, transformers eager and compiled (use_cache=False, as in training); every run's
+     first-step loss against ours; `--windows` windows of `--train-steps` steps each, reported
+     as median, min and max;
+  4. batch-1 decode tokens/s (16-token prompt, 256 new tokens, greedy, no stop token, bf16
+     weights, `--decode-repeats` timed runs each after one warm-up, median, min and max): ours
+     with a static KV cache eager and compiled (CUDA graphs); transformers with its dynamic
+     cache (eager) and with its static cache compiled (CUDA graphs), like for like; against the
+     ceiling weight bytes / copy bandwidth.
+Compiled state is reset (torch._dynamo.reset()) before every compiled run; graph breaks,
+recompiles (also those during the timed windows) and CUDA-graph skips are recorded per run.
+Figures go to --out as JSON and Markdown. The run fails loudly (a "Problems" section, the
+lines on stderr, exit status 1) when a first-step loss differs from ours beyond tolerance, a
+compiled run broke its graph, recompiled while timed or skipped CUDA graphs, or a decode run
+produced fewer tokens than asked: its speed figures would not compare like with like.
 """
 
 from __future__ import annotations
@@ -21,6 +31,7 @@ import argparse
 import gc
 import json
 import platform
+import statistics
 import sys
 import time
 import traceback
@@ -37,6 +48,11 @@ from model.generate import Generator
 from model.gpt_neox import GPTNeoXForCausalLM
 
 DATASHEET_BF16_TFLOPS = {"H100": 989.0, "H200": 989.0}
+# How far a run's first-step loss (same weights, same batch) may sit from ours. At random
+# initialisation the loss is about ln(vocab) = 10.8 nats; bf16 autocast rounds each matmul's
+# inputs to 8 bits of mantissa, so two correct implementations that order their arithmetic
+# differently agree to a few thousandths; float32 to about 1e-5.
+LOSS_TOLERANCE = {"bf16": 0.02, "float32": 1e-4}
 
 
 def sync(device: torch.device) -> None:
@@ -45,7 +61,7 @@ def sync(device: torch.device) -> None:
 
 
 def timed(fn, device: torch.device, repeats: int) -> float:
-    """Seconds per call, best of `repeats` after one warm-up call."""
+    """Seconds per call, best of `repeats` after one warm-up call (the card's peak rates)."""
     fn()
     sync(device)
     best = float("inf")
@@ -57,11 +73,74 @@ def timed(fn, device: torch.device, repeats: int) -> float:
     return best
 
 
+def spread(values: list[float]) -> dict[str, Any]:
+    """Median, min and max of repeated measurements, and the range as a share of the median."""
+    median = statistics.median(values)
+    return {
+        "median": median,
+        "min": min(values),
+        "max": max(values),
+        "range_pct": 100 * (max(values) - min(values)) / median if median else None,
+        "values": values,
+    }
+
+
 def free_memory() -> None:
     gc.collect()
     if torch.cuda.is_available():
         torch.cuda.empty_cache()
         torch.cuda.reset_peak_memory_stats()
+
+
+def reset_compiler() -> None:
+    """Forget every compiled graph, guard and counter, so that a run neither reuses another's
+    compilation nor counts its graph breaks."""
+    import torch._dynamo
+    from torch._dynamo.utils import counters
+
+    torch._dynamo.reset()
+    counters.clear()
+
+
+def compile_counters() -> dict[str, Any]:
+    """Dynamo's and inductor's counters since the last reset_compiler()."""
+    from torch._dynamo.utils import counters, guard_failures
+
+    breaks = counters["graph_break"]
+    return {
+        "graph_breaks": sum(breaks.values()),
+        "graph_break_reasons": [reason.splitlines()[0] for reason in breaks][:5],
+        "frames_compiled": counters["frames"]["ok"],
+        "unique_graphs": counters["stats"]["unique_graphs"],
+        "recompile_reasons": [r for reasons in guard_failures.values() for r in reasons][:5],
+        "cudagraph_skips": counters["inductor"]["cudagraph_skips"],
+    }
+
+
+def compile_problems(
+    name: str, warm: dict[str, Any], after: dict[str, Any], *, cuda_graphs: bool = False
+) -> list[str]:
+    """What makes a compiled run's figure unfair: graph breaks, compilation inside the timed
+    part, CUDA graphs skipped where they were asked for (on a GPU)."""
+    problems = []
+    if after["graph_breaks"]:
+        problems.append(
+            f"{name}: the compiled run broke its graph {after['graph_breaks']} times "
+            f"({'; '.join(after['graph_break_reasons'])})"
+        )
+    # A fullgraph compile counts a graph but not always a frame: either growing is a compile.
+    recompiled = max(
+        after["frames_compiled"] - warm["frames_compiled"],
+        after["unique_graphs"] - warm["unique_graphs"],
+    )
+    if recompiled:
+        problems.append(
+            f"{name}: {recompiled} graphs were compiled during the timed part "
+            f"({'; '.join(after['recompile_reasons']) or 'no guard failure recorded'})"
+        )
+    if cuda_graphs and after["cudagraph_skips"]:
+        problems.append(f"{name}: CUDA graphs were skipped {after['cudagraph_skips']} times")
+    return problems
 
 
 def measure_card(device: torch.device, smoke: bool) -> dict[str, float]:
@@ -83,15 +162,20 @@ def measure_card(device: torch.device, smoke: bool) -> dict[str, float]:
     }
 
 
-def hf_twin(ours: GPTNeoXForCausalLM):
+def hf_twin(ours: GPTNeoXForCausalLM, *, use_cache: bool = True):
+    """transformers' GPTNeoXForCausalLM holding our weights (through model.convert)."""
     import transformers
 
-    config = transformers.GPTNeoXConfig(**config_to_hf(ours.config))
+    config = transformers.GPTNeoXConfig(**config_to_hf(ours.config), use_cache=use_cache)
     config._attn_implementation = "sdpa"
     weight = ours.embed_out.weight
     with torch.device(weight.device):
         theirs = transformers.GPTNeoXForCausalLM(config).to(weight.dtype)
     theirs.load_state_dict(to_hf_state_dict(ours.state_dict(), head_key="lm_head.weight"))
+    # No stop token and no other default: generate() runs exactly the processors asked for.
+    generation = theirs.generation_config
+    generation.eos_token_id = generation.bos_token_id = None
+    generation.pad_token_id = 0
     return theirs
 
 
@@ -125,94 +209,180 @@ def flops_per_token(config: GPTNeoXConfig, seq_len: int, model: GPTNeoXForCausal
 def bench_training(
     name: str,
     model: torch.nn.Module,
-    batch: int,
-    seq_len: int,
-    vocab: int,
+    ids: torch.Tensor,
+    *,
     steps: int,
+    windows: int,
     device: torch.device,
     compile_model: bool,
+    bf16: bool,
+    backend: str = "inductor",
 ) -> dict[str, Any]:
+    """Tokens/s over `windows` windows of `steps` steps on one fixed batch, after a warm-up of
+    three steps whose first loss is the loss of the initial weights."""
     model.train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, fused=device.type == "cuda")
-    ids = torch.randint(0, vocab, (batch, seq_len), device=device)
-    step_model = torch.compile(model) if compile_model else model
-    bf16 = device.type == "cuda"
+    if compile_model:
+        reset_compiler()
+    step_model = torch.compile(model, backend=backend) if compile_model else model
+    ours = isinstance(model, GPTNeoXForCausalLM)
 
-    def step() -> float:
+    def step() -> torch.Tensor:
         with torch.autocast(device.type, torch.bfloat16, enabled=bf16):
-            if name.startswith("ours"):
+            if ours:
                 _, loss = step_model(ids, ids)
             else:
-                loss = step_model(input_ids=ids, labels=ids).loss
+                # Training keeps no KV cache: use_cache=True would update one per layer per step.
+                loss = step_model(input_ids=ids, labels=ids, use_cache=False).loss
         loss.backward()
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
-        return loss
+        return loss.detach()
 
     started = time.perf_counter()
-    for _ in range(3):  # compilation and allocator warm-up
+    first_loss = step().item()
+    for _ in range(2):  # compilation and allocator warm-up
         step()
     sync(device)
     warmup_s = time.perf_counter() - started
-    started = time.perf_counter()
-    for _ in range(steps):
-        loss = step()
-    sync(device)
-    elapsed = time.perf_counter() - started
+    warm = compile_counters()
+    batch, seq_len = ids.shape
+    per_window = []
+    for _ in range(windows):
+        started = time.perf_counter()
+        for _ in range(steps):
+            loss = step()
+        sync(device)
+        per_window.append(batch * seq_len * steps / (time.perf_counter() - started))
+    after = compile_counters()
+    tokens = spread(per_window)
     peak = torch.cuda.max_memory_allocated() / 2**30 if device.type == "cuda" else None
-    return {
-        "tokens_per_s": batch * seq_len * steps / elapsed,
-        "step_ms": 1000 * elapsed / steps,
+    figures: dict[str, Any] = {
+        "tokens_per_s": tokens["median"],
+        "tokens_per_s_spread": tokens,
+        "step_ms": 1000 * batch * seq_len / tokens["median"],
+        "windows": windows,
+        "steps_per_window": steps,
         "warmup_s": warmup_s,
+        "first_step_loss": first_loss,
         "final_loss": loss.item(),
         "peak_memory_gib": peak,
+        "use_cache": None if ours else False,
     }
-
-
-def bench_decode_ours(
-    model: GPTNeoXForCausalLM, prompt: list[int], new_tokens: int, compile_step: bool
-) -> dict[str, Any]:
-    generator = Generator(model, pad_id=0, compile=compile_step)
-    device = model.embed_out.weight.device
-    started = time.perf_counter()
-    warm = generator.generate([prompt], max_new_tokens=new_tokens)[0]
-    sync(device)
-    warmup_s = time.perf_counter() - started
-    times = []
-    for _ in range(3):
-        started = time.perf_counter()
-        out = generator.generate([prompt], max_new_tokens=new_tokens)[0]
-        sync(device)
-        times.append(time.perf_counter() - started)
-    figures = {
-        "tokens_per_s": len(out) / min(times),
-        "warmup_s": warmup_s,
-        "tokens": out,
-        "same_tokens_every_run": out == warm,
-    }
-    if compile_step:
-        from torch._dynamo.utils import counters
-
-        # Non-zero means the step ran compiled but without CUDA graphs (and slower).
-        figures["cudagraph_skips"] = counters["inductor"]["cudagraph_skips"]
+    if compile_model:
+        figures["compile"] = after
+        figures["problems"] = compile_problems(name, warm, after)
     return figures
 
 
-def bench_decode_hf(theirs, prompt: list[int], new_tokens: int) -> dict[str, Any]:
+def loss_problems(training: dict[str, Any], reference: str, precision: str) -> list[str]:
+    """Every run's first-step loss (same weights, same batch) against the reference run's."""
+    expected = training.get(reference, {}).get("first_step_loss")
+    if expected is None:
+        return [f"no first-step loss from {reference} to compare the other runs with"]
+    tolerance = LOSS_TOLERANCE[precision]
+    problems = []
+    for name, figures in training.items():
+        loss = figures.get("first_step_loss") if isinstance(figures, dict) else None
+        if name == reference or loss is None:
+            continue
+        figures["first_step_loss_diff"] = loss - expected
+        if abs(loss - expected) > tolerance:
+            problems.append(
+                f"{name}: first-step loss {loss:.5f} differs from {reference}'s {expected:.5f} "
+                f"by more than the {precision} tolerance {tolerance}: not the same computation"
+            )
+    return problems
+
+
+def bench_decode_ours(
+    model: GPTNeoXForCausalLM,
+    prompt: list[int],
+    new_tokens: int,
+    *,
+    compile_step: bool,
+    repeats: int,
+) -> dict[str, Any]:
+    if compile_step:
+        reset_compiler()
+    generator = Generator(model, pad_id=0, compile=compile_step)
+
+    def once() -> list[int]:
+        return generator.generate([prompt], max_new_tokens=new_tokens)[0]
+
+    return _timed_decode(once, model.embed_out.weight.device, repeats, compile_step)
+
+
+def bench_decode_hf(
+    theirs,
+    prompt: list[int],
+    new_tokens: int,
+    *,
+    static_cache: bool,
+    compile_step: bool,
+    repeats: int,
+    backend: str = "inductor",
+) -> dict[str, Any]:
+    """Greedy, no stop token, no minimum length: the processors and stopping ours run.
+    static_cache with compile_step is transformers' own compiled decode (its forward compiled
+    with CUDA graphs around a static cache), like ours."""
+    from transformers import CompileConfig
+
     device = next(theirs.parameters()).device
     ids = torch.tensor([prompt], device=device)
-    options = dict(
-        max_new_tokens=new_tokens, min_new_tokens=new_tokens, do_sample=False, pad_token_id=0
+    options: dict[str, Any] = dict(
+        max_new_tokens=new_tokens,
+        do_sample=False,
+        num_beams=1,
+        eos_token_id=None,
+        pad_token_id=0,
+        use_cache=True,
+        disable_compile=not compile_step,
     )
-    with torch.no_grad():
-        theirs.generate(ids, **options)
-        times = []
-        for _ in range(2):
-            started = time.perf_counter()
+    if static_cache:
+        options["cache_implementation"] = "static"
+    if compile_step:
+        config = CompileConfig(fullgraph=True, mode="reduce-overhead", backend=backend)
+        config._compile_all_devices = True  # transformers compiles on CUDA only otherwise
+        options["compile_config"] = config
+        reset_compiler()
+
+    def once() -> list[int]:
+        with torch.no_grad():
             out = theirs.generate(ids, **options)
-            sync(device)
-            times.append(time.perf_counter() - started)
-    return {"tokens_per_s": new_tokens / min(times), "tokens": out[0, len(prompt) :].tolist()}
+        return out[0, len(prompt) :].tolist()
+
+    return _timed_decode(once, device, repeats, compile_step)
+
+
+def _timed_decode(once, device: torch.device, repeats: int, compiled: bool) -> dict[str, Any]:
+    started = time.perf_counter()
+    warm_tokens = once()
+    sync(device)
+    warmup_s = time.perf_counter() - started
+    warm = compile_counters()
+    rates, out = [], warm_tokens
+    for _ in range(repeats):
+        started = time.perf_counter()
+        out = once()
+        sync(device)
+        rates.append(len(out) / (time.perf_counter() - started))
+    rate = spread(rates)
+    figures: dict[str, Any] = {
+        "tokens_per_s": rate["median"],
+        "tokens_per_s_spread": rate,
+        "repeats": repeats,
+        "warmup_s": warmup_s,
+        "tokens": out,
+        "same_tokens_every_run": out == warm_tokens,
+    }
+    if compiled:
+        after = compile_counters()
+        figures["compile"] = after
+        figures["problems"] = compile_problems(
+            "decode", warm, after, cuda_graphs=device.type == "cuda"
+        )
+    return figures
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -224,6 +394,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     batch, seq_len = (2, 128) if args.smoke else (8, 2048)
     prompt_len, new_tokens = (16, 16) if args.smoke else (16, 256)
     compile_ok = device.type == "cuda" or args.compile_on_cpu
+    bf16 = device.type == "cuda"
     results: dict[str, Any] = {
         "device": torch.cuda.get_device_name()
         if device.type == "cuda"
@@ -231,7 +402,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "torch": torch.__version__,
         "shape": "tiny" if args.smoke else "refocused-1.2b",
         "config": config.to_dict(),
+        "compile_backend": args.compile_backend,
+        "problems": [],
     }
+    problems: list[str] = results["problems"]
     try:
         import transformers
 
@@ -245,8 +419,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     results["parity"] = check_parity(config, device)
     print("parity", results["parity"], flush=True)
 
+    # The weights every training run starts from, and the one batch they all train on.
     torch.manual_seed(0)
-    training: dict[str, Any] = {"batch": batch, "seq_len": seq_len}
+    initial = {k: v.detach() for k, v in GPTNeoXForCausalLM(config).state_dict().items()}
+    ids = torch.randint(
+        0, config.vocab_size, (batch, seq_len), generator=torch.Generator().manual_seed(1)
+    )
+    ids = ids.to(device)
+    precision = "bf16" if bf16 else "float32"
+    training: dict[str, Any] = {"batch": batch, "seq_len": seq_len, "precision": precision}
     runs = [("ours_compiled", True)] if compile_ok else [("ours_eager", False)]
     if args.ours_eager and compile_ok:
         runs.append(("ours_eager", False))
@@ -256,22 +437,26 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             runs.append(("transformers_compiled", True))
     for name, compile_model in runs:
         free_memory()
+        model = ours = None
         try:
             with torch.device(device):
                 ours = GPTNeoXForCausalLM(config)
-            model = ours if name.startswith("ours") else hf_twin(ours)
+            ours.load_state_dict(initial)
+            model = ours if name.startswith("ours") else hf_twin(ours, use_cache=False)
             if model is not ours:
-                del ours
+                ours = None
             figures = bench_training(
                 name,
                 model,
-                batch,
-                seq_len,
-                config.vocab_size,
-                args.train_steps,
-                device,
-                compile_model,
+                ids,
+                steps=args.train_steps,
+                windows=args.windows,
+                device=device,
+                compile_model=compile_model,
+                bf16=bf16,
+                backend=args.compile_backend,
             )
+            problems += figures.get("problems", [])
             n = GPTNeoXForCausalLM.num_parameters(model, include_embeddings=True)
             figures["parameters"] = n
             flops = flops_per_token(config, seq_len, _ours_view(model, config))
@@ -282,16 +467,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             training[name] = figures
         except Exception as e:  # a failure is a figure too: record it and go on
             training[name] = {"error": f"{type(e).__name__}: {e}"}
+            problems.append(f"{name}: failed: {type(e).__name__}: {e}")
             traceback.print_exc()
         finally:
             model = ours = None
         print(name, training[name], flush=True)
-    ours_tps = training.get("ours_compiled", {}).get("tokens_per_s")
+    problems += loss_problems(training, runs[0][0], precision)
+    ours_tps = training.get(runs[0][0], {}).get("tokens_per_s")
     for baseline in ("transformers_eager", "transformers_compiled"):
         theirs_tps = training.get(baseline, {}).get("tokens_per_s")
         if ours_tps and theirs_tps:
-            training[f"ratio_ours_compiled_to_{baseline}"] = ours_tps / theirs_tps
+            training[f"ratio_{runs[0][0]}_to_{baseline}"] = ours_tps / theirs_tps
     results["training"] = training
+    del initial
 
     free_memory()
     torch.manual_seed(0)
@@ -307,37 +495,77 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "prompt_tokens": prompt_len,
         "new_tokens": new_tokens,
         "dtype": str(dtype),
+        "repeats": args.decode_repeats,
         "weight_bytes_without_input_embedding": weight_bytes,
         "ceiling_tokens_per_s": results["card"]["copy_gb_per_s"] * 1e9 / weight_bytes,
     }
-    for name, fn in [
-        ("ours_eager_static_cache", lambda: bench_decode_ours(ours, prompt, new_tokens, False)),
-        ("ours_compiled_cuda_graphs", lambda: bench_decode_ours(ours, prompt, new_tokens, True)),
+    repeats = args.decode_repeats
+    backend = args.compile_backend
+    variants = [
+        (
+            "ours_eager_static_cache",
+            lambda: bench_decode_ours(
+                ours, prompt, new_tokens, compile_step=False, repeats=repeats
+            ),
+        ),
+        (
+            "ours_compiled_cuda_graphs",
+            lambda: bench_decode_ours(ours, prompt, new_tokens, compile_step=True, repeats=repeats),
+        ),
         (
             "transformers_dynamic_cache",
-            lambda: bench_decode_hf(hf_twin(ours).eval(), prompt, new_tokens),
+            lambda: bench_decode_hf(
+                hf_twin(ours).eval(),
+                prompt,
+                new_tokens,
+                static_cache=False,
+                compile_step=False,
+                repeats=repeats,
+            ),
         ),
-    ]:
+        (
+            "transformers_static_cache_compiled"
+            if compile_ok
+            else "transformers_static_cache_eager",
+            lambda: bench_decode_hf(
+                hf_twin(ours).eval(),
+                prompt,
+                new_tokens,
+                static_cache=True,
+                compile_step=compile_ok,
+                repeats=repeats,
+                backend=backend,
+            ),
+        ),
+    ]
+    for name, fn in variants:
         if name == "ours_compiled_cuda_graphs" and not compile_ok:
             continue
         if name.startswith("transformers") and results["transformers"] is None:
             continue
         try:
+            free_memory()
             decode[name] = fn()
             decode[name]["share_of_ceiling"] = (
                 decode[name]["tokens_per_s"] / decode["ceiling_tokens_per_s"]
             )
+            problems += [f"{name}: {p}" for p in decode[name].get("problems", [])]
+            if len(decode[name]["tokens"]) != new_tokens:
+                problems.append(
+                    f"{name}: produced {len(decode[name]['tokens'])} tokens, not {new_tokens}"
+                )
         except Exception as e:
             decode[name] = {"error": f"{type(e).__name__}: {e}"}
+            problems.append(f"{name}: failed: {type(e).__name__}: {e}")
             traceback.print_exc()
         print(name, {k: v for k, v in decode[name].items() if k != "tokens"}, flush=True)
     reference = decode.get("ours_eager_static_cache", {}).get("tokens")
-    for name in ("ours_compiled_cuda_graphs", "transformers_dynamic_cache"):
-        tokens = decode.get(name, {}).get("tokens")
-        if reference and tokens:
+    for name, entry in decode.items():
+        tokens = entry.get("tokens") if isinstance(entry, dict) else None
+        if reference and tokens and name != "ours_eager_static_cache":
             pairs = zip(reference, tokens, strict=False)
             agree = next((i for i, (a, b) in enumerate(pairs) if a != b), len(tokens))
-            decode[name]["greedy_tokens_equal_to_ours_eager"] = agree
+            entry["greedy_tokens_equal_to_ours_eager"] = agree
     for entry in decode.values():
         if isinstance(entry, dict):
             entry.pop("tokens", None)
@@ -359,40 +587,53 @@ def _datasheet_mfu(device_name: str, flops: float, figures: dict[str, Any]) -> f
     return None
 
 
+def _range(f: dict[str, Any], digits: str) -> str:
+    s = f["tokens_per_s_spread"]
+    return f"{s['min']:{digits}}-{s['max']:{digits}} ({s['range_pct']:.1f}%)"
+
+
 def markdown(results: dict[str, Any]) -> str:
     lines = [
         f"# GPT-NeoX benchmark: {results['shape']} on {results['device']}",
         "",
-        f"torch {results['torch']}, transformers {results['transformers']}.",
+        f"torch {results['torch']}, transformers {results['transformers']}, compile backend "
+        f"{results['compile_backend']}.",
         f"{results['card']['matmul_dtype']} matmul {results['card']['matmul_tflops']:.3g} TFLOP/s"
         f" (n={results['card']['matmul_n']}),"
         f" copy {results['card']['copy_gb_per_s']:.3g} GB/s.",
         "",
-        "## Checks",
-        "",
-        "| check | value |",
-        "| --- | --- |",
     ]
+    if results["problems"]:
+        lines += ["## Problems: these figures do not compare like with like", ""]
+        lines += [f"- {p}" for p in results["problems"]]
+        lines.append("")
+    lines += ["## Checks", "", "| check | value |", "| --- | --- |"]
     lines += [f"| parity {k} | {v:.3g} |" for k, v in results["parity"].items()]
     training = results["training"]
     lines += [
         "",
-        f"## Training, batch {training['batch']} x {training['seq_len']}",
+        f"## Training, batch {training['batch']} x {training['seq_len']}, "
+        f"{training['precision']}, same initial weights",
         "",
-        "| run | tokens/s | MFU (measured peak) | MFU (datasheet) | step ms | peak GiB |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "Tokens/s: the median of the windows, then min-max (range as a share of the median).",
+        "",
+        "| run | tokens/s | min-max | windows x steps | MFU (measured peak) | MFU (datasheet) "
+        "| first-step loss | graph breaks | peak GiB |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, f in training.items():
         if not isinstance(f, dict):
             continue
         if "error" in f:
-            lines.append(f"| {name} | failed: {f['error'][:80]} | | | | |")
+            lines.append(f"| {name} | failed: {f['error'][:80]} | | | | | | | |")
             continue
         sheet = f"{f['mfu_vs_datasheet']:.1%}" if f["mfu_vs_datasheet"] else "-"
         peak = f"{f['peak_memory_gib']:.1f}" if f["peak_memory_gib"] else "-"
+        breaks = f["compile"]["graph_breaks"] if "compile" in f else "-"
         lines.append(
-            f"| {name} | {f['tokens_per_s']:,.0f} | {f['mfu_vs_measured']:.1%} | {sheet} "
-            f"| {f['step_ms']:.1f} | {peak} |"
+            f"| {name} | {f['tokens_per_s']:,.0f} | {_range(f, ',.0f')} "
+            f"| {f['windows']} x {f['steps_per_window']} | {f['mfu_vs_measured']:.1%} | {sheet} "
+            f"| {f['first_step_loss']:.4f} | {breaks} | {peak} |"
         )
     lines += [
         f"\n{k.replace('_', ' ')}: {v:.2f} (goal: 1.15 or more against compiled)"
@@ -403,40 +644,40 @@ def markdown(results: dict[str, Any]) -> str:
     lines += [
         "",
         f"## Decode, batch 1, {decode['prompt_tokens']}-token prompt, "
-        f"{decode['new_tokens']} new tokens, {decode['dtype']}",
+        f"{decode['new_tokens']} new tokens, greedy, no stop token, {decode['dtype']}",
         "",
         f"Ceiling (weights without input embedding / copy bandwidth): "
-        f"{decode['ceiling_tokens_per_s']:,.0f} tokens/s.",
+        f"{decode['ceiling_tokens_per_s']:,.0f} tokens/s. Every run: one warm-up, then "
+        f"{decode['repeats']} timed; tokens/s is their median.",
         "",
-        "| run | tokens/s | share of ceiling | warm-up s | greedy tokens equal to ours eager |",
-        "| --- | --- | --- | --- | --- |",
+        "| run | tokens/s | min-max | share of ceiling | warm-up s "
+        "| greedy tokens equal to ours eager |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for name, f in decode.items():
         if not isinstance(f, dict):
             continue
         if "error" in f:
-            lines.append(f"| {name} | failed: {f['error'][:80]} | | | |")
+            lines.append(f"| {name} | failed: {f['error'][:80]} | | | | |")
             continue
-        warm = f"{f['warmup_s']:.1f}" if "warmup_s" in f else "-"
         agree = f.get("greedy_tokens_equal_to_ours_eager", "-")
         lines.append(
-            f"| {name} | {f['tokens_per_s']:,.1f} | {f['share_of_ceiling']:.1%} | {warm} "
-            f"| {agree} |"
-        )
-    skips = decode.get("ours_compiled_cuda_graphs", {}).get("cudagraph_skips")
-    if skips:
-        lines.append(
-            f"\nCUDA graphs were skipped {skips} times: the compiled decode ran without them."
+            f"| {name} | {f['tokens_per_s']:,.1f} | {_range(f, ',.1f')} "
+            f"| {f['share_of_ceiling']:.1%} | {f['warmup_s']:.1f} | {agree} |"
         )
     lines.append("\nGoal: ours compiled decode at 800 tokens/s or more on an H200.")
     return "\n".join(lines) + "\n"
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="tiny shape; runs on a CPU")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/model/hopper_results"))
-    parser.add_argument("--train-steps", type=int, default=10)
+    parser.add_argument("--train-steps", type=int, default=10, help="steps per timed window")
+    parser.add_argument("--windows", type=int, default=5, help="timed training windows per run")
+    parser.add_argument(
+        "--decode-repeats", type=int, default=5, help="timed decode runs per variant"
+    )
     parser.add_argument("--skip-hf-compile", action="store_true")
     parser.add_argument("--ours-eager", action="store_true", help="also time our eager training")
     parser.add_argument(
@@ -444,15 +685,28 @@ def main() -> None:
         action="store_true",
         help="with --smoke on a CPU, also exercise the torch.compile paths",
     )
-    args = parser.parse_args()
+    parser.add_argument(
+        "--compile-backend",
+        default="inductor",
+        help="torch.compile backend; 'eager' or 'aot_eager' check the compiled paths quickly",
+    )
+    args = parser.parse_args(argv)
     if args.smoke:
         args.train_steps = min(args.train_steps, 2)
+        args.windows = min(args.windows, 3)
+        args.decode_repeats = min(args.decode_repeats, 3)
     results = run(args)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps(results, indent=2) + "\n")
     args.out.with_suffix(".md").write_text(markdown(results))
     print(markdown(results))
+    if results["problems"]:
+        print("\nBENCHMARK CHECKS FAILED:", file=sys.stderr)
+        for problem in results["problems"]:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

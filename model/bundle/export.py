@@ -65,7 +65,9 @@ def export_bundle(
         "dtype": dtype,
         "source": {"checkpoint": source.name, "step": step},
         "model": {
-            "config_name": next((n for n, c in NAMED_CONFIGS.items() if c == model.config), None),
+            "config_name": next(
+                (n for n, c in NAMED_CONFIGS.items() if c.same_model(model.config)), None
+            ),
             "config": model.config.to_dict(),
             "parameters": model.num_parameters(),
         },

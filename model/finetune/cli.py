@@ -85,6 +85,14 @@ TARGETS_HELP = "query_key_value, dense, dense_h_to_4h, dense_4h_to_h (or embed_o
     show_default=True,
     help="Continue exactly from the latest checkpoint in --out.",
 )
+@click.option(
+    "--log-every",
+    "log_every_s",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    show_default=True,
+    help="Seconds between progress lines when not in a terminal (a terminal gets a bar).",
+)
 @precision_option
 @click.option("--seed", type=int, default=1337, show_default=True)
 @_friendly_errors
@@ -103,7 +111,9 @@ def finetune(
 
     Each JSONL line is {"messages": [{"role", "content"}, ...]} with roles system, user and
     assistant, {"instruction", "input" (optional), "output"}, or {"prompt", "completion"}.
-    A run stopped part-way continues exactly where it stopped when started again.
+    A run stopped part-way continues exactly where it stopped when started again; Ctrl-C
+    stops at the end of the step under way and writes a checkpoint to continue from. In a
+    terminal progress is a bar; in a log, a line every --log-every seconds.
     """
     from model.finetune.lora import LoRAConfig
     from model.finetune.trainer import FinetuneConfig
@@ -115,19 +125,15 @@ def finetune(
         dropout=dropout,
         targets=tuple(t.strip() for t in targets.split(",") if t.strip()),
     )
-    config = FinetuneConfig(
-        base=base_checkpoint, data=data, lora=lora, progress=sys.stderr.isatty(), **options
-    )
+    config = FinetuneConfig(base=base_checkpoint, data=data, lora=lora, **options)
 
-    def report(record: dict[str, float]) -> None:
-        if "val_loss" in record or record["step"] % config.eval_interval == 0:
-            val = f", val loss {record['val_loss']:.4f}" if "val_loss" in record else ""
-            click.echo(
-                f"step {record['step']} (epoch {record['epoch']}): loss {record['loss']:.4f}"
-                f"{val}, {record['tokens_per_s']:,.0f} tokens/s"
-            )
-
-    result = run(config, resume=resume, on_step=report)
+    result = run(config, resume=resume)
+    if result.interrupted:
+        click.echo(
+            f"stopped at step {result.step}; checkpoint written to {result.checkpoint}; "
+            "rerun the same command to resume"
+        )
+        sys.exit(130)  # the shell's status for a run ended by Ctrl-C
     if result.resumed_from:
         click.echo(f"resumed from {result.resumed_from}")
     share = result.trainable_parameters / result.total_parameters

@@ -14,6 +14,7 @@ import json
 import math
 import random
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -42,6 +43,8 @@ from model.tokenizer import Tokenizer
 from model.train import (
     PLOT_FILE,
     STATE_FILE,
+    ProgressDisplay,
+    StopRequest,
     TrainConfig,
     build_optimizer,
     lr_factor,
@@ -86,7 +89,9 @@ class FinetuneConfig:
     merge: bool = True
     seed: int = 1337
     precision: str = "auto"  # auto: bf16 on CUDA, float32 elsewhere
+    # Show progress: a bar in a terminal, else a plain line every log_every_s seconds.
     progress: bool = True
+    log_every_s: float = 30.0
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
@@ -132,6 +137,9 @@ class FinetuneResult:
     resumed_from: Path | None = None
     merged: Path | None = None
     final_val_loss: float | None = None
+    step: int = 0  # steps done when finetune() returned
+    # Ctrl-C (SIGINT) stopped the run at a step boundary; checkpoint holds that step.
+    interrupted: bool = False
 
 
 @torch.no_grad()
@@ -216,9 +224,12 @@ def finetune(
     (LoRA) or of the whole model (full), and with LoRA and merge, a plain merged checkpoint.
 
     With resume, a run continues exactly from the latest checkpoint in config.out_dir: the
-    same batches, dropout masks and optimizer steps as if it had never stopped."""
+    same batches, dropout masks and optimizer steps as if it had never stopped.
+
+    A first Ctrl-C (SIGINT, in the main thread) stops the run at the end of the step under way
+    and writes a checkpoint of it (result.interrupted, nothing merged); a second one interrupts
+    at once."""
     from accelerate import Accelerator
-    from tqdm.auto import tqdm
 
     random.seed(config.seed)
     np.random.seed(config.seed)
@@ -325,9 +336,23 @@ def finetune(
         shutil.rmtree(folder, ignore_errors=True)
         return config.out_dir / name
 
-    bar = tqdm(total=steps, initial=start, disable=not config.progress, unit="step")
+    result.step = start
+    display = ProgressDisplay(
+        steps,
+        min(start, steps),
+        0,
+        enabled=config.progress,
+        terminal=sys.stderr.isatty(),
+        every_s=config.log_every_s,
+    )
+    if result.resumed_from is not None:
+        display.message(
+            f"resuming from checkpoint {result.resumed_from}: {start} of {steps} steps done"
+        )
     model.train()
     scratch = Path(tempfile.mkdtemp(prefix="refocused-finetune-"))
+    stop = StopRequest()
+    stop.start()
     try:
         for step in range(start, steps):
             started = time.perf_counter()
@@ -364,18 +389,29 @@ def finetune(
             if val_set.examples and ((step + 1) % config.eval_interval == 0 or done):
                 record["val_loss"] = result.final_val_loss = evaluate()
             result.history.append(record)
-            bar.update(1)
-            bar.set_postfix(loss=f"{record['loss']:.3f}", tok_s=f"{record['tokens_per_s']:,.0f}")
+            result.step = step + 1
+            display.step(record, tokens)
+            if "val_loss" in record or (step + 1) % config.eval_interval == 0:
+                val = f", val loss {record['val_loss']:.4f}" if "val_loss" in record else ""
+                display.message(
+                    f"step {step + 1} (epoch {record['epoch']}): loss {record['loss']:.4f}"
+                    f"{val}, {record['tokens_per_s']:,.0f} tokens/s"
+                )
             if on_step:
                 on_step(record)
+            # Ctrl-C stops here, at a step boundary, with a checkpoint of this step.
+            result.interrupted = stop.requested and not done
             interval = config.checkpoint_interval
-            if done or (interval and (step + 1) % interval == 0):
+            if done or result.interrupted or (interval and (step + 1) % interval == 0):
                 result.checkpoint = save(step + 1, scratch)
+            if result.interrupted:
+                break
     finally:
+        stop.close()
         shutil.rmtree(scratch, ignore_errors=True)
-        bar.close()
+        display.close()
 
-    if config.method == "lora" and config.merge:
+    if config.method == "lora" and config.merge and not result.interrupted:
         result.merged = config.out_dir / MERGED_DIR
         save_pretrained(merge_lora(raw_model), result.merged)
         tokenizer.save(result.merged)
