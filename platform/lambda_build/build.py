@@ -160,7 +160,12 @@ def _data_files(package_dir: Path) -> Iterator[Path]:
             yield path
 
 
-def reachable(source: Path, functions: Iterable[str]) -> Reach:
+def reachable(
+    source: Path,
+    functions: Iterable[str],
+    packages: Sequence[str] = APPLICATION_PACKAGES,
+    not_shipped: frozenset[str] = NOT_SHIPPED,
+) -> Reach:
     """Follows import statements from each handler through the application's packages."""
     queue = [f"entrypoints.lambdas.{function}" for function in functions]
     seen: set[str] = set()
@@ -172,8 +177,8 @@ def reachable(source: Path, functions: Iterable[str]) -> Reach:
             continue
         seen.add(module)
         top = module.split(".")[0]
-        if top not in APPLICATION_PACKAGES:
-            if top not in sys.stdlib_module_names | NOT_SHIPPED | {"__future__"}:
+        if top not in packages:
+            if top not in sys.stdlib_module_names | not_shipped | {"__future__"}:
                 third_party.add(top)
             continue
         parts = module.split(".")
@@ -234,6 +239,38 @@ def requirements_for(third_party: Iterable[str], declared: Sequence[str]) -> lis
             )
         wanted |= provided
     return [r for r in declared if requirement_name(r) in wanted]
+
+
+AI_HANDLER = "ai_handler"
+AI_HANDLER_REQUIREMENTS = Path("platform/lambda_build/ai_handler-requirements.txt")
+
+
+def ai_handler_requirements(source: Path) -> list[str]:
+    """What the ai-handler image installs: the distributions its handler reaches, the model's
+    serving code included, as pyproject.toml pins them (no training, data or plotting stack)."""
+    reach = reachable(
+        source, [AI_HANDLER], packages=(*APPLICATION_PACKAGES, "model"), not_shipped=frozenset()
+    )
+    declared = read_requirements_unchecked(source / "pyproject.toml", ("prod", "model"))
+    return requirements_for(reach.third_party, declared)
+
+
+def read_requirements_unchecked(pyproject: Path, extras: Sequence[str]) -> list[str]:
+    project = tomllib.loads(pyproject.read_text())["project"]
+    optional = project.get("optional-dependencies", {})
+    found = list(project.get("dependencies", []))
+    for extra in extras:
+        found.extend(optional[extra])
+    return [r for r in found if requirement_name(r) not in NOT_IN_LAMBDA]
+
+
+def ai_handler_requirements_text(source: Path) -> str:
+    return (
+        "# Written by `python platform/lambda_build/build.py --ai-handler-requirements`: what the\n"
+        "# ai-handler image installs (its handler's imports, pinned as pyproject.toml pins them).\n"
+        "# A test fails when this file and the code part ways.\n"
+        + "".join(f"{requirement}\n" for requirement in ai_handler_requirements(source))
+    )
 
 
 def pip_command(requirements: Sequence[str], target: Path) -> list[str]:
@@ -382,7 +419,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--skip-deps", action="store_true", help="application code only (a quick check)"
     )
+    parser.add_argument(
+        "--ai-handler-requirements",
+        action="store_true",
+        help=f"write {AI_HANDLER_REQUIREMENTS} for the ai-handler image instead of the zip",
+    )
     args = parser.parse_args(argv)
+    if args.ai_handler_requirements:
+        source = args.source.resolve()
+        (source / AI_HANDLER_REQUIREMENTS).write_text(ai_handler_requirements_text(source))
+        print(f"wrote {AI_HANDLER_REQUIREMENTS}")
+        return 0
     try:
         result = build(
             args.source.resolve(),

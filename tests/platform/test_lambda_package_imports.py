@@ -20,8 +20,10 @@ from pathlib import Path
 
 import pytest
 from lambda_build.build import (
+    AI_HANDLER_REQUIREMENTS,
     PACKAGE_NAME,
     ZIP_FUNCTIONS,
+    ai_handler_requirements_text,
     build,
     dependency_closure,
     requirement_name,
@@ -98,3 +100,9 @@ def test_the_zip_holds_no_web_framework_database_driver_or_docs(unpacked: Path):
     top_levels = {path.name for path in unpacked.iterdir()}
     assert not top_levels & {"litestar", "sqlalchemy", "asyncpg", "swagger_ui", "faker", "alembic"}
     assert not (unpacked / "entrypoints" / "http").exists()
+
+
+def test_the_ai_handler_image_list_is_what_its_handler_imports():
+    assert (ROOT / AI_HANDLER_REQUIREMENTS).read_text() == ai_handler_requirements_text(ROOT), (
+        "run `python platform/lambda_build/build.py --ai-handler-requirements` and commit the list"
+    )
