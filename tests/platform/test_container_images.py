@@ -106,3 +106,17 @@ def test_the_ai_handler_image_takes_torch_from_the_cpu_index_and_runs_its_handle
     first_install = next(a for k, a in stage if k == "RUN" and "pip install" in a)
     assert "download.pytorch.org/whl/cpu" in first_install and "torch==2.13.0" in first_install
     assert json.loads(dict(stage)["CMD"]) == ["entrypoints.lambdas.ai_handler.handler"]
+
+
+def test_the_ai_handler_image_installs_serving_only():
+    (stage,) = stages(ROOT / "platform" / "lambda_build" / "ai_handler.Dockerfile")
+    runs = [a for k, a in stage if k == "RUN" and "pip install" in a]
+    assert "pip install -r /tmp/requirements.txt" in runs
+    # The project goes in without its declared dependencies (the model extra's training, data
+    # and plotting stack among them).
+    assert any("--no-deps" in run and "/tmp/src" in run for run in runs)
+    assert not [run for run in runs if "[" in run]
+    listed = (ROOT / "platform/lambda_build/ai_handler-requirements.txt").read_text()
+    names = {line.split("=")[0].split(">")[0].split("<")[0] for line in listed.splitlines()}
+    assert {"torch", "tokenizers", "safetensors"} <= names
+    assert not names & {"datasets", "accelerate", "matplotlib", "py3langid", "asyncpg", "litestar"}

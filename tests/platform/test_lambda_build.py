@@ -37,18 +37,39 @@ def source(tmp_path: Path) -> Path:
     files = {
         "pyproject.toml": PYPROJECT,
         "domains/__init__.py": "",
+        "domains/email/__init__.py": "",
         "domains/email/model.py": "ADDRESS = 1\n",
+        "domains/journal/__init__.py": "",
+        "domains/journal/model.py": "import litestar\n",
         "adapters/__init__.py": "",
+        "adapters/content/__init__.py": "",
+        "adapters/content/data/quotes.json": "[]\n",
+        "adapters/content/daily.py": "from . import data_loader\n",
+        "adapters/content/data_loader.py": "",
+        "adapters/sql/__init__.py": "",
         "adapters/sql/migrations/0001.sql": "create table t ();\n",
         "entrypoints/__init__.py": "",
         "entrypoints/lambdas/__init__.py": "",
+        "entrypoints/lambdas/shared.py": (
+            "from __future__ import annotations\n"
+            "from typing import TYPE_CHECKING\n"
+            "from domains.email.model import ADDRESS\n"
+            "import redis\n"
+            "if TYPE_CHECKING:\n"
+            "    from domains.journal.model import Entry\n"
+            "def daily():\n"
+            "    from adapters.content.daily import quote\n"
+            "    from model.api import load\n"
+        ),
         "entrypoints/tests/test_handlers.py": "def test_x(): pass\n",
         "entrypoints/lambdas/__pycache__/email_api.cpython-311.pyc": "junk",
         "model/__init__.py": "import torch\n",
         "tests/test_everything.py": "def test_y(): pass\n",
     }
     for module in ZIP_FUNCTIONS:
-        files[f"entrypoints/lambdas/{module}.py"] = "def handler(event, context):\n    return {}\n"
+        files[f"entrypoints/lambdas/{module}.py"] = (
+            "from .shared import daily\ndef handler(event, context):\n    return {}\n"
+        )
     for relative, text in files.items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -79,22 +100,62 @@ def entries(package: Path) -> set[str]:
         return set(archive.namelist())
 
 
-def test_the_zip_holds_every_handler_the_application_and_its_prod_dependencies_but_the_server(
+def test_the_zip_holds_what_the_handlers_import_and_the_distributions_they_import(
     source: Path, tmp_path: Path
 ):
     installer = FakeInstaller()
     result = build(source, tmp_path / "out", installer=installer)
     names = entries(result.package)
     assert {f"entrypoints/lambdas/{m}.py" for m in ZIP_FUNCTIONS} <= names
-    assert {"domains/email/model.py", "adapters/sql/migrations/0001.sql"} <= names
+    # Imported at the top, inside a function, relatively; and the package's data.
+    assert {
+        "entrypoints/lambdas/shared.py",
+        "domains/email/model.py",
+        "adapters/content/daily.py",
+        "adapters/content/data_loader.py",
+        "adapters/content/data/quotes.json",
+    } <= names
     assert {"redis/__init__.py", "redis-8.1.0.dist-info/METADATA"} <= names
-    assert installer.requirements == ["litestar>=2.25,<3", "msgspec>=0.22", "redis>=8.1,<9"]
+    # litestar is declared but only a TYPE_CHECKING import names it.
+    assert installer.requirements == ["redis>=8.1,<9"]
 
 
-def test_the_zip_leaves_out_tests_bytecode_and_the_model(source: Path, tmp_path: Path):
+def test_the_zip_leaves_out_what_no_handler_imports(source: Path, tmp_path: Path):
+    names = entries(build(source, tmp_path / "out", installer=FakeInstaller()).package)
+    assert "domains/journal/model.py" not in names  # only under `if TYPE_CHECKING:`
+    assert not [n for n in names if n.startswith("adapters/sql/")]
+
+
+def test_the_zip_leaves_out_tests_foreign_bytecode_and_the_model(source: Path, tmp_path: Path):
     names = entries(build(source, tmp_path / "out", installer=FakeInstaller()).package)
     assert not [n for n in names if n.startswith(("model/", "tests/", "torch/"))]
-    assert not [n for n in names if "/tests/" in n or n.endswith(".pyc")]
+    assert not [n for n in names if "/tests/" in n]
+    assert "entrypoints/lambdas/__pycache__/email_api.cpython-311.pyc" in names
+    with zipfile.ZipFile(build(source, tmp_path / "again", installer=FakeInstaller()).package) as z:
+        assert z.read("entrypoints/lambdas/__pycache__/email_api.cpython-311.pyc") != b"junk"
+
+
+def test_every_module_ships_with_bytecode_that_needs_no_timestamp(source: Path, tmp_path: Path):
+    names = entries(build(source, tmp_path / "out", installer=FakeInstaller()).package)
+    modules = [n for n in names if n.endswith(".py")]
+    assert modules
+    for module in modules:
+        folder, _, file = module.rpartition("/")
+        compiled = f"{folder}/__pycache__/{file[:-3]}.cpython-311.pyc"
+        assert compiled in names, module
+    with zipfile.ZipFile(tmp_path / "out" / PACKAGE_NAME) as archive:
+        header = archive.read("domains/email/__pycache__/model.cpython-311.pyc")[:16]
+    # PEP 552: flags 0b01 is a hash-based pyc that is not checked against the source, so the
+    # zip's fixed timestamps never make Lambda's read-only runtime compile it again.
+    assert int.from_bytes(header[4:8], "little") == 0b01
+
+
+def test_an_import_that_no_declared_dependency_provides_fails_the_build(
+    source: Path, tmp_path: Path
+):
+    (source / "domains/email/model.py").write_text("import not_a_declared_package\n")
+    with pytest.raises(BuildError, match="not_a_declared_package"):
+        build(source, tmp_path / "out", installer=FakeInstaller())
 
 
 def test_a_dependency_that_pulls_in_torch_fails_the_build(source: Path, tmp_path: Path):
