@@ -116,7 +116,7 @@ class LambdaFunction(pulumi.ComponentResource):
             timeout=args.timeout_s,
             ephemeral_storage={"size": args.ephemeral_storage_mb},
             reserved_concurrent_executions=args.reserved_concurrency,
-            environment={"variables": {"REFOCUSED_PROFILE": "production", **args.environment}},
+            environment={"variables": dict(args.environment)},
             logging_config={"log_format": "JSON", "log_group": self.log_group.name},
             dead_letter_config=(
                 {"target_arn": args.dead_letter_queue_arn}

@@ -5,6 +5,7 @@ SNS between the email API and its sender, DynamoDB tables, SES, and the model bu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -42,22 +43,22 @@ class ServerlessArgs:
     access_token_jwks: pulumi.Input[str]
     # The mail-link key's secret: the email API signs and checks newsletter links with it.
     email_link_key_arn: pulumi.Input[str]
-    # The API's public URL; the HTTP API forwards everything that is not a function to it.
-    api_service_url: pulumi.Input[str] | None
     domain: DomainSettings | None
     zone_id: pulumi.Input[str] | None
     protect: bool
 
 
-def _signed_in_users(args: ServerlessArgs) -> dict[str, pulumi.Input[str]]:
+def _signed_in_users(
+    args: ServerlessArgs, api_service_url: pulumi.Input[str] | None
+) -> dict[str, pulumi.Input[str]]:
     """What a function serving signed-in users needs to trust the API's access tokens: the
     public keys to check their signature, and the API to ask whether a session is still signed
     in (absent before the API's first release, when no token exists yet)."""
     environment: dict[str, pulumi.Input[str]] = {
         "REFOCUSED_ACCESS_TOKEN_JWKS": args.access_token_jwks
     }
-    if args.api_service_url is not None:
-        environment["REFOCUSED_API_URL"] = args.api_service_url
+    if api_service_url is not None:
+        environment["REFOCUSED_API_URL"] = api_service_url
     return environment
 
 
@@ -72,7 +73,6 @@ class Serverless(pulumi.ComponentResource):
     def __init__(self, name: str, args: ServerlessArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("refocused:platform:Serverless", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        settings = args.functions
 
         self.tables = {
             key: table(f"{name}-{key}-table", f"{args.prefix}-{key}", args.protect, parent=self)
@@ -104,7 +104,7 @@ class Serverless(pulumi.ComponentResource):
         self.ai_handler_repository = image_repository(
             f"{name}-ai-handler-repo", f"{args.prefix}-ai-handler", args.protect, parent=self
         )
-        messaging = Messaging(
+        self.messaging = Messaging(
             f"{name}-messaging",
             prefix=args.prefix,
             account_id=args.account_id,
@@ -112,6 +112,40 @@ class Serverless(pulumi.ComponentResource):
             zone_id=args.zone_id,
             opts=child,
         )
+        self._name, self._args, self._package = name, args, package
+        self._http_api(name, args)
+
+    def api_service_access(self) -> tuple[dict[str, pulumi.Input[str]], list[dict[str, Any]]]:
+        """What the API service needs to share this side's data: the same DynamoDB tables as
+        the functions (one store for feedback, votes, conversations and subscriptions, which
+        export and erasure therefore cover), and the mail queue the sender delivers from. The
+        variables are the API's settings (entrypoints/settings.py), the statements its role's."""
+        environment: dict[str, pulumi.Input[str]] = {
+            "REFOCUSED_EMAIL_TABLE": self.tables["email"].name,
+            "REFOCUSED_FEEDBACK_TABLE": self.tables["feedback"].name,
+            "REFOCUSED_ASSISTANT_TABLE": self.tables["assistant-history"].name,
+            "REFOCUSED_EMAIL_TOPIC_ARN": self.messaging.email_requests.arn,
+        }
+        statements = [
+            policies.statement(
+                DYNAMODB_READ_WRITE,
+                [arn for t in self.tables.values() for arn in table_resources(t)],
+                sid="ShareTheFunctionsTables",
+            ),
+            policies.statement(
+                ["sns:Publish"], [self.messaging.email_requests.arn], sid="QueueMail"
+            ),
+            self.messaging.publish_key_statement(),
+        ]
+        return environment, statements
+
+    def add_functions(self, api_service_url: pulumi.Input[str] | None) -> None:
+        """The functions and the routes to them and to the API service: declared once the API
+        service exists, since the functions ask it about sessions and the gateway forwards to it
+        (the service, in turn, needs this component's tables, topic and gateway URL)."""
+        name, args, package, messaging = self._name, self._args, self._package, self.messaging
+        settings = args.functions
+        child = pulumi.ResourceOptions(parent=self)
 
         email_table = self.tables["email"]
         self.functions = {}
@@ -203,7 +237,7 @@ class Serverless(pulumi.ComponentResource):
                 ],
                 environment={
                     "FEEDBACK_TABLE": feedback_table.name,
-                    **_signed_in_users(args),
+                    **_signed_in_users(args, api_service_url),
                 },
                 memory_mb=settings.memory_mb,
                 timeout_s=settings.timeout_s,
@@ -253,7 +287,7 @@ class Serverless(pulumi.ComponentResource):
                         "MODEL_BUCKET": self.model_bucket.bucket,
                         "MODEL_PREFIX": MODEL_PREFIX,
                         "ASSISTANT_HISTORY_TABLE": history_table.name,
-                        **_signed_in_users(args),
+                        **_signed_in_users(args, api_service_url),
                     },
                     memory_mb=settings.ai_handler_memory_mb,
                     timeout_s=settings.ai_handler_timeout_s,
@@ -265,7 +299,7 @@ class Serverless(pulumi.ComponentResource):
                 opts=child,
             )
 
-        self._http_api(name, args)
+        self._routes(name, args, api_service_url)
         self.register_outputs(
             {
                 "api_endpoint": self.http_api.api_endpoint,
@@ -309,6 +343,11 @@ class Serverless(pulumi.ComponentResource):
             },
             opts=child,
         )
+
+    def _routes(
+        self, name: str, args: ServerlessArgs, api_service_url: pulumi.Input[str] | None
+    ) -> None:
+        child = pulumi.ResourceOptions(parent=self)
         routes = {
             "email_api": ["ANY /email/{proxy+}"],
             "feedback_api": ["ANY /feedback/{proxy+}"],
@@ -344,14 +383,14 @@ class Serverless(pulumi.ComponentResource):
                 source_arn=pulumi.Output.concat(self.http_api.execution_arn, "/*/*"),
                 opts=child,
             )
-        if args.api_service_url is not None:
+        if api_service_url is not None:
             # Everything else goes to the API service, so one domain serves the whole back end.
             api_integration = aws.apigatewayv2.Integration(
                 f"{name}-api-service-integration",
                 api_id=self.http_api.id,
                 integration_type="HTTP_PROXY",
                 integration_method="ANY",
-                integration_uri=pulumi.Output.concat(args.api_service_url, "/{proxy}"),
+                integration_uri=pulumi.Output.concat(api_service_url, "/{proxy}"),
                 timeout_milliseconds=30000,
                 opts=child,
             )

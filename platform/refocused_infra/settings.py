@@ -111,6 +111,9 @@ class StackSettings:
     web: WebSettings
     # Production-grade protection: stops a `pulumi destroy` or a replacement from deleting data.
     protect_data: bool
+    # OAuth client ids whose Google ID tokens the API accepts (`refocused:googleClientIds`);
+    # none: Google sign-in is off.
+    google_client_ids: tuple[str, ...] = ()
 
     @property
     def prefix(self) -> str:
@@ -168,4 +171,5 @@ def load_settings(config: pulumi.Config | None = None) -> StackSettings:
         domain=_from_mapping(DomainSettings, domain_values) if domain_values else None,
         web=_web_settings(config),
         protect_data=config.get_bool("protectData") or False,
+        google_client_ids=tuple(config.get_object("googleClientIds") or ()),
     )

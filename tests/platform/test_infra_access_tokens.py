@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import cached_run
-from infra_harness import ProgramRun
+from infra_harness import ProgramRun, mock_password
 from refocused_infra.keys import ed25519_public_key, email_link_key, hkdf_sha256
 
 USER_FUNCTIONS = ("feedback-api", "ai-handler")
@@ -124,7 +124,7 @@ def test_the_email_api_reads_the_mail_link_key_and_no_other_secret(stack: Progra
     ]
     value = stack.named("data-email-link-key-value").inputs["secretString"]
     assert SECRET_SIG in value
-    assert value["value"] == email_link_key("mock-secret-data-secret-key")
+    assert value["value"] == email_link_key(mock_password("data-secret-key", 64))
 
 
 def test_the_mail_link_key_is_the_one_the_api_derives() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from infra_harness import ProgramRun
+from infra_harness import ProgramRun, mock_password
 
 INTERNET = {"0.0.0.0/0", "::/0"}
 SECRET_SIG = "4dabf18193072939515e22adb298388d"  # how Pulumi marks a secret value on the wire
@@ -130,12 +130,10 @@ def test_generated_credentials_reach_aws_only_as_secrets(stack: ProgramRun):
 
 def test_the_database_url_names_the_generated_password_and_the_private_endpoint(stack: ProgramRun):
     value = stack.named("data-database-url-value").inputs["secretString"]["value"]
-    assert value == (
-        "postgresql+asyncpg://refocused:mock-secret-data-db-password@data-db.rds.example:5432"
-        "/refocused"
-    )
+    password = mock_password("data-db-password", 40)
+    assert value == f"postgresql+asyncpg://refocused:{password}@data-db.rds.example:5432/refocused"
     redis = stack.named("data-redis-url-value").inputs["secretString"]["value"]
-    assert redis.startswith("rediss://:mock-secret-data-cache-token@")
+    assert redis.startswith(f"rediss://:{mock_password('data-cache-token', 64)}@")
 
 
 def test_prod_keeps_its_data_with_deletion_protection_and_multi_az(prod: ProgramRun):
