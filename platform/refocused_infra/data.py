@@ -57,6 +57,8 @@ class Data(pulumi.ComponentResource):
     # The key mail links are signed with, derived from the service secret: the email API's
     # only secret (the API derives it itself and never reads this one).
     email_link_key_arn: pulumi.Output[str]
+    # The secret header value the gateway proves itself with to the API service.
+    gateway_token: pulumi.Output[str]
 
     def __init__(self, name: str, args: DataArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("refocused:platform:Data", name, None, opts)
@@ -195,6 +197,13 @@ class Data(pulumi.ComponentResource):
             f"{name}-metrics-token", length=48, special=False, opts=child
         )
 
+        # What the gateway adds to every request it forwards to the API service, which refuses
+        # requests without it: the service's own URL is public, its throttles are the gateway's.
+        gateway_token = random.RandomPassword(
+            f"{name}-gateway-token", length=48, special=False, opts=child
+        )
+        self.gateway_token = _secret(gateway_token.result)
+
         values = {
             "DATABASE_URL": self.database_url,
             "REDIS_URL": self.redis_url,
@@ -202,6 +211,7 @@ class Data(pulumi.ComponentResource):
             "REFOCUSED_JOURNAL_KEK": _secret(journal_kek.base64),
             "REFOCUSED_ACCESS_TOKEN_KEY": _secret(access_token_pair.apply(lambda k: k[0])),
             "REFOCUSED_METRICS_TOKEN": _secret(metrics_token.result),
+            "REFOCUSED_GATEWAY_TOKEN": self.gateway_token,
         }
         self.secret_arns = {}
         self.secret_versions = []

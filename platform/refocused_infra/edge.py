@@ -48,6 +48,12 @@ class Edge(pulumi.ComponentResource):
             self.web_url = pulumi.Output.from_input(f"https://{args.domain.name}")
         self.api_url = pulumi.Output.from_input(self.web_url)
 
+    def public_api_url(self, http_api_endpoint: pulumi.Input[str]) -> pulumi.Output[str]:
+        """Where users reach the API: its custom domain, or else the HTTP API's endpoint."""
+        if self._args.domain is not None and self._args.zone_id is not None:
+            return pulumi.Output.from_input(f"https://{self._args.domain.api_name}")
+        return pulumi.Output.from_input(http_api_endpoint)
+
     def serve_api(
         self,
         http_api_id: pulumi.Input[str],
@@ -58,11 +64,9 @@ class Edge(pulumi.ComponentResource):
         branch that calls it; returns that URL."""
         name, args = self._name, self._args
         child = pulumi.ResourceOptions(parent=self)
-        self.api_url = pulumi.Output.from_input(http_api_endpoint)
+        self.api_url = self.public_api_url(http_api_endpoint)
         if args.domain is not None and args.zone_id is not None:
-            self.api_url = self._api_domain(
-                name, args.domain, args.zone_id, http_api_id, http_api_stage
-            )
+            self._api_domain(name, args.domain, args.zone_id, http_api_id, http_api_stage)
         branch = aws.amplify.Branch(
             f"{name}-web-branch",
             app_id=self.web_app.id,
@@ -94,7 +98,7 @@ class Edge(pulumi.ComponentResource):
         zone_id: pulumi.Input[str],
         http_api_id: pulumi.Input[str],
         http_api_stage: pulumi.Input[str],
-    ) -> pulumi.Output[str]:
+    ) -> None:
         child = pulumi.ResourceOptions(parent=self)
         certificate = aws.acm.Certificate(
             f"{name}-api-certificate",
@@ -152,4 +156,3 @@ class Edge(pulumi.ComponentResource):
             ],
             opts=child,
         )
-        return pulumi.Output.from_input(f"https://{domain.api_name}")

@@ -72,6 +72,12 @@ class FunctionSettings:
     ai_handler_reserved_concurrency: int = 2
     throttle_rate_per_s: int = 50
     throttle_burst: int = 100
+    # Sign-in, subscribe and the assistant: each costs a password hash, a mail or a model run.
+    costly_route_rate_per_s: int = 5
+    costly_route_burst: int = 10
+    # The public functions (email, feedback) can never take the account's whole concurrency,
+    # and a flood of them cannot run up more than this many at once.
+    public_reserved_concurrency: int = 10
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,8 @@ def build_stack(
     )
     # The order breaks what would be cycles: the client's origin is known before the gateway
     # (its CORS), the gateway's URL before the API service (its links), and the API service's
-    # URL before the functions that ask it about sessions and the routes that forward to it.
+    # URL before the functions that ask it about sessions and the routes that forward to it;
+    # the stage (its throttles name routes) and the custom domain's mapping come last.
     edge = Edge(
         "edge",
         EdgeArgs(
@@ -95,14 +96,13 @@ def build_stack(
             log_retention_days=settings.log_retention_days,
             access_token_jwks=data.access_token_jwks,
             email_link_key_arn=data.email_link_key_arn,
+            web_origins=[edge.web_url],
             domain=settings.domain,
             zone_id=zone_id,
             protect=settings.protect_data,
         ),
     )
-    api_url = edge.serve_api(
-        serverless.http_api.id, serverless.stage.id, serverless.http_api.api_endpoint
-    )
+    api_url = edge.public_api_url(serverless.http_api.api_endpoint)
     shared_environment, shared_statements = serverless.api_service_access()
     compute = Compute(
         "compute",
@@ -122,7 +122,8 @@ def build_stack(
             statements=shared_statements,
         ),
     )
-    serverless.add_functions(compute.service_url)
+    serverless.add_functions(compute.service_url, data.gateway_token, api_url)
+    edge.serve_api(serverless.http_api.id, serverless.stage.id, serverless.http_api.api_endpoint)
 
     outputs: dict[str, pulumi.Output[object]] = {
         "api_url": edge.api_url,

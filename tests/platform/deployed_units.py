@@ -268,3 +268,47 @@ class ReadRecorder(dict[str, str]):
     def __getitem__(self, key: str) -> str:
         self.read.add(key)
         return super().__getitem__(key)
+
+
+# -- the HTTP API as API Gateway routes a request --------------------------------------------------
+
+
+def routes(run: ProgramRun) -> dict[str, str]:
+    """Route key -> what it reaches: a handler module's name, or `api` for the API service."""
+    integrations = {
+        f"integrations/{i.name}-id": i.inputs
+        for i in run.of_type("aws:apigatewayv2/integration:Integration")
+    }
+    out = {}
+    for route in run.of_type("aws:apigatewayv2/route:Route"):
+        integration = integrations[route.inputs["target"]]
+        if integration["integrationType"] == "HTTP_PROXY":
+            out[route.inputs["routeKey"]] = "api"
+        else:
+            function = integration["integrationUri"].split("/functions/")[1].split("/")[0]
+            module = function.removeprefix(f"refocused-{run.stack}-").replace("-", "_")
+            out[route.inputs["routeKey"]] = module
+    return out
+
+
+def matching_route(route_keys: list[str], method: str, path: str) -> str | None:
+    """API Gateway's HTTP API selection: an exact path beats a greedy `{proxy+}` (which needs
+    one segment or more), a longer prefix beats a shorter one, a method beats ANY."""
+    best: tuple[int, int, str] | None = None
+    for key in route_keys:
+        route_method, route_path = key.split(" ", 1)
+        if route_method not in {"ANY", method}:
+            continue
+        if route_path.endswith("/{proxy+}"):
+            prefix = route_path.removesuffix("{proxy+}")
+            if not (path.startswith(prefix) and len(path) > len(prefix)):
+                continue
+            rank = (0, len(prefix))
+        elif route_path == path:
+            rank = (1, len(path))
+        else:
+            continue
+        candidate = (*rank, key) if route_method != "ANY" else (rank[0], rank[1] - 1, key)
+        if best is None or candidate[:2] > best[:2]:
+            best = candidate
+    return None if best is None else best[2]

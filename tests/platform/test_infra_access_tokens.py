@@ -62,7 +62,8 @@ def test_the_functions_get_the_public_half_of_the_apis_signing_key(
     assert "d" not in public
     assert public == {k: v for k, v in private.items() if k != "d"}
     assert (public["kty"], public["crv"], public["alg"]) == ("OKP", "Ed25519", "Ed25519")
-    assert variables["REFOCUSED_API_URL"] == stack.exports["api_service_url"]
+    # Through the gateway: the API service refuses requests that skip it.
+    assert variables["REFOCUSED_API_URL"] == stack.exports["api_url"]
 
 
 def test_the_api_gets_the_private_key_from_secrets_manager(stack: ProgramRun) -> None:

@@ -123,7 +123,7 @@ def test_generated_credentials_reach_aws_only_as_secrets(stack: ProgramRun):
     assert SECRET_SIG in stack.named("data-db").inputs["password"]
     assert SECRET_SIG in stack.named("data-cache").inputs["authToken"]
     versions = stack.of_type("aws:secretsmanager/secretVersion:SecretVersion")
-    assert len(versions) == 7
+    assert len(versions) == 8
     for version in versions:
         assert SECRET_SIG in version.inputs["secretString"]
 

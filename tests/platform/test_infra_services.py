@@ -165,9 +165,9 @@ def test_the_lambda_package_is_uploaded_to_the_private_artifacts_bucket(stack: P
 
 
 def test_no_secret_is_exported_in_plain_text(stack: ProgramRun):
-    # The cache token, the metrics token, a password, a key, and the journal KEK and the
+    # The cache, metrics and gateway tokens, a password, a key, and the journal KEK and the
     # access-token key (as base64 and as hex each).
-    assert len(stack.secret_values) == 8
+    assert len(stack.secret_values) == 9
     exported = json.dumps(stack.exports)
     for secret in stack.secret_values:
         assert secret not in exported
