@@ -80,6 +80,13 @@ class LambdaFunction(pulumi.ComponentResource):
             ),
             *args.statements,
         ]
+        # Active tracing: Lambda sends each invocation's trace segments to X-Ray as the
+        # function's role, and X-Ray's write actions have no resource-level permissions.
+        statements.append(
+            policies.statement(
+                ["xray:PutTelemetryRecords", "xray:PutTraceSegments"], ["*"], sid="SendTraces"
+            )
+        )
         if args.dead_letter_queue_arn is not None:
             statements.append(
                 policies.statement(
@@ -123,7 +130,7 @@ class LambdaFunction(pulumi.ComponentResource):
                 if args.dead_letter_queue_arn is not None
                 else None
             ),
-            tracing_config={"mode": "PassThrough"},
+            tracing_config={"mode": "Active"},
             **package,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.log_group, role_policy]),
         )

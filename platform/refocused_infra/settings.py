@@ -34,6 +34,10 @@ class DatabaseSettings:
     multi_az: bool = False
     deletion_protection: bool = False
     backup_retention_days: int = 7
+    # Alarm above this many connections. PostgreSQL on RDS allows about
+    # DBInstanceClassMemory / 9.5 MB (about 100 on a micro, 400 on a medium); each API process
+    # holds up to REFOCUSED_DB_POOL_SIZE of them.
+    connections_alarm: int = 80
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
+from .alarms import Alarms, AlarmsArgs
 from .compute import Compute, ComputeArgs
 from .data import Data, DataArgs
 from .edge import Edge, EdgeArgs
@@ -70,6 +71,7 @@ def build_stack(
             private_subnet_ids=[subnet.id for subnet in network.private_subnets],
             client_security_group_id=network.app_security_group.id,
             protect=settings.protect_data,
+            log_retention_days=settings.log_retention_days,
         ),
     )
     # The order breaks what would be cycles: the client's origin is known before the gateway
@@ -124,6 +126,20 @@ def build_stack(
     )
     serverless.add_functions(compute.service_url, data.gateway_token, api_url)
     edge.serve_api(serverless.http_api.id, serverless.stage.id, serverless.http_api.api_endpoint)
+    Alarms(
+        "alarms",
+        AlarmsArgs(
+            prefix=prefix,
+            region=settings.region,
+            topic_arn=data.alarms.arn,
+            function_names={m: f.function.name for m, f in serverless.functions.items()},
+            http_api_id=serverless.http_api.id,
+            dead_letter_queue_name=serverless.messaging.dead_letters.name,
+            database_identifier=data.database.identifier,
+            database=settings.database,
+            nat_instance_id=network.nat_instance.id,
+        ),
+    )
 
     outputs: dict[str, pulumi.Output[object]] = {
         "api_url": edge.api_url,

@@ -104,6 +104,7 @@ def _computed(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
             "base64": base64.b64encode(_mock_bytes(name)).decode(),
             "hex": _mock_bytes(name).hex(),
         },
+        "random:index/randomId:RandomId": {"hex": _mock_bytes(name)[:4].hex()},
         "aws:rds/instance:Instance": {"address": f"{given}.rds.example", "port": 5432},
         "aws:elasticache/replicationGroup:ReplicationGroup": {
             "primaryEndpointAddress": f"{name}.cache.example"

@@ -10,7 +10,11 @@ from infra_harness import ACCOUNT, ProgramRun
 
 CONCRETE_ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9]+$")
 # Actions that AWS authorizes only against "*" (no resource-level permissions exist for them).
-STAR_RESOURCE_ONLY = {"ecr:GetAuthorizationToken"}
+STAR_RESOURCE_ONLY = {
+    "ecr:GetAuthorizationToken",
+    "xray:PutTelemetryRecords",
+    "xray:PutTraceSegments",
+}
 # A concrete ARN: service, region (empty for global services) and account are spelled out;
 # a trailing "*" may only scope within a named resource (log streams, objects under a prefix).
 CONCRETE_ARN = re.compile(

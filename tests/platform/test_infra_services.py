@@ -183,7 +183,8 @@ def test_no_resource_is_declared_inside_an_apply(name: str):
 
 def test_every_resource_belongs_to_one_of_the_components(stack: ProgramRun):
     top_level = {
-        f"refocused:platform:{c}" for c in ("Network", "Data", "Compute", "Serverless", "Edge")
+        f"refocused:platform:{c}"
+        for c in ("Network", "Data", "Compute", "Serverless", "Edge", "Alarms")
     }
     assert len(stack.urns) == len(stack.resources)
     for urn in stack.urns:
