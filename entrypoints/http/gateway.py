@@ -8,7 +8,15 @@ from __future__ import annotations
 import hmac
 import json
 
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.enums import ScopeType
+from litestar.types import (
+    ASGIApp,
+    HTTPResponseBodyEvent,
+    HTTPResponseStartEvent,
+    Receive,
+    Scope,
+    Send,
+)
 
 from entrypoints.http.problems import PROBLEM_JSON
 
@@ -32,19 +40,23 @@ class GatewayOnly:
         self._token = token.encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] not in OPEN_PATHS:
+        if scope["type"] == ScopeType.HTTP and scope["path"] not in OPEN_PATHS:
             sent = next((v for k, v in scope["headers"] if k == GATEWAY_HEADER), b"")
             if not hmac.compare_digest(sent, self._token):
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": 403,
-                        "headers": [
-                            (b"content-type", PROBLEM_JSON.encode()),
-                            (b"content-length", str(len(_REFUSAL)).encode()),
-                        ],
-                    }
-                )
-                await send({"type": "http.response.body", "body": _REFUSAL})
+                start: HTTPResponseStartEvent = {
+                    "type": "http.response.start",
+                    "status": 403,
+                    "headers": [
+                        (b"content-type", PROBLEM_JSON.encode()),
+                        (b"content-length", str(len(_REFUSAL)).encode()),
+                    ],
+                }
+                body: HTTPResponseBodyEvent = {
+                    "type": "http.response.body",
+                    "body": _REFUSAL,
+                    "more_body": False,
+                }
+                await send(start)
+                await send(body)
                 return
         await self._app(scope, receive, send)
