@@ -140,7 +140,7 @@ def test_the_ai_handler_reads_model_weights_and_nothing_else_in_the_bucket(stack
     }
 
 
-def test_the_api_reads_exactly_its_five_secrets(stack: ProgramRun):
+def test_the_api_reads_exactly_its_own_secrets(stack: ProgramRun):
     policy = statements(stack.named("compute-apprunner-instance-secrets").inputs["policy"])
     (statement,) = [s for s in policy if s["Action"][0].startswith("secretsmanager:")]
     assert statement["Action"] == ["secretsmanager:GetSecretValue"]
