@@ -97,6 +97,9 @@ class Settings:
     #: Peers (CIDRs) whose forwarding headers are believed; from any other peer they are ignored.
     trusted_proxies: tuple[str, ...] = PRIVATE_NETWORKS
     max_body_bytes: int = 1024 * 1024
+    #: Set (deployed behind the API gateway): requests must carry it in X-Refocused-Gateway,
+    #: which the gateway adds; the service's own URL is public and would skip its throttles.
+    gateway_token: str = field(default="", repr=False)
     google_client_ids: tuple[str, ...] = ()
     google_jwks_url: str = "https://www.googleapis.com/oauth2/v3/certs"
     log_level: str = "INFO"
@@ -257,6 +260,8 @@ class Settings:
                     f"REFOCUSED_TRUSTED_PROXIES: {network!r} is not an address or a CIDR "
                     "network such as 10.0.0.0/8"
                 ) from None
+        if self.gateway_token and len(self.gateway_token) < 32:
+            raise SettingsError("REFOCUSED_GATEWAY_TOKEN must be at least 32 characters")
         if self.metrics_token and len(self.metrics_token) < 32:
             raise SettingsError("REFOCUSED_METRICS_TOKEN must be at least 32 characters")
         if self.assistant_backend == "in_process" and not self.assistant_checkpoint:

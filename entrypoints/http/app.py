@@ -45,6 +45,7 @@ from entrypoints.http.controllers.tokens import (
 from entrypoints.http.docs import docs_assets, docs_render_plugins
 from entrypoints.http.forwarded import ProxyTrust
 from entrypoints.http.gate import Gate, GateConfig, security_headers_hook
+from entrypoints.http.gateway import GatewayOnly
 from entrypoints.http.problems import EXCEPTION_HANDLERS
 from entrypoints.logging import configure_logging
 from entrypoints.settings import Settings
@@ -107,6 +108,9 @@ def create_app(settings: Settings | None = None, container: Application | None =
         route_handlers.append(metrics_controller(settings.metrics_token))
     elif settings.metrics_enabled:
         log.warning("metrics.off", reason="production serves /metrics only with a token")
+    if settings.gateway_token:
+        # Outermost: a request that skipped the gateway is refused before anything runs.
+        middleware.insert(0, DefineMiddleware(GatewayOnly, token=settings.gateway_token))
     if settings.otel_enabled:
         from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
 

@@ -5,7 +5,8 @@ VPC connector, with its secrets injected from Secrets Manager.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -31,6 +32,10 @@ class ComputeArgs:
     secret_arns: Mapping[str, pulumi.Input[str]]
     secrets_ready: Sequence[pulumi.Resource]
     protect: bool
+    # The API's settings beyond the fixed ones below (entrypoints/settings.py names them).
+    environment: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    # What the running API may do besides reading its secrets.
+    statements: Sequence[dict[str, Any]] = ()
 
 
 class Compute(pulumi.ComponentResource):
@@ -79,7 +84,7 @@ class Compute(pulumi.ComponentResource):
 
         instance_role = aws.iam.Role(
             f"{name}-apprunner-instance",
-            description="The running API: reads its own secrets",
+            description="The running API: its secrets, the shared tables and the mail queue",
             assume_role_policy=policies.assume_role(
                 "tasks.apprunner.amazonaws.com", source_account=args.account_id
             ),
@@ -94,7 +99,8 @@ class Compute(pulumi.ComponentResource):
                         ["secretsmanager:GetSecretValue"],
                         list(args.secret_arns.values()),
                         sid="ReadTheApiSecrets",
-                    )
+                    ),
+                    *args.statements,
                 ]
             ),
             opts=child,
@@ -147,6 +153,7 @@ class Compute(pulumi.ComponentResource):
                                 "REFOCUSED_DEGRADED_RATE_DIVISOR": str(
                                     args.api.max_instances * WORKERS_PER_INSTANCE
                                 ),
+                                **args.environment,
                             },
                             "runtime_environment_secrets": dict(args.secret_arns),
                         },

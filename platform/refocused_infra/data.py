@@ -37,6 +37,7 @@ class DataArgs:
     # The only security group the database and the cache admit (the App Runner connector's).
     client_security_group_id: pulumi.Input[str]
     protect: bool
+    log_retention_days: int = 30
 
 
 class Data(pulumi.ComponentResource):
@@ -57,11 +58,12 @@ class Data(pulumi.ComponentResource):
     # The key mail links are signed with, derived from the service secret: the email API's
     # only secret (the API derives it itself and never reads this one).
     email_link_key_arn: pulumi.Output[str]
+    # The secret header value the gateway proves itself with to the API service.
+    gateway_token: pulumi.Output[str]
 
     def __init__(self, name: str, args: DataArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("refocused:platform:Data", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        keep = pulumi.ResourceOptions(parent=self, protect=args.protect)
 
         database_password = random.RandomPassword(
             f"{name}-db-password",
@@ -80,9 +82,22 @@ class Data(pulumi.ComponentResource):
             description=f"{args.prefix}: private subnets",
             opts=child,
         )
+        identifier = f"{args.prefix}-db"
+        # RDS would create this group itself on the first export, with no retention.
+        database_logs = aws.cloudwatch.LogGroup(
+            f"{name}-db-logs",
+            name=f"/aws/rds/instance/{identifier}/postgresql",
+            retention_in_days=args.log_retention_days,
+            opts=child,
+        )
+        # A final snapshot's name must be new in the account: a stack recreated and destroyed
+        # again would otherwise collide with the first one's snapshot, and the destroy fails.
+        snapshot_suffix = random.RandomId(
+            f"{name}-final-snapshot-suffix", byte_length=4, opts=child
+        )
         self.database = aws.rds.Instance(
             f"{name}-db",
-            identifier=f"{args.prefix}-db",
+            identifier=identifier,
             engine="postgres",
             engine_version=args.database.engine_version,
             instance_class=args.database.instance_class,
@@ -102,9 +117,15 @@ class Data(pulumi.ComponentResource):
             copy_tags_to_snapshot=True,
             auto_minor_version_upgrade=True,
             skip_final_snapshot=not args.protect,
-            final_snapshot_identifier=f"{args.prefix}-db-final" if args.protect else None,
+            final_snapshot_identifier=(
+                pulumi.Output.concat(identifier, "-final-", snapshot_suffix.hex)
+                if args.protect
+                else None
+            ),
             enabled_cloudwatch_logs_exports=["postgresql"],
-            opts=keep,
+            opts=pulumi.ResourceOptions(
+                parent=self, protect=args.protect, depends_on=[database_logs]
+            ),
         )
 
         cache_token = random.RandomPassword(
@@ -195,6 +216,13 @@ class Data(pulumi.ComponentResource):
             f"{name}-metrics-token", length=48, special=False, opts=child
         )
 
+        # What the gateway adds to every request it forwards to the API service, which refuses
+        # requests without it: the service's own URL is public, its throttles are the gateway's.
+        gateway_token = random.RandomPassword(
+            f"{name}-gateway-token", length=48, special=False, opts=child
+        )
+        self.gateway_token = _secret(gateway_token.result)
+
         values = {
             "DATABASE_URL": self.database_url,
             "REDIS_URL": self.redis_url,
@@ -202,6 +230,7 @@ class Data(pulumi.ComponentResource):
             "REFOCUSED_JOURNAL_KEK": _secret(journal_kek.base64),
             "REFOCUSED_ACCESS_TOKEN_KEY": _secret(access_token_pair.apply(lambda k: k[0])),
             "REFOCUSED_METRICS_TOKEN": _secret(metrics_token.result),
+            "REFOCUSED_GATEWAY_TOKEN": self.gateway_token,
         }
         self.secret_arns = {}
         self.secret_versions = []

@@ -17,9 +17,6 @@ from .settings import DomainSettings, WebSettings
 @dataclass(frozen=True)
 class EdgeArgs:
     prefix: str
-    http_api_id: pulumi.Input[str]
-    http_api_stage: pulumi.Input[str]
-    http_api_endpoint: pulumi.Input[str]
     domain: DomainSettings | None
     web: WebSettings
     zone_id: pulumi.Input[str] | None
@@ -32,12 +29,9 @@ class Edge(pulumi.ComponentResource):
     web_url: pulumi.Output[str]
 
     def __init__(self, name: str, args: EdgeArgs, opts: pulumi.ResourceOptions | None = None):
+        """The web client's app first: its URL is the origin the gateway and the API admit."""
         super().__init__("refocused:platform:Edge", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-
-        self.api_url = pulumi.Output.from_input(args.http_api_endpoint)
-        if args.domain is not None and args.zone_id is not None:
-            self.api_url = self._api_domain(name, args.domain, args.zone_id, args)
+        self._name, self._args = name, args
         self.web_app = aws.amplify.App(
             f"{name}-web",
             name=f"{args.prefix}-web",
@@ -45,9 +39,34 @@ class Edge(pulumi.ComponentResource):
             platform="WEB_COMPUTE",
             repository=args.web.repository,
             access_token=args.web.access_token,
-            environment_variables={"NEXT_PUBLIC_API_URL": self.api_url},
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self),
         )
+        self.web_url = pulumi.Output.concat(
+            "https://", args.web.branch, ".", self.web_app.default_domain
+        )
+        if args.domain is not None and args.zone_id is not None:
+            self.web_url = pulumi.Output.from_input(f"https://{args.domain.name}")
+        self.api_url = pulumi.Output.from_input(self.web_url)
+
+    def public_api_url(self, http_api_endpoint: pulumi.Input[str]) -> pulumi.Output[str]:
+        """Where users reach the API: its custom domain, or else the HTTP API's endpoint."""
+        if self._args.domain is not None and self._args.zone_id is not None:
+            return pulumi.Output.from_input(f"https://{self._args.domain.api_name}")
+        return pulumi.Output.from_input(http_api_endpoint)
+
+    def serve_api(
+        self,
+        http_api_id: pulumi.Input[str],
+        http_api_stage: pulumi.Input[str],
+        http_api_endpoint: pulumi.Input[str],
+    ) -> pulumi.Output[str]:
+        """The API's public URL (its custom domain, or the HTTP API's endpoint) and the client's
+        branch that calls it; returns that URL."""
+        name, args = self._name, self._args
+        child = pulumi.ResourceOptions(parent=self)
+        self.api_url = self.public_api_url(http_api_endpoint)
+        if args.domain is not None and args.zone_id is not None:
+            self._api_domain(name, args.domain, args.zone_id, http_api_id, http_api_stage)
         branch = aws.amplify.Branch(
             f"{name}-web-branch",
             app_id=self.web_app.id,
@@ -55,10 +74,8 @@ class Edge(pulumi.ComponentResource):
             stage="PRODUCTION" if args.production else "DEVELOPMENT",
             framework="Next.js - SSR",
             enable_auto_build=args.web.repository is not None,
+            environment_variables={"NEXT_PUBLIC_API_URL": self.api_url},
             opts=child,
-        )
-        self.web_url = pulumi.Output.concat(
-            "https://", args.web.branch, ".", self.web_app.default_domain
         )
         if args.domain is not None and args.zone_id is not None:
             # Amplify writes the certificate and client records into the account's Route 53
@@ -71,12 +88,17 @@ class Edge(pulumi.ComponentResource):
                 wait_for_verification=False,
                 opts=child,
             )
-            self.web_url = pulumi.Output.from_input(f"https://{args.domain.name}")
         self.register_outputs({"api_url": self.api_url, "web_url": self.web_url})
+        return self.api_url
 
     def _api_domain(
-        self, name: str, domain: DomainSettings, zone_id: pulumi.Input[str], args: EdgeArgs
-    ) -> pulumi.Output[str]:
+        self,
+        name: str,
+        domain: DomainSettings,
+        zone_id: pulumi.Input[str],
+        http_api_id: pulumi.Input[str],
+        http_api_stage: pulumi.Input[str],
+    ) -> None:
         child = pulumi.ResourceOptions(parent=self)
         certificate = aws.acm.Certificate(
             f"{name}-api-certificate",
@@ -114,9 +136,9 @@ class Edge(pulumi.ComponentResource):
         )
         aws.apigatewayv2.ApiMapping(
             f"{name}-api-mapping",
-            api_id=args.http_api_id,
+            api_id=http_api_id,
             domain_name=api_domain.id,
-            stage=args.http_api_stage,
+            stage=http_api_stage,
             opts=child,
         )
         configuration = api_domain.domain_name_configuration
@@ -134,4 +156,3 @@ class Edge(pulumi.ComponentResource):
             ],
             opts=child,
         )
-        return pulumi.Output.from_input(f"https://{domain.api_name}")

@@ -80,6 +80,13 @@ class LambdaFunction(pulumi.ComponentResource):
             ),
             *args.statements,
         ]
+        # Active tracing: Lambda sends each invocation's trace segments to X-Ray as the
+        # function's role, and X-Ray's write actions have no resource-level permissions.
+        statements.append(
+            policies.statement(
+                ["xray:PutTelemetryRecords", "xray:PutTraceSegments"], ["*"], sid="SendTraces"
+            )
+        )
         if args.dead_letter_queue_arn is not None:
             statements.append(
                 policies.statement(
@@ -116,14 +123,14 @@ class LambdaFunction(pulumi.ComponentResource):
             timeout=args.timeout_s,
             ephemeral_storage={"size": args.ephemeral_storage_mb},
             reserved_concurrent_executions=args.reserved_concurrency,
-            environment={"variables": {"REFOCUSED_PROFILE": "production", **args.environment}},
+            environment={"variables": dict(args.environment)},
             logging_config={"log_format": "JSON", "log_group": self.log_group.name},
             dead_letter_config=(
                 {"target_arn": args.dead_letter_queue_arn}
                 if args.dead_letter_queue_arn is not None
                 else None
             ),
-            tracing_config={"mode": "PassThrough"},
+            tracing_config={"mode": "Active"},
             **package,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.log_group, role_policy]),
         )

@@ -4,7 +4,11 @@ SNS between the email API and its sender, DynamoDB tables, SES, and the model bu
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -26,6 +30,32 @@ DYNAMODB_READ_WRITE = [
     "dynamodb:UpdateItem",
 ]
 MODEL_PREFIX = "models/"
+#: What the web client sends and reads across origins (entrypoints/http/app.py allows the same).
+CORS_HEADERS = ["authorization", "content-type", "x-csrf-token", "x-journal-grant", "x-request-id"]
+CORS_EXPOSED = ["retry-after", "x-request-id"]
+#: The header the gateway adds to every request it forwards to the API service, with a secret
+#: value the API checks: a request without it did not come through the gateway's throttles.
+GATEWAY_TOKEN_HEADER = "x-refocused-gateway"  # noqa: S105 (a header's name, not its value)
+#: Routes that cost the most (a password hash, a mail, a model run), throttled on their own.
+COSTLY_FUNCTION_ROUTES = {
+    "email_api": ["POST /email/newsletter/subscribe"],
+    "ai_handler": ["ANY /ai/{proxy+}"],
+}
+COSTLY_API_ROUTES = [
+    "POST /api/v1/auth/login",
+    "POST /api/v1/auth/register",
+    "POST /api/v1/auth/google",
+    "POST /api/v1/auth/token",
+    "POST /api/v1/email/newsletter/subscribe",
+    "ANY /api/v1/assistant/{proxy+}",
+]
+#: Routes each function serves: `/feedback` itself too, which `{proxy+}` (one segment or more)
+#: never matches.
+FUNCTION_ROUTES = {
+    "email_api": ["ANY /email/{proxy+}", "POST /email/newsletter/subscribe"],
+    "feedback_api": ["ANY /feedback/{proxy+}", "ANY /feedback"],
+    "ai_handler": ["ANY /ai/{proxy+}"],
+}
 LAMBDA_PACKAGE_KEY = "lambdas/refocused-lambdas.zip"
 
 
@@ -42,22 +72,25 @@ class ServerlessArgs:
     access_token_jwks: pulumi.Input[str]
     # The mail-link key's secret: the email API signs and checks newsletter links with it.
     email_link_key_arn: pulumi.Input[str]
-    # The API's public URL; the HTTP API forwards everything that is not a function to it.
-    api_service_url: pulumi.Input[str] | None
+    # The web client's origins: the gateway answers their CORS preflights.
+    web_origins: Sequence[pulumi.Input[str]]
     domain: DomainSettings | None
     zone_id: pulumi.Input[str] | None
     protect: bool
 
 
-def _signed_in_users(args: ServerlessArgs) -> dict[str, pulumi.Input[str]]:
+def _signed_in_users(
+    args: ServerlessArgs, api_url: pulumi.Input[str] | None
+) -> dict[str, pulumi.Input[str]]:
     """What a function serving signed-in users needs to trust the API's access tokens: the
     public keys to check their signature, and the API to ask whether a session is still signed
-    in (absent before the API's first release, when no token exists yet)."""
+    in (absent before the API's first release, when no token exists yet). The API is asked at
+    its public URL, through the gateway: the service refuses whatever skips the gateway."""
     environment: dict[str, pulumi.Input[str]] = {
         "REFOCUSED_ACCESS_TOKEN_JWKS": args.access_token_jwks
     }
-    if args.api_service_url is not None:
-        environment["REFOCUSED_API_URL"] = args.api_service_url
+    if api_url is not None:
+        environment["REFOCUSED_API_URL"] = api_url
     return environment
 
 
@@ -72,7 +105,6 @@ class Serverless(pulumi.ComponentResource):
     def __init__(self, name: str, args: ServerlessArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("refocused:platform:Serverless", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        settings = args.functions
 
         self.tables = {
             key: table(f"{name}-{key}-table", f"{args.prefix}-{key}", args.protect, parent=self)
@@ -104,7 +136,7 @@ class Serverless(pulumi.ComponentResource):
         self.ai_handler_repository = image_repository(
             f"{name}-ai-handler-repo", f"{args.prefix}-ai-handler", args.protect, parent=self
         )
-        messaging = Messaging(
+        self.messaging = Messaging(
             f"{name}-messaging",
             prefix=args.prefix,
             account_id=args.account_id,
@@ -112,6 +144,45 @@ class Serverless(pulumi.ComponentResource):
             zone_id=args.zone_id,
             opts=child,
         )
+        self._name, self._args, self._package = name, args, package
+        self._http_api(name, args)
+
+    def api_service_access(self) -> tuple[dict[str, pulumi.Input[str]], list[dict[str, Any]]]:
+        """What the API service needs to share this side's data: the same DynamoDB tables as
+        the functions (one store for feedback, votes, conversations and subscriptions, which
+        export and erasure therefore cover), and the mail queue the sender delivers from. The
+        variables are the API's settings (entrypoints/settings.py), the statements its role's."""
+        environment: dict[str, pulumi.Input[str]] = {
+            "REFOCUSED_EMAIL_TABLE": self.tables["email"].name,
+            "REFOCUSED_FEEDBACK_TABLE": self.tables["feedback"].name,
+            "REFOCUSED_ASSISTANT_TABLE": self.tables["assistant-history"].name,
+            "REFOCUSED_EMAIL_TOPIC_ARN": self.messaging.email_requests.arn,
+        }
+        statements = [
+            policies.statement(
+                DYNAMODB_READ_WRITE,
+                [arn for t in self.tables.values() for arn in table_resources(t)],
+                sid="ShareTheFunctionsTables",
+            ),
+            policies.statement(
+                ["sns:Publish"], [self.messaging.email_requests.arn], sid="QueueMail"
+            ),
+            self.messaging.publish_key_statement(),
+        ]
+        return environment, statements
+
+    def add_functions(
+        self,
+        api_service_url: pulumi.Input[str] | None,
+        gateway_token: pulumi.Input[str] | None = None,
+        public_api_url: pulumi.Input[str] | None = None,
+    ) -> None:
+        """The functions and the routes to them and to the API service: declared once the API
+        service exists, since the functions ask it about sessions and the gateway forwards to it
+        (the service, in turn, needs this component's tables, topic and gateway URL)."""
+        name, args, package, messaging = self._name, self._args, self._package, self.messaging
+        settings = args.functions
+        child = pulumi.ResourceOptions(parent=self)
 
         email_table = self.tables["email"]
         self.functions = {}
@@ -134,6 +205,7 @@ class Serverless(pulumi.ComponentResource):
                     "EMAIL_REQUESTS_TOPIC_ARN": messaging.email_requests.arn,
                     "REFOCUSED_EMAIL_LINK_KEY_ARN": args.email_link_key_arn,
                 },
+                reserved_concurrency=settings.public_reserved_concurrency,
                 memory_mb=settings.memory_mb,
                 timeout_s=settings.timeout_s,
                 prefix=args.prefix,
@@ -203,8 +275,9 @@ class Serverless(pulumi.ComponentResource):
                 ],
                 environment={
                     "FEEDBACK_TABLE": feedback_table.name,
-                    **_signed_in_users(args),
+                    **_signed_in_users(args, public_api_url if api_service_url else None),
                 },
+                reserved_concurrency=settings.public_reserved_concurrency,
                 memory_mb=settings.memory_mb,
                 timeout_s=settings.timeout_s,
                 prefix=args.prefix,
@@ -253,7 +326,7 @@ class Serverless(pulumi.ComponentResource):
                         "MODEL_BUCKET": self.model_bucket.bucket,
                         "MODEL_PREFIX": MODEL_PREFIX,
                         "ASSISTANT_HISTORY_TABLE": history_table.name,
-                        **_signed_in_users(args),
+                        **_signed_in_users(args, public_api_url if api_service_url else None),
                     },
                     memory_mb=settings.ai_handler_memory_mb,
                     timeout_s=settings.ai_handler_timeout_s,
@@ -265,7 +338,7 @@ class Serverless(pulumi.ComponentResource):
                 opts=child,
             )
 
-        self._http_api(name, args)
+        self._routes(name, args, api_service_url, gateway_token)
         self.register_outputs(
             {
                 "api_endpoint": self.http_api.api_endpoint,
@@ -281,14 +354,31 @@ class Serverless(pulumi.ComponentResource):
             name=f"{args.prefix}-http",
             protocol_type="HTTP",
             description="ReFocused: the functions, and the API service behind them",
+            # The gateway answers preflights itself and adds these headers to every answer.
+            cors_configuration={
+                "allow_origins": list(args.web_origins),
+                "allow_methods": ["DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT"],
+                "allow_headers": CORS_HEADERS,
+                "expose_headers": CORS_EXPOSED,
+                "allow_credentials": True,
+                "max_age": 600,
+            },
             opts=child,
         )
-        access_logs = aws.cloudwatch.LogGroup(
+        self._access_logs = aws.cloudwatch.LogGroup(
             f"{name}-http-api-access-logs",
             name=f"/aws/apigateway/{args.prefix}-http",
             retention_in_days=args.log_retention_days,
             opts=child,
         )
+
+    def _stage(self, name: str, args: ServerlessArgs, routes: list[aws.apigatewayv2.Route]) -> None:
+        """After the routes: a throttle names its route, which must exist first."""
+        throttled = [
+            key
+            for key in [*COSTLY_API_ROUTES, *chain.from_iterable(COSTLY_FUNCTION_ROUTES.values())]
+            if key in self.route_keys
+        ]
         self.stage = aws.apigatewayv2.Stage(
             f"{name}-http-api-stage",
             api_id=self.http_api.id,
@@ -298,8 +388,16 @@ class Serverless(pulumi.ComponentResource):
                 "throttling_rate_limit": args.functions.throttle_rate_per_s,
                 "throttling_burst_limit": args.functions.throttle_burst,
             },
+            route_settings=[
+                {
+                    "route_key": key,
+                    "throttling_rate_limit": args.functions.costly_route_rate_per_s,
+                    "throttling_burst_limit": args.functions.costly_route_burst,
+                }
+                for key in throttled
+            ],
             access_log_settings={
-                "destination_arn": access_logs.arn,
+                "destination_arn": self._access_logs.arn,
                 "format": (
                     '{"requestId":"$context.requestId","ip":"$context.identity.sourceIp",'
                     '"method":"$context.httpMethod","route":"$context.routeKey",'
@@ -307,14 +405,20 @@ class Serverless(pulumi.ComponentResource):
                     '"integrationError":"$context.integrationErrorMessage"}'
                 ),
             },
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=routes),
         )
-        routes = {
-            "email_api": ["ANY /email/{proxy+}"],
-            "feedback_api": ["ANY /feedback/{proxy+}"],
-            "ai_handler": ["ANY /ai/{proxy+}"],
-        }
-        for module, route_keys in routes.items():
+
+    def _routes(
+        self,
+        name: str,
+        args: ServerlessArgs,
+        api_service_url: pulumi.Input[str] | None,
+        gateway_token: pulumi.Input[str] | None,
+    ) -> None:
+        child = pulumi.ResourceOptions(parent=self)
+        declared: list[aws.apigatewayv2.Route] = []
+        self.route_keys: dict[str, str] = {}
+        for module, route_keys in FUNCTION_ROUTES.items():
             if module not in self.functions:
                 continue
             function = self.functions[module].function
@@ -329,13 +433,16 @@ class Serverless(pulumi.ComponentResource):
                 opts=child,
             )
             for index, route_key in enumerate(route_keys):
-                aws.apigatewayv2.Route(
-                    f"{name}-{slug}-route-{index}",
-                    api_id=self.http_api.id,
-                    route_key=route_key,
-                    target=pulumi.Output.concat("integrations/", integration.id),
-                    opts=child,
+                declared.append(
+                    aws.apigatewayv2.Route(
+                        f"{name}-{slug}-route-{index}",
+                        api_id=self.http_api.id,
+                        route_key=route_key,
+                        target=pulumi.Output.concat("integrations/", integration.id),
+                        opts=child,
+                    )
                 )
+                self.route_keys[route_key] = module
             aws.lambda_.Permission(
                 f"{name}-{slug}-invoke",
                 action="lambda:InvokeFunction",
@@ -344,21 +451,43 @@ class Serverless(pulumi.ComponentResource):
                 source_arn=pulumi.Output.concat(self.http_api.execution_arn, "/*/*"),
                 opts=child,
             )
-        if args.api_service_url is not None:
+        if api_service_url is not None:
             # Everything else goes to the API service, so one domain serves the whole back end.
             api_integration = aws.apigatewayv2.Integration(
                 f"{name}-api-service-integration",
                 api_id=self.http_api.id,
                 integration_type="HTTP_PROXY",
                 integration_method="ANY",
-                integration_uri=pulumi.Output.concat(args.api_service_url, "/{proxy}"),
+                integration_uri=pulumi.Output.concat(api_service_url, "/{proxy}"),
                 timeout_milliseconds=30000,
+                request_parameters=(
+                    {f"overwrite:header.{GATEWAY_TOKEN_HEADER}": gateway_token}
+                    if gateway_token is not None
+                    else None
+                ),
                 opts=child,
             )
-            aws.apigatewayv2.Route(
-                f"{name}-api-service-route",
-                api_id=self.http_api.id,
-                route_key="ANY /{proxy+}",
-                target=pulumi.Output.concat("integrations/", api_integration.id),
-                opts=child,
+            declared.append(
+                aws.apigatewayv2.Route(
+                    f"{name}-api-service-route",
+                    api_id=self.http_api.id,
+                    route_key="ANY /{proxy+}",
+                    target=pulumi.Output.concat("integrations/", api_integration.id),
+                    opts=child,
+                )
             )
+            self.route_keys["ANY /{proxy+}"] = "api"
+            # Costly routes get routes of their own, which a throttle can name.
+            for route_key in COSTLY_API_ROUTES:
+                slug = re.sub(r"[^a-z0-9]+", "-", route_key.split(" ")[1].lower()).strip("-")
+                declared.append(
+                    aws.apigatewayv2.Route(
+                        f"{name}-api-service-route-{slug}",
+                        api_id=self.http_api.id,
+                        route_key=route_key,
+                        target=pulumi.Output.concat("integrations/", api_integration.id),
+                        opts=child,
+                    )
+                )
+                self.route_keys[route_key] = "api"
+        self._stage(name, args, declared)

@@ -34,6 +34,10 @@ class DatabaseSettings:
     multi_az: bool = False
     deletion_protection: bool = False
     backup_retention_days: int = 7
+    # Alarm above this many connections. PostgreSQL on RDS allows about
+    # DBInstanceClassMemory / 9.5 MB (about 100 on a micro, 400 on a medium); each API process
+    # holds up to REFOCUSED_DB_POOL_SIZE of them.
+    connections_alarm: int = 80
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,12 @@ class FunctionSettings:
     ai_handler_reserved_concurrency: int = 2
     throttle_rate_per_s: int = 50
     throttle_burst: int = 100
+    # Sign-in, subscribe and the assistant: each costs a password hash, a mail or a model run.
+    costly_route_rate_per_s: int = 5
+    costly_route_burst: int = 10
+    # The public functions (email, feedback) can never take the account's whole concurrency,
+    # and a flood of them cannot run up more than this many at once.
+    public_reserved_concurrency: int = 10
 
 
 @dataclass(frozen=True)
@@ -111,6 +121,9 @@ class StackSettings:
     web: WebSettings
     # Production-grade protection: stops a `pulumi destroy` or a replacement from deleting data.
     protect_data: bool
+    # OAuth client ids whose Google ID tokens the API accepts (`refocused:googleClientIds`);
+    # none: Google sign-in is off.
+    google_client_ids: tuple[str, ...] = ()
 
     @property
     def prefix(self) -> str:
@@ -168,4 +181,5 @@ def load_settings(config: pulumi.Config | None = None) -> StackSettings:
         domain=_from_mapping(DomainSettings, domain_values) if domain_values else None,
         web=_web_settings(config),
         protect_data=config.get_bool("protectData") or False,
+        google_client_ids=tuple(config.get_object("googleClientIds") or ()),
     )

@@ -7,6 +7,7 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
+from .alarms import Alarms, AlarmsArgs
 from .compute import Compute, ComputeArgs
 from .data import Data, DataArgs
 from .edge import Edge, EdgeArgs
@@ -28,6 +29,21 @@ def lambda_package(path: str, project_dir: Path | None = None) -> pulumi.Asset:
             "`python platform/lambda_build/build.py --out dist/lambdas` from the repository root"
         )
     return pulumi.FileAsset(str(package))
+
+
+def api_environment(
+    settings: StackSettings, api_url: pulumi.Input[str], web_url: pulumi.Input[str]
+) -> dict[str, pulumi.Input[str]]:
+    """The API's settings that come from the stack itself (entrypoints/settings.py)."""
+    environment: dict[str, pulumi.Input[str]] = {
+        "REFOCUSED_AWS_REGION": settings.region,
+        # Mail links and the sign-in origin check: the address users reach the API at.
+        "REFOCUSED_PUBLIC_URL": api_url,
+        "REFOCUSED_CORS_ORIGINS": web_url,
+    }
+    if settings.google_client_ids:
+        environment["REFOCUSED_GOOGLE_CLIENT_IDS"] = ",".join(settings.google_client_ids)
+    return environment
 
 
 def build_stack(
@@ -55,19 +71,21 @@ def build_stack(
             private_subnet_ids=[subnet.id for subnet in network.private_subnets],
             client_security_group_id=network.app_security_group.id,
             protect=settings.protect_data,
+            log_retention_days=settings.log_retention_days,
         ),
     )
-    compute = Compute(
-        "compute",
-        ComputeArgs(
+    # The order breaks what would be cycles: the client's origin is known before the gateway
+    # (its CORS), the gateway's URL before the API service (its links), and the API service's
+    # URL before the functions that ask it about sessions and the routes that forward to it;
+    # the stage (its throttles name routes) and the custom domain's mapping come last.
+    edge = Edge(
+        "edge",
+        EdgeArgs(
             prefix=prefix,
-            api=settings.api,
-            account_id=account_id,
-            private_subnet_ids=[subnet.id for subnet in network.private_subnets],
-            connector_security_group_id=network.app_security_group.id,
-            secret_arns=data.secret_arns,
-            secrets_ready=data.secret_versions,
-            protect=settings.protect_data,
+            domain=settings.domain,
+            web=settings.web,
+            zone_id=zone_id,
+            production=settings.protect_data,
         ),
     )
     serverless = Serverless(
@@ -80,23 +98,46 @@ def build_stack(
             log_retention_days=settings.log_retention_days,
             access_token_jwks=data.access_token_jwks,
             email_link_key_arn=data.email_link_key_arn,
-            api_service_url=compute.service_url,
+            web_origins=[edge.web_url],
             domain=settings.domain,
             zone_id=zone_id,
             protect=settings.protect_data,
         ),
     )
-    edge = Edge(
-        "edge",
-        EdgeArgs(
+    api_url = edge.public_api_url(serverless.http_api.api_endpoint)
+    shared_environment, shared_statements = serverless.api_service_access()
+    compute = Compute(
+        "compute",
+        ComputeArgs(
             prefix=prefix,
+            api=settings.api,
+            account_id=account_id,
+            private_subnet_ids=[subnet.id for subnet in network.private_subnets],
+            connector_security_group_id=network.app_security_group.id,
+            secret_arns=data.secret_arns,
+            secrets_ready=data.secret_versions,
+            protect=settings.protect_data,
+            environment={
+                **api_environment(settings, api_url, edge.web_url),
+                **shared_environment,
+            },
+            statements=shared_statements,
+        ),
+    )
+    serverless.add_functions(compute.service_url, data.gateway_token, api_url)
+    edge.serve_api(serverless.http_api.id, serverless.stage.id, serverless.http_api.api_endpoint)
+    Alarms(
+        "alarms",
+        AlarmsArgs(
+            prefix=prefix,
+            region=settings.region,
+            topic_arn=data.alarms.arn,
+            function_names={m: f.function.name for m, f in serverless.functions.items()},
             http_api_id=serverless.http_api.id,
-            http_api_stage=serverless.stage.id,
-            http_api_endpoint=serverless.http_api.api_endpoint,
-            domain=settings.domain,
-            web=settings.web,
-            zone_id=zone_id,
-            production=settings.protect_data,
+            dead_letter_queue_name=serverless.messaging.dead_letters.name,
+            database_identifier=data.database.identifier,
+            database=settings.database,
+            nat_instance_id=network.nat_instance.id,
         ),
     )
 

@@ -77,6 +77,12 @@ def stack_config(stack: str) -> dict[str, str]:
     return config
 
 
+def mock_password(name: str, length: int = 0) -> str:
+    """What the mocks generate for a RandomPassword: recognisable, and as long as asked (the
+    API refuses a secret key shorter than 32 characters, as it would a real one)."""
+    return (MOCK_SECRET_PREFIX + name).ljust(length, "0")
+
+
 def _mock_bytes(name: str) -> bytes:
     return hashlib.sha256(f"{MOCK_SECRET_PREFIX}{name}".encode()).digest()
 
@@ -90,12 +96,15 @@ def _computed(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     given = inputs.get("name") or name
     module = typ.split(":")[1].split("/")[0]
     by_type: dict[str, dict[str, Any]] = {
-        "random:index/randomPassword:RandomPassword": {"result": MOCK_SECRET_PREFIX + name},
+        "random:index/randomPassword:RandomPassword": {
+            "result": mock_password(name, int(inputs.get("length") or 0))
+        },
         # Real-looking bytes: the program derives the access-token key pair from them.
         RANDOM_BYTES: {
             "base64": base64.b64encode(_mock_bytes(name)).decode(),
             "hex": _mock_bytes(name).hex(),
         },
+        "random:index/randomId:RandomId": {"hex": _mock_bytes(name)[:4].hex()},
         "aws:rds/instance:Instance": {"address": f"{given}.rds.example", "port": 5432},
         "aws:elasticache/replicationGroup:ReplicationGroup": {
             "primaryEndpointAddress": f"{name}.cache.example"

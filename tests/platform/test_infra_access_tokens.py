@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import cached_run
-from infra_harness import ProgramRun
+from infra_harness import ProgramRun, mock_password
 from refocused_infra.keys import ed25519_public_key, email_link_key, hkdf_sha256
 
 USER_FUNCTIONS = ("feedback-api", "ai-handler")
@@ -62,7 +62,8 @@ def test_the_functions_get_the_public_half_of_the_apis_signing_key(
     assert "d" not in public
     assert public == {k: v for k, v in private.items() if k != "d"}
     assert (public["kty"], public["crv"], public["alg"]) == ("OKP", "Ed25519", "Ed25519")
-    assert variables["REFOCUSED_API_URL"] == stack.exports["api_service_url"]
+    # Through the gateway: the API service refuses requests that skip it.
+    assert variables["REFOCUSED_API_URL"] == stack.exports["api_url"]
 
 
 def test_the_api_gets_the_private_key_from_secrets_manager(stack: ProgramRun) -> None:
@@ -124,7 +125,7 @@ def test_the_email_api_reads_the_mail_link_key_and_no_other_secret(stack: Progra
     ]
     value = stack.named("data-email-link-key-value").inputs["secretString"]
     assert SECRET_SIG in value
-    assert value["value"] == email_link_key("mock-secret-data-secret-key")
+    assert value["value"] == email_link_key(mock_password("data-secret-key", 64))
 
 
 def test_the_mail_link_key_is_the_one_the_api_derives() -> None:

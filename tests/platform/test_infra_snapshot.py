@@ -9,6 +9,7 @@ tests/platform/snapshots/<stack>.txt is reviewed with the change:
 from __future__ import annotations
 
 import difflib
+import json
 import os
 from pathlib import Path
 
@@ -34,3 +35,23 @@ def test_the_declared_resources_match_the_reviewed_snapshot(stack: str):
     reviewed = [line for line in path.read_text().splitlines() if line and not line.startswith("#")]
     diff = "\n".join(difflib.unified_diff(reviewed, listing, "reviewed", "declared", lineterm=""))
     assert listing == reviewed, f"the {stack} stack changed:\n{diff}"
+
+
+ENVIRONMENTS = SNAPSHOTS / "function-environments.json"
+
+
+def test_the_variables_each_function_is_given_match_the_reviewed_list():
+    """What tests/entrypoints/lambdas gives each handler: the variables the program declares
+    for that function alone, so a variable one function lacks cannot hide behind another's."""
+    from deployed_units import lambda_environment, lambda_modules
+
+    declared = {
+        stack: {
+            module: sorted(lambda_environment(cached_run(stack), module))
+            for module in sorted(lambda_modules(cached_run(stack)))
+        }
+        for stack in STACKS
+    }
+    if UPDATE:
+        ENVIRONMENTS.write_text(json.dumps(declared, indent=2) + "\n")
+    assert json.loads(ENVIRONMENTS.read_text()) == declared

@@ -5,6 +5,7 @@ JWKS is all they hold, and it is the API they ask whether a session is still sig
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import uuid
@@ -17,6 +18,9 @@ import httpx
 import pytest
 
 from adapters.dynamodb.table import create_table
+from adapters.security.keys import derive_key
+from entrypoints.composition.lambdas import LambdaSettings
+from entrypoints.composition.links import LINK_KEY_PURPOSE
 from entrypoints.http.app import create_app
 from entrypoints.lambdas import (
     ai_handler,
@@ -34,6 +38,18 @@ from tests.support.users import bearer_user
 __all__ = ["local_aws"]
 
 SENDER_DOMAIN = "refocused.example"
+LOCAL_ONLY = (
+    "AWS_",
+    "REFOCUSED_LOG_LEVEL",
+    "REFOCUSED_MODEL_DIR",
+    "REFOCUSED_ASSISTANT_MAX_NEW_TOKENS",
+    "REFOCUSED_ASSISTANT_DAILY_MESSAGES",
+)
+#: The variables the Pulumi program declares for each function of the production stack
+#: (tests/platform/test_infra_snapshot.py keeps this file equal to what the program renders).
+DECLARED = json.loads(
+    (Path(__file__).parents[2] / "platform/snapshots/function-environments.json").read_text()
+)["prod"]
 
 
 @dataclass
@@ -112,6 +128,11 @@ def deployment(
     secret_arn = local_aws.client("secretsmanager").create_secret(
         Name=f"secret-key-{suffix}", SecretString=TEST_SECRET
     )["ARN"]
+    # What the platform stores for the email API: the mail-link key derived from the secret.
+    link_key_arn = local_aws.client("secretsmanager").create_secret(
+        Name=f"email-link-key-{suffix}",
+        SecretString=base64.b64encode(derive_key(TEST_SECRET.encode(), LINK_KEY_PURPOSE)).decode(),
+    )["ARN"]
     environment = {
         **local_aws.environment(),
         "REFOCUSED_PROFILE": "production",
@@ -121,7 +142,7 @@ def deployment(
         "FEEDBACK_TABLE": tables["feedback"],
         "ASSISTANT_HISTORY_TABLE": tables["history"],
         # The email API signs mail links; the functions serving users get public keys only.
-        "REFOCUSED_SECRET_KEY_ARN": secret_arn,
+        "REFOCUSED_EMAIL_LINK_KEY_ARN": link_key_arn,
         "REFOCUSED_ACCESS_TOKEN_JWKS": published_jwks(functions_api),
         "REFOCUSED_API_URL": functions_api,
         "REFOCUSED_LOG_LEVEL": "WARNING",
@@ -129,6 +150,7 @@ def deployment(
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     reset_cold_starts()
+    as_deployed(monkeypatch)
     yield Deployment(
         local_aws,
         tables["email"],
@@ -139,6 +161,31 @@ def deployment(
         secret_arn,
     )
     reset_cold_starts()
+
+
+def as_deployed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each handler builds from the variables the program declares for it alone, and what a
+    local run adds (the local AWS endpoint and credentials, logging, the model's folder, small
+    limits): one shared environment hid that the email API was deployed without a variable it
+    needed."""
+    modules = {
+        "ai_handler": ai_handler,
+        "email_api": email_api,
+        "email_sender": email_sender,
+        "feedback_api": feedback_api,
+        "ses_notifications": ses_notifications,
+    }
+    for name, module in modules.items():
+        own = set(DECLARED[name])
+        build = module.cold_start._build
+
+        def deployed(_: Any, build: Any = build, own: set[str] = own) -> Any:
+            environment = {
+                k: v for k, v in os.environ.items() if k in own or k.startswith(LOCAL_ONLY)
+            }
+            return build(LambdaSettings.from_env(environment))
+
+        monkeypatch.setattr(module.cold_start, "_build", deployed)
 
 
 def reset_cold_starts() -> None:

@@ -188,7 +188,6 @@ def test_the_email_api_needs_only_the_mail_link_key_and_its_links_pass_at_the_ap
     arn = deployment.aws.client("secretsmanager").create_secret(
         Name=f"email-link-key-{uuid.uuid4().hex[:8]}", SecretString=link_key
     )["ARN"]
-    monkeypatch.delenv("REFOCUSED_SECRET_KEY_ARN")
     monkeypatch.setenv("REFOCUSED_EMAIL_LINK_KEY_ARN", arn)
     email_api.cold_start.reset()
     address = unique_address()

@@ -1,0 +1,362 @@
+"""The environment contract: every compute unit of every stack starts with exactly the
+environment and permissions the program declares for it, and its code needs no more.
+
+What a unit needs is read from its own code, never from a list here: its settings class
+(LambdaSettings, or the API's Settings) is given the declared environment and records what it
+looks up; its composition root builds every service the unit serves (a missing variable is the
+LambdaConfigError or SettingsError a deployed unit would answer with); then it serves a request
+of each kind against moto, and each AWS call it makes must be allowed by its declared IAM
+statements. The last tests remove one declared variable or statement at a time and show that
+the contract then fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from conftest import cached_run
+from deployed_units import (
+    LAMBDA_RUNTIME_ENVIRONMENT,
+    ReadRecorder,
+    api_environment,
+    api_statements,
+    denied,
+    lambda_environment,
+    lambda_modules,
+    lambda_statements,
+    local_aws,
+    topic_keys,
+)
+from infra_harness import STACKS, ProgramRun, run_program
+
+READER = "reader@example.com"
+USER = "0190a0a0-0000-7000-8000-000000000001"
+
+
+@dataclass
+class Outcome:
+    """What starting a unit found wrong: each entry a sentence an operator can act on."""
+
+    problems: list[str] = field(default_factory=list)
+    read: set[str] = field(default_factory=set)
+
+
+# -- the functions -------------------------------------------------------------------------------
+
+
+def _api_event(method: str, path: str, body: Any = None) -> dict[str, Any]:
+    from tests.entrypoints.lambdas.events import api_event
+
+    return api_event(method, path, body=body)
+
+
+def _sns_event(message: str, topic: str) -> dict[str, Any]:
+    from tests.entrypoints.lambdas.events import sns_event, sns_record
+
+    return sns_event(sns_record(message, topic))
+
+
+def _force(built: Any) -> None:
+    """Builds what a unit builds on its first request of each kind (the keys a signed-in
+    request needs, the assistant's history), so a variable those need is checked too."""
+    from entrypoints.lambdas.auth import Access
+
+    for part in built if isinstance(built, tuple) else (built,):
+        if isinstance(part, Access):
+            part._built()
+        if hasattr(part, "access") and isinstance(part.access, Access):
+            part.access._built()
+            _ = part.assistant
+
+
+def _journey(run: ProgramRun, module: str, handler: Callable[..., Any]) -> list[str]:
+    """One request of each kind the function serves; returns the problems it met."""
+    problems = []
+
+    def expect(status: int, response: dict[str, Any], what: str) -> None:
+        if response["statusCode"] != status:
+            problems.append(f"{module}: {what} answered {response['statusCode']}: {response}")
+
+    if module == "email_api":
+        expect(
+            202,
+            handler(_api_event("POST", "/email/newsletter/subscribe", {"email": READER})),
+            "subscribe",
+        )
+    elif module == "email_sender":
+        from adapters.sns.mail_queue import encode_mail
+        from domains.email.model import MailKind, OutgoingMail
+
+        mail = OutgoingMail(READER, "Confirm", "Hi", MailKind.NEWSLETTER_CONFIRMATION)
+        (topic,) = [t for t in topic_keys(run) if t.endswith("-email-requests")]
+        expect(200, handler(_sns_event(encode_mail(mail), topic)), "a queued mail")
+    elif module == "ses_notifications":
+        bounce = {
+            "notificationType": "Bounce",
+            "bounce": {"bounceType": "Permanent", "bouncedRecipients": [{"emailAddress": READER}]},
+        }
+        expect(200, handler(_sns_event(json.dumps(bounce), "arn:aws:sns:x")), "a bounce")
+    elif module == "feedback_api":
+        body = {"category": "idea", "text": "a dark theme"}
+        expect(201, handler(_api_event("POST", "/feedback", body)), "feedback")
+        expect(200, handler(_api_event("GET", "/feedback/features")), "the features")
+    elif module == "ai_handler":
+        from entrypoints.lambdas import ai_handler
+
+        services = ai_handler.cold_start.get()
+        conversation = asyncio.run(services.assistant.start(USER, "a plan"))
+        asyncio.run(services.assistant.conversations(USER))
+        asyncio.run(services.assistant.delete(USER, conversation.id))
+    return problems
+
+
+def start_function(
+    run: ProgramRun,
+    module: str,
+    monkeypatch: pytest.MonkeyPatch,
+    environment: dict[str, str] | None = None,
+    statements: list[dict[str, Any]] | None = None,
+) -> Outcome:
+    from entrypoints.composition.lambdas import LambdaConfigError, LambdaSettings
+    from entrypoints.lambdas import runtime
+
+    environment = lambda_environment(run, module) if environment is None else environment
+    statements = lambda_statements(run, module) if statements is None else statements
+    outcome = Outcome()
+    env = ReadRecorder({**LAMBDA_RUNTIME_ENVIRONMENT, **environment})
+    handler_module = importlib.import_module(f"entrypoints.lambdas.{module}")
+    with local_aws(run) as aws:
+        try:
+            settings = LambdaSettings.from_env(env)
+            monkeypatch.setattr(
+                runtime, "LambdaSettings", type("Deployed", (), {"from_env": lambda: settings})
+            )
+            handler_module.cold_start.reset()
+            _force(handler_module.cold_start.get())
+            outcome.problems += _journey(run, module, handler_module.handler)
+        except LambdaConfigError as e:
+            outcome.problems.append(f"{module} does not start: {e}")
+        except Exception as e:  # any failure is the finding, named
+            outcome.problems.append(f"{module} fails: {type(e).__name__}: {e}")
+        finally:
+            handler_module.cold_start.reset()
+        outcome.problems += [f"{module} may not {call}" for call in denied(aws.calls, statements)]
+    outcome.read = env.read
+    unread = sorted(set(environment) - env.read)
+    if unread:
+        outcome.problems.append(f"{module} is given {unread}, which its code never reads")
+    return outcome
+
+
+# -- the API service -----------------------------------------------------------------------------
+
+
+def start_api(
+    run: ProgramRun,
+    environment: dict[str, str] | None = None,
+    statements: list[dict[str, Any]] | None = None,
+) -> Outcome:
+    """The API's settings from exactly its declared environment, then its own containers for
+    the services it shares with the functions, serving one request of each kind."""
+    from dependency_injector import providers
+
+    from adapters.memory.stores import InMemoryRateLimiter
+    from entrypoints.http.app import build_container
+    from entrypoints.settings import Settings, SettingsError
+
+    environment = api_environment(run) if environment is None else environment
+    statements = api_statements(run) if statements is None else statements
+    outcome = Outcome()
+    env = ReadRecorder(environment)
+    try:
+        settings = Settings.from_env(env)
+    except SettingsError as e:
+        return Outcome([f"the API does not start: {e}"])
+    outcome.read = env.read
+    unread = sorted(set(environment) - env.read)
+    if unread:
+        outcome.problems.append(f"the API is given {unread}, which its code never reads")
+
+    functions = {m: lambda_environment(run, m) for m in lambda_modules(run)}
+    shared = {
+        "email_table": functions["email_api"]["EMAIL_TABLE"],
+        "email_topic_arn": functions["email_api"]["EMAIL_REQUESTS_TOPIC_ARN"],
+        "feedback_table": functions["feedback_api"]["FEEDBACK_TABLE"],
+        "assistant_table": functions["ai_handler"]["ASSISTANT_HISTORY_TABLE"],
+    }
+    for setting, store in shared.items():
+        if getattr(settings, setting) != store:
+            outcome.problems.append(
+                f"the API's {setting} is {getattr(settings, setting)!r}, the functions' {store!r}:"
+                " two stores for one kind of data"
+            )
+    if settings.effective_public_url != run.exports["api_url"]:
+        outcome.problems.append(
+            f"mail links point at {settings.effective_public_url}, users reach the API at "
+            f"{run.exports['api_url']}"
+        )
+    if run.exports["web_url"] not in settings.cors_origins:
+        outcome.problems.append(f"the web client's origin {run.exports['web_url']} is not allowed")
+
+    with local_aws(run) as aws:
+        container = build_container(settings)
+        container.infrastructure.limiter.override(providers.Singleton(InMemoryRateLimiter))
+        try:
+            feedback = container.feedback.service()
+            assistant = container.assistant.service()
+            email = container.email.service()
+
+            async def requests() -> None:
+                await feedback.send_feedback("idea", "a dark theme", "203.0.113.7", None)
+                feature = await feedback.propose_feature(USER, "Dark theme")
+                await feedback.vote(USER, feature.id)
+                conversation = await assistant.start(USER, "a plan")
+                await assistant.conversations(USER)
+                await assistant.delete(USER, conversation.id)
+                await assistant.start(USER, "a second plan")
+                await email.subscribe(READER, "203.0.113.7", f"{settings.effective_public_url}/x")
+                await email.send_password_reset(READER, f"{settings.effective_public_url}/r")
+                contributors = (container.feedback.user_data(), container.assistant.user_data())
+                for contributor in contributors:
+                    await contributor.export(USER)
+                    await contributor.erase(USER)
+
+            asyncio.run(requests())
+        except Exception as e:  # any failure is the finding, named
+            outcome.problems.append(f"the API fails a request: {type(e).__name__}: {e}")
+        finally:
+            container.infrastructure.limiter.reset_override()
+        outcome.problems += [f"the API may not {call}" for call in denied(aws.calls, statements)]
+    return outcome
+
+
+# -- the contract --------------------------------------------------------------------------------
+
+MODULES = ("email_api", "email_sender", "ses_notifications", "feedback_api", "ai_handler")
+
+
+def _without_mail_identity(run: ProgramRun, module: str, outcome: Outcome) -> list[str]:
+    """A stack without a domain has no SES identity to send as, so its sender may not send
+    (platform/README.md says so); every other problem stands."""
+    if module != "email_sender" or run.of_type("aws:ses/domainIdentity:DomainIdentity"):
+        return outcome.problems
+    return [
+        p for p in outcome.problems if "ses:SendEmail" not in p and "could not be sent" not in p
+    ]
+
+
+@pytest.mark.parametrize("module", MODULES)
+@pytest.mark.parametrize("stack_name", STACKS)
+def test_each_function_starts_and_serves_with_exactly_what_it_is_given(
+    stack_name: str, module: str, monkeypatch: pytest.MonkeyPatch
+):
+    run = cached_run(stack_name)
+    outcome = start_function(run, module, monkeypatch)
+    assert _without_mail_identity(run, module, outcome) == []
+
+
+@pytest.mark.parametrize("stack_name", STACKS)
+def test_the_api_service_starts_shares_the_functions_stores_and_stays_within_its_policy(
+    stack_name: str,
+):
+    assert start_api(cached_run(stack_name)).problems == []
+
+
+def test_google_sign_in_reaches_the_api_when_the_stack_configures_client_ids():
+    from entrypoints.settings import Settings
+
+    run = run_program("dev", overrides={"refocused:googleClientIds": '["web.apps.example"]'})
+    assert Settings.from_env(api_environment(run)).google_client_ids == ("web.apps.example",)
+
+
+# -- the contract fails when the program declares less -------------------------------------------
+
+
+def test_removing_any_variable_a_function_reads_and_needs_breaks_the_contract(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    run = cached_run("prod")
+    removed = 0
+    for module in MODULES:
+        declared = lambda_environment(run, module)
+        from entrypoints.composition.lambdas import LambdaSettings
+
+        defaults = LambdaSettings()
+        for variable in declared:
+            # A variable whose value is the code's own default changes nothing when removed.
+            if declared[variable] in {str(getattr(defaults, f, None)) for f in vars(defaults)}:
+                continue
+            smaller = {k: v for k, v in declared.items() if k != variable}
+            assert start_function(run, module, monkeypatch, environment=smaller).problems, (
+                f"{module} still works without {variable}: why does the program declare it?"
+            )
+            removed += 1
+    assert removed >= 10
+
+
+def test_removing_any_statement_a_function_uses_breaks_the_contract(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    run = cached_run("prod")
+    for module in MODULES:
+        declared = lambda_statements(run, module)
+        for index, statement in enumerate(declared):
+            if statement.get("Sid") in {"WriteItsOwnLogs", "ParkFailedEvents", "SendTraces"}:
+                continue  # used by Lambda itself, not by the code
+            if module == "ai_handler" and any(a.startswith("s3:") for a in statement["Action"]):
+                continue  # the model download: platform/README.md, not checked here
+            smaller = declared[:index] + declared[index + 1 :]
+            outcome = start_function(run, module, monkeypatch, statements=smaller)
+            assert any("may not" in p for p in outcome.problems), (module, statement)
+
+
+def test_the_email_api_fails_the_contract_without_its_link_key_or_the_right_to_read_it(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    run = cached_run("staging")
+    environment = lambda_environment(run, "email_api")
+    environment.pop("REFOCUSED_EMAIL_LINK_KEY_ARN")
+    (problem,) = start_function(run, "email_api", monkeypatch, environment=environment).problems
+    assert "REFOCUSED_EMAIL_LINK_KEY_ARN" in problem
+    statements = [
+        s
+        for s in lambda_statements(run, "email_api")
+        if "secretsmanager:GetSecretValue" not in s["Action"]
+    ]
+    (problem,) = start_function(run, "email_api", monkeypatch, statements=statements).problems
+    assert problem.startswith("email_api may not secretsmanager:GetSecretValue on arn:aws:")
+
+
+@pytest.mark.parametrize(
+    "variable",
+    [
+        "REFOCUSED_EMAIL_TABLE",
+        "REFOCUSED_FEEDBACK_TABLE",
+        "REFOCUSED_ASSISTANT_TABLE",
+        "REFOCUSED_EMAIL_TOPIC_ARN",
+        "REFOCUSED_PUBLIC_URL",
+        "REFOCUSED_CORS_ORIGINS",
+        "DATABASE_URL",
+    ],
+)
+def test_removing_a_variable_the_api_needs_breaks_the_contract(variable: str):
+    run = cached_run("prod")
+    environment = api_environment(run)
+    del environment[variable]
+    assert start_api(run, environment=environment).problems
+
+
+def test_removing_the_apis_table_or_queue_statements_breaks_the_contract():
+    run = cached_run("prod")
+    declared = api_statements(run)
+    for index, statement in enumerate(declared):
+        if statement.get("Sid") == "ReadTheApiSecrets":
+            continue  # App Runner reads them for the container, before the code runs
+        smaller = declared[:index] + declared[index + 1 :]
+        assert any("may not" in p for p in start_api(run, statements=smaller).problems), statement
