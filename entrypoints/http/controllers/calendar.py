@@ -27,13 +27,13 @@ class CalendarController(Controller):
     path = "/calendar"
     tags = ["calendar"]
 
-    @get("/{day:date}", responses=responses(401, 422))
+    @get("/{day:date}", operation_id="getCalendarDay", responses=responses(401, 422))
     async def day(self, calendar: Calendar, principal: CurrentUser, day: Day) -> CalendarDayRead:
         """Everything on one of the user's local days: streak activity, mood, breathing, goals.
         Dates from 2000-01-01 to a year ahead."""
         return CalendarDayRead.of(await calendar.day(principal.user_id, day))
 
-    @get("/months/{month:str}", responses=responses(401, 422))
+    @get("/months/{month:str}", operation_id="getCalendarMonth", responses=responses(401, 422))
     async def month(
         self, calendar: Calendar, principal: CurrentUser, month: Month
     ) -> CalendarMonthRead:
@@ -47,9 +47,9 @@ class CalendarController(Controller):
 
 class DashboardController(Controller):
     path = "/dashboard"
-    tags = ["calendar"]
+    tags = ["dashboard"]
 
-    @get("/", responses=responses(401))
+    @get("/", operation_id="getDashboard", responses=responses(401))
     async def dashboard(self, calendar: Calendar, principal: CurrentUser) -> DashboardRead:
         """Today at a glance, on the user's local day: the streak, goals coming due, today's
         sections and the daily content."""

@@ -17,9 +17,9 @@ from domains.identity.model import GoogleNonce, Principal, SignIn
 from domains.identity.use_cases import Device, IdentityService
 from domains.shared.errors import Forbidden, InvalidInput
 from domains.shared.ids import is_id
-from entrypoints.http.auth import CookiePolicy, with_cookies
+from entrypoints.http.auth import CookiePolicy, signed_in, with_cookies
 from entrypoints.http.gate import CSRF_COOKIE, REFRESH_COOKIE, context_of, principal_or_401
-from entrypoints.http.openapi import responses
+from entrypoints.http.openapi import SIGNED_IN, responses
 from entrypoints.http.schemas.identity import (
     Accepted,
     ChangePasswordRequest,
@@ -140,7 +140,12 @@ class AuthController(Controller):
         )
         return _browser_sign_in(sign_in, csrf, cookie_policy)
 
-    @post("/google/nonce", status_code=200, responses=responses(401, 429))
+    @post(
+        "/google/nonce",
+        operation_id="startGoogleSignIn",
+        status_code=200,
+        responses=responses(401, 429),
+    )
     async def google_nonce(
         self, identity: Identity, cookie_policy: Cookies
     ) -> Response[GoogleNonceResponse]:
@@ -152,7 +157,12 @@ class AuthController(Controller):
         response = Response(body, headers={"Cache-Control": "no-store"})
         return with_cookies(response, [_google_nonce_cookie(cookie_policy, started, expires_in)])
 
-    @post("/google", status_code=200, responses=responses(401, 409, 422, 429))
+    @post(
+        "/google",
+        operation_id="signInWithGoogle",
+        status_code=200,
+        responses=responses(401, 409, 422, 429),
+    )
     async def google(
         self,
         request: Request[Any, Any, Any],
@@ -175,7 +185,12 @@ class AuthController(Controller):
         response = _browser_sign_in(sign_in, csrf, cookie_policy)
         return with_cookies(response, [_google_nonce_cookie(cookie_policy, None, 0)])
 
-    @post("/refresh", status_code=200, responses=responses(401, 403, 429))
+    @post(
+        "/refresh",
+        operation_id="refreshSession",
+        status_code=200,
+        responses=responses(401, 403, 429),
+    )
     async def refresh(
         self,
         request: Request[Any, Any, Any],
@@ -193,7 +208,7 @@ class AuthController(Controller):
         sign_in = await identity.refresh(token, client_device)
         return _browser_sign_in(sign_in, csrf, cookie_policy)
 
-    @post("/token", status_code=200, responses=responses(401, 422, 429))
+    @post("/token", operation_id="issueToken", status_code=200, responses=responses(401, 422, 429))
     async def token(
         self, data: JSONBody[TokenRequest], identity: Identity, client_device: ClientDevice
     ) -> TokenResponse:
@@ -214,7 +229,13 @@ class AuthController(Controller):
             sign_in = await identity.refresh(data.refresh_token, client_device)
         return _token_response(sign_in)
 
-    @post("/logout", status_code=HTTP_204_NO_CONTENT, responses=responses(401, 403))
+    @post(
+        "/logout",
+        status_code=HTTP_204_NO_CONTENT,
+        responses=responses(401, 403),
+        # Either the access token, or the refresh token (its cookie, or the body) ends it.
+        security=[*SIGNED_IN, {"refreshCookie": []}, {}],
+    )
     async def logout(
         self,
         request: Request[Any, Any, Any],
@@ -242,7 +263,7 @@ class AuthController(Controller):
             Response(None, status_code=HTTP_204_NO_CONTENT), cookie_policy.cleared()
         )
 
-    @get("/me", responses=responses(401, 429))
+    @get("/me", operation_id="getCurrentUser", guards=[signed_in], responses=responses(401, 429))
     async def me(self, identity: Identity, request: Request[Any, Any, Any]) -> UserRead:
         """The signed-in account."""
         # The gate's principal is read here rather than through the `principal` dependency:
@@ -324,7 +345,7 @@ class AuthController(Controller):
         out; the link works once."""
         await identity.reset_password(data.token, data.new_password)
 
-    @get("/sessions", responses=responses(401))
+    @get("/sessions", operation_id="listSessions", responses=responses(401))
     async def sessions(self, identity: Identity, principal: CurrentUser) -> list[SessionRead]:
         """The account's signed-in devices."""
         sessions = await identity.list_sessions(principal.user_id)
@@ -351,7 +372,7 @@ class UsersController(Controller):
     path = "/users"
     tags = ["users"]
 
-    @patch("/me", responses=responses(401, 403, 422))
+    @patch("/me", operation_id="updateProfile", responses=responses(401, 403, 422))
     async def update_me(
         self, data: JSONBody[ProfileUpdate], identity: Identity, principal: CurrentUser
     ) -> UserRead:
@@ -363,7 +384,12 @@ class UsersController(Controller):
         )
         return UserRead.of(user)
 
-    @post("/me/export", status_code=200, responses=responses(401, 403, 429))
+    @post(
+        "/me/export",
+        operation_id="exportAccount",
+        status_code=200,
+        responses=responses(401, 403, 429),
+    )
     async def export(self, identity: Identity, principal: CurrentUser) -> Response[dict[str, Any]]:
         """All of the account's data, from every domain, as one JSON document."""
         data = await identity.export(principal.user_id)
@@ -371,7 +397,12 @@ class UsersController(Controller):
             data, headers={"Content-Disposition": 'attachment; filename="refocused-export.json"'}
         )
 
-    @delete("/me", status_code=HTTP_204_NO_CONTENT, responses=responses(401, 403, 422))
+    @delete(
+        "/me",
+        operation_id="deleteAccount",
+        status_code=HTTP_204_NO_CONTENT,
+        responses=responses(401, 403, 422),
+    )
     async def delete_me(
         self,
         identity: Identity,

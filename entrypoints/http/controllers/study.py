@@ -50,18 +50,21 @@ class StudyController(Controller):
 
     @get("/decks", responses=responses(401))
     async def list_decks(self, study: Study, principal: CurrentUser) -> list[DeckRead]:
+        """The user's decks."""
         return [DeckRead.of(d) for d in await study.list_decks(principal.user_id)]
 
     @post("/decks", status_code=201, responses=responses(401, 403, 422))
     async def create_deck(
         self, data: JSONBody[DeckCreate], study: Study, principal: CurrentUser
     ) -> DeckRead:
+        """A new deck; names are unique per user."""
         return DeckRead.of(await study.create_deck(principal.user_id, data.name, data.description))
 
     @get("/decks/{deck_id:str}", responses=responses(401, 404))
     async def get_deck(
         self, study: Study, principal: CurrentUser, deck_id: str = PathId
     ) -> DeckRead:
+        """One deck with its card count."""
         return DeckRead.of(await study.get_deck(principal.user_id, deck_id))
 
     @patch("/decks/{deck_id:str}", responses=responses(401, 403, 404, 422))
@@ -72,6 +75,7 @@ class StudyController(Controller):
         principal: CurrentUser,
         deck_id: str = PathId,
     ) -> DeckRead:
+        """Rename a deck or change its description."""
         deck = await study.update_deck(
             principal.user_id,
             deck_id,
@@ -98,10 +102,16 @@ class StudyController(Controller):
         limit: int = Parameter(default=100, ge=1, le=500),
         offset: int = Parameter(default=0, ge=0, le=1_000_000),
     ) -> list[CardRead]:
+        """A deck's cards, a page at a time."""
         cards = await study.list_cards(principal.user_id, deck_id, limit=limit, offset=offset)
         return [CardRead.of(c) for c in cards]
 
-    @post("/decks/{deck_id:str}/cards", status_code=201, responses=responses(401, 403, 404, 422))
+    @post(
+        "/decks/{deck_id:str}/cards",
+        operation_id="createCards",
+        status_code=201,
+        responses=responses(401, 403, 404, 422),
+    )
     async def bulk_create(
         self,
         data: JSONBody[BulkCardCreate],
@@ -127,7 +137,7 @@ class StudyController(Controller):
         cards = await study.import_cards(principal.user_id, deck_id, data.text, data.format)
         return ImportResult(imported=len(cards))
 
-    @get("/decks/{deck_id:str}/export", responses=responses(401, 404))
+    @get("/decks/{deck_id:str}/export", operation_id="exportDeck", responses=responses(401, 404))
     async def export_cards(
         self,
         study: Study,
@@ -143,7 +153,11 @@ class StudyController(Controller):
             headers={"Content-Disposition": f'attachment; filename="deck.{format}"'},
         )
 
-    @get("/decks/{deck_id:str}/queue", responses=responses(401, 404, 422))
+    @get(
+        "/decks/{deck_id:str}/queue",
+        operation_id="getReviewQueue",
+        responses=responses(401, 404, 422),
+    )
     async def queue(
         self,
         study: Study,
@@ -154,10 +168,15 @@ class StudyController(Controller):
         """Due reviews first, then new cards within today's allowance (your local day)."""
         return QueueRead.of(await study.queue(principal.user_id, deck_id, limit))
 
-    @get("/decks/{deck_id:str}/progress", responses=responses(401, 404))
+    @get(
+        "/decks/{deck_id:str}/progress",
+        operation_id="getDeckProgress",
+        responses=responses(401, 404),
+    )
     async def progress(
         self, study: Study, principal: CurrentUser, deck_id: str = PathId
     ) -> ProgressRead:
+        """How a deck stands: cards by state, what is due, recent reviews and retention."""
         return ProgressRead.of(await study.progress(principal.user_id, deck_id))
 
     # -- cards and reviews ------------------------------------------------------------------
@@ -166,6 +185,7 @@ class StudyController(Controller):
     async def create_card(
         self, data: JSONBody[CardCreate], study: Study, principal: CurrentUser
     ) -> CardRead:
+        """One card in a deck the user owns."""
         (card,) = await study.create_cards(
             principal.user_id, data.deck_id, [CardDraft(data.front, data.back, data.tags)]
         )
@@ -175,6 +195,7 @@ class StudyController(Controller):
     async def get_card(
         self, study: Study, principal: CurrentUser, card_id: str = PathId
     ) -> CardRead:
+        """One card with its scheduling state."""
         return CardRead.of(await study.get_card(principal.user_id, card_id))
 
     @patch("/cards/{card_id:str}", responses=responses(401, 403, 404, 422))
@@ -200,9 +221,15 @@ class StudyController(Controller):
     async def delete_card(
         self, study: Study, principal: CurrentUser, card_id: str = PathId
     ) -> None:
+        """Delete a card and its review history."""
         await study.delete_card(principal.user_id, card_id)
 
-    @post("/cards/{card_id:str}/reviews", status_code=201, responses=responses(401, 403, 404, 422))
+    @post(
+        "/cards/{card_id:str}/reviews",
+        operation_id="reviewCard",
+        status_code=201,
+        responses=responses(401, 403, 404, 422),
+    )
     async def review(
         self,
         data: JSONBody[ReviewCreate],
@@ -214,24 +241,35 @@ class StudyController(Controller):
         card = await study.review(principal.user_id, card_id, data.rating, data.duration_ms)
         return CardRead.of(card)
 
-    @get("/cards/{card_id:str}/reviews", responses=responses(401, 404))
+    @get(
+        "/cards/{card_id:str}/reviews",
+        operation_id="listCardReviews",
+        responses=responses(401, 404),
+    )
     async def history(
         self, study: Study, principal: CurrentUser, card_id: str = PathId
     ) -> list[ReviewRead]:
+        """A card's reviews, oldest first."""
         return [ReviewRead.of(r) for r in await study.history(principal.user_id, card_id)]
 
-    @post("/reviews/undo", status_code=200, responses=responses(401, 403, 409))
+    @post(
+        "/reviews/undo",
+        operation_id="undoReview",
+        status_code=200,
+        responses=responses(401, 403, 409),
+    )
     async def undo(self, study: Study, principal: CurrentUser) -> CardRead:
         """Undo your latest review: the card is as it was before it."""
         return CardRead.of(await study.undo_last_review(principal.user_id))
 
     # -- settings ---------------------------------------------------------------------------
 
-    @get("/settings", responses=responses(401))
+    @get("/settings", operation_id="getStudySettings", responses=responses(401))
     async def get_settings(self, study: Study, principal: CurrentUser) -> SettingsRead:
+        """The user's study settings: desired retention and new cards per day."""
         return SettingsRead.of(await study.settings(principal.user_id))
 
-    @patch("/settings", responses=responses(401, 403, 422))
+    @patch("/settings", operation_id="updateStudySettings", responses=responses(401, 403, 422))
     async def update_settings(
         self, data: JSONBody[SettingsUpdate], study: Study, principal: CurrentUser
     ) -> SettingsRead:

@@ -1,0 +1,221 @@
+"""The OpenAPI document, read as a client developer reads it: /schema/openapi.json alone."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from openapi_spec_validator import validate
+
+from entrypoints.settings import Settings
+
+METHODS = ("get", "put", "post", "patch", "delete")
+SIGN_IN_FIRST = "sign in first"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from entrypoints.http.app import create_app
+    from tests.conftest import TEST_ACCESS_TOKEN_KEY, TEST_KEK, TEST_SECRET
+    from tests.support.servers import LiveServer
+
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("openapi") / "var",
+        secret_key=TEST_SECRET,
+        journal_kek=TEST_KEK,
+        access_token_key=TEST_ACCESS_TOKEN_KEY,
+        log_format="console",
+        log_level="WARNING",
+    )
+    settings.validate()
+    with LiveServer(create_app(settings)) as server:
+        yield server.url
+
+
+@pytest.fixture(scope="module")
+def document(served: str) -> dict[str, Any]:
+    r = httpx.get(f"{served}/schema/openapi.json", timeout=30)
+    assert r.status_code == 200, r.text
+    return dict(r.json())
+
+
+def operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for path, item in document["paths"].items():
+        for method in METHODS:
+            if method in item:
+                yield method, path, item[method]
+
+
+def _secured(operation: dict[str, Any]) -> bool:
+    """Declares a requirement that cannot be skipped (`{}` would make sign-in optional)."""
+    security = operation.get("security") or []
+    return bool(security) and {} not in security
+
+
+def _concrete(path: str) -> str:
+    samples = {"day": "2026-01-05", "month": "2026-01", "slug": "box-breathing"}
+    return re.sub(r"\{(\w+)\}", lambda m: samples.get(m.group(1), "0" * 26), path)
+
+
+def _required_query(operation: dict[str, Any]) -> dict[str, str]:
+    """Values for the required query parameters, so that a missing one is not what answers."""
+    values = {"date": "2026-01-05", "integer": "1"}
+    query = {}
+    for parameter in operation.get("parameters", []):
+        if parameter["in"] == "query" and parameter.get("required"):
+            schema = parameter.get("schema", {})
+            query[parameter["name"]] = values.get(
+                schema.get("format", schema.get("type", "")), "2026-01-05"
+            )
+    return query
+
+
+# -- security -------------------------------------------------------------------------------
+
+
+PUBLIC = [
+    ("post", "/api/v1/auth/register"),
+    ("post", "/api/v1/auth/login"),
+    ("post", "/api/v1/auth/token"),
+    ("post", "/api/v1/auth/refresh"),
+    ("post", "/api/v1/auth/password-reset/request"),
+    ("post", "/api/v1/auth/password-reset/confirm"),
+    ("post", "/api/v1/auth/verify-email/confirm"),
+    ("post", "/api/v1/email/newsletter/subscribe"),
+    ("get", "/api/v1/email/newsletter/unsubscribe"),
+    ("post", "/api/v1/feedback"),
+    ("get", "/api/v1/features"),
+    ("get", "/api/v1/daily"),
+    ("get", "/api/v1/daily/quote"),
+    ("get", "/api/v1/breathing/techniques"),
+    ("get", "/health"),
+    ("get", "/ready"),
+    ("get", "/.well-known/jwks.json"),
+]
+
+
+def test_no_security_is_declared_for_the_whole_document(document: dict[str, Any]) -> None:
+    assert not document.get("security"), "security belongs to each operation, not the document"
+
+
+@pytest.mark.parametrize(("method", "path"), PUBLIC)
+def test_public_operations_show_no_security_requirement(
+    document: dict[str, Any], method: str, path: str
+) -> None:
+    assert not document["paths"][path][method].get("security")
+
+
+def test_every_operation_declares_exactly_the_sign_in_the_server_asks_for(
+    document: dict[str, Any], served: str
+) -> None:
+    """Asked without credentials, a secured operation answers 401, and an operation the
+    document shows as public never answers "sign in first"."""
+    wrong: list[str] = []
+    with httpx.Client(base_url=served, timeout=30) as client:
+        for method, path, operation in operations(document):
+            if path == "/api/v1/auth/logout":
+                continue  # either token ends the session; checked below
+            r = client.request(
+                method.upper(), _concrete(path), params=_required_query(operation), json={}
+            )
+            asked_to_sign_in = r.status_code == 401 and SIGN_IN_FIRST in r.text
+            if _secured(operation) and r.status_code != 401:
+                wrong.append(f"{method.upper()} {path} is declared secured but answered {r}")
+            if not operation.get("security") and asked_to_sign_in:
+                wrong.append(f"{method.upper()} {path} needs sign-in; the document shows none")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_secured_operations_name_schemes_the_document_defines(document: dict[str, Any]) -> None:
+    schemes = set(document["components"]["securitySchemes"])
+    me = document["paths"]["/api/v1/auth/me"]["get"]
+    assert {"bearer", "cookie", "password"} <= {name for req in me["security"] for name in req}
+    for _method, _path, operation in operations(document):
+        for requirement in operation.get("security") or []:
+            assert set(requirement) <= schemes
+
+
+# -- what each operation says ---------------------------------------------------------------
+
+
+def test_the_document_passes_an_openapi_validator(document: dict[str, Any]) -> None:
+    validate(document)
+
+
+def test_every_operation_id_reads_as_a_method_name_and_is_unique(
+    document: dict[str, Any],
+) -> None:
+    ids = [operation.get("operationId", "") for _m, _p, operation in operations(document)]
+    assert [i for i in ids if not re.fullmatch(r"[a-z]+(?:[A-Z][a-z0-9]*)*", i)] == []
+    assert [i for i, n in Counter(ids).items() if n > 1] == []
+    login = document["paths"]["/api/v1/auth/login"]["post"]
+    habits = document["paths"]["/api/v1/habits"]["get"]
+    assert (login["operationId"], habits["operationId"]) == ("login", "listHabits")
+
+
+def test_every_summary_is_words_and_none_is_repeated(document: dict[str, Any]) -> None:
+    summaries = [operation.get("summary", "") for _m, _p, operation in operations(document)]
+    assert [s for s in summaries if not re.fullmatch(r"[A-Z][a-z]*(?: [a-z0-9]+)*", s)] == []
+    assert [s for s, n in Counter(summaries).items() if n > 1] == []
+    assert document["paths"]["/api/v1/habits"]["get"]["summary"] == "List habits"
+
+
+def test_every_operation_is_described_by_its_handlers_docstring(
+    document: dict[str, Any],
+) -> None:
+    undescribed = [
+        f"{m} {p}" for m, p, operation in operations(document) if not operation.get("description")
+    ]
+    assert undescribed == []
+    habit = document["paths"]["/api/v1/habits"]["post"]
+    assert habit["description"].startswith("A new habit; names are unique per user")
+
+
+def test_every_operation_has_a_tag_the_document_describes(document: dict[str, Any]) -> None:
+    described = {tag["name"] for tag in document.get("tags", []) if tag.get("description")}
+    untagged = [
+        f"{m} {p}"
+        for m, p, operation in operations(document)
+        if not operation.get("tags") or not set(operation["tags"]) <= described
+    ]
+    assert untagged == []
+    assert document["paths"]["/api/v1/dashboard"]["get"]["tags"] == ["dashboard"]
+
+
+def _resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def test_problem_answers_have_an_rfc_9457_schema_with_field_errors(
+    document: dict[str, Any],
+) -> None:
+    empty: list[str] = []
+    for method, path, operation in operations(document):
+        for code, answer in operation["responses"].items():
+            content = answer.get("content", {}).get("application/problem+json")
+            if int(code) >= 400 and (content is None or not content.get("schema")):
+                empty.append(f"{method} {path} {code}")
+    assert empty == []
+    problem = _resolve(
+        document,
+        document["paths"]["/api/v1/habits"]["post"]["responses"]["422"]["content"][
+            "application/problem+json"
+        ]["schema"],
+    )
+    assert {"type", "title", "status", "detail", "instance", "errors"} <= set(problem["properties"])
+    errors = problem["properties"]["errors"]
+    array = next(s for s in errors.get("oneOf", [errors]) if s.get("type") == "array")
+    assert "field" in _resolve(document, array["items"])["properties"]
+
+
+def test_the_docs_page_loads_nothing_from_another_origin(served: str) -> None:
+    page = httpx.get(f"{served}/schema", timeout=30, follow_redirects=True)
+    assert page.status_code == 200
+    assert "http://" not in page.text and "https://" not in page.text
+    assert httpx.get(f"{served}/schema/scalar", timeout=30).status_code == 404
