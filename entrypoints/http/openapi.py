@@ -12,6 +12,8 @@ import re
 from typing import Annotated, Any
 
 import msgspec
+from litestar._openapi.schema_generation import SchemaCreator
+from litestar._openapi.schema_generation.plugins import StructSchemaPlugin
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import (
@@ -19,14 +21,17 @@ from litestar.openapi.spec import (
     Example,
     OAuthFlow,
     OAuthFlows,
+    Schema,
     SecurityRequirement,
     SecurityScheme,
     Tag,
 )
 from litestar.plugins import ReceiveRoutePlugin
 from litestar.routes import BaseRoute, HTTPRoute
+from litestar.typing import FieldDefinition
 
 from entrypoints.http.auth import signed_in
+from entrypoints.http.examples import EXAMPLES
 from entrypoints.http.problems import PROBLEM_JSON
 
 TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 (a path, not a secret)
@@ -187,8 +192,21 @@ def in_words(operation_id: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-class OperationDocs(ReceiveRoutePlugin):
-    """Fills in each operation's id, summary and security as its route is registered."""
+class OperationDocs(ReceiveRoutePlugin, StructSchemaPlugin):
+    """Fills in each operation's id, summary and security as its route is registered, and
+    gives each request body's schema its example (entrypoints.http.examples)."""
+
+    def is_plugin_supported_field(self, field_definition: FieldDefinition) -> bool:
+        return super().is_plugin_supported_field(field_definition) and (
+            field_definition.type_ in EXAMPLES
+        )
+
+    def to_openapi_schema(
+        self, field_definition: FieldDefinition, schema_creator: SchemaCreator
+    ) -> Schema:
+        schema = super().to_openapi_schema(field_definition, schema_creator)
+        schema.examples = [EXAMPLES[field_definition.type_]]
+        return schema
 
     def receive_route(self, route: BaseRoute) -> None:
         if not isinstance(route, HTTPRoute):

@@ -219,3 +219,39 @@ def test_the_docs_page_loads_nothing_from_another_origin(served: str) -> None:
     assert page.status_code == 200
     assert "http://" not in page.text and "https://" not in page.text
     assert httpx.get(f"{served}/schema/scalar", timeout=30).status_code == 404
+
+
+def _body_schema(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """The body's object schema, past a `oneOf` with null for an optional body."""
+    for alternative in schema.get("oneOf", [schema]):
+        if alternative.get("type") != "null":
+            return _resolve(document, alternative)
+    return schema
+
+
+def test_every_request_body_has_an_example(document: dict[str, Any]) -> None:
+    missing = [
+        operation["operationId"]
+        for _m, _p, operation in operations(document)
+        for content in operation.get("requestBody", {}).get("content", {}).values()
+        if not (
+            content.get("example")
+            or content.get("examples")
+            or _body_schema(document, content["schema"]).get("examples")
+        )
+    ]
+    assert missing == []
+
+
+def test_every_example_is_a_body_the_server_decodes() -> None:
+    import msgspec
+
+    from entrypoints.http.examples import EXAMPLES
+
+    refused = {}
+    for struct, example in EXAMPLES.items():
+        try:
+            msgspec.json.decode(msgspec.json.encode(example), type=struct, strict=True)
+        except msgspec.ValidationError as e:
+            refused[struct.__qualname__] = str(e)
+    assert refused == {}
