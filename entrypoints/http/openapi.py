@@ -9,6 +9,7 @@ one), its summary is that id in words, and its description is the handler's docs
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import msgspec
@@ -21,6 +22,9 @@ from litestar.openapi.spec import (
     Example,
     OAuthFlow,
     OAuthFlows,
+    OpenAPIMediaType,
+    Operation,
+    RequestBody,
     Schema,
     SecurityRequirement,
     SecurityScheme,
@@ -34,6 +38,7 @@ from entrypoints.http.auth import signed_in
 from entrypoints.http.examples import EXAMPLES
 from entrypoints.http.problems import PROBLEM_JSON
 
+FORM = "application/x-www-form-urlencoded"
 TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 (a path, not a secret)
 
 
@@ -64,14 +69,16 @@ class Problem(msgspec.Struct, omit_defaults=True):
 
 
 _DESCRIPTIONS = {
-    400: "Malformed request (bad JSON, wrong types); `errors` names the fields",
+    400: "The request does not match this document: bad JSON, a wrong type, a missing or "
+    "unknown field, or a value outside the schema's limits; `errors` names the fields",
     401: "Not signed in, or the token is invalid, expired or revoked",
     403: "Missing or invalid CSRF token, or not allowed",
     404: "No such resource for this user",
     409: "Conflicts with existing data",
     413: "Request body too large",
     415: "The body's Content-Type is not one this operation accepts",
-    422: "Well-formed but invalid values; `errors` names the fields",
+    422: "Matches the schema, but the values break a rule (a day in the future, a duplicate "
+    "name...); `errors` names the fields",
     429: "Rate limit exceeded; see Retry-After",
     503: "A dependency is unavailable",
 }
@@ -107,11 +114,13 @@ def _example(code: int) -> Example:
     return Example(summary=title, value=value)
 
 
-def responses(*codes: int) -> dict[int, ResponseSpec]:
+def responses(*codes: int, described: dict[int, str] | None = None) -> dict[int, ResponseSpec]:
+    """Problem answers for these codes and the common ones; `described` words a code for this
+    operation where the general description says too little."""
     return {
         code: ResponseSpec(
             data_container=Problem,
-            description=_DESCRIPTIONS[code],
+            description=(described or {}).get(code, _DESCRIPTIONS[code]),
             media_type=PROBLEM_JSON,
             generate_examples=False,
             examples=[_example(code)],
@@ -169,6 +178,29 @@ TAGS = [
 ]
 
 
+def json_or_form_body(struct: type[msgspec.Struct]) -> type[Operation]:
+    """An operation class whose request body is `struct` sent as JSON or as an HTML form (the
+    handler parses either itself); its schema is msgspec's own for the struct."""
+    _, defined = msgspec.json.schema_components([struct], ref_template="#/components/{name}")
+    schema = defined[struct.__name__]
+    form = {key: value for key, value in schema.items() if key != "additionalProperties"}
+    example = EXAMPLES.get(struct)
+    body = RequestBody(
+        required=True,
+        content={
+            "application/json": OpenAPIMediaType(schema=schema, example=example),  # type: ignore[arg-type]
+            FORM: OpenAPIMediaType(schema=form, example=example),  # type: ignore[arg-type]
+        },
+    )
+
+    @dataclass
+    class JsonOrFormOperation(Operation):
+        def __post_init__(self) -> None:
+            self.request_body = body
+
+    return JsonOrFormOperation
+
+
 def components() -> Components:
     return Components(security_schemes=SECURITY_SCHEMES)
 
@@ -218,3 +250,6 @@ class OperationDocs(ReceiveRoutePlugin, StructSchemaPlugin):
                 handler.summary = in_words(handler.operation_id)
             if handler.security is None and requires_sign_in(handler):
                 handler.security = SIGNED_IN
+            if "data" in handler.parsed_fn_signature.parameters:
+                # The gate refuses a body that is not JSON (a cross-site form needs no preflight).
+                handler.responses = {**responses(415), **(handler.responses or {})}

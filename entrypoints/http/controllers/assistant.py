@@ -33,6 +33,7 @@ from entrypoints.http.schemas.assistant import (
 Assistant = NamedDependency[AssistantService]
 CurrentUser = NamedDependency[Principal]
 ConversationId = Annotated[str, PathParameter(max_length=64, description="a conversation id")]
+NO_MODEL = {503: "No assistant model is configured on this server, or it failed to answer"}
 
 
 def _quota_problem(request: Request[Any, Any, Any], error: QuotaExhausted) -> Response[Any]:
@@ -119,7 +120,7 @@ class AssistantController(Controller):
         "/conversations/{conversation_id:str}/messages",
         operation_id="sendMessage",
         status_code=201,
-        responses=responses(401, 403, 404, 422, 429, 503),
+        responses=responses(401, 403, 404, 422, 429, 503, described=NO_MODEL),
     )
     async def send(
         self,
@@ -143,7 +144,7 @@ class AssistantController(Controller):
         "/conversations/{conversation_id:str}/messages/stream",
         operation_id="streamMessage",
         status_code=200,
-        responses=responses(401, 403, 404, 422, 429, 503),
+        responses=responses(401, 403, 404, 422, 429, 503, described=NO_MODEL),
     )
     async def send_streaming(
         self,

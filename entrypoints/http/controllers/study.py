@@ -7,6 +7,8 @@ from typing import Any, Literal
 import msgspec
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Example
 from litestar.params import JSONBody, Parameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
@@ -137,7 +139,24 @@ class StudyController(Controller):
         cards = await study.import_cards(principal.user_id, deck_id, data.text, data.format)
         return ImportResult(imported=len(cards))
 
-    @get("/decks/{deck_id:str}/export", operation_id="exportDeck", responses=responses(401, 404))
+    @get(
+        "/decks/{deck_id:str}/export",
+        operation_id="exportDeck",
+        responses={
+            200: ResponseSpec(
+                str,
+                description="The deck as Anki plain text, as a file to save",
+                media_type="text/csv",
+                generate_examples=False,
+                examples=[
+                    Example(
+                        value="#separator:Comma\n#html:false\n#tags column:3\ntener,to have,verbs\n"
+                    )
+                ],
+            ),
+            **responses(401, 404),
+        },
+    )
     async def export_cards(
         self,
         study: Study,

@@ -167,8 +167,8 @@ def test_today_and_future_follow_the_users_time_zone(api_url: str) -> None:
 @pytest.mark.parametrize(
     ("method", "path", "body", "status"),
     [
-        ("POST", HABITS, {"name": ""}, 422),
-        ("POST", HABITS, {"name": "x" * 101}, 422),
+        ("POST", HABITS, {"name": ""}, 400),
+        ("POST", HABITS, {"name": "x" * 101}, 400),
         ("POST", HABITS, {"name": "x" * 401}, 400),
         ("POST", HABITS, {"name": 7}, 400),
         ("POST", HABITS, {"name": "A", "colour": "red"}, 400),
