@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.background_tasks import BackgroundTask
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
+from litestar.exceptions import ValidationException
 from litestar.params import JSONBody, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
@@ -19,7 +21,7 @@ from domains.shared.errors import Forbidden, InvalidInput
 from domains.shared.ids import is_id
 from entrypoints.http.auth import CookiePolicy, signed_in, with_cookies
 from entrypoints.http.gate import CSRF_COOKIE, REFRESH_COOKIE, context_of, principal_or_401
-from entrypoints.http.openapi import SIGNED_IN, responses
+from entrypoints.http.openapi import FORM, SIGNED_IN, json_or_form_body, responses
 from entrypoints.http.schemas.identity import (
     Accepted,
     ChangePasswordRequest,
@@ -47,6 +49,28 @@ Csrf = NamedDependency[SignedCsrfTokens]
 Cookies = NamedDependency[CookiePolicy]
 CurrentUser = NamedDependency[Principal]
 ClientDevice = NamedDependency[Device]
+
+
+#: RFC 6749 fields this API has no use for (it has one client and no scopes); ignored.
+_OAUTH_EXTRAS = frozenset({"scope", "client_id", "client_secret"})
+
+
+async def _token_request(request: Request[Any, Any, Any]) -> TokenRequest:
+    """The token request, from a JSON body or from a form, refused as any body is."""
+    if request.content_type[0] == FORM:
+        form = await request.form()
+        raw: Any = {key: value for key, value in form.items() if key not in _OAUTH_EXTRAS}
+        strict = False  # a form's values are all text: "true" is a boolean here
+    else:
+        raw, strict = await request.json(), True
+    try:
+        return msgspec.convert(raw, TokenRequest, strict=strict)
+    except msgspec.ValidationError as e:
+        message, _, at = str(e).partition(" - at `$")
+        raise ValidationException(
+            detail=f"Validation failed for POST {request.url.path}",
+            extra=[{"message": message, "key": at.rstrip("`").lstrip(".") or "data"}],
+        ) from None
 
 
 def _browser_sign_in(
@@ -208,11 +232,20 @@ class AuthController(Controller):
         sign_in = await identity.refresh(token, client_device)
         return _browser_sign_in(sign_in, csrf, cookie_policy)
 
-    @post("/token", operation_id="issueToken", status_code=200, responses=responses(401, 422, 429))
+    @post(
+        "/token",
+        operation_id="issueToken",
+        status_code=200,
+        responses=responses(401, 415, 422, 429),
+        operation_class=json_or_form_body(TokenRequest),
+    )
     async def token(
-        self, data: JSONBody[TokenRequest], identity: Identity, client_device: ClientDevice
+        self, request: Request[Any, Any, Any], identity: Identity, client_device: ClientDevice
     ) -> TokenResponse:
-        """OAuth 2 style tokens for non-browser clients (`Authorization: Bearer`)."""
+        """OAuth 2 style tokens for non-browser clients (`Authorization: Bearer`). The body is
+        JSON, or an RFC 6749 form (`grant_type=password&username=...&password=...`) as OAuth 2
+        libraries and the docs page's Authorize button send it."""
+        data = await _token_request(request)
         if data.grant_type == "password":
             if data.username is None or data.password is None:
                 raise InvalidInput(

@@ -255,3 +255,108 @@ def test_every_example_is_a_body_the_server_decodes() -> None:
         except msgspec.ValidationError as e:
             refused[struct.__qualname__] = str(e)
     assert refused == {}
+
+
+# -- constraints ----------------------------------------------------------------------------
+
+
+def _property(document: dict[str, Any], schema: str, name: str) -> dict[str, Any]:
+    """The property's schema; for an optional one, its non-null branch and the keywords beside
+    it (Litestar writes the limits of `str | None` next to the `oneOf`)."""
+    found = document["components"]["schemas"][schema]["properties"][name]
+    branch = next((s for s in found.get("oneOf", [found]) if s.get("type") != "null"), found)
+    return {**found, **branch}
+
+
+def test_the_document_states_the_limits_the_domains_check(document: dict[str, Any]) -> None:
+    from domains.breathing.model import MAX_CYCLES
+    from domains.goals.model import MAX_TITLE
+    from domains.habits.model import MAX_NAME_LENGTH
+    from domains.journal.model import MAX_TAGS, MIN_COLLECTION_PASSWORD
+    from domains.mood.model import HIGHEST, LOWEST
+    from domains.pomodoro.use_cases import MAX_PLANNED_MINUTES
+
+    assert _property(document, "HabitCreate", "name")["maxLength"] == MAX_NAME_LENGTH
+    assert _property(document, "GoalCreate", "title")["maxLength"] == MAX_TITLE
+    happiness = _property(document, "MoodEntryCreate", "happiness")
+    assert (happiness["minimum"], happiness["maximum"]) == (LOWEST, HIGHEST)
+    assert _property(document, "BreathingSessionCreate", "cycles")["maximum"] == MAX_CYCLES
+    assert _property(document, "EntryCreate", "tags")["maxItems"] == MAX_TAGS
+    password = _property(document, "CollectionCreate", "password")
+    assert password["minLength"] == MIN_COLLECTION_PASSWORD
+    minutes = _property(document, "SessionCreate", "planned_minutes")
+    assert minutes["maximum"] == MAX_PLANNED_MINUTES
+
+
+def test_the_study_import_declares_the_body_limit_the_server_enforces(
+    document: dict[str, Any], served: str
+) -> None:
+    limit = Settings().max_body_bytes
+    assert _property(document, "ImportRequest", "text")["maxLength"] == limit
+    r = httpx.post(
+        f"{served}/api/v1/study/decks/{'0' * 26}/import",
+        content=b'{"text": "' + b"a" * limit + b'"}',
+        headers={"Content-Type": "application/json"},
+        timeout=30,
+    )
+    assert r.status_code == 413
+
+
+def test_the_answers_that_are_not_json_are_documented(document: dict[str, Any]) -> None:
+    paths = document["paths"]
+    export = paths["/api/v1/study/decks/{deck_id}/export"]["get"]["responses"]["200"]
+    assert "text/csv" in export["content"]
+    metrics = paths["/metrics"]["get"]["responses"]["200"]["content"]
+    assert any(media.startswith("text/plain") for media in metrics)
+    send = paths["/api/v1/assistant/conversations/{conversation_id}/messages"]["post"]
+    assert "model" in send["responses"]["503"]["description"]
+    without_415 = [
+        operation["operationId"]
+        for _m, _p, operation in operations(document)
+        if "requestBody" in operation and "415" not in operation["responses"]
+    ]
+    assert without_415 == []
+
+
+# -- OAuth 2 password flow ------------------------------------------------------------------
+
+
+def test_the_token_route_takes_an_rfc_6749_form_as_the_docs_page_sends_it(served: str) -> None:
+    from tests.support.users import PASSWORD, register, unique_email
+
+    email = unique_email()
+    with httpx.Client(base_url=served, timeout=30) as client:
+        register(client, email)
+        # Swagger UI's Authorize button: form encoded, with an empty scope and client id.
+        form = {
+            "grant_type": "password",
+            "username": email,
+            "password": PASSWORD,
+            "scope": "",
+            "client_id": "",
+        }
+        r = client.post("/api/v1/auth/token", data=form)
+        assert r.status_code == 200, r.text
+        assert r.json()["token_type"].lower() == "bearer"
+        bearer = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        assert client.get("/api/v1/auth/me", headers=bearer).json()["email"] == email
+
+        as_json = {"grant_type": "password", "username": email, "password": PASSWORD}
+        assert client.post("/api/v1/auth/token", json=as_json).status_code == 200
+
+        wrong = client.post("/api/v1/auth/token", data={**form, "grant_type": "implicit"})
+        assert wrong.status_code == 400
+        assert wrong.headers["content-type"].startswith("application/problem+json")
+        assert wrong.json()["errors"][0]["field"] == "grant_type"
+
+
+def test_the_document_offers_the_password_flow_and_both_encodings(
+    document: dict[str, Any],
+) -> None:
+    flow = document["components"]["securitySchemes"]["password"]["flows"]["password"]
+    assert flow["tokenUrl"] == "/api/v1/auth/token"
+    body = document["paths"]["/api/v1/auth/token"]["post"]["requestBody"]["content"]
+    assert {"application/json", "application/x-www-form-urlencoded"} <= set(body)
+    form = body["application/x-www-form-urlencoded"]
+    assert {"grant_type", "username", "password"} <= set(form["schema"]["properties"])
+    assert form["example"]["grant_type"] == "password"
