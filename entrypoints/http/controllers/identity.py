@@ -9,7 +9,7 @@ from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.background_tasks import BackgroundTask
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
-from litestar.exceptions import ValidationException
+from litestar.exceptions import SerializationException, ValidationException
 from litestar.params import JSONBody, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
@@ -62,7 +62,10 @@ async def _token_request(request: Request[Any, Any, Any]) -> TokenRequest:
         raw: Any = {key: value for key, value in form.items() if key not in _OAUTH_EXTRAS}
         strict = False  # a form's values are all text: "true" is a boolean here
     else:
-        raw, strict = await request.json(), True
+        try:
+            raw, strict = await request.json(), True
+        except (SerializationException, UnicodeDecodeError):
+            raise ValidationException("the request body is not valid JSON") from None
     try:
         return msgspec.convert(raw, TokenRequest, strict=strict)
     except msgspec.ValidationError as e:

@@ -360,3 +360,15 @@ def test_the_document_offers_the_password_flow_and_both_encodings(
     form = body["application/x-www-form-urlencoded"]
     assert {"grant_type", "username", "password"} <= set(form["schema"]["properties"])
     assert form["example"]["grant_type"] == "password"
+
+
+@pytest.mark.parametrize("body", [b"\x00", b"\xff\xfe", b"{not json", b""])
+def test_a_token_request_that_is_not_json_is_a_400_problem(served: str, body: bytes) -> None:
+    r = httpx.post(
+        f"{served}/api/v1/auth/token",
+        content=body,
+        headers={"Content-Type": "application/json"},
+        timeout=30,
+    )
+    assert r.status_code == 400, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
