@@ -23,6 +23,7 @@ from litestar.openapi.spec import (
     OAuthFlow,
     OAuthFlows,
     OpenAPIMediaType,
+    OpenAPIResponse,
     Operation,
     RequestBody,
     Schema,
@@ -201,6 +202,33 @@ def json_or_form_body(struct: type[msgspec.Struct]) -> type[Operation]:
     return JsonOrFormOperation
 
 
+@dataclass
+class OptionalBodyOperation(Operation):
+    """For a handler whose body has a default: the document says the body may be left out."""
+
+    def __post_init__(self) -> None:
+        if isinstance(self.request_body, RequestBody):
+            self.request_body.required = False
+
+
+def also_answered_as(status: int, media_type: str, other: str) -> type[Operation]:
+    """An operation class whose `status` answer, documented as `media_type`, may also come as
+    `other` (Litestar's ResponseSpec names one media type)."""
+
+    @dataclass
+    class AlsoAnsweredAs(Operation):
+        def __post_init__(self) -> None:
+            answer = (self.responses or {}).get(str(status))
+            if (
+                isinstance(answer, OpenAPIResponse)
+                and answer.content
+                and media_type in answer.content
+            ):
+                answer.content[other] = answer.content[media_type]
+
+    return AlsoAnsweredAs
+
+
 def components() -> Components:
     return Components(security_schemes=SECURITY_SCHEMES)
 
@@ -250,6 +278,9 @@ class OperationDocs(ReceiveRoutePlugin, StructSchemaPlugin):
                 handler.summary = in_words(handler.operation_id)
             if handler.security is None and requires_sign_in(handler):
                 handler.security = SIGNED_IN
-            if "data" in handler.parsed_fn_signature.parameters:
+            data = handler.parsed_fn_signature.parameters.get("data")
+            if data is not None and data.has_default and handler.operation_class is Operation:
+                handler.operation_class = OptionalBodyOperation
+            if data is not None:
                 # The gate refuses a body that is not JSON (a cross-site form needs no preflight).
                 handler.responses = {**responses(415), **(handler.responses or {})}

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from litestar import Controller, get
 from litestar.di import NamedDependency
+from litestar.openapi.spec import Example
 from litestar.params import PathParameter
 
 from domains.calendar.use_cases import CalendarService
@@ -18,7 +19,14 @@ from entrypoints.http.schemas.calendar import CalendarDayRead, CalendarMonthRead
 
 Calendar = NamedDependency[CalendarService]
 CurrentUser = NamedDependency[Principal]
-Day = Annotated[date, PathParameter(description="a local date, YYYY-MM-DD")]
+Day = Annotated[
+    str,
+    PathParameter(
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        description="a local date, YYYY-MM-DD",
+        examples=[Example(value="2026-01-05")],
+    ),
+]
 Month = Annotated[str, PathParameter(max_length=16, description="YYYY-MM", examples=[])]
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -27,11 +35,15 @@ class CalendarController(Controller):
     path = "/calendar"
     tags = ["calendar"]
 
-    @get("/{day:date}", operation_id="getCalendarDay", responses=responses(401, 422))
+    @get("/{day:str}", operation_id="getCalendarDay", responses=responses(401, 422))
     async def day(self, calendar: Calendar, principal: CurrentUser, day: Day) -> CalendarDayRead:
         """Everything on one of the user's local days: streak activity, mood, breathing, goals.
-        Dates from 2000-01-01 to a year ahead."""
-        return CalendarDayRead.of(await calendar.day(principal.user_id, day))
+        Dates from 2000-01-01 to a year ahead; a date that does not exist (2026-02-30) is 422."""
+        try:
+            local_day = date.fromisoformat(day)
+        except ValueError:
+            raise InvalidInput("no such date: days are written YYYY-MM-DD", field="day") from None
+        return CalendarDayRead.of(await calendar.day(principal.user_id, local_day))
 
     @get("/months/{month:str}", operation_id="getCalendarMonth", responses=responses(401, 422))
     async def month(

@@ -60,14 +60,17 @@ async def _token_request(request: Request[Any, Any, Any]) -> TokenRequest:
     if request.content_type[0] == FORM:
         form = await request.form()
         raw: Any = {key: value for key, value in form.items() if key not in _OAUTH_EXTRAS}
-        strict = False  # a form's values are all text: "true" is a boolean here
+        # A form's values are all text; a boolean is written true or false, as OpenAPI
+        # serialises it, and nothing else is one.
+        if raw.get("remember_me") in ("true", "false"):
+            raw["remember_me"] = raw["remember_me"] == "true"
     else:
         try:
-            raw, strict = await request.json(), True
+            raw = await request.json()
         except (SerializationException, UnicodeDecodeError):
             raise ValidationException("the request body is not valid JSON") from None
     try:
-        return msgspec.convert(raw, TokenRequest, strict=strict)
+        return msgspec.convert(raw, TokenRequest, strict=True)
     except msgspec.ValidationError as e:
         message, _, at = str(e).partition(" - at `$")
         raise ValidationException(

@@ -15,7 +15,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 from domains.identity.model import Principal
 from domains.study.model import CardChanges, CardDraft
 from domains.study.use_cases import StudyService
-from entrypoints.http.openapi import responses
+from entrypoints.http.openapi import also_answered_as, responses
 from entrypoints.http.schemas.study import (
     BulkCardCreate,
     CardCreate,
@@ -142,6 +142,7 @@ class StudyController(Controller):
     @get(
         "/decks/{deck_id:str}/export",
         operation_id="exportDeck",
+        operation_class=also_answered_as(200, "text/csv", "text/tab-separated-values"),
         responses={
             200: ResponseSpec(
                 str,
@@ -168,7 +169,7 @@ class StudyController(Controller):
         text = await study.export_cards(principal.user_id, deck_id, format)
         return Response(
             text,
-            media_type=f"{_MEDIA[format]}; charset=utf-8",
+            media_type=_MEDIA[format],  # Litestar adds "; charset=utf-8" to text/*
             headers={"Content-Disposition": f'attachment; filename="deck.{format}"'},
         )
 

@@ -344,6 +344,8 @@ def test_the_token_route_takes_an_rfc_6749_form_as_the_docs_page_sends_it(served
         as_json = {"grant_type": "password", "username": email, "password": PASSWORD}
         assert client.post("/api/v1/auth/token", json=as_json).status_code == 200
 
+        zero = client.post("/api/v1/auth/token", data={**form, "remember_me": "0"})
+        assert zero.status_code == 400, "a form's boolean is true or false"
         wrong = client.post("/api/v1/auth/token", data={**form, "grant_type": "implicit"})
         assert wrong.status_code == 400
         assert wrong.headers["content-type"].startswith("application/problem+json")
