@@ -27,8 +27,14 @@ Day = Annotated[
         examples=[Example(value="2026-01-05")],
     ),
 ]
-Month = Annotated[str, PathParameter(max_length=16, description="YYYY-MM", examples=[])]
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+MONTH_PATTERN = r"^(\d{4})-(\d{2})$"
+Month = Annotated[
+    str,
+    PathParameter(
+        pattern=MONTH_PATTERN, description="YYYY-MM", examples=[Example(value="2026-01")]
+    ),
+]
+_MONTH = re.compile(MONTH_PATTERN)
 
 
 class CalendarController(Controller):

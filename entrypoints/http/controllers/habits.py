@@ -32,8 +32,10 @@ from entrypoints.http.schemas.habits import (
 Habits = NamedDependency[HabitsService]
 CurrentUser = NamedDependency[Principal]
 HabitId = Annotated[str, PathParameter(max_length=64, description="a habit id")]
-Day = Annotated[str, PathParameter(max_length=10, description="a local day, YYYY-MM-DD")]
-Month = Annotated[str, QueryParameter(max_length=7, description="YYYY-MM")]
+Day = Annotated[
+    str, PathParameter(pattern=r"^\d{4}-\d{2}-\d{2}$", description="a local day, YYYY-MM-DD")
+]
+Month = Annotated[str, QueryParameter(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")]
 
 
 def _day(raw: str) -> date:
