@@ -272,11 +272,14 @@ def test_the_document_states_the_limits_the_domains_check(document: dict[str, An
     from domains.breathing.model import MAX_CYCLES
     from domains.goals.model import MAX_TITLE
     from domains.habits.model import MAX_NAME_LENGTH
+    from domains.identity.model import MIN_PASSWORD_LENGTH
     from domains.journal.model import MAX_TAGS, MIN_COLLECTION_PASSWORD
     from domains.mood.model import HIGHEST, LOWEST
     from domains.pomodoro.use_cases import MAX_PLANNED_MINUTES
 
     assert _property(document, "HabitCreate", "name")["maxLength"] == MAX_NAME_LENGTH
+    new_password = _property(document, "RegisterRequest", "password")
+    assert new_password["minLength"] == MIN_PASSWORD_LENGTH
     assert _property(document, "GoalCreate", "title")["maxLength"] == MAX_TITLE
     happiness = _property(document, "MoodEntryCreate", "happiness")
     assert (happiness["minimum"], happiness["maximum"]) == (LOWEST, HIGHEST)
