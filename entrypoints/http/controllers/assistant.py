@@ -32,7 +32,9 @@ from entrypoints.http.schemas.assistant import (
 
 Assistant = NamedDependency[AssistantService]
 CurrentUser = NamedDependency[Principal]
-ConversationId = Annotated[str, PathParameter(max_length=64, description="a conversation id")]
+ConversationId = Annotated[
+    str, PathParameter(max_length=64, format="uuid", description="a conversation id")
+]
 NO_MODEL = {503: "No assistant model is configured on this server, or it failed to answer"}
 
 

@@ -24,7 +24,7 @@ from entrypoints.http.schemas.breathing import (
 
 Breathing = NamedDependency[BreathingService]
 CurrentUser = NamedDependency[Principal]
-SessionId = Annotated[str, PathParameter(max_length=64)]
+SessionId = Annotated[str, PathParameter(max_length=64, format="uuid")]
 Slug = Annotated[str, PathParameter(max_length=64, examples=[])]
 FirstDay = Annotated[date | None, QueryParameter(name="from", description="first local day")]
 LastDay = Annotated[date | None, QueryParameter(name="to", description="last local day")]

@@ -23,7 +23,7 @@ from entrypoints.http.schemas.feedback import (
 Feedback = NamedDependency[FeedbackService]
 CurrentUser = NamedDependency[Principal]
 ClientDevice = NamedDependency[Device]
-FeatureId = Annotated[str, PathParameter(max_length=64, description="a feature id")]
+FeatureId = Annotated[str, PathParameter(max_length=64, format="uuid", description="a feature id")]
 
 
 def _reader(request: Request[Any, Any, Any]) -> str | None:

@@ -28,8 +28,8 @@ from entrypoints.http.schemas.goals import (
 
 Goals = NamedDependency[GoalsService]
 CurrentUser = NamedDependency[Principal]
-GoalId = Annotated[str, PathParameter(max_length=64)]
-ItemId = Annotated[str, PathParameter(max_length=64)]
+GoalId = Annotated[str, PathParameter(max_length=64, format="uuid")]
+ItemId = Annotated[str, PathParameter(max_length=64, format="uuid")]
 Status = Annotated[Literal["active", "completed", "all"], QueryParameter()]
 Horizon = Annotated[Literal["two_week", "long_term"] | None, QueryParameter()]
 Limit = Annotated[int, QueryParameter(ge=1, le=500)]

@@ -31,7 +31,7 @@ from entrypoints.http.schemas.habits import (
 
 Habits = NamedDependency[HabitsService]
 CurrentUser = NamedDependency[Principal]
-HabitId = Annotated[str, PathParameter(max_length=64, description="a habit id")]
+HabitId = Annotated[str, PathParameter(max_length=64, format="uuid", description="a habit id")]
 Day = Annotated[
     str, PathParameter(pattern=r"^\d{4}-\d{2}-\d{2}$", description="a local day, YYYY-MM-DD")
 ]

@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, Parameter
+from litestar.params import JSONBody, Parameter, ParameterKwarg
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from domains.identity.model import Principal
@@ -36,7 +36,7 @@ Journal = NamedDependency[JournalService]
 CurrentUser = NamedDependency[Principal]
 GRANT_HEADER = "x-journal-grant"
 
-PathId = Parameter(max_length=64)
+PathId = ParameterKwarg(max_length=64, format="uuid")
 Limit = Parameter(default=50, ge=1, le=200)
 Offset = Parameter(default=0, ge=0, le=1_000_000)
 

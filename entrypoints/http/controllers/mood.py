@@ -24,7 +24,7 @@ from entrypoints.http.schemas.mood import (
 
 Mood = NamedDependency[MoodService]
 CurrentUser = NamedDependency[Principal]
-EntryId = Annotated[str, PathParameter(max_length=64)]
+EntryId = Annotated[str, PathParameter(max_length=64, format="uuid")]
 FirstDay = Annotated[date | None, QueryParameter(name="from", description="first local day")]
 LastDay = Annotated[date | None, QueryParameter(name="to", description="last local day")]
 

@@ -28,7 +28,10 @@ from entrypoints.http.schemas.pomodoro import (
 Pomodoro = NamedDependency[PomodoroService]
 CurrentUser = NamedDependency[Principal]
 SessionId = Annotated[
-    str, PathParameter(max_length=64, description="a session id from POST /pomodoro/sessions")
+    str,
+    PathParameter(
+        max_length=64, format="uuid", description="a session id from POST /pomodoro/sessions"
+    ),
 ]
 FirstDay = Annotated[date, QueryParameter(name="from", description="first local day")]
 LastDay = Annotated[date, QueryParameter(name="to", description="last day, at most 366 on")]

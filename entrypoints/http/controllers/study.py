@@ -9,7 +9,7 @@ from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example
-from litestar.params import JSONBody, Parameter
+from litestar.params import JSONBody, Parameter, ParameterKwarg
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from domains.identity.model import Principal
@@ -36,7 +36,7 @@ from entrypoints.http.schemas.study import (
 
 Study = NamedDependency[StudyService]
 CurrentUser = NamedDependency[Principal]
-PathId = Parameter(max_length=64)
+PathId = ParameterKwarg(max_length=64, format="uuid")
 _MEDIA = {"csv": "text/csv", "tsv": "text/tab-separated-values"}
 
 

@@ -377,3 +377,16 @@ def test_a_token_request_that_is_not_json_is_a_400_problem(served: str, body: by
     )
     assert r.status_code == 400, r.text
     assert r.headers["content-type"].startswith("application/problem+json")
+
+
+def test_id_parameters_say_they_are_uuids(document: dict[str, Any]) -> None:
+    """Ids are UUIDs; a generated client (and a fuzzer) can then send one that could exist."""
+    loose = [
+        f"{method} {path} {parameter['name']}"
+        for method, path, operation in operations(document)
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "path"
+        and parameter["name"].endswith("_id")
+        and parameter["schema"].get("format") != "uuid"
+    ]
+    assert loose == []
