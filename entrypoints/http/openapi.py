@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar._openapi.schema_generation import SchemaCreator
-from litestar._openapi.schema_generation.plugins import StructSchemaPlugin
+from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import (
@@ -189,7 +189,7 @@ def json_or_form_body(struct: type[msgspec.Struct]) -> type[Operation]:
     body = RequestBody(
         required=True,
         content={
-            "application/json": OpenAPIMediaType(schema=schema, example=example),  # type: ignore[arg-type]
+            "application/json": OpenAPIMediaType(schema=schema, example=example),
             FORM: OpenAPIMediaType(schema=form, example=example),  # type: ignore[arg-type]
         },
     )

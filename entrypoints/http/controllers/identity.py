@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
@@ -10,7 +10,7 @@ from litestar.background_tasks import BackgroundTask
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.exceptions import SerializationException, ValidationException
-from litestar.params import JSONBody, ParameterKwarg
+from litestar.params import JSONBody, PathParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from adapters.security.csrf import SignedCsrfTokens
@@ -399,7 +399,7 @@ class AuthController(Controller):
         self,
         identity: Identity,
         principal: CurrentUser,
-        session_id: str = ParameterKwarg(max_length=64, format="uuid"),
+        session_id: Annotated[str, PathParameter(max_length=64, format="uuid")],
     ) -> None:
         """Sign one device out."""
         if not is_id(session_id):

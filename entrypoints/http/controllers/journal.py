@@ -36,7 +36,7 @@ Journal = NamedDependency[JournalService]
 CurrentUser = NamedDependency[Principal]
 GRANT_HEADER = "x-journal-grant"
 
-PathId = ParameterKwarg(max_length=64, format="uuid")
+PathId: Any = ParameterKwarg(max_length=64, format="uuid")  # Parameter() takes no format
 Limit = Parameter(default=50, ge=1, le=200)
 Offset = Parameter(default=0, ge=0, le=1_000_000)
 

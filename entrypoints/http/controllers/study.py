@@ -36,7 +36,7 @@ from entrypoints.http.schemas.study import (
 
 Study = NamedDependency[StudyService]
 CurrentUser = NamedDependency[Principal]
-PathId = ParameterKwarg(max_length=64, format="uuid")
+PathId: Any = ParameterKwarg(max_length=64, format="uuid")  # Parameter() takes no format
 _MEDIA = {"csv": "text/csv", "tsv": "text/tab-separated-values"}
 
 
