@@ -36,6 +36,10 @@ class SettingsError(ValueError):
     """A setting is missing or has a bad value; the message names the variable."""
 
 
+#: The largest request body the API reads; the study import's text limit is this same number.
+MAX_BODY_BYTES = 1024 * 1024
+
+
 @dataclass(frozen=True)
 class Settings:
     profile: Profile = "embedded"
@@ -96,7 +100,7 @@ class Settings:
     client_ip_header: ClientIpHeader = "x-forwarded-for"
     #: Peers (CIDRs) whose forwarding headers are believed; from any other peer they are ignored.
     trusted_proxies: tuple[str, ...] = PRIVATE_NETWORKS
-    max_body_bytes: int = 1024 * 1024
+    max_body_bytes: int = MAX_BODY_BYTES
     #: Set (deployed behind the API gateway): requests must carry it in X-Refocused-Gateway,
     #: which the gateway adds; the service's own URL is public and would skip its throttles.
     gateway_token: str = field(default="", repr=False)

@@ -14,7 +14,6 @@ from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.spec import Components, SecurityScheme
 
 from adapters.sql.migrate import upgrade
 from entrypoints.composition.containers import Application, wire_events
@@ -46,6 +45,9 @@ from entrypoints.http.docs import docs_assets, docs_render_plugins
 from entrypoints.http.forwarded import ProxyTrust
 from entrypoints.http.gate import Gate, GateConfig, security_headers_hook
 from entrypoints.http.gateway import GatewayOnly
+from entrypoints.http.openapi import TAGS as OPENAPI_TAGS
+from entrypoints.http.openapi import OperationDocs
+from entrypoints.http.openapi import components as openapi_components
 from entrypoints.http.problems import EXCEPTION_HANDLERS
 from entrypoints.logging import configure_logging
 from entrypoints.settings import Settings
@@ -100,6 +102,7 @@ def create_app(settings: Settings | None = None, container: Application | None =
     route_handlers: list[Any] = [api, HealthController, JwksController]
     if settings.serves_docs:
         route_handlers.extend(docs_assets())
+        plugins.append(OperationDocs())
     if settings.serves_metrics:
         from litestar.plugins.prometheus import PrometheusConfig
 
@@ -242,17 +245,11 @@ def _openapi(settings: Settings) -> OpenAPIConfig | None:
             "Browsers sign in with /api/v1/auth/login and then send cookies plus the "
             "X-CSRF-Token header on unsafe requests. Other clients get tokens from "
             "/api/v1/auth/token and send `Authorization: Bearer`. Errors are RFC 9457 problem "
-            "details."
+            "details. Operations that need a signed-in user say so in their `security`."
         ),
         path="/schema",
         render_plugins=docs_render_plugins(),
-        components=Components(
-            security_schemes={
-                "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT"),
-                "cookie": SecurityScheme(
-                    type="apiKey", name="rf_access", security_scheme_in="cookie"
-                ),
-            }
-        ),
-        security=[{"bearer": []}, {"cookie": []}],
+        components=openapi_components(),
+        tags=OPENAPI_TAGS,
+        use_handler_docstrings=True,
     )

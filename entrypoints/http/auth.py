@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request, Response
+from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
+from litestar.handlers.base import BaseRouteHandler
 
 from adapters.security.csrf import SignedCsrfTokens
 from domains.identity.model import Principal, SignIn
@@ -104,6 +106,12 @@ class CookiePolicy:
 def principal(request: Request[Any, Any, Any]) -> Principal:
     """Dependency for every route that needs a signed-in user."""
     return principal_or_401(request.scope)
+
+
+def signed_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Guard for routes that read the signed-in user themselves rather than through the
+    `principal` dependency; the OpenAPI document reads either as "needs sign-in"."""
+    principal_or_401(connection.scope)
 
 
 def device(request: Request[Any, Any, Any]) -> Device:

@@ -45,6 +45,9 @@ SIGN_IN_PATHS = frozenset(
 #: Unsafe routes whose body is not JSON: RFC 8058 one-click unsubscribe, which mail clients POST
 #: as a form (the route reads only its query). Every other API body must be JSON.
 NON_JSON_BODY_PATHS = frozenset({"/api/v1/email/newsletter/unsubscribe"})
+#: RFC 6749 token requests are form encoded; /auth/token is a sign-in path, so a cross-site
+#: form is refused by its origin before its encoding matters.
+FORM_BODY_PATHS = frozenset({"/api/v1/auth/token"})
 AUTH_PREFIX = "/api/v1/auth"
 
 access_log = structlog.get_logger("refocused.access")
@@ -255,6 +258,7 @@ class Gate:
             _has_body(headers)
             and not _is_json(headers.get(b"content-type"))
             and path not in NON_JSON_BODY_PATHS
+            and not (path in FORM_BODY_PATHS and _is_form(headers.get(b"content-type")))
         ):
             raise HTTPException(
                 status_code=415,
@@ -291,6 +295,11 @@ def _has_body(headers: dict[bytes, bytes]) -> bool:
         return True
     length = headers.get(b"content-length")
     return length is not None and length.strip() not in (b"0", b"")
+
+
+def _is_form(content_type: bytes | None) -> bool:
+    media = (content_type or b"").partition(b";")[0].strip().lower()
+    return media == b"application/x-www-form-urlencoded"
 
 
 def _is_json(content_type: bytes | None) -> bool:

@@ -32,7 +32,10 @@ from entrypoints.http.schemas.assistant import (
 
 Assistant = NamedDependency[AssistantService]
 CurrentUser = NamedDependency[Principal]
-ConversationId = Annotated[str, PathParameter(max_length=64, description="a conversation id")]
+ConversationId = Annotated[
+    str, PathParameter(max_length=64, format="uuid", description="a conversation id")
+]
+NO_MODEL = {503: "No assistant model is configured on this server, or it failed to answer"}
 
 
 def _quota_problem(request: Request[Any, Any, Any], error: QuotaExhausted) -> Response[Any]:
@@ -45,12 +48,12 @@ class AssistantController(Controller):
     path = "/assistant"
     tags = ["assistant"]
 
-    @get("/quota", responses=responses(401))
+    @get("/quota", operation_id="getAssistantQuota", responses=responses(401))
     async def quota(self, assistant: Assistant, principal: CurrentUser) -> QuotaRead:
         """Messages left today. The day is the UTC day: `resets_at` is the next midnight UTC."""
         return QuotaRead.of(await assistant.quota(principal.user_id))
 
-    @get("/conversations", responses=responses(401, 503))
+    @get("/conversations", operation_id="listConversations", responses=responses(401, 503))
     async def conversations(
         self, assistant: Assistant, principal: CurrentUser
     ) -> list[ConversationRead]:
@@ -58,7 +61,12 @@ class AssistantController(Controller):
         found = await assistant.conversations(principal.user_id)
         return [ConversationRead.of(c) for c in found]
 
-    @post("/conversations", status_code=201, responses=responses(401, 403, 422, 503))
+    @post(
+        "/conversations",
+        operation_id="startConversation",
+        status_code=201,
+        responses=responses(401, 403, 422, 503),
+    )
     async def start(
         self,
         assistant: Assistant,
@@ -69,16 +77,25 @@ class AssistantController(Controller):
         title = data.title if data else ""
         return ConversationRead.of(await assistant.start(principal.user_id, title))
 
-    @get("/conversations/{conversation_id:str}", responses=responses(401, 404, 503))
+    @get(
+        "/conversations/{conversation_id:str}",
+        operation_id="getConversation",
+        responses=responses(401, 404, 503),
+    )
     async def conversation(
         self, assistant: Assistant, principal: CurrentUser, conversation_id: ConversationId
     ) -> ConversationDetail:
+        """One conversation with its messages, oldest first."""
         conversation, messages = await assistant.conversation(principal.user_id, conversation_id)
         return ConversationDetail(
             ConversationRead.of(conversation), [MessageRead.of(m) for m in messages]
         )
 
-    @patch("/conversations/{conversation_id:str}", responses=responses(401, 403, 404, 422, 503))
+    @patch(
+        "/conversations/{conversation_id:str}",
+        operation_id="renameConversation",
+        responses=responses(401, 403, 404, 422, 503),
+    )
     async def rename(
         self,
         data: JSONBody[ConversationUpdate],
@@ -86,6 +103,7 @@ class AssistantController(Controller):
         principal: CurrentUser,
         conversation_id: ConversationId,
     ) -> ConversationRead:
+        """Give a conversation a new title."""
         renamed = await assistant.rename(principal.user_id, conversation_id, data.title)
         return ConversationRead.of(renamed)
 
@@ -102,8 +120,9 @@ class AssistantController(Controller):
 
     @post(
         "/conversations/{conversation_id:str}/messages",
+        operation_id="sendMessage",
         status_code=201,
-        responses=responses(401, 403, 404, 422, 429, 503),
+        responses=responses(401, 403, 404, 422, 429, 503, described=NO_MODEL),
     )
     async def send(
         self,
@@ -125,8 +144,9 @@ class AssistantController(Controller):
 
     @post(
         "/conversations/{conversation_id:str}/messages/stream",
+        operation_id="streamMessage",
         status_code=200,
-        responses=responses(401, 403, 404, 422, 429, 503),
+        responses=responses(401, 403, 404, 422, 429, 503, described=NO_MODEL),
     )
     async def send_streaming(
         self,

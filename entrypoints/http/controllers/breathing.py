@@ -24,7 +24,7 @@ from entrypoints.http.schemas.breathing import (
 
 Breathing = NamedDependency[BreathingService]
 CurrentUser = NamedDependency[Principal]
-SessionId = Annotated[str, PathParameter(max_length=64)]
+SessionId = Annotated[str, PathParameter(max_length=64, format="uuid")]
 Slug = Annotated[str, PathParameter(max_length=64, examples=[])]
 FirstDay = Annotated[date | None, QueryParameter(name="from", description="first local day")]
 LastDay = Annotated[date | None, QueryParameter(name="to", description="last local day")]
@@ -41,16 +41,22 @@ class BreathingController(Controller):
     path = "/breathing"
     tags = ["breathing"]
 
-    @get("/techniques", responses=responses())
+    @get("/techniques", operation_id="listBreathingTechniques", responses=responses())
     async def techniques(self, breathing: Breathing) -> list[TechniqueRead]:
         """The guided techniques, with the phases a client animates (no sign-in needed)."""
         return [TechniqueRead.of(t) for t in breathing.techniques()]
 
-    @get("/techniques/{slug:str}", responses=responses(404))
+    @get("/techniques/{slug:str}", operation_id="getBreathingTechnique", responses=responses(404))
     async def technique(self, breathing: Breathing, slug: Slug) -> TechniqueRead:
+        """One breathing technique with its phases."""
         return TechniqueRead.of(breathing.technique(slug))
 
-    @post("/sessions", status_code=201, responses=responses(401, 403, 422))
+    @post(
+        "/sessions",
+        operation_id="logBreathingSession",
+        status_code=201,
+        responses=responses(401, 403, 422),
+    )
     async def log_session(
         self, data: JSONBody[BreathingSessionCreate], breathing: Breathing, principal: CurrentUser
     ) -> BreathingSessionRead:
@@ -61,7 +67,7 @@ class BreathingController(Controller):
         )
         return BreathingSessionRead.of(session)
 
-    @get("/sessions", responses=responses(401, 422))
+    @get("/sessions", operation_id="listBreathingSessions", responses=responses(401, 422))
     async def sessions(
         self,
         breathing: Breathing,
@@ -74,24 +80,31 @@ class BreathingController(Controller):
         found = await breathing.sessions(principal.user_id, first, last, limit)
         return [BreathingSessionRead.of(s) for s in found]
 
-    @get("/sessions/{session_id:str}", responses=responses(401, 404))
+    @get(
+        "/sessions/{session_id:str}",
+        operation_id="getBreathingSession",
+        responses=responses(401, 404),
+    )
     async def session(
         self, breathing: Breathing, principal: CurrentUser, session_id: SessionId
     ) -> BreathingSessionRead:
+        """One logged breathing session."""
         found = await breathing.session(principal.user_id, _session_id(session_id))
         return BreathingSessionRead.of(found)
 
     @delete(
         "/sessions/{session_id:str}",
+        operation_id="deleteBreathingSession",
         status_code=HTTP_204_NO_CONTENT,
         responses=responses(401, 403, 404),
     )
     async def delete_session(
         self, breathing: Breathing, principal: CurrentUser, session_id: SessionId
     ) -> None:
+        """Delete a logged breathing session."""
         await breathing.delete_session(principal.user_id, _session_id(session_id))
 
-    @get("/stats", responses=responses(401, 422))
+    @get("/stats", operation_id="getBreathingStats", responses=responses(401, 422))
     async def stats(
         self,
         breathing: Breathing,

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from litestar import Controller, get
 from litestar.di import NamedDependency
-from litestar.openapi.spec import OpenAPIFormat
+from litestar.openapi.spec import Example
 from litestar.params import PathParameter
 
 from domains.calendar.use_cases import CalendarService
@@ -19,27 +19,39 @@ from entrypoints.http.schemas.calendar import CalendarDayRead, CalendarMonthRead
 
 Calendar = NamedDependency[CalendarService]
 CurrentUser = NamedDependency[Principal]
-#: A string on the route, parsed by the handler: a route typed `date` answers 404 to 2026-02-30,
-#: a well-formed request for a day that does not exist (422).
 Day = Annotated[
-    str, PathParameter(format=OpenAPIFormat.DATE, description="a local date, YYYY-MM-DD")
+    str,
+    PathParameter(
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        description="a local date, YYYY-MM-DD",
+        examples=[Example(value="2026-01-05")],
+    ),
 ]
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-Month = Annotated[str, PathParameter(max_length=16, description="YYYY-MM", examples=[])]
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+MONTH_PATTERN = r"^(\d{4})-(\d{2})$"
+Month = Annotated[
+    str,
+    PathParameter(
+        pattern=MONTH_PATTERN, description="YYYY-MM", examples=[Example(value="2026-01")]
+    ),
+]
+_MONTH = re.compile(MONTH_PATTERN)
 
 
 class CalendarController(Controller):
     path = "/calendar"
     tags = ["calendar"]
 
-    @get("/{day:str}", responses=responses(401, 422))
+    @get("/{day:str}", operation_id="getCalendarDay", responses=responses(401, 422))
     async def day(self, calendar: Calendar, principal: CurrentUser, day: Day) -> CalendarDayRead:
         """Everything on one of the user's local days: streak activity, mood, breathing, goals.
-        Dates from 2000-01-01 to a year ahead."""
-        return CalendarDayRead.of(await calendar.day(principal.user_id, _local_day(day)))
+        Dates from 2000-01-01 to a year ahead; a date that does not exist (2026-02-30) is 422."""
+        try:
+            local_day = date.fromisoformat(day)
+        except ValueError:
+            raise InvalidInput("no such date: days are written YYYY-MM-DD", field="day") from None
+        return CalendarDayRead.of(await calendar.day(principal.user_id, local_day))
 
-    @get("/months/{month:str}", responses=responses(401, 422))
+    @get("/months/{month:str}", operation_id="getCalendarMonth", responses=responses(401, 422))
     async def month(
         self, calendar: Calendar, principal: CurrentUser, month: Month
     ) -> CalendarMonthRead:
@@ -51,20 +63,11 @@ class CalendarController(Controller):
         return CalendarMonthRead.of(found)
 
 
-def _local_day(raw: str) -> date:
-    if not _DAY.match(raw):
-        raise InvalidInput("the day is written YYYY-MM-DD", field="day")
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput("no such day on the calendar", field="day") from None
-
-
 class DashboardController(Controller):
     path = "/dashboard"
-    tags = ["calendar"]
+    tags = ["dashboard"]
 
-    @get("/", responses=responses(401))
+    @get("/", operation_id="getDashboard", responses=responses(401))
     async def dashboard(self, calendar: Calendar, principal: CurrentUser) -> DashboardRead:
         """Today at a glance, on the user's local day: the streak, goals coming due, today's
         sections and the daily content."""

@@ -24,7 +24,12 @@ class NewsletterController(Controller):
     path = "/email/newsletter"
     tags = ["email"]
 
-    @post("/subscribe", status_code=202, responses=responses(403, 422, 429, 503))
+    @post(
+        "/subscribe",
+        operation_id="subscribeToNewsletter",
+        status_code=202,
+        responses=responses(403, 422, 429, 503),
+    )
     async def subscribe(
         self,
         data: JSONBody[SubscribeRequest],
@@ -36,27 +41,39 @@ class NewsletterController(Controller):
         await email_service.subscribe(data.email, client_device.ip, email_links_base)
         return SubscribeAccepted()
 
-    @get("/confirm", responses=responses(422, 503))
+    @get("/confirm", operation_id="confirmNewsletterFromLink", responses=responses(422, 503))
     async def confirm(self, email_service: Email, token: Token) -> SubscriptionRead:
         """Opened from the confirmation mail (links expire after 48 hours)."""
         return SubscriptionRead.of(await email_service.confirm(token))
 
-    @post("/confirm", status_code=200, responses=responses(403, 422, 503))
+    @post(
+        "/confirm",
+        operation_id="confirmNewsletter",
+        status_code=200,
+        responses=responses(403, 422, 503),
+    )
     async def confirm_post(self, email_service: Email, token: Token) -> SubscriptionRead:
         """The same, for clients that confirm with POST."""
         return SubscriptionRead.of(await email_service.confirm(token))
 
-    @post("/unsubscribe", status_code=200, responses=responses(403, 422, 503))
+    @post(
+        "/unsubscribe",
+        operation_id="unsubscribeFromNewsletter",
+        status_code=200,
+        responses=responses(403, 422, 503),
+    )
     async def unsubscribe(self, email_service: Email, token: Token) -> SubscriptionRead:
         """RFC 8058 one-click unsubscribe: mail clients POST here (List-Unsubscribe-Post)."""
         return SubscriptionRead.of(await email_service.unsubscribe(token))
 
-    @get("/unsubscribe", responses=responses(422, 503))
+    @get(
+        "/unsubscribe", operation_id="unsubscribeFromNewsletterLink", responses=responses(422, 503)
+    )
     async def unsubscribe_link(self, email_service: Email, token: Token) -> SubscriptionRead:
         """The unsubscribe link in a mail's text. Idempotent."""
         return SubscriptionRead.of(await email_service.unsubscribe(token))
 
-    @get("/status", responses=responses(422, 503))
+    @get("/status", operation_id="getNewsletterStatus", responses=responses(422, 503))
     async def status(self, email_service: Email, token: Token) -> SubscriptionRead:
         """The subscription a mail's link is about."""
         return SubscriptionRead.of(await email_service.status(token))

@@ -23,7 +23,7 @@ from entrypoints.http.schemas.feedback import (
 Feedback = NamedDependency[FeedbackService]
 CurrentUser = NamedDependency[Principal]
 ClientDevice = NamedDependency[Device]
-FeatureId = Annotated[str, PathParameter(max_length=64, description="a feature id")]
+FeatureId = Annotated[str, PathParameter(max_length=64, format="uuid", description="a feature id")]
 
 
 def _reader(request: Request[Any, Any, Any]) -> str | None:
@@ -36,7 +36,9 @@ class FeedbackController(Controller):
     path = "/feedback"
     tags = ["feedback"]
 
-    @post("/", status_code=201, responses=responses(403, 422, 429, 503))
+    @post(
+        "/", operation_id="sendFeedback", status_code=201, responses=responses(403, 422, 429, 503)
+    )
     async def send(
         self, data: JSONBody[FeedbackCreate], feedback: Feedback, client_device: ClientDevice
     ) -> FeedbackReceipt:
@@ -58,7 +60,12 @@ class FeaturesController(Controller):
         """Proposed features, the most voted first."""
         return [FeatureRead.of(v) for v in await feedback.list_features(_reader(request))]
 
-    @post("/", status_code=201, responses=responses(401, 403, 422, 429, 503))
+    @post(
+        "/",
+        operation_id="proposeFeature",
+        status_code=201,
+        responses=responses(401, 403, 422, 429, 503),
+    )
     async def propose(
         self, data: JSONBody[FeatureCreate], feedback: Feedback, principal: CurrentUser
     ) -> FeatureRead:
@@ -70,16 +77,27 @@ class FeaturesController(Controller):
     async def get_feature(
         self, request: Request[Any, Any, Any], feedback: Feedback, feature_id: FeatureId
     ) -> FeatureRead:
+        """One feature request with its vote count (and whether the caller voted, when
+        signed in)."""
         return FeatureRead.of(await feedback.get_feature(feature_id, _reader(request)))
 
-    @put("/{feature_id:str}/vote", responses=responses(401, 403, 404, 409, 503))
+    @put(
+        "/{feature_id:str}/vote",
+        operation_id="voteForFeature",
+        responses=responses(401, 403, 404, 409, 503),
+    )
     async def vote(
         self, feedback: Feedback, principal: CurrentUser, feature_id: FeatureId
     ) -> FeatureRead:
         """Vote once; voting again changes nothing."""
         return FeatureRead.of(await feedback.vote(principal.user_id, feature_id))
 
-    @delete("/{feature_id:str}/vote", status_code=200, responses=responses(401, 403, 404, 503))
+    @delete(
+        "/{feature_id:str}/vote",
+        operation_id="unvoteFeature",
+        status_code=200,
+        responses=responses(401, 403, 404, 503),
+    )
     async def unvote(
         self, feedback: Feedback, principal: CurrentUser, feature_id: FeatureId
     ) -> FeatureRead:

@@ -28,8 +28,8 @@ from entrypoints.http.schemas.goals import (
 
 Goals = NamedDependency[GoalsService]
 CurrentUser = NamedDependency[Principal]
-GoalId = Annotated[str, PathParameter(max_length=64)]
-ItemId = Annotated[str, PathParameter(max_length=64)]
+GoalId = Annotated[str, PathParameter(max_length=64, format="uuid")]
+ItemId = Annotated[str, PathParameter(max_length=64, format="uuid")]
 Status = Annotated[Literal["active", "completed", "all"], QueryParameter()]
 Horizon = Annotated[Literal["two_week", "long_term"] | None, QueryParameter()]
 Limit = Annotated[int, QueryParameter(ge=1, le=500)]
@@ -49,7 +49,7 @@ class GoalsController(Controller):
     path = "/goals"
     tags = ["goals"]
 
-    @post("/", status_code=201, responses=responses(401, 403, 409, 422))
+    @post("/", operation_id="createGoal", status_code=201, responses=responses(401, 403, 409, 422))
     async def create(
         self, data: JSONBody[GoalCreate], goals: Goals, principal: CurrentUser
     ) -> GoalRead:
@@ -80,12 +80,13 @@ class GoalsController(Controller):
         today = await goals.today(principal.user_id)
         return [GoalRead.of(g, today) for g in found]
 
-    @get("/{goal_id:str}", responses=responses(401, 404))
+    @get("/{goal_id:str}", operation_id="getGoal", responses=responses(401, 404))
     async def goal(self, goals: Goals, principal: CurrentUser, goal_id: GoalId) -> GoalRead:
+        """One goal with its items and progress."""
         goal = await goals.goal(principal.user_id, _id(goal_id, "goal"))
         return await _read(goals, principal.user_id, goal)
 
-    @patch("/{goal_id:str}", responses=responses(401, 403, 404, 422))
+    @patch("/{goal_id:str}", operation_id="updateGoal", responses=responses(401, 403, 404, 422))
     async def edit(
         self, data: JSONBody[GoalUpdate], goals: Goals, principal: CurrentUser, goal_id: GoalId
     ) -> GoalRead:
@@ -105,9 +106,15 @@ class GoalsController(Controller):
 
     @delete("/{goal_id:str}", status_code=HTTP_204_NO_CONTENT, responses=responses(401, 403, 404))
     async def delete_goal(self, goals: Goals, principal: CurrentUser, goal_id: GoalId) -> None:
+        """Delete a goal with its items and history."""
         await goals.delete(principal.user_id, _id(goal_id, "goal"))
 
-    @post("/{goal_id:str}/progress", status_code=200, responses=responses(401, 403, 404, 422))
+    @post(
+        "/{goal_id:str}/progress",
+        operation_id="recordGoalProgress",
+        status_code=200,
+        responses=responses(401, 403, 404, 422),
+    )
     async def progress(
         self,
         data: JSONBody[ProgressUpdate],
@@ -122,25 +129,46 @@ class GoalsController(Controller):
         )
         return await _read(goals, principal.user_id, goal)
 
-    @post("/{goal_id:str}/complete", status_code=200, responses=responses(401, 403, 404))
+    @post(
+        "/{goal_id:str}/complete",
+        operation_id="completeGoal",
+        status_code=200,
+        responses=responses(401, 403, 404),
+    )
     async def complete(self, goals: Goals, principal: CurrentUser, goal_id: GoalId) -> GoalRead:
         """Mark the goal met, whatever its progress."""
         goal = await goals.complete(principal.user_id, _id(goal_id, "goal"))
         return await _read(goals, principal.user_id, goal)
 
-    @post("/{goal_id:str}/reopen", status_code=200, responses=responses(401, 403, 404))
+    @post(
+        "/{goal_id:str}/reopen",
+        operation_id="reopenGoal",
+        status_code=200,
+        responses=responses(401, 403, 404),
+    )
     async def reopen(self, goals: Goals, principal: CurrentUser, goal_id: GoalId) -> GoalRead:
+        """Reopen a completed goal."""
         goal = await goals.reopen(principal.user_id, _id(goal_id, "goal"))
         return await _read(goals, principal.user_id, goal)
 
-    @post("/{goal_id:str}/items", status_code=201, responses=responses(401, 403, 404, 409, 422))
+    @post(
+        "/{goal_id:str}/items",
+        operation_id="addGoalItem",
+        status_code=201,
+        responses=responses(401, 403, 404, 409, 422),
+    )
     async def add_item(
         self, data: JSONBody[ItemCreate], goals: Goals, principal: CurrentUser, goal_id: GoalId
     ) -> GoalRead:
+        """Add a checklist item to a goal."""
         goal = await goals.add_item(principal.user_id, _id(goal_id, "goal"), data.text)
         return await _read(goals, principal.user_id, goal)
 
-    @patch("/{goal_id:str}/items/{item_id:str}", responses=responses(401, 403, 404, 422))
+    @patch(
+        "/{goal_id:str}/items/{item_id:str}",
+        operation_id="updateGoalItem",
+        responses=responses(401, 403, 404, 422),
+    )
     async def update_item(
         self,
         data: JSONBody[ItemUpdate],
@@ -161,18 +189,20 @@ class GoalsController(Controller):
 
     @delete(
         "/{goal_id:str}/items/{item_id:str}",
+        operation_id="removeGoalItem",
         status_code=200,
         responses=responses(401, 403, 404, 422),
     )
     async def remove_item(
         self, goals: Goals, principal: CurrentUser, goal_id: GoalId, item_id: ItemId
     ) -> GoalRead:
+        """Remove a checklist item from a goal."""
         goal = await goals.remove_item(
             principal.user_id, _id(goal_id, "goal"), _id(item_id, "checklist item")
         )
         return await _read(goals, principal.user_id, goal)
 
-    @get("/{goal_id:str}/history", responses=responses(401, 404))
+    @get("/{goal_id:str}/history", operation_id="getGoalHistory", responses=responses(401, 404))
     async def history(
         self, goals: Goals, principal: CurrentUser, goal_id: GoalId, limit: Limit = 100
     ) -> list[GoalEventRead]:

@@ -31,9 +31,11 @@ from entrypoints.http.schemas.habits import (
 
 Habits = NamedDependency[HabitsService]
 CurrentUser = NamedDependency[Principal]
-HabitId = Annotated[str, PathParameter(max_length=64, description="a habit id")]
-Day = Annotated[str, PathParameter(max_length=10, description="a local day, YYYY-MM-DD")]
-Month = Annotated[str, QueryParameter(max_length=7, description="YYYY-MM")]
+HabitId = Annotated[str, PathParameter(max_length=64, format="uuid", description="a habit id")]
+Day = Annotated[
+    str, PathParameter(pattern=r"^\d{4}-\d{2}-\d{2}$", description="a local day, YYYY-MM-DD")
+]
+Month = Annotated[str, QueryParameter(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")]
 
 
 def _day(raw: str) -> date:
@@ -58,7 +60,7 @@ class HabitsController(Controller):
         found = await habits.list_habits(principal.user_id, include_archived=include_archived)
         return [HabitRead.of(h) for h in found]
 
-    @post("/", status_code=201, responses=responses(401, 403, 409, 422))
+    @post("/", operation_id="createHabit", status_code=201, responses=responses(401, 403, 409, 422))
     async def create(
         self, data: JSONBody[HabitCreate], habits: Habits, principal: CurrentUser
     ) -> HabitRead:
@@ -68,12 +70,17 @@ class HabitsController(Controller):
         )
         return HabitRead.of(habit)
 
-    @get("/dashboard", responses=responses(401))
+    @get("/dashboard", operation_id="getHabitDashboard", responses=responses(401))
     async def dashboard(self, habits: Habits, principal: CurrentUser) -> DashboardRead:
         """Every active habit as it stands on the user's local today."""
         return DashboardRead.of(await habits.dashboard(principal.user_id))
 
-    @post("/marks", status_code=200, responses=responses(401, 403, 404, 422))
+    @post(
+        "/marks",
+        operation_id="markHabits",
+        status_code=200,
+        responses=responses(401, 403, 404, 422),
+    )
     async def mark_many(
         self, data: JSONBody[BulkMarks], habits: Habits, principal: CurrentUser
     ) -> list[MarkRead]:
@@ -88,7 +95,9 @@ class HabitsController(Controller):
         """The habit with today's state, its streaks and strength."""
         return ProgressRead.of(await habits.get(principal.user_id, habit_id))
 
-    @patch("/{habit_id:str}", responses=responses(401, 403, 404, 409, 422))
+    @patch(
+        "/{habit_id:str}", operation_id="updateHabit", responses=responses(401, 403, 404, 409, 422)
+    )
     async def update(
         self, data: JSONBody[HabitUpdate], habits: Habits, principal: CurrentUser, habit_id: HabitId
     ) -> HabitRead:
@@ -110,7 +119,11 @@ class HabitsController(Controller):
         """Delete the habit and its history."""
         await habits.delete(principal.user_id, habit_id)
 
-    @put("/{habit_id:str}/days/{day:str}", responses=responses(401, 403, 404, 422))
+    @put(
+        "/{habit_id:str}/days/{day:str}",
+        operation_id="markHabitDone",
+        responses=responses(401, 403, 404, 422),
+    )
     async def mark_done(
         self, habits: Habits, principal: CurrentUser, habit_id: HabitId, day: Day
     ) -> MarkRead:
@@ -119,6 +132,7 @@ class HabitsController(Controller):
 
     @delete(
         "/{habit_id:str}/days/{day:str}",
+        operation_id="markHabitNotDone",
         status_code=200,
         responses=responses(401, 403, 404, 422),
     )
@@ -128,13 +142,17 @@ class HabitsController(Controller):
         """Mark a local day not done (idempotent)."""
         return MarkRead.of(await habits.mark(principal.user_id, habit_id, _day(day), False))
 
-    @get("/{habit_id:str}/streak", responses=responses(401, 404))
+    @get("/{habit_id:str}/streak", operation_id="getHabitStreak", responses=responses(401, 404))
     async def streak(self, habits: Habits, principal: CurrentUser, habit_id: HabitId) -> StreakRead:
         """Current and best streak of scheduled days (of weeks, for N times a week)."""
         s = (await habits.get(principal.user_id, habit_id)).streak
         return StreakRead(s.current, s.best, s.unit)  # type: ignore[arg-type]
 
-    @get("/{habit_id:str}/calendar", responses=responses(401, 404, 422))
+    @get(
+        "/{habit_id:str}/calendar",
+        operation_id="getHabitCalendar",
+        responses=responses(401, 404, 422),
+    )
     async def calendar(
         self,
         habits: Habits,
@@ -151,7 +169,9 @@ class HabitsController(Controller):
             done=sum(1 for d in days if d.done),
         )
 
-    @get("/{habit_id:str}/analytics", responses=responses(401, 404))
+    @get(
+        "/{habit_id:str}/analytics", operation_id="getHabitAnalytics", responses=responses(401, 404)
+    )
     async def analytics(
         self, habits: Habits, principal: CurrentUser, habit_id: HabitId
     ) -> AnalyticsRead:

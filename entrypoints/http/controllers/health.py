@@ -13,12 +13,12 @@ from adapters.sql.migrate import pending
 class HealthController(Controller):
     tags = ["operations"]
 
-    @get("/health")
+    @get("/health", operation_id="checkHealth")
     async def health(self) -> dict[str, str]:
         """Liveness: the process answers."""
         return {"status": "ok"}
 
-    @get("/ready")
+    @get("/ready", operation_id="checkReadiness")
     async def ready(
         self, engine: NamedDependency[AsyncEngine], cache_probe: NamedDependency[Any]
     ) -> Response[dict[str, Any]]:

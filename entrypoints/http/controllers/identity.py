@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.background_tasks import BackgroundTask
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, Parameter
+from litestar.exceptions import SerializationException, ValidationException
+from litestar.params import JSONBody, PathParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from adapters.security.csrf import SignedCsrfTokens
@@ -17,9 +19,9 @@ from domains.identity.model import GoogleNonce, Principal, SignIn
 from domains.identity.use_cases import Device, IdentityService
 from domains.shared.errors import Forbidden, InvalidInput
 from domains.shared.ids import is_id
-from entrypoints.http.auth import CookiePolicy, with_cookies
+from entrypoints.http.auth import CookiePolicy, signed_in, with_cookies
 from entrypoints.http.gate import CSRF_COOKIE, REFRESH_COOKIE, context_of, principal_or_401
-from entrypoints.http.openapi import responses
+from entrypoints.http.openapi import FORM, SIGNED_IN, json_or_form_body, responses
 from entrypoints.http.schemas.identity import (
     Accepted,
     ChangePasswordRequest,
@@ -47,6 +49,34 @@ Csrf = NamedDependency[SignedCsrfTokens]
 Cookies = NamedDependency[CookiePolicy]
 CurrentUser = NamedDependency[Principal]
 ClientDevice = NamedDependency[Device]
+
+
+#: RFC 6749 fields this API has no use for (it has one client and no scopes); ignored.
+_OAUTH_EXTRAS = frozenset({"scope", "client_id", "client_secret"})
+
+
+async def _token_request(request: Request[Any, Any, Any]) -> TokenRequest:
+    """The token request, from a JSON body or from a form, refused as any body is."""
+    if request.content_type[0] == FORM:
+        form = await request.form()
+        raw: Any = {key: value for key, value in form.items() if key not in _OAUTH_EXTRAS}
+        # A form's values are all text; a boolean is written true or false, as OpenAPI
+        # serialises it, and nothing else is one.
+        if raw.get("remember_me") in ("true", "false"):
+            raw["remember_me"] = raw["remember_me"] == "true"
+    else:
+        try:
+            raw = await request.json()
+        except (SerializationException, UnicodeDecodeError):
+            raise ValidationException("the request body is not valid JSON") from None
+    try:
+        return msgspec.convert(raw, TokenRequest, strict=True)
+    except msgspec.ValidationError as e:
+        message, _, at = str(e).partition(" - at `$")
+        raise ValidationException(
+            detail=f"Validation failed for POST {request.url.path}",
+            extra=[{"message": message, "key": at.rstrip("`").lstrip(".") or "data"}],
+        ) from None
 
 
 def _browser_sign_in(
@@ -140,7 +170,12 @@ class AuthController(Controller):
         )
         return _browser_sign_in(sign_in, csrf, cookie_policy)
 
-    @post("/google/nonce", status_code=200, responses=responses(401, 429))
+    @post(
+        "/google/nonce",
+        operation_id="startGoogleSignIn",
+        status_code=200,
+        responses=responses(401, 429),
+    )
     async def google_nonce(
         self, identity: Identity, cookie_policy: Cookies
     ) -> Response[GoogleNonceResponse]:
@@ -152,7 +187,12 @@ class AuthController(Controller):
         response = Response(body, headers={"Cache-Control": "no-store"})
         return with_cookies(response, [_google_nonce_cookie(cookie_policy, started, expires_in)])
 
-    @post("/google", status_code=200, responses=responses(401, 409, 422, 429))
+    @post(
+        "/google",
+        operation_id="signInWithGoogle",
+        status_code=200,
+        responses=responses(401, 409, 422, 429),
+    )
     async def google(
         self,
         request: Request[Any, Any, Any],
@@ -175,7 +215,12 @@ class AuthController(Controller):
         response = _browser_sign_in(sign_in, csrf, cookie_policy)
         return with_cookies(response, [_google_nonce_cookie(cookie_policy, None, 0)])
 
-    @post("/refresh", status_code=200, responses=responses(401, 403, 429))
+    @post(
+        "/refresh",
+        operation_id="refreshSession",
+        status_code=200,
+        responses=responses(401, 403, 429),
+    )
     async def refresh(
         self,
         request: Request[Any, Any, Any],
@@ -193,11 +238,20 @@ class AuthController(Controller):
         sign_in = await identity.refresh(token, client_device)
         return _browser_sign_in(sign_in, csrf, cookie_policy)
 
-    @post("/token", status_code=200, responses=responses(401, 422, 429))
+    @post(
+        "/token",
+        operation_id="issueToken",
+        status_code=200,
+        responses=responses(401, 415, 422, 429),
+        operation_class=json_or_form_body(TokenRequest),
+    )
     async def token(
-        self, data: JSONBody[TokenRequest], identity: Identity, client_device: ClientDevice
+        self, request: Request[Any, Any, Any], identity: Identity, client_device: ClientDevice
     ) -> TokenResponse:
-        """OAuth 2 style tokens for non-browser clients (`Authorization: Bearer`)."""
+        """OAuth 2 style tokens for non-browser clients (`Authorization: Bearer`). The body is
+        JSON, or an RFC 6749 form (`grant_type=password&username=...&password=...`) as OAuth 2
+        libraries and the docs page's Authorize button send it."""
+        data = await _token_request(request)
         if data.grant_type == "password":
             if data.username is None or data.password is None:
                 raise InvalidInput(
@@ -214,7 +268,13 @@ class AuthController(Controller):
             sign_in = await identity.refresh(data.refresh_token, client_device)
         return _token_response(sign_in)
 
-    @post("/logout", status_code=HTTP_204_NO_CONTENT, responses=responses(401, 403))
+    @post(
+        "/logout",
+        status_code=HTTP_204_NO_CONTENT,
+        responses=responses(401, 403),
+        # Either the access token, or the refresh token (its cookie, or the body) ends it.
+        security=[*SIGNED_IN, {"refreshCookie": []}, {}],
+    )
     async def logout(
         self,
         request: Request[Any, Any, Any],
@@ -242,7 +302,7 @@ class AuthController(Controller):
             Response(None, status_code=HTTP_204_NO_CONTENT), cookie_policy.cleared()
         )
 
-    @get("/me", responses=responses(401, 429))
+    @get("/me", operation_id="getCurrentUser", guards=[signed_in], responses=responses(401, 429))
     async def me(self, identity: Identity, request: Request[Any, Any, Any]) -> UserRead:
         """The signed-in account."""
         # The gate's principal is read here rather than through the `principal` dependency:
@@ -324,7 +384,7 @@ class AuthController(Controller):
         out; the link works once."""
         await identity.reset_password(data.token, data.new_password)
 
-    @get("/sessions", responses=responses(401))
+    @get("/sessions", operation_id="listSessions", responses=responses(401))
     async def sessions(self, identity: Identity, principal: CurrentUser) -> list[SessionRead]:
         """The account's signed-in devices."""
         sessions = await identity.list_sessions(principal.user_id)
@@ -339,7 +399,7 @@ class AuthController(Controller):
         self,
         identity: Identity,
         principal: CurrentUser,
-        session_id: str = Parameter(max_length=64),
+        session_id: Annotated[str, PathParameter(max_length=64, format="uuid")],
     ) -> None:
         """Sign one device out."""
         if not is_id(session_id):
@@ -351,7 +411,7 @@ class UsersController(Controller):
     path = "/users"
     tags = ["users"]
 
-    @patch("/me", responses=responses(401, 403, 422))
+    @patch("/me", operation_id="updateProfile", responses=responses(401, 403, 422))
     async def update_me(
         self, data: JSONBody[ProfileUpdate], identity: Identity, principal: CurrentUser
     ) -> UserRead:
@@ -363,7 +423,12 @@ class UsersController(Controller):
         )
         return UserRead.of(user)
 
-    @post("/me/export", status_code=200, responses=responses(401, 403, 429))
+    @post(
+        "/me/export",
+        operation_id="exportAccount",
+        status_code=200,
+        responses=responses(401, 403, 429),
+    )
     async def export(self, identity: Identity, principal: CurrentUser) -> Response[dict[str, Any]]:
         """All of the account's data, from every domain, as one JSON document."""
         data = await identity.export(principal.user_id)
@@ -371,7 +436,12 @@ class UsersController(Controller):
             data, headers={"Content-Disposition": 'attachment; filename="refocused-export.json"'}
         )
 
-    @delete("/me", status_code=HTTP_204_NO_CONTENT, responses=responses(401, 403, 422))
+    @delete(
+        "/me",
+        operation_id="deleteAccount",
+        status_code=HTTP_204_NO_CONTENT,
+        responses=responses(401, 403, 422),
+    )
     async def delete_me(
         self,
         identity: Identity,

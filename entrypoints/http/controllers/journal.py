@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, Parameter
+from litestar.params import JSONBody, Parameter, ParameterKwarg
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from domains.identity.model import Principal
@@ -36,7 +36,7 @@ Journal = NamedDependency[JournalService]
 CurrentUser = NamedDependency[Principal]
 GRANT_HEADER = "x-journal-grant"
 
-PathId = Parameter(max_length=64)
+PathId: Any = ParameterKwarg(max_length=64, format="uuid")  # Parameter() takes no format
 Limit = Parameter(default=50, ge=1, le=200)
 Offset = Parameter(default=0, ge=0, le=1_000_000)
 
@@ -76,6 +76,7 @@ class JournalController(Controller):
     async def get_collection(
         self, journal: Journal, principal: CurrentUser, collection_id: str = PathId
     ) -> CollectionRead:
+        """One collection, with whether it is locked by a password."""
         return CollectionRead.of(await journal.get_collection(principal.user_id, collection_id))
 
     @patch("/collections/{collection_id:str}", responses=responses(401, 403, 404, 409, 422))
@@ -86,6 +87,7 @@ class JournalController(Controller):
         principal: CurrentUser,
         collection_id: str = PathId,
     ) -> CollectionRead:
+        """Rename a collection; names are unique per user."""
         c = await journal.rename_collection(principal.user_id, collection_id, data.name)
         return CollectionRead.of(c)
 
@@ -104,7 +106,11 @@ class JournalController(Controller):
         """Deletes the collection and every entry in it; a protected one must be unlocked."""
         await journal.delete_collection(principal.user_id, collection_id, grants_of(request))
 
-    @put("/collections/{collection_id:str}/password", responses=responses(401, 403, 404, 422))
+    @put(
+        "/collections/{collection_id:str}/password",
+        operation_id="setCollectionPassword",
+        responses=responses(401, 403, 404, 422),
+    )
     async def set_password(
         self,
         data: JSONBody[CollectionPasswordChange],
@@ -124,6 +130,7 @@ class JournalController(Controller):
 
     @post(
         "/collections/{collection_id:str}/unlock",
+        operation_id="unlockCollection",
         status_code=200,
         responses=responses(401, 403, 404, 422, 429),
     )
@@ -138,14 +145,19 @@ class JournalController(Controller):
         grant = await journal.unlock(principal.user_id, collection_id, data.password)
         return GrantRead(grant.token, grant.collection_id, grant.expires_in)
 
-    @post("/lock", status_code=HTTP_204_NO_CONTENT, responses=responses(401, 403))
+    @post(
+        "/lock",
+        operation_id="lockJournal",
+        status_code=HTTP_204_NO_CONTENT,
+        responses=responses(401, 403),
+    )
     async def lock(self, request: Request[Any, Any, Any], journal: Journal) -> None:
         """End the grants sent in X-Journal-Grant now, before they expire."""
         await journal.lock(grants_of(request))
 
     # -- entries ----------------------------------------------------------------------------
 
-    @get("/entries", responses=responses(401, 403, 404, 422))
+    @get("/entries", operation_id="listJournalEntries", responses=responses(401, 403, 404, 422))
     async def list_entries(
         self,
         request: Request[Any, Any, Any],
@@ -167,7 +179,12 @@ class JournalController(Controller):
         )
         return EntryPage([EntryRead.of(e) for e in entries], total)
 
-    @post("/entries", status_code=201, responses=responses(401, 403, 404, 422))
+    @post(
+        "/entries",
+        operation_id="createJournalEntry",
+        status_code=201,
+        responses=responses(401, 403, 404, 422),
+    )
     async def create_entry(
         self,
         request: Request[Any, Any, Any],
@@ -175,13 +192,19 @@ class JournalController(Controller):
         journal: Journal,
         principal: CurrentUser,
     ) -> EntryRead:
+        """A journal entry, encrypted at rest; in a locked collection it needs that
+        collection's grant in X-Journal-Grant."""
         draft = EntryDraft(data.title, data.content, data.tags, data.mood_entry_id)
         entry = await journal.create_entry(
             principal.user_id, data.collection_id, draft, grants_of(request)
         )
         return EntryRead.of(entry)
 
-    @get("/entries/{entry_id:str}", responses=responses(401, 403, 404))
+    @get(
+        "/entries/{entry_id:str}",
+        operation_id="getJournalEntry",
+        responses=responses(401, 403, 404),
+    )
     async def get_entry(
         self,
         request: Request[Any, Any, Any],
@@ -189,10 +212,15 @@ class JournalController(Controller):
         principal: CurrentUser,
         entry_id: str = PathId,
     ) -> EntryRead:
+        """One entry, decrypted; in a locked collection only with its grant in X-Journal-Grant."""
         entry = await journal.get_entry(principal.user_id, entry_id, grants_of(request))
         return EntryRead.of(entry)
 
-    @patch("/entries/{entry_id:str}", responses=responses(401, 403, 404, 422))
+    @patch(
+        "/entries/{entry_id:str}",
+        operation_id="updateJournalEntry",
+        responses=responses(401, 403, 404, 422),
+    )
     async def update_entry(
         self,
         request: Request[Any, Any, Any],
@@ -201,6 +229,8 @@ class JournalController(Controller):
         principal: CurrentUser,
         entry_id: str = PathId,
     ) -> EntryRead:
+        """Change an entry's title, text, mood or tags; a locked collection's entry needs its
+        grant."""
         mood = data.mood_entry_id
         changes = EntryChanges(
             title=_set(data.title),
@@ -214,6 +244,7 @@ class JournalController(Controller):
 
     @delete(
         "/entries/{entry_id:str}",
+        operation_id="deleteJournalEntry",
         status_code=HTTP_204_NO_CONTENT,
         responses=responses(401, 403, 404),
     )
@@ -224,9 +255,10 @@ class JournalController(Controller):
         principal: CurrentUser,
         entry_id: str = PathId,
     ) -> None:
+        """Delete an entry for good; a locked collection's entry needs its grant."""
         await journal.delete_entry(principal.user_id, entry_id, grants_of(request))
 
-    @get("/search", responses=responses(401, 422))
+    @get("/search", operation_id="searchJournal", responses=responses(401, 422))
     async def search(
         self,
         request: Request[Any, Any, Any],
@@ -249,6 +281,7 @@ class JournalController(Controller):
         limit: int = Limit,
         offset: int = Offset,
     ) -> GratitudePage:
+        """The user's gratitude notes, newest first, a page at a time with the total."""
         items, total = await journal.list_gratitude(principal.user_id, limit=limit, offset=offset)
         return GratitudePage([GratitudeRead.of(g) for g in items], total)
 
@@ -256,6 +289,7 @@ class JournalController(Controller):
     async def add_gratitude(
         self, data: JSONBody[GratitudeCreate], journal: Journal, principal: CurrentUser
     ) -> GratitudeRead:
+        """A gratitude note for a local day (today when no day is given)."""
         item = await journal.add_gratitude(principal.user_id, data.text, data.on_date)
         return GratitudeRead.of(item)
 
@@ -267,9 +301,10 @@ class JournalController(Controller):
     async def delete_gratitude(
         self, journal: Journal, principal: CurrentUser, gratitude_id: str = PathId
     ) -> None:
+        """Delete a gratitude note."""
         await journal.delete_gratitude(principal.user_id, gratitude_id)
 
-    @get("/stats", responses=responses(401))
+    @get("/stats", operation_id="getJournalStats", responses=responses(401))
     async def stats(
         self, request: Request[Any, Any, Any], journal: Journal, principal: CurrentUser
     ) -> StatsRead:
@@ -277,7 +312,7 @@ class JournalController(Controller):
         Protected collections count only with their grant, as in lists."""
         return StatsRead.of(await journal.stats(principal.user_id, grants_of(request)))
 
-    @get("/export", responses=responses(401))
+    @get("/export", operation_id="exportJournal", responses=responses(401))
     async def export(
         self, request: Request[Any, Any, Any], journal: Journal, principal: CurrentUser
     ) -> Response[dict[str, Any]]:

@@ -11,17 +11,21 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
+from litestar import Response, get
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.handlers.base import BaseRouteHandler
+
+from entrypoints.http.openapi import responses
+
+#: Prometheus' text exposition format, as the scraper asks for it.
+TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8"
 
 
 def metrics_controller(token: str) -> type[Any]:
     """The metrics controller; with a token, it answers only requests that carry it."""
     from litestar.plugins.prometheus import PrometheusController
 
-    if not token:
-        return PrometheusController
     expected = token.encode()
 
     def bearer_token(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
@@ -35,6 +39,17 @@ def metrics_controller(token: str) -> type[Any]:
             )
 
     class Metrics(PrometheusController):
-        guards = [bearer_token]
+        tags = ["operations"]
+        guards = [bearer_token] if token else None
+        security = [{"metricsToken": []}] if token else None
+
+        @get(
+            operation_id="getMetrics",
+            media_type=TEXT_FORMAT,
+            responses=responses(*([401] if token else [])),
+        )
+        async def get(self) -> Response[bytes]:
+            """Request counts and latencies per route, in Prometheus' text format."""
+            return await PrometheusController.get.fn(self)  # type: ignore[no-any-return]
 
     return Metrics

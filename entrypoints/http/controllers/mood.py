@@ -24,7 +24,7 @@ from entrypoints.http.schemas.mood import (
 
 Mood = NamedDependency[MoodService]
 CurrentUser = NamedDependency[Principal]
-EntryId = Annotated[str, PathParameter(max_length=64)]
+EntryId = Annotated[str, PathParameter(max_length=64, format="uuid")]
 FirstDay = Annotated[date | None, QueryParameter(name="from", description="first local day")]
 LastDay = Annotated[date | None, QueryParameter(name="to", description="last local day")]
 
@@ -39,7 +39,9 @@ class MoodController(Controller):
     path = "/mood"
     tags = ["mood"]
 
-    @post("/entries", status_code=201, responses=responses(401, 403, 422))
+    @post(
+        "/entries", operation_id="recordMood", status_code=201, responses=responses(401, 403, 422)
+    )
     async def record(
         self, data: JSONBody[MoodEntryCreate], mood: Mood, principal: CurrentUser
     ) -> MoodEntryRead:
@@ -54,18 +56,23 @@ class MoodController(Controller):
         )
         return MoodEntryRead.of(entry)
 
-    @get("/entries", responses=responses(401, 422))
+    @get("/entries", operation_id="listMoodEntries", responses=responses(401, 422))
     async def entries(
         self, mood: Mood, principal: CurrentUser, first: FirstDay = None, last: LastDay = None
     ) -> list[MoodEntryRead]:
         """Today's entries, or those of the local days from..to (at most 366 days)."""
         return [MoodEntryRead.of(e) for e in await mood.entries(principal.user_id, first, last)]
 
-    @get("/entries/{entry_id:str}", responses=responses(401, 404))
+    @get("/entries/{entry_id:str}", operation_id="getMoodEntry", responses=responses(401, 404))
     async def entry(self, mood: Mood, principal: CurrentUser, entry_id: EntryId) -> MoodEntryRead:
+        """One mood entry."""
         return MoodEntryRead.of(await mood.entry(principal.user_id, _entry_id(entry_id)))
 
-    @patch("/entries/{entry_id:str}", responses=responses(401, 403, 404, 422))
+    @patch(
+        "/entries/{entry_id:str}",
+        operation_id="correctMoodEntry",
+        responses=responses(401, 403, 404, 422),
+    )
     async def correct(
         self,
         data: JSONBody[MoodEntryUpdate],
@@ -80,13 +87,15 @@ class MoodController(Controller):
 
     @delete(
         "/entries/{entry_id:str}",
+        operation_id="deleteMoodEntry",
         status_code=HTTP_204_NO_CONTENT,
         responses=responses(401, 403, 404),
     )
     async def delete_entry(self, mood: Mood, principal: CurrentUser, entry_id: EntryId) -> None:
+        """Delete a mood entry."""
         await mood.delete(principal.user_id, _entry_id(entry_id))
 
-    @get("/days", responses=responses(401, 422))
+    @get("/days", operation_id="listMoodDays", responses=responses(401, 422))
     async def days(
         self, mood: Mood, principal: CurrentUser, first: FirstDay = None, last: LastDay = None
     ) -> list[DayMoodRead]:

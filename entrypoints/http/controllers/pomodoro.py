@@ -28,7 +28,10 @@ from entrypoints.http.schemas.pomodoro import (
 Pomodoro = NamedDependency[PomodoroService]
 CurrentUser = NamedDependency[Principal]
 SessionId = Annotated[
-    str, PathParameter(max_length=64, description="a session id from POST /pomodoro/sessions")
+    str,
+    PathParameter(
+        max_length=64, format="uuid", description="a session id from POST /pomodoro/sessions"
+    ),
 ]
 FirstDay = Annotated[date, QueryParameter(name="from", description="first local day")]
 LastDay = Annotated[date, QueryParameter(name="to", description="last day, at most 366 on")]
@@ -39,12 +42,12 @@ class PomodoroController(Controller):
     path = "/pomodoro"
     tags = ["pomodoro"]
 
-    @get("/settings", responses=responses(401))
+    @get("/settings", operation_id="getPomodoroSettings", responses=responses(401))
     async def settings(self, pomodoro: Pomodoro, principal: CurrentUser) -> SettingsRead:
         """Focus and break lengths, long-break rhythm and auto-start flags (defaults until set)."""
         return SettingsRead.of(await pomodoro.settings(principal.user_id))
 
-    @patch("/settings", responses=responses(401, 403, 422))
+    @patch("/settings", operation_id="updatePomodoroSettings", responses=responses(401, 403, 422))
     async def update_settings(
         self, data: JSONBody[SettingsUpdate], pomodoro: Pomodoro, principal: CurrentUser
     ) -> SettingsRead:
@@ -52,12 +55,17 @@ class PomodoroController(Controller):
         break every 1-12 focus sessions."""
         return SettingsRead.of(await pomodoro.update_settings(principal.user_id, **data.changes()))
 
-    @get("/current", responses=responses(401))
+    @get("/current", operation_id="getCurrentPomodoro", responses=responses(401))
     async def current(self, pomodoro: Pomodoro, principal: CurrentUser) -> CurrentRead:
         """The running session, if any, and which kind of session comes next."""
         return CurrentRead.of(await pomodoro.current(principal.user_id))
 
-    @post("/sessions", status_code=201, responses=responses(401, 403, 422))
+    @post(
+        "/sessions",
+        operation_id="startPomodoro",
+        status_code=201,
+        responses=responses(401, 403, 422),
+    )
     async def start(
         self, data: JSONBody[SessionCreate], pomodoro: Pomodoro, principal: CurrentUser
     ) -> SessionRead:
@@ -67,7 +75,7 @@ class PomodoroController(Controller):
         )
         return SessionRead.of(session)
 
-    @get("/sessions", responses=responses(401, 422))
+    @get("/sessions", operation_id="listPomodoroSessions", responses=responses(401, 422))
     async def history(
         self,
         pomodoro: Pomodoro,
@@ -77,14 +85,20 @@ class PomodoroController(Controller):
         """The latest sessions, newest first."""
         return [SessionRead.of(s) for s in await pomodoro.history(principal.user_id, limit=limit)]
 
-    @get("/sessions/{session_id:str}", responses=responses(401, 404))
+    @get(
+        "/sessions/{session_id:str}",
+        operation_id="getPomodoroSession",
+        responses=responses(401, 404),
+    )
     async def session(
         self, pomodoro: Pomodoro, principal: CurrentUser, session_id: SessionId
     ) -> SessionRead:
+        """One focus or break session."""
         return SessionRead.of(await pomodoro.get(principal.user_id, session_id))
 
     @post(
         "/sessions/{session_id:str}/complete",
+        operation_id="completePomodoro",
         status_code=200,
         responses=responses(401, 403, 404, 409, 422),
     )
@@ -104,6 +118,7 @@ class PomodoroController(Controller):
 
     @post(
         "/sessions/{session_id:str}/abandon",
+        operation_id="abandonPomodoro",
         status_code=200,
         responses=responses(401, 403, 404, 409),
     )
@@ -115,6 +130,7 @@ class PomodoroController(Controller):
 
     @post(
         "/sessions/{session_id:str}/tasks",
+        operation_id="countPomodoroTasks",
         status_code=200,
         responses=responses(401, 403, 404, 409, 422),
     )
@@ -129,13 +145,13 @@ class PomodoroController(Controller):
         count = data.count if data else 1
         return SessionRead.of(await pomodoro.count_tasks(principal.user_id, session_id, count))
 
-    @get("/stats", responses=responses(401))
+    @get("/stats", operation_id="getPomodoroSummary", responses=responses(401))
     async def summary(self, pomodoro: Pomodoro, principal: CurrentUser) -> SummaryRead:
         """Focus minutes, completed sessions and tasks for today, the last 7 and the last 30
         local days (each including today), with per-day figures."""
         return SummaryRead.of(await pomodoro.summary(principal.user_id))
 
-    @get("/stats/range", responses=responses(401, 422))
+    @get("/stats/range", operation_id="getPomodoroStatsForRange", responses=responses(401, 422))
     async def stats(
         self,
         pomodoro: Pomodoro,

@@ -24,14 +24,14 @@ class StreakController(Controller):
     path = "/streak"
     tags = ["streak"]
 
-    @get("/", responses=responses(401))
+    @get("/", operation_id="getStreak", responses=responses(401))
     async def streak(self, streaks: Streaks, principal: CurrentUser) -> StreakRead:
         """Current and longest run of local days with any productive action (a focus session, a
         habit done, a journal entry, a card reviewed, a breathing session, a mood entry). Today
         not yet done does not break the streak until the day is over."""
         return StreakRead.of(await streaks.streak(principal.user_id))
 
-    @get("/days", responses=responses(401, 422))
+    @get("/days", operation_id="listStreakDays", responses=responses(401, 422))
     async def days(
         self, streaks: Streaks, principal: CurrentUser, first: FirstDay, last: LastDay
     ) -> list[ActiveDayRead]:

@@ -7,13 +7,15 @@ from typing import Any, Literal
 import msgspec
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, Parameter
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Example
+from litestar.params import JSONBody, Parameter, ParameterKwarg
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from domains.identity.model import Principal
 from domains.study.model import CardChanges, CardDraft
 from domains.study.use_cases import StudyService
-from entrypoints.http.openapi import responses
+from entrypoints.http.openapi import also_answered_as, responses
 from entrypoints.http.schemas.study import (
     BulkCardCreate,
     CardCreate,
@@ -34,7 +36,7 @@ from entrypoints.http.schemas.study import (
 
 Study = NamedDependency[StudyService]
 CurrentUser = NamedDependency[Principal]
-PathId = Parameter(max_length=64)
+PathId: Any = ParameterKwarg(max_length=64, format="uuid")  # Parameter() takes no format
 _MEDIA = {"csv": "text/csv", "tsv": "text/tab-separated-values"}
 
 
@@ -50,18 +52,21 @@ class StudyController(Controller):
 
     @get("/decks", responses=responses(401))
     async def list_decks(self, study: Study, principal: CurrentUser) -> list[DeckRead]:
+        """The user's decks."""
         return [DeckRead.of(d) for d in await study.list_decks(principal.user_id)]
 
     @post("/decks", status_code=201, responses=responses(401, 403, 422))
     async def create_deck(
         self, data: JSONBody[DeckCreate], study: Study, principal: CurrentUser
     ) -> DeckRead:
+        """A new deck; names are unique per user."""
         return DeckRead.of(await study.create_deck(principal.user_id, data.name, data.description))
 
     @get("/decks/{deck_id:str}", responses=responses(401, 404))
     async def get_deck(
         self, study: Study, principal: CurrentUser, deck_id: str = PathId
     ) -> DeckRead:
+        """One deck with its card count."""
         return DeckRead.of(await study.get_deck(principal.user_id, deck_id))
 
     @patch("/decks/{deck_id:str}", responses=responses(401, 403, 404, 422))
@@ -72,6 +77,7 @@ class StudyController(Controller):
         principal: CurrentUser,
         deck_id: str = PathId,
     ) -> DeckRead:
+        """Rename a deck or change its description."""
         deck = await study.update_deck(
             principal.user_id,
             deck_id,
@@ -98,10 +104,16 @@ class StudyController(Controller):
         limit: int = Parameter(default=100, ge=1, le=500),
         offset: int = Parameter(default=0, ge=0, le=1_000_000),
     ) -> list[CardRead]:
+        """A deck's cards, a page at a time."""
         cards = await study.list_cards(principal.user_id, deck_id, limit=limit, offset=offset)
         return [CardRead.of(c) for c in cards]
 
-    @post("/decks/{deck_id:str}/cards", status_code=201, responses=responses(401, 403, 404, 422))
+    @post(
+        "/decks/{deck_id:str}/cards",
+        operation_id="createCards",
+        status_code=201,
+        responses=responses(401, 403, 404, 422),
+    )
     async def bulk_create(
         self,
         data: JSONBody[BulkCardCreate],
@@ -127,7 +139,25 @@ class StudyController(Controller):
         cards = await study.import_cards(principal.user_id, deck_id, data.text, data.format)
         return ImportResult(imported=len(cards))
 
-    @get("/decks/{deck_id:str}/export", responses=responses(401, 404))
+    @get(
+        "/decks/{deck_id:str}/export",
+        operation_id="exportDeck",
+        operation_class=also_answered_as(200, "text/csv", "text/tab-separated-values"),
+        responses={
+            200: ResponseSpec(
+                str,
+                description="The deck as Anki plain text, as a file to save",
+                media_type="text/csv",
+                generate_examples=False,
+                examples=[
+                    Example(
+                        value="#separator:Comma\n#html:false\n#tags column:3\ntener,to have,verbs\n"
+                    )
+                ],
+            ),
+            **responses(401, 404),
+        },
+    )
     async def export_cards(
         self,
         study: Study,
@@ -139,11 +169,15 @@ class StudyController(Controller):
         text = await study.export_cards(principal.user_id, deck_id, format)
         return Response(
             text,
-            media_type=f"{_MEDIA[format]}; charset=utf-8",
+            media_type=_MEDIA[format],  # Litestar adds "; charset=utf-8" to text/*
             headers={"Content-Disposition": f'attachment; filename="deck.{format}"'},
         )
 
-    @get("/decks/{deck_id:str}/queue", responses=responses(401, 404, 422))
+    @get(
+        "/decks/{deck_id:str}/queue",
+        operation_id="getReviewQueue",
+        responses=responses(401, 404, 422),
+    )
     async def queue(
         self,
         study: Study,
@@ -154,10 +188,15 @@ class StudyController(Controller):
         """Due reviews first, then new cards within today's allowance (your local day)."""
         return QueueRead.of(await study.queue(principal.user_id, deck_id, limit))
 
-    @get("/decks/{deck_id:str}/progress", responses=responses(401, 404))
+    @get(
+        "/decks/{deck_id:str}/progress",
+        operation_id="getDeckProgress",
+        responses=responses(401, 404),
+    )
     async def progress(
         self, study: Study, principal: CurrentUser, deck_id: str = PathId
     ) -> ProgressRead:
+        """How a deck stands: cards by state, what is due, recent reviews and retention."""
         return ProgressRead.of(await study.progress(principal.user_id, deck_id))
 
     # -- cards and reviews ------------------------------------------------------------------
@@ -166,6 +205,7 @@ class StudyController(Controller):
     async def create_card(
         self, data: JSONBody[CardCreate], study: Study, principal: CurrentUser
     ) -> CardRead:
+        """One card in a deck the user owns."""
         (card,) = await study.create_cards(
             principal.user_id, data.deck_id, [CardDraft(data.front, data.back, data.tags)]
         )
@@ -175,6 +215,7 @@ class StudyController(Controller):
     async def get_card(
         self, study: Study, principal: CurrentUser, card_id: str = PathId
     ) -> CardRead:
+        """One card with its scheduling state."""
         return CardRead.of(await study.get_card(principal.user_id, card_id))
 
     @patch("/cards/{card_id:str}", responses=responses(401, 403, 404, 422))
@@ -200,9 +241,15 @@ class StudyController(Controller):
     async def delete_card(
         self, study: Study, principal: CurrentUser, card_id: str = PathId
     ) -> None:
+        """Delete a card and its review history."""
         await study.delete_card(principal.user_id, card_id)
 
-    @post("/cards/{card_id:str}/reviews", status_code=201, responses=responses(401, 403, 404, 422))
+    @post(
+        "/cards/{card_id:str}/reviews",
+        operation_id="reviewCard",
+        status_code=201,
+        responses=responses(401, 403, 404, 422),
+    )
     async def review(
         self,
         data: JSONBody[ReviewCreate],
@@ -214,24 +261,35 @@ class StudyController(Controller):
         card = await study.review(principal.user_id, card_id, data.rating, data.duration_ms)
         return CardRead.of(card)
 
-    @get("/cards/{card_id:str}/reviews", responses=responses(401, 404))
+    @get(
+        "/cards/{card_id:str}/reviews",
+        operation_id="listCardReviews",
+        responses=responses(401, 404),
+    )
     async def history(
         self, study: Study, principal: CurrentUser, card_id: str = PathId
     ) -> list[ReviewRead]:
+        """A card's reviews, oldest first."""
         return [ReviewRead.of(r) for r in await study.history(principal.user_id, card_id)]
 
-    @post("/reviews/undo", status_code=200, responses=responses(401, 403, 409))
+    @post(
+        "/reviews/undo",
+        operation_id="undoReview",
+        status_code=200,
+        responses=responses(401, 403, 409),
+    )
     async def undo(self, study: Study, principal: CurrentUser) -> CardRead:
         """Undo your latest review: the card is as it was before it."""
         return CardRead.of(await study.undo_last_review(principal.user_id))
 
     # -- settings ---------------------------------------------------------------------------
 
-    @get("/settings", responses=responses(401))
+    @get("/settings", operation_id="getStudySettings", responses=responses(401))
     async def get_settings(self, study: Study, principal: CurrentUser) -> SettingsRead:
+        """The user's study settings: desired retention and new cards per day."""
         return SettingsRead.of(await study.settings(principal.user_id))
 
-    @patch("/settings", responses=responses(401, 403, 422))
+    @patch("/settings", operation_id="updateStudySettings", responses=responses(401, 403, 422))
     async def update_settings(
         self, data: JSONBody[SettingsUpdate], study: Study, principal: CurrentUser
     ) -> SettingsRead:

@@ -10,6 +10,7 @@ from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 from msgspec import Struct
 
+from entrypoints.http.auth import signed_in
 from entrypoints.http.gate import principal_or_401
 from entrypoints.http.openapi import responses
 
@@ -45,7 +46,7 @@ class SessionCheck(Struct):
 class JwksController(Controller):
     tags = ["auth"]
 
-    @get(JWKS_PATH, media_type="application/jwk-set+json")
+    @get(JWKS_PATH, operation_id="getJwks", media_type="application/jwk-set+json")
     async def jwks(
         self, access_token_jwks: NamedDependency[JsonWebKeySet]
     ) -> Response[JsonWebKeySet]:
@@ -61,7 +62,7 @@ class SessionCheckController(Controller):
     path = "/auth"
     tags = ["auth"]
 
-    @get("/session", responses=responses(401, 429))
+    @get("/session", operation_id="checkSession", guards=[signed_in], responses=responses(401, 429))
     async def session(self, request: Request[Any, Any, Any]) -> SessionCheck:
         """Whether the access token sent is still good: signed by the API, unexpired, and its
         session neither signed out nor ended by the account's erasure (401 otherwise). The

@@ -6,19 +6,25 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta, Struct
 
-from domains.assistant.model import Conversation, Message, Quota
+from domains.assistant.model import (
+    MAX_MESSAGE_LENGTH,
+    MAX_TITLE_LENGTH,
+    Conversation,
+    Message,
+    Quota,
+)
 
 
 class ConversationCreate(Struct, forbid_unknown_fields=True):
-    title: Annotated[str, Meta(max_length=200)] = ""
+    title: Annotated[str, Meta(max_length=MAX_TITLE_LENGTH)] = ""
 
 
 class ConversationUpdate(Struct, forbid_unknown_fields=True):
-    title: Annotated[str, Meta(max_length=200)]
+    title: Annotated[str, Meta(max_length=MAX_TITLE_LENGTH)]
 
 
 class MessageCreate(Struct, forbid_unknown_fields=True):
-    content: Annotated[str, Meta(min_length=1, max_length=8000)]
+    content: Annotated[str, Meta(min_length=1, max_length=MAX_MESSAGE_LENGTH)]
 
 
 class MessageRead(Struct):

@@ -5,7 +5,13 @@ from typing import Annotated
 
 from msgspec import Meta, Struct
 
-from domains.breathing.model import BreathingSession, BreathingTotals, Technique
+from domains.breathing.model import (
+    MAX_CYCLES,
+    MAX_DURATION_SECONDS,
+    BreathingSession,
+    BreathingTotals,
+    Technique,
+)
 
 
 class PhaseRead(Struct):
@@ -42,8 +48,8 @@ class TechniqueRead(Struct):
 
 class BreathingSessionCreate(Struct, forbid_unknown_fields=True):
     technique: Annotated[str, Meta(max_length=40, examples=["box"])]
-    cycles: int
-    duration_seconds: int
+    cycles: Annotated[int, Meta(ge=1, le=MAX_CYCLES)]
+    duration_seconds: Annotated[int, Meta(ge=1, le=MAX_DURATION_SECONDS)]
 
 
 class BreathingSessionRead(Struct):

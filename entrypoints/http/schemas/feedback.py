@@ -5,6 +5,12 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, Struct
 
+from domains.feedback.model import (
+    MAX_CONTACT_LENGTH,
+    MAX_DESCRIPTION_LENGTH,
+    MAX_FEEDBACK_LENGTH,
+    MAX_TITLE_LENGTH,
+)
 from domains.feedback.use_cases import FeatureView
 
 # Transport bounds a little above the domain's, so the domain gives the precise message.
@@ -13,8 +19,8 @@ Category = Literal["bug", "idea", "praise", "other"]
 
 class FeedbackCreate(Struct, forbid_unknown_fields=True):
     category: Category
-    text: Annotated[str, Meta(min_length=1, max_length=4000)]
-    contact: Annotated[str, Meta(max_length=320)] | None = None
+    text: Annotated[str, Meta(min_length=1, max_length=MAX_FEEDBACK_LENGTH)]
+    contact: Annotated[str, Meta(max_length=MAX_CONTACT_LENGTH)] | None = None
 
 
 class FeedbackReceipt(Struct):
@@ -24,8 +30,8 @@ class FeedbackReceipt(Struct):
 
 
 class FeatureCreate(Struct, forbid_unknown_fields=True):
-    title: Annotated[str, Meta(min_length=1, max_length=200)]
-    description: Annotated[str, Meta(max_length=4000)] = ""
+    title: Annotated[str, Meta(min_length=1, max_length=MAX_TITLE_LENGTH)]
+    description: Annotated[str, Meta(max_length=MAX_DESCRIPTION_LENGTH)] = ""
 
 
 class FeatureRead(Struct):

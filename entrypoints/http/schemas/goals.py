@@ -6,11 +6,18 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta, Struct
 
-from domains.goals.model import Goal, GoalEvent
+from domains.goals.model import (
+    MAX_DESCRIPTION,
+    MAX_ITEM_TEXT,
+    MAX_ITEMS,
+    MAX_TITLE,
+    Goal,
+    GoalEvent,
+)
 
-Title = Annotated[str, Meta(max_length=500)]
-Description = Annotated[str, Meta(max_length=4000)]
-ItemText = Annotated[str, Meta(max_length=1000)]
+Title = Annotated[str, Meta(min_length=1, max_length=MAX_TITLE)]
+Description = Annotated[str, Meta(max_length=MAX_DESCRIPTION)]
+ItemText = Annotated[str, Meta(min_length=1, max_length=MAX_ITEM_TEXT)]
 
 
 class GoalCreate(Struct, forbid_unknown_fields=True):
@@ -19,7 +26,7 @@ class GoalCreate(Struct, forbid_unknown_fields=True):
     kind: Literal["percentage", "counter", "checklist"]
     description: Description = ""
     target: int | None = None
-    items: Annotated[list[ItemText], Meta(max_length=200)] = []
+    items: Annotated[list[ItemText], Meta(max_length=MAX_ITEMS)] = []
     due_date: date | None = None
 
 

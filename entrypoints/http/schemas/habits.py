@@ -6,12 +6,19 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta, Struct
 
-from domains.habits.model import MAX_BULK_MARKS, DayMark, Habit, Schedule, ScheduleKind
+from domains.habits.model import (
+    MAX_BULK_MARKS,
+    MAX_NAME_LENGTH,
+    DayMark,
+    Habit,
+    Schedule,
+    ScheduleKind,
+)
 from domains.habits.progress import CalendarDay, Rate, WeekdayRate
 from domains.habits.use_cases import Analytics, Dashboard, HabitProgress
 from domains.shared.errors import InvalidInput
 
-Name = Annotated[str, Meta(max_length=400)]
+Name = Annotated[str, Meta(min_length=1, max_length=MAX_NAME_LENGTH)]
 HabitId = Annotated[str, Meta(max_length=64)]
 
 

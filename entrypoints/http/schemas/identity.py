@@ -6,18 +6,26 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta, Struct
 
-from domains.identity.model import Session, User
+from domains.identity.model import (
+    MAX_DISPLAY_NAME_LENGTH,
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    Session,
+    User,
+)
 
-# Transport bounds, generous enough that the domain gives the precise message.
+# An address is folded (NFKC) before the domain checks its form, so its transport bound stays
+# generous; a password being set and a display name are bounded as the domain bounds them.
 Email = Annotated[str, Meta(max_length=320, description="the account's email address")]
 Password = Annotated[str, Meta(min_length=1, max_length=1024)]
+NewPassword = Annotated[str, Meta(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)]
 TimeZoneName = Annotated[str, Meta(max_length=64, examples=["Europe/Paris"])]
-DisplayName = Annotated[str, Meta(max_length=200)]
+DisplayName = Annotated[str, Meta(max_length=MAX_DISPLAY_NAME_LENGTH)]
 
 
 class RegisterRequest(Struct, forbid_unknown_fields=True):
     email: Email
-    password: Password
+    password: NewPassword
     display_name: DisplayName | None = None
     time_zone: TimeZoneName = "UTC"
     #: Ignored: registering no longer signs in; send remember_me to /auth/login.
@@ -89,7 +97,7 @@ class LogoutRequest(Struct, forbid_unknown_fields=True):
 
 class ChangePasswordRequest(Struct, forbid_unknown_fields=True):
     current_password: Password
-    new_password: Password
+    new_password: NewPassword
 
 
 LinkToken = Annotated[str, Meta(min_length=1, max_length=1024)]
@@ -105,7 +113,7 @@ class PasswordResetRequest(Struct, forbid_unknown_fields=True):
 
 class PasswordResetConfirm(Struct, forbid_unknown_fields=True):
     token: LinkToken
-    new_password: Password
+    new_password: NewPassword
 
 
 class Accepted(Struct):

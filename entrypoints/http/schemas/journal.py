@@ -6,14 +6,31 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import Meta, Struct
 
-from domains.journal.model import Collection, Entry, Gratitude, Stats
+from domains.journal.model import (
+    MAX_COLLECTION_NAME,
+    MAX_COLLECTION_PASSWORD,
+    MAX_GRATITUDE,
+    MAX_TAG,
+    MAX_TAGS,
+    MAX_TITLE,
+    MIN_COLLECTION_PASSWORD,
+    Collection,
+    Entry,
+    Gratitude,
+    Stats,
+)
 
-# Transport bounds, generous enough that the domain gives the precise message.
-Name = Annotated[str, Meta(max_length=400)]
-Password = Annotated[str, Meta(min_length=1, max_length=1024)]
+# The domain's own bounds, so the document states what the server checks.
+Name = Annotated[str, Meta(min_length=1, max_length=MAX_COLLECTION_NAME)]
+Password = Annotated[str, Meta(min_length=1, max_length=MAX_COLLECTION_PASSWORD)]
+NewPassword = Annotated[
+    str, Meta(min_length=MIN_COLLECTION_PASSWORD, max_length=MAX_COLLECTION_PASSWORD)
+]
 Id = Annotated[str, Meta(max_length=64)]
-Title = Annotated[str, Meta(max_length=1000)]
-Tags = Annotated[list[Annotated[str, Meta(max_length=200)]], Meta(max_length=100)]
+Title = Annotated[str, Meta(max_length=MAX_TITLE)]
+Tags = Annotated[
+    list[Annotated[str, Meta(min_length=1, max_length=MAX_TAG)]], Meta(max_length=MAX_TAGS)
+]
 Delta = Annotated[
     dict[str, Any],
     Meta(description='A Quill delta document: {"ops": [{"insert": "text\\n"}]}'),
@@ -23,7 +40,7 @@ Delta = Annotated[
 class CollectionCreate(Struct, forbid_unknown_fields=True):
     name: Name
     #: Protects the collection: its entries can then only be read after an unlock.
-    password: Password | None = None
+    password: NewPassword | None = None
 
 
 class CollectionUpdate(Struct, forbid_unknown_fields=True):
@@ -34,7 +51,7 @@ class CollectionPasswordChange(Struct, forbid_unknown_fields=True):
     """Set (no current password), change (both), or remove (no new password)."""
 
     current_password: Password | None = None
-    new_password: Password | None = None
+    new_password: NewPassword | None = None
 
 
 class UnlockRequest(Struct, forbid_unknown_fields=True):
@@ -116,7 +133,7 @@ class EntryPage(Struct):
 
 
 class GratitudeCreate(Struct, forbid_unknown_fields=True):
-    text: Annotated[str, Meta(max_length=2000)]
+    text: Annotated[str, Meta(min_length=1, max_length=MAX_GRATITUDE)]
     #: The user's local date; today when omitted.
     on_date: date | None = None
 

@@ -6,10 +6,13 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta, Struct
 
-from domains.mood.model import DayMood, MoodEntry
+from domains.mood.model import HIGHEST, LOWEST, MAX_NOTE_LENGTH, DayMood, MoodEntry
 
-Score = Annotated[int, Meta(description="1 (low) to 5 (high)", examples=[4])]
-Note = Annotated[str, Meta(max_length=2000)]
+Score = Annotated[
+    int,
+    Meta(ge=LOWEST, le=HIGHEST, description=f"{LOWEST} (low) to {HIGHEST} (high)", examples=[4]),
+]
+Note = Annotated[str, Meta(max_length=MAX_NOTE_LENGTH)]
 
 
 class MoodEntryCreate(Struct, forbid_unknown_fields=True):

@@ -7,7 +7,7 @@ import msgspec
 from msgspec import Meta, Struct
 
 from domains.pomodoro.model import DayStats, PeriodStats, PomodoroSession, PomodoroSettings
-from domains.pomodoro.use_cases import Current, Summary
+from domains.pomodoro.use_cases import MAX_PLANNED_MINUTES, Current, Summary
 
 Kind = Literal["focus", "short_break", "long_break"]
 # Transport bounds; the domain gives the precise message for values inside them.
@@ -54,7 +54,7 @@ class SettingsRead(Struct):
 class SessionCreate(Struct, forbid_unknown_fields=True):
     kind: Kind = "focus"
     #: Overrides the settings' length for this session only.
-    planned_minutes: Minutes | None = None
+    planned_minutes: Annotated[int, Meta(ge=1, le=MAX_PLANNED_MINUTES)] | None = None
 
 
 class SessionComplete(Struct, forbid_unknown_fields=True):

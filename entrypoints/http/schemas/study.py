@@ -6,13 +6,29 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta, Struct
 
-from domains.study.model import Card, Deck, DeckProgress, Queue, Review, StudySettings
+from domains.study.model import (
+    MAX_BULK,
+    MAX_DECK_NAME,
+    MAX_DESCRIPTION,
+    MAX_SIDE,
+    MAX_TAG,
+    MAX_TAGS,
+    Card,
+    Deck,
+    DeckProgress,
+    Queue,
+    Review,
+    StudySettings,
+)
+from entrypoints.settings import MAX_BODY_BYTES
 
 Id = Annotated[str, Meta(max_length=64)]
-Name = Annotated[str, Meta(max_length=400)]
-Description = Annotated[str, Meta(max_length=4000)]
-Side = Annotated[str, Meta(max_length=40_000, description="markdown")]
-Tags = Annotated[list[Annotated[str, Meta(max_length=200)]], Meta(max_length=100)]
+Name = Annotated[str, Meta(min_length=1, max_length=MAX_DECK_NAME)]
+Description = Annotated[str, Meta(max_length=MAX_DESCRIPTION)]
+Side = Annotated[str, Meta(min_length=1, max_length=MAX_SIDE, description="markdown")]
+Tags = Annotated[
+    list[Annotated[str, Meta(min_length=1, max_length=MAX_TAG)]], Meta(max_length=MAX_TAGS)
+]
 Format = Literal["csv", "tsv"]
 
 
@@ -52,7 +68,7 @@ class CardCreate(Struct, forbid_unknown_fields=True):
 
 
 class BulkCardCreate(Struct, forbid_unknown_fields=True):
-    cards: Annotated[list[CardFields], Meta(max_length=500)]
+    cards: Annotated[list[CardFields], Meta(max_length=MAX_BULK)]
 
 
 class CardUpdate(Struct, forbid_unknown_fields=True):
@@ -169,7 +185,13 @@ class ProgressRead(Struct):
 class ImportRequest(Struct, forbid_unknown_fields=True):
     """Anki plain text: one card per line, `front<sep>back[<sep>tags]`, `#key:value` headers."""
 
-    text: Annotated[str, Meta(max_length=2_000_000)]
+    text: Annotated[
+        str,
+        Meta(
+            max_length=MAX_BODY_BYTES,
+            description="at most the request body limit; a longer deck goes in several imports",
+        ),
+    ]
     format: Format = "csv"
 
 

@@ -122,7 +122,7 @@ def test_bad_goal_input_gets_problem_details_never_a_500(api_url: str) -> None:
     assert_problem(create(kind="counter", target=10**9), 422)
     assert_problem(create(kind="percentage", target=5), 422)
     assert_problem(create(kind="percentage", items=["x"]), 422)
-    assert_problem(create(kind="checklist", items=[""]), 422)
+    assert_problem(create(kind="checklist", items=[""]), 400)
     assert_problem(create(kind="percentage", title="  "), 422)
     assert_problem(create(kind="percentage", due_date="2030-01-01"), 422)
     assert_problem(

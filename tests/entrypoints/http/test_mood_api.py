@@ -62,17 +62,17 @@ def test_bad_mood_input_gets_problem_details_never_a_500(api_url: str) -> None:
     def record(**body: object) -> httpx.Response:
         return c.post(ENTRIES, json=body, headers=h)
 
-    assert_problem(record(happiness=0, focus=3, stress=3), 422)
-    assert_problem(record(happiness=3, focus=6, stress=3), 422)
-    assert_problem(record(happiness=3, focus=3, stress=-1), 422)
+    assert_problem(record(happiness=0, focus=3, stress=3), 400)
+    assert_problem(record(happiness=3, focus=6, stress=3), 400)
+    assert_problem(record(happiness=3, focus=3, stress=-1), 400)
     assert_problem(record(happiness=True, focus=3, stress=3), 400)
     assert_problem(record(happiness="three", focus=3, stress=3), 400)
     assert_problem(record(happiness=3, focus=3), 400)
-    assert_problem(record(happiness=3, focus=3, stress=3, note="x" * 501), 422)
+    assert_problem(record(happiness=3, focus=3, stress=3, note="x" * 501), 400)
     assert_problem(record(happiness=3, focus=3, stress=3, note="x" * 5000), 400)
     assert_problem(record(happiness=3, focus=3, stress=3, energy=4), 400)
     entry = record(happiness=3, focus=3, stress=3).json()
-    assert_problem(c.patch(f"{ENTRIES}/{entry['id']}", json={"focus": 9}, headers=h), 422)
+    assert_problem(c.patch(f"{ENTRIES}/{entry['id']}", json={"focus": 9}, headers=h), 400)
     days = "/api/v1/mood/days"
     assert_problem(c.get(days, params={"from": "1900-01-01"}, headers=h), 422)
     assert_problem(c.get(days, params={"to": "3000-01-01"}, headers=h), 422)
