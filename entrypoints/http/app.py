@@ -18,7 +18,7 @@ from litestar.openapi.config import OpenAPIConfig
 from adapters.sql.migrate import upgrade
 from entrypoints.composition.containers import Application, wire_events
 from entrypoints.composition.resources import close_resources
-from entrypoints.http.auth import CookiePolicy, device, principal
+from entrypoints.http.auth import CookiePolicy, device, principal, principal_before_body
 from entrypoints.http.bodies import StrictJSONRequest
 from entrypoints.http.controllers.assistant import AssistantController
 from entrypoints.http.controllers.breathing import BreathingController
@@ -122,6 +122,7 @@ def create_app(settings: Settings | None = None, container: Application | None =
     return Litestar(
         route_handlers=route_handlers,
         dependencies=_dependencies(container, settings),
+        guards=[principal_before_body],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=middleware,
         plugins=plugins,

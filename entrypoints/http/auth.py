@@ -114,6 +114,17 @@ def signed_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandle
     principal_or_401(connection.scope)
 
 
+def principal_before_body(
+    connection: ASGIConnection[Any, Any, Any, Any], route_handler: BaseRouteHandler
+) -> None:
+    """App-wide guard: a route that takes the signed-in user answers 401 to a stranger before
+    its body is read. Bodies are decoded strictly as they are read (entrypoints.http.bodies),
+    which Litestar does before it resolves dependencies, so without this a stranger's bad body
+    would be told about the body first."""
+    if "principal" in route_handler.parsed_fn_signature.parameters:
+        principal_or_401(connection.scope)
+
+
 def device(request: Request[Any, Any, Any]) -> Device:
     return Device(
         ip=context_of(request.scope).client_ip,

@@ -294,12 +294,15 @@ def test_the_document_states_the_limits_the_domains_check(document: dict[str, An
 def test_the_study_import_declares_the_body_limit_the_server_enforces(
     document: dict[str, Any], served: str
 ) -> None:
+    from tests.support.users import bearer_user
+
     limit = Settings().max_body_bytes
     assert _property(document, "ImportRequest", "text")["maxLength"] == limit
+    user = bearer_user(served)
     r = httpx.post(
         f"{served}/api/v1/study/decks/{'0' * 26}/import",
         content=b'{"text": "' + b"a" * limit + b'"}',
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", **user.headers},
         timeout=30,
     )
     assert r.status_code == 413
