@@ -37,6 +37,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Erasure must leave no byte behind: deleted rows are overwritten with zeros, whether
+        # or not this host's SQLite was built with SQLITE_SECURE_DELETE.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     # The driver's own transaction handling defers BEGIN until the first write, so a read then

@@ -8,6 +8,7 @@ from sqlalchemy import delete, exc, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sql.tables.journal import journal_collections, journal_entries, journal_gratitude
+from adapters.sql.tables.mood import mood_entries
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from domains.journal.errors import CollectionNameTaken
 from domains.journal.model import (
@@ -17,6 +18,7 @@ from domains.journal.model import (
     SealedGratitude,
     WrappedKey,
 )
+from domains.shared.errors import InvalidInput
 
 _ENTRY_FIELDS = (
     "id",
@@ -140,14 +142,34 @@ class SqlAlchemyCollectionRepository:
         )
 
 
+class _GoneMoodEntry(InvalidInput):
+    def __init__(self) -> None:
+        super().__init__("there is no mood entry of yours with that id", field="mood_entry_id")
+
+
 class SqlAlchemyEntryRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._c = connection
 
     async def add(self, entry: SealedEntry) -> None:
-        await self._c.execute(
-            insert(journal_entries).values(**{n: getattr(entry, n) for n in _ENTRY_FIELDS})
+        try:
+            await self._c.execute(
+                insert(journal_entries).values(**{n: getattr(entry, n) for n in _ENTRY_FIELDS})
+            )
+        except exc.IntegrityError as e:
+            if entry.mood_entry_id is None:
+                raise
+            raise _GoneMoodEntry() from e
+
+    async def mood_entry_is_theirs(self, user_id: str, mood_entry_id: str) -> bool:
+        # FOR KEY SHARE (PostgreSQL): a concurrent deletion waits for this transaction, so
+        # the link written next never dangles. SQLite's writers take turns already.
+        query = (
+            select(mood_entries.c.id)
+            .where(mood_entries.c.id == mood_entry_id, mood_entries.c.user_id == user_id)
+            .with_for_update(read=True, key_share=True)
         )
+        return (await self._c.execute(query)).first() is not None
 
     async def get(self, user_id: str, entry_id: str) -> SealedEntry | None:
         row = (
@@ -202,11 +224,16 @@ class SqlAlchemyEntryRepository:
 
     async def update(self, entry: SealedEntry) -> None:
         values = {n: getattr(entry, n) for n in _ENTRY_FIELDS if n not in {"id", "user_id"}}
-        await self._c.execute(
-            update(journal_entries)
-            .where(journal_entries.c.id == entry.id, journal_entries.c.user_id == entry.user_id)
-            .values(**values)
-        )
+        try:
+            await self._c.execute(
+                update(journal_entries)
+                .where(journal_entries.c.id == entry.id, journal_entries.c.user_id == entry.user_id)
+                .values(**values)
+            )
+        except exc.IntegrityError as e:
+            if entry.mood_entry_id is None:
+                raise
+            raise _GoneMoodEntry() from e
 
     async def delete(self, user_id: str, entry_id: str) -> None:
         await self._c.execute(

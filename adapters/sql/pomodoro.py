@@ -4,12 +4,13 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, delete, exc, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sql.tables.pomodoro import pomodoro_daily, pomodoro_sessions, pomodoro_settings
 from adapters.sql.unit_of_work import SqlUnitOfWork
+from domains.pomodoro.errors import SessionAlreadyRunning
 from domains.pomodoro.model import (
     Completion,
     DayStats,
@@ -85,6 +86,20 @@ class SqlAlchemyPomodoroSessionRepository:
         self._c = connection
 
     async def add(self, session: PomodoroSession) -> None:
+        # A savepoint: when the one-running-session index refuses the row, the transaction
+        # stays usable to read which session holds the place.
+        try:
+            async with self._c.begin_nested():
+                await self._insert(session)
+        except exc.IntegrityError as e:
+            if session.status is not SessionStatus.RUNNING:
+                raise
+            running = await self.running(session.user_id)
+            if not running:
+                raise
+            raise SessionAlreadyRunning(running[0].id) from e
+
+    async def _insert(self, session: PomodoroSession) -> None:
         await self._c.execute(
             insert(pomodoro_sessions).values(
                 id=session.id,

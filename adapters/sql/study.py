@@ -331,6 +331,12 @@ class SqlAlchemyReviewRepository:
         ).one()
         return int(row[0]), int(row[1] or 0)
 
+    async def count_since(self, user_id: str, deck_id: str, since: datetime) -> int:
+        query = select(func.count()).where(
+            self._in_deck(user_id, deck_id), study_reviews.c.reviewed_at >= since
+        )
+        return int((await self._c.execute(query)).scalar_one())
+
     async def list_for_user(self, user_id: str) -> Sequence[Review]:
         rows = await self._c.execute(
             select(study_reviews)

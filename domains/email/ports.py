@@ -48,6 +48,15 @@ class MailTransport(Protocol):
         ...
 
 
+class SentMailCopies(Protocol):
+    """Copies of sent mail kept on our side (the embedded outbox keeps each message as a file);
+    SES keeps none in the account, so production has no such store."""
+
+    async def forget(self, address: str) -> None:
+        """Delete every kept message sent to or mentioning the address."""
+        ...
+
+
 class MailQueue(Protocol):
     """Hands a message to whatever delivers it: SNS in production, in-process when embedded."""
 

@@ -26,6 +26,7 @@ from domains.email.ports import (
     DeliveryLog,
     MailQueue,
     MailTransport,
+    SentMailCopies,
     SubscriptionStore,
     SuppressionList,
     UserEmails,
@@ -281,6 +282,8 @@ class EmailUserData:
 
     service: EmailService
     emails: UserEmails
+    #: Where copies of sent mail are kept, when they are (the embedded outbox).
+    sent_copies: SentMailCopies | None = None
     name: str = "email"
 
     async def export(self, user_id: str) -> Any:
@@ -291,3 +294,5 @@ class EmailUserData:
         email = await self.emails.email_of(user_id)
         if email:
             await self.service.erase_address(email)
+            if self.sent_copies is not None:
+                await self.sent_copies.forget(email)

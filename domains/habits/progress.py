@@ -4,7 +4,8 @@ Rules shared by all of them:
 - only days the schedule asks for count (a times-per-week habit counts weeks against its target);
 - today not yet done is pending, not missed, until the day ends in the user's time zone;
 - days before the habit's start (its creation, or its first mark if earlier) are not misses;
-- marks after today (possible only after the user moved to a zone that is behind) are ignored.
+- marks after today (possible only after the user moved to a zone that is behind) are ignored,
+  except by the best streak: a run achieved stays achieved.
 """
 
 from __future__ import annotations
@@ -78,12 +79,22 @@ def _week_start(day: date) -> date:
 
 
 def streak(schedule: Schedule, done: Set[date], today: date) -> Streak:
-    done = {d for d in done if d <= today}
+    """The current run ignores marks after today; the best run counts them: a run the user
+    achieved stays achieved after a move to a zone that is behind."""
+    unit = "days" if schedule.counts_days else "weeks"
     if not done:
-        return Streak(0, 0, "days" if schedule.counts_days else "weeks")
+        return Streak(0, 0, unit)
+    current, _ = _streaks(schedule, {d for d in done if d <= today}, today)
+    _, best = _streaks(schedule, done, max(today, max(done)))
+    return Streak(current, max(best, current), unit)
+
+
+def _streaks(schedule: Schedule, done: Set[date], today: date) -> tuple[int, int]:
+    if not done:
+        return 0, 0
     if schedule.counts_days:
-        return Streak(*_day_streaks(schedule, done, today), "days")
-    return Streak(*_week_streaks(schedule.times_per_week, done, today), "weeks")
+        return _day_streaks(schedule, done, today)
+    return _week_streaks(schedule.times_per_week, done, today)
 
 
 def _day_streaks(schedule: Schedule, done: Set[date], today: date) -> tuple[int, int]:

@@ -78,7 +78,14 @@ class CollectionRepository(Protocol):
 
 
 class EntryRepository(Protocol):
-    async def add(self, entry: SealedEntry) -> None: ...
+    async def add(self, entry: SealedEntry) -> None:
+        """InvalidInput on `mood_entry_id` when the mood entry is gone by then."""
+        ...
+
+    async def mood_entry_is_theirs(self, user_id: str, mood_entry_id: str) -> bool:
+        """Whether that mood entry exists and is the user's; when it is, it cannot be deleted
+        before this unit of work ends. Deleting a mood entry later clears every link to it."""
+        ...
 
     async def get(self, user_id: str, entry_id: str) -> SealedEntry | None: ...
 

@@ -162,6 +162,7 @@ class JournalService:
         async with self.uow() as uow:
             collection = await self._collection(uow, user_id, collection_id)
             key = await self._key_for(collection, grants)
+            await _check_mood_link(uow, user_id, draft.mood_entry_id)
             entry = Entry(
                 id=new_id(),
                 collection_id=collection.id,
@@ -241,6 +242,8 @@ class JournalService:
                     ),
                 )
             )
+            if draft.mood_entry_id != entry.mood_entry_id:
+                await _check_mood_link(uow, user_id, draft.mood_entry_id)
             entry.collection_id = collection.id
             entry.title, entry.content, entry.tags = draft.title, draft.content, draft.tags
             entry.mood_entry_id = draft.mood_entry_id
@@ -443,6 +446,14 @@ class JournalService:
                 "too many password attempts for this collection; try again later",
                 retry_after_seconds=decision.retry_after,
             )
+
+
+async def _check_mood_link(uow: JournalUnitOfWork, user_id: str, mood_entry_id: str | None) -> None:
+    """A journal entry links only to one of its writer's own mood entries."""
+    if mood_entry_id is not None and not await uow.entries.mood_entry_is_theirs(
+        user_id, mood_entry_id
+    ):
+        raise InvalidInput("there is no mood entry of yours with that id", field="mood_entry_id")
 
 
 def _checked(draft: EntryDraft) -> EntryDraft:

@@ -32,11 +32,17 @@ class SettingsRepository(Protocol):
 
 
 class SessionRepository(Protocol):
-    async def add(self, session: PomodoroSession) -> None: ...
+    async def add(self, session: PomodoroSession) -> None:
+        """SessionAlreadyRunning, naming the running one, when `session` runs and the user
+        already has a running session: the store holds at most one per user, whatever the
+        interleaving of concurrent starts."""
+        ...
 
     async def get(self, session_id: str) -> PomodoroSession | None: ...
 
-    async def running(self, user_id: str) -> Sequence[PomodoroSession]: ...
+    async def running(self, user_id: str) -> Sequence[PomodoroSession]:
+        """The user's running session, if any (at most one)."""
+        ...
 
     async def finish(
         self,

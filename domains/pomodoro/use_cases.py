@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from domains.pomodoro.errors import SessionNotFound, SessionNotRunning
+from domains.pomodoro.errors import SessionAlreadyRunning, SessionNotFound, SessionNotRunning
 from domains.pomodoro.model import (
     MAX_TASKS_PER_REQUEST,
     Completion,
@@ -27,6 +27,8 @@ from domains.shared.events import EventPublisher, ProductiveAction
 from domains.shared.ids import is_id, new_id
 
 MAX_PLANNED_MINUTES = 180
+#: Starts with `replace` that lose a race to another device's start retry this often.
+_START_ATTEMPTS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,20 +78,49 @@ class PomodoroService:
     # -- sessions -------------------------------------------------------------------------
 
     async def start(
-        self, user_id: str, kind: SessionKind, *, planned_minutes: int | None = None
+        self,
+        user_id: str,
+        kind: SessionKind,
+        *,
+        planned_minutes: int | None = None,
+        replace: bool = False,
     ) -> PomodoroSession:
-        """A person runs one timer at a time: starting one abandons any still running."""
+        """A person runs one timer at a time: starting one while another runs is refused
+        (SessionAlreadyRunning, naming it) unless `replace`, which abandons the running one.
+        The store keeps at most one running session per user, so parallel starts cannot leave
+        two running."""
         if planned_minutes is not None and not 1 <= planned_minutes <= MAX_PLANNED_MINUTES:
             raise InvalidInput(
                 f"planned_minutes must be between 1 and {MAX_PLANNED_MINUTES}",
                 field="planned_minutes",
             )
+        zone = await self._zone(user_id)
+        for attempt in range(_START_ATTEMPTS):
+            try:
+                return await self._start(user_id, kind, planned_minutes, replace, zone)
+            except SessionAlreadyRunning:
+                # With `replace`, a start from another device won the race after this one
+                # looked: abandon that one too, a few times at most.
+                if not replace or attempt == _START_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _start(
+        self,
+        user_id: str,
+        kind: SessionKind,
+        planned_minutes: int | None,
+        replace: bool,
+        zone: ZoneInfo,
+    ) -> PomodoroSession:
         now = self.clock.now()
-        today = local_date(now, await self._zone(user_id))
+        today = local_date(now, zone)
         async with self.uow() as uow:
             settings = await uow.settings.get(user_id) or PomodoroSettings()
             minutes = planned_minutes or settings.planned_minutes(kind)
             for old in await uow.sessions.running(user_id):
+                if not replace:
+                    raise SessionAlreadyRunning(old.id)
                 await uow.sessions.finish(
                     old.id,
                     status=SessionStatus.ABANDONED,
@@ -148,11 +179,14 @@ class PomodoroService:
         today = local_date(self.clock.now(), await self._zone(user_id))
         async with self.uow() as uow:
             settings = await uow.settings.get(user_id) or PomodoroSettings()
+            # The running session, whenever it started: the newest start may be another
+            # device's session that ended, or one whose clock ran behind.
+            running_now = list(await uow.sessions.running(user_id))
             latest = list(await uow.sessions.list_for_user(user_id, limit=1))
             days = await uow.daily.between(user_id, today, today)
         done = sum(d.focus_sessions for d in days)
         last = latest[0] if latest else None
-        running = last if last is not None and last.status is SessionStatus.RUNNING else None
+        running = running_now[0] if running_now else None
         if running is not None and running.kind is SessionKind.FOCUS:
             next_kind = settings.break_after(done + 1)
         elif (

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class DomainError(Exception):
     """Base of all domain errors. `detail` is safe to show to the user who caused it."""
 
     title = "Request could not be completed"
 
-    def __init__(self, detail: str, *, field: str | None = None) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        field: str | None = None,
+        extensions: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.field = field
+        #: Members a client reads by name (RFC 9457 extension members), e.g. the id of the
+        #: resource in the way of a conflict; as safe to show as `detail`.
+        self.extensions: Mapping[str, str] = extensions or {}
 
 
 class InvalidInput(DomainError):

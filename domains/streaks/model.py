@@ -72,7 +72,9 @@ def streak_on(record: StreakRecord | None, today: date) -> AppStreak:
         today=today,
         current=record.last_run if alive else 0,
         longest=record.longest,
-        last_active_date=record.last_day,
+        # After a move to a zone that is behind, the last active day can be after today there;
+        # it is shown as today (the action did happen, and no later than now).
+        last_active_date=min(record.last_day, today),
         active_today=record.last_day >= today,
         active_days=record.active_days,
     )

@@ -95,6 +95,10 @@ class ReviewRepository(Protocol):
         """(reviews, of which recalled) of cards in the review state, in the deck, since then."""
         ...
 
+    async def count_since(self, user_id: str, deck_id: str, since: datetime) -> int:
+        """Every review of the deck's cards since then, whatever state each card was in."""
+        ...
+
     async def list_for_user(self, user_id: str) -> Sequence[Review]: ...
 
 

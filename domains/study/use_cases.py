@@ -221,9 +221,9 @@ class StudyService:
             due_week = await uow.cards.count_due(
                 user_id, deck_id, end_of_today, end_of_today + timedelta(days=7)
             )
-            reviewed, recalled = await uow.reviews.recall_since(
-                user_id, deck_id, now - timedelta(days=30)
-            )
+            month_ago = now - timedelta(days=30)
+            reviews = await uow.reviews.count_since(user_id, deck_id, month_ago)
+            reviewed, recalled = await uow.reviews.recall_since(user_id, deck_id, month_ago)
         learning = counts.get(CardState.LEARNING, 0) + counts.get(CardState.RELEARNING, 0)
         return DeckProgress(
             total=sum(counts.values()),
@@ -232,7 +232,7 @@ class StudyService:
             review=counts.get(CardState.REVIEW, 0),
             due_today=due_today,
             due_next_7_days=due_week,
-            reviews_last_30_days=reviewed,
+            reviews_last_30_days=reviews,
             retention_last_30_days=round(recalled / reviewed, 4) if reviewed else None,
         )
 

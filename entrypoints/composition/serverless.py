@@ -114,7 +114,12 @@ class Email(containers.DeclarativeContainer):
         ),
     )
     user_data = providers.Singleton(
-        EmailUserData, service, providers.Singleton(SqlAlchemyUserEmails, infrastructure.engine)
+        EmailUserData,
+        service,
+        providers.Singleton(SqlAlchemyUserEmails, infrastructure.engine),
+        providers.Selector(
+            settings.provided.email_transport, outbox=transport, ses=providers.Object(None)
+        ),
     )
 
 

@@ -4,6 +4,7 @@ not meant to: domain errors carry a safe `detail`; anything unexpected is a bare
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import structlog
@@ -59,6 +60,7 @@ def problem(
     errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
     instance: str | None = None,
+    extensions: Mapping[str, Any] | None = None,
 ) -> Response[dict[str, Any]]:
     body: dict[str, Any] = {
         "type": "about:blank",
@@ -66,6 +68,8 @@ def problem(
         "status": status,
         "detail": detail,
     }
+    for name, value in (extensions or {}).items():
+        body.setdefault(name, value)
     if instance:
         body["instance"] = instance
     if errors:
@@ -95,6 +99,7 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> R
         errors=errors,
         headers=headers,
         instance=request.url.path,
+        extensions=exc.extensions,
     )
 
 

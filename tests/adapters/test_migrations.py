@@ -109,3 +109,57 @@ async def test_stored_addresses_are_rewritten_to_their_canonical_form(tmp_path: 
         "5": "ada@example.com.",
         "6": "e\x00ve@example.com",
     }
+
+
+async def test_sessions_left_running_side_by_side_keep_only_the_newest_running(
+    tmp_path: Path,
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import insert, select
+
+    from adapters.sql.tables.identity import users
+    from adapters.sql.tables.pomodoro import pomodoro_sessions
+
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'm.db'}")
+    await upgrade(engine, "0010_pomodoro")
+    now = datetime(2026, 3, 2, 12, tzinfo=UTC)
+    async with engine.begin() as connection:
+        for user_id in ("u1", "u2"):
+            await connection.execute(
+                insert(users).values(
+                    id=user_id,
+                    email=f"{user_id}@example.com",
+                    email_verified=False,
+                    display_name="x",
+                    time_zone="UTC",
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        for sid, user_id, minutes in (
+            ("a", "u1", 0),
+            ("b", "u1", 5),
+            ("c", "u1", 3),
+            ("d", "u2", 0),
+        ):
+            await connection.execute(
+                insert(pomodoro_sessions).values(
+                    id=sid,
+                    user_id=user_id,
+                    kind="focus",
+                    status="running",
+                    planned_seconds=1500,
+                    tasks_done=0,
+                    started_at=now + timedelta(minutes=minutes),
+                )
+            )
+    await upgrade(engine)
+    async with engine.connect() as connection:
+        rows = dict(
+            (
+                await connection.execute(select(pomodoro_sessions.c.id, pomodoro_sessions.c.status))
+            ).all()
+        )
+    await engine.dispose()
+    assert rows == {"a": "abandoned", "b": "running", "c": "abandoned", "d": "running"}

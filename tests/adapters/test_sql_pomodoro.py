@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql.pomodoro import SqlAlchemyPomodoroUnitOfWork
 from adapters.sql.user_time_zones import SqlAlchemyUserTimeZones
+from domains.pomodoro.errors import SessionAlreadyRunning
 from domains.pomodoro.model import (
     Completion,
     DayStats,
@@ -89,12 +91,13 @@ async def test_running_and_history_list_only_the_users_own_sessions(engine: Asyn
     ada, bob = await new_user(engine), await new_user(engine)
     older, newer, bobs = a_session(ada), a_session(ada), a_session(bob)
     newer.started_at = NOW + timedelta(minutes=1)
+    older.status, older.ended_at = SessionStatus.COMPLETED, NOW
     async with SqlAlchemyPomodoroUnitOfWork(engine) as uow:
         for s in (older, newer, bobs):
             await uow.sessions.add(s)
         await uow.commit()
     async with SqlAlchemyPomodoroUnitOfWork(engine) as uow:
-        assert {s.id for s in await uow.sessions.running(ada)} == {older.id, newer.id}
+        assert [s.id for s in await uow.sessions.running(ada)] == [newer.id]
         assert [s.id for s in await uow.sessions.list_for_user(ada)] == [newer.id, older.id]
         assert [s.id for s in await uow.sessions.list_for_user(ada, limit=1)] == [newer.id]
 
@@ -156,3 +159,24 @@ async def test_the_time_zone_comes_from_the_account(engine: AsyncEngine) -> None
     assert await zones.zone_of(user) == "Asia/Kolkata"
     with pytest.raises(NotFound):
         await zones.zone_of(new_id())
+
+
+async def test_the_database_keeps_one_running_session_per_user(engine: AsyncEngine) -> None:
+    user, other = await new_user(engine), await new_user(engine)
+    first = a_session(user)
+    async with SqlAlchemyPomodoroUnitOfWork(engine) as uow:
+        await uow.sessions.add(first)
+        await uow.commit()
+    async with SqlAlchemyPomodoroUnitOfWork(engine) as uow:
+        with pytest.raises(SessionAlreadyRunning) as refused:
+            await uow.sessions.add(a_session(user, SessionKind.SHORT_BREAK))
+        assert refused.value.session_id == first.id
+        # The refusal leaves the transaction usable.
+        await uow.sessions.add(a_session(other))
+        ended = replace(a_session(user), status=SessionStatus.ABANDONED, ended_at=NOW)
+        await uow.sessions.add(ended)
+        await uow.commit()
+    async with SqlAlchemyPomodoroUnitOfWork(engine) as uow:
+        assert [s.id for s in await uow.sessions.running(user)] == [first.id]
+        assert len(await uow.sessions.list_for_user(user)) == 2
+        assert len(await uow.sessions.running(other)) == 1

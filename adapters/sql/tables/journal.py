@@ -51,7 +51,13 @@ journal_entries = Table(
     Column("ciphertext", LargeBinary, nullable=False),
     Column("word_count", Integer, nullable=False),
     Column("written_on", Date, nullable=False),
-    Column("mood_entry_id", String(36), nullable=True),
+    #: Deleting the mood entry clears the link; the journal checks it is the writer's own.
+    Column(
+        "mood_entry_id",
+        String(36),
+        ForeignKey("mood_entries.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Index("ix_journal_entries_user_created", "user_id", "created_at"),

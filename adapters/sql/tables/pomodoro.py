@@ -10,6 +10,7 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     String,
     Table,
+    text,
 )
 
 from adapters.sql.tables.base import metadata
@@ -49,6 +50,14 @@ pomodoro_sessions = Table(
     Column("local_date", Date, nullable=True),
     Index("ix_pomodoro_sessions_user_id_started_at", "user_id", "started_at"),
     Index("ix_pomodoro_sessions_user_id_status", "user_id", "status"),
+    #: A person runs one timer at a time, whatever the interleaving of concurrent starts.
+    Index(
+        "uq_pomodoro_sessions_one_running",
+        "user_id",
+        unique=True,
+        postgresql_where=text("status = 'running'"),
+        sqlite_where=text("status = 'running'"),
+    ),
 )
 
 #: One row per user and local day, grown by atomic upserts as sessions complete.

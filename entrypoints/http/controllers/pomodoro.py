@@ -36,6 +36,10 @@ SessionId = Annotated[
 FirstDay = Annotated[date, QueryParameter(name="from", description="first local day")]
 LastDay = Annotated[date, QueryParameter(name="to", description="last day, at most 366 on")]
 Limit = Annotated[int, QueryParameter(ge=1, le=500)]
+Replace = Annotated[
+    bool,
+    QueryParameter(description="abandon the running session instead of answering 409"),
+]
 
 
 class PomodoroController(Controller):
@@ -64,14 +68,24 @@ class PomodoroController(Controller):
         "/sessions",
         operation_id="startPomodoro",
         status_code=201,
-        responses=responses(401, 403, 422),
+        responses=responses(401, 403, 409, 422),
     )
     async def start(
-        self, data: JSONBody[SessionCreate], pomodoro: Pomodoro, principal: CurrentUser
+        self,
+        pomodoro: Pomodoro,
+        principal: CurrentUser,
+        data: JSONBody[SessionCreate | None] = None,
+        replace: Replace = False,
     ) -> SessionRead:
-        """Start a focus or break session; a session still running is abandoned."""
+        """Start a focus or break session (no body: a focus session of the set length). While
+        another session runs the answer is 409 with its id in `running_session_id`, unless
+        `replace=true`, which abandons it."""
+        create = data or SessionCreate()
         session = await pomodoro.start(
-            principal.user_id, SessionKind(data.kind), planned_minutes=data.planned_minutes
+            principal.user_id,
+            SessionKind(create.kind),
+            planned_minutes=create.planned_minutes,
+            replace=replace,
         )
         return SessionRead.of(session)
 

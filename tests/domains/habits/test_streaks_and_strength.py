@@ -231,3 +231,14 @@ async def test_the_dashboard_summarises_every_active_habit_for_the_local_today(
     assert by_name["Read"].streak.current == 2
     assert not by_name["Gym"].scheduled_today
     assert by_name["Read"].strength > by_name["Gym"].strength > 0
+
+
+async def test_moving_west_never_shortens_the_best_streak(world: World) -> None:
+    world.lives_in("Asia/Tokyo")
+    world.clock.set(at("Asia/Tokyo", 2026, 7, 21, 8, 0))  # 20 July 23:00 UTC
+    read = await world.habit()
+    await world.done(read, *days_back(date(2026, 7, 21), 5))  # 17 to 21 July
+    assert (await world.service.get(ALICE, read.id)).streak.best == 5
+    world.lives_in("America/Los_Angeles")  # 20 July 16:00 there: the 21st is still ahead
+    progress = await world.service.get(ALICE, read.id)
+    assert (progress.streak.current, progress.streak.best) == (4, 5)

@@ -21,6 +21,8 @@ class Store:
     collections: dict[str, Collection] = field(default_factory=dict)
     entries: dict[str, SealedEntry] = field(default_factory=dict)
     gratitude: dict[str, SealedGratitude] = field(default_factory=dict)
+    #: Mood entries' ids and their owners: what journal entries may link to.
+    mood_entries: dict[str, str] = field(default_factory=dict)
 
 
 class FakeCollections:
@@ -67,6 +69,9 @@ class FakeEntries:
 
     async def add(self, entry: SealedEntry) -> None:
         self.s.entries[entry.id] = copy.deepcopy(entry)
+
+    async def mood_entry_is_theirs(self, user_id: str, mood_entry_id: str) -> bool:
+        return self.s.mood_entries.get(mood_entry_id) == user_id
 
     async def get(self, user_id: str, entry_id: str) -> SealedEntry | None:
         e = self.s.entries.get(entry_id)

@@ -119,6 +119,7 @@ async def test_bad_titles_tags_and_mood_links_are_refused(world: World) -> None:
 async def test_an_update_can_clear_the_mood_link(world: World) -> None:
     c = await world.service.create_collection(ALICE, "Diary")
     mood = "33333333-3333-4333-8333-333333333333"
+    world.store.mood_entries[mood] = ALICE
     entry = await world.service.create_entry(
         ALICE, c.id, EntryDraft("T", delta("x"), mood_entry_id=mood)
     )
@@ -179,3 +180,19 @@ async def test_stats_count_protected_entries_only_with_a_grant(world: World) -> 
     assert (await world.service.stats(ALICE)).entries == 1
     unlocked = await world.service.stats(ALICE, [grant])
     assert unlocked.entries == 2 and unlocked.words == 2 + 5
+
+
+async def test_an_entry_links_only_to_its_writers_own_mood_entries(world: World) -> None:
+    c = await world.service.create_collection(ALICE, "Diary")
+    bobs, missing = "44444444-4444-4444-8444-444444444444", "55555555-5555-4555-8555-555555555555"
+    world.store.mood_entries[bobs] = BOB
+    entry = await world.service.create_entry(ALICE, c.id, EntryDraft("T", delta("x")))
+    for mood in (bobs, missing):
+        with pytest.raises(InvalidInput) as e:
+            await world.service.create_entry(
+                ALICE, c.id, EntryDraft("T", delta("x"), mood_entry_id=mood)
+            )
+        assert e.value.field == "mood_entry_id"
+        with pytest.raises(InvalidInput) as e:
+            await world.service.update_entry(ALICE, entry.id, EntryChanges(mood_entry_id=mood))
+        assert e.value.field == "mood_entry_id"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Self
 
+from domains.pomodoro.errors import SessionAlreadyRunning
 from domains.pomodoro.model import (
     Completion,
     DayStats,
@@ -65,6 +66,9 @@ class FakeSessions:
         self.s = store
 
     async def add(self, session: PomodoroSession) -> None:
+        if session.status is SessionStatus.RUNNING:
+            for running in await self.running(session.user_id):
+                raise SessionAlreadyRunning(running.id)
         self.s.sessions[session.id] = copy.copy(session)
 
     async def get(self, session_id: str) -> PomodoroSession | None:

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
+
 import pytest
 
-from domains.pomodoro.errors import SessionNotFound, SessionNotRunning
+from domains.pomodoro.errors import SessionAlreadyRunning, SessionNotFound, SessionNotRunning
 from domains.pomodoro.model import PomodoroSettings, SessionKind, SessionStatus
 from domains.pomodoro.use_cases import PomodoroUserData
 from domains.shared.errors import InvalidInput
@@ -111,12 +114,43 @@ async def test_an_abandoned_session_records_its_duration_but_counts_nothing(worl
         await world.service.complete(ALICE, session.id)
 
 
-async def test_starting_a_session_abandons_the_one_still_running(world: World) -> None:
+async def test_starting_a_session_while_one_runs_is_refused_naming_the_running_one(
+    world: World,
+) -> None:
     first = await world.service.start(ALICE, SessionKind.FOCUS)
     world.clock.advance(minutes=3)
-    second = await world.service.start(ALICE, SessionKind.FOCUS)
-    assert (await world.service.get(ALICE, first.id)).status is SessionStatus.ABANDONED
+    with pytest.raises(SessionAlreadyRunning) as refused:
+        await world.service.start(ALICE, SessionKind.SHORT_BREAK)
+    assert refused.value.session_id == first.id
+    assert (await world.service.get(ALICE, first.id)).status is SessionStatus.RUNNING
+    assert (await world.service.current(ALICE)).session == first
+    assert len(await world.service.history(ALICE)) == 1
+
+
+async def test_starting_with_replace_abandons_the_one_still_running(world: World) -> None:
+    first = await world.service.start(ALICE, SessionKind.FOCUS)
+    world.clock.advance(minutes=3)
+    second = await world.service.start(ALICE, SessionKind.FOCUS, replace=True)
+    abandoned = await world.service.get(ALICE, first.id)
+    assert (abandoned.status, abandoned.actual_seconds) == (SessionStatus.ABANDONED, 180)
     assert (await world.service.current(ALICE)).session == second
+
+
+async def test_the_running_session_is_current_even_when_a_newer_start_has_ended(
+    world: World,
+) -> None:
+    running = await world.service.start(ALICE, SessionKind.FOCUS)
+    # A session another device started earlier by its clock, then stopped: it is the newest
+    # start in the history, yet not the one running.
+    world.clock.advance(minutes=1)
+    world.store.sessions["x"] = replace(
+        running,
+        id="x",
+        status=SessionStatus.ABANDONED,
+        started_at=running.started_at + timedelta(seconds=30),
+        ended_at=world.clock.now(),
+    )
+    assert (await world.service.current(ALICE)).session == running
 
 
 async def test_tasks_done_during_focus_reach_the_day_when_it_completes(world: World) -> None:
@@ -134,7 +168,7 @@ async def test_tasks_are_not_counted_on_breaks_or_finished_sessions(world: World
     rest = await world.service.start(ALICE, SessionKind.SHORT_BREAK)
     with pytest.raises(InvalidInput):
         await world.service.count_tasks(ALICE, rest.id)
-    focus = await world.service.start(ALICE, SessionKind.FOCUS)
+    focus = await world.service.start(ALICE, SessionKind.FOCUS, replace=True)
     await world.service.abandon(ALICE, focus.id)
     with pytest.raises(SessionNotRunning):
         await world.service.count_tasks(ALICE, focus.id)
@@ -186,7 +220,7 @@ async def test_every_fourth_focus_session_is_followed_by_a_long_break(world: Wor
 async def test_history_lists_the_users_own_sessions_newest_first(world: World) -> None:
     first = await world.service.start(ALICE, SessionKind.FOCUS)
     world.clock.advance(minutes=1)
-    second = await world.service.start(ALICE, SessionKind.FOCUS)
+    second = await world.service.start(ALICE, SessionKind.FOCUS, replace=True)
     await world.service.start(BOB, SessionKind.FOCUS)
     assert [s.id for s in await world.service.history(ALICE)] == [second.id, first.id]
     with pytest.raises(InvalidInput):

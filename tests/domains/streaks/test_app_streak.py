@@ -229,3 +229,16 @@ def test_a_day_before_the_last_one_asks_for_a_rebuild() -> None:
     record = summarise("u", [date(2026, 1, 5)])
     assert extend(record, "u", date(2026, 1, 4)) is None
     assert extend(record, "u", date(2026, 1, 5)) is None
+
+
+async def test_after_moving_west_the_last_active_day_is_never_after_today(
+    service: StreakService, clock: FakeClock, zones: FakeZones
+) -> None:
+    zones.zones["kenji"] = "Asia/Tokyo"
+    await act(service, at(2026, 3, 9, 16, 0), "kenji")  # 10 March 01:00 in Tokyo
+    zones.zones["kenji"] = "America/Los_Angeles"
+    clock.current = at(2026, 3, 9, 17, 0)  # 9 March 10:00 in Los Angeles
+    streak = await service.streak("kenji")
+    assert streak.today == date(2026, 3, 9)
+    assert streak.last_active_date is not None and streak.last_active_date <= streak.today
+    assert (streak.current, streak.active_today) == (1, True)

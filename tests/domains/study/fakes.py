@@ -162,6 +162,9 @@ class FakeReviews:
         ]
         return len(mine), sum(1 for r in mine if r.rating is not Rating.AGAIN)
 
+    async def count_since(self, user_id: str, deck_id: str, since: datetime) -> int:
+        return sum(1 for r in self._in_deck(user_id, deck_id) if r.reviewed_at >= since)
+
     async def list_for_user(self, user_id: str) -> Sequence[Review]:
         return [r for r in self.s.reviews if r.user_id == user_id]
 

@@ -149,6 +149,9 @@ async def test_progress_counts_states_due_cards_and_retention(world: World) -> N
     assert (progress.total, progress.new, progress.learning, progress.review) == (4, 1, 1, 2)
     assert progress.due_today >= 2  # the lapsed card and the untouched review card
     assert progress.reviews_last_30_days == 2 and progress.retention_last_30_days == 0.5
+    await _review_when_due(world, cards[3], 3)  # a new card's first review counts too
+    progress = await world.service.progress(ALICE, deck)
+    assert progress.reviews_last_30_days == 3 and progress.retention_last_30_days == 0.5
 
 
 async def test_reviewing_a_card_is_a_productive_action(world: World) -> None:

@@ -184,3 +184,16 @@ def test_bad_expired_and_tampered_tokens_are_refused_without_a_500(url: str, out
         assert_4xx_problem(c.post(f"{AUTH}/password-reset/confirm", json=weak))
         for body in ({"email": "not an address"}, {"email": "a@b.c" * 100}, {}):
             assert_4xx_problem(c.post(f"{AUTH}/password-reset/request", json=body))
+
+
+def test_erasing_an_account_removes_its_address_from_the_outbox(url: str, outbox: Path) -> None:
+    user, other = bearer_user(url), bearer_user(url)
+    the_token(outbox, user.email, VERIFY_SUBJECT)  # registration's, mailed after its answer
+    the_token(outbox, other.email, VERIFY_SUBJECT)
+    r = user.client.request(
+        "DELETE", "/api/v1/users/me", json={"password": PASSWORD}, headers=user.headers
+    )
+    assert r.status_code == 204, r.text
+    mail = [path.read_bytes().lower() for path in outbox.glob("*.eml")]
+    assert not [m for m in mail if user.email.lower().encode() in m]
+    assert [m for m in mail if other.email.lower().encode() in m]

@@ -59,6 +59,14 @@ def _entry(user: BearerUser, collection: str, text: str, grant: str | None = Non
     return str(r.json()["id"])
 
 
+def _mood_entry(user: BearerUser) -> str:
+    r = user.client.post(
+        "/api/v1/mood/entries", json={"happiness": 3, "focus": 3, "stress": 3}, headers=user.headers
+    )
+    assert r.status_code == 201, r.text
+    return str(r.json()["id"])
+
+
 def _problem(r: httpx.Response, status: int) -> dict[str, object]:
     assert r.status_code == status, r.text
     assert r.headers["content-type"].startswith("application/problem+json")
@@ -224,7 +232,7 @@ def test_entries_update_and_stats_and_gratitude(url: str) -> None:
     h = user.headers
     diary = _collection(user, "Diary")
     entry = _entry(user, diary, "one two three")
-    mood = "33333333-3333-4333-8333-333333333333"
+    mood = _mood_entry(user)
     r = user.client.patch(
         f"{J}/entries/{entry}", json={"tags": ["Calm"], "mood_entry_id": mood}, headers=h
     )
@@ -291,3 +299,35 @@ def test_a_delta_nested_past_any_reason_is_a_400(url: str) -> None:
     body = b'{"collection_id": "x", "content": {"ops": ' + nested + b"}}"
     headers = {**user.headers, "Content-Type": "application/json"}
     _problem(user.client.post(f"{J}/entries", content=body, headers=headers), 400)
+
+
+def test_an_entry_links_only_to_the_writers_own_mood_entry_and_never_dangles(
+    any_profile_url: str,
+) -> None:
+    user, other = bearer_user(any_profile_url), bearer_user(any_profile_url)
+    h = user.headers
+    diary = _collection(user, "Diary")
+    theirs, missing = _mood_entry(other), "33333333-3333-4333-8333-333333333333"
+    entry = _entry(user, diary, "one")
+    for mood in (theirs, missing):
+        created = user.client.post(
+            f"{J}/entries",
+            json={
+                "collection_id": diary,
+                "title": "T",
+                "content": _delta("x"),
+                "mood_entry_id": mood,
+            },
+            headers=h,
+        )
+        body = _problem(created, 422)
+        assert [e["field"] for e in body["errors"]] == ["mood_entry_id"]  # type: ignore[union-attr]
+        changed = user.client.patch(f"{J}/entries/{entry}", json={"mood_entry_id": mood}, headers=h)
+        _problem(changed, 422)
+    assert user.client.get(f"{J}/entries", headers=h).json()["total"] == 1
+    mine = _mood_entry(user)
+    linked = user.client.patch(f"{J}/entries/{entry}", json={"mood_entry_id": mine}, headers=h)
+    assert linked.json()["mood_entry_id"] == mine
+    deleted = user.client.delete(f"/api/v1/mood/entries/{mine}", headers=h)
+    assert deleted.status_code == 204
+    assert user.client.get(f"{J}/entries/{entry}", headers=h).json()["mood_entry_id"] is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,7 @@ import pytest
 from tests.support.users import bearer_user, browser_user
 
 SESSIONS = "/api/v1/pomodoro/sessions"
+PARALLEL_STARTS = 8
 
 
 def assert_problem(r: httpx.Response, status: int) -> dict[str, object]:
@@ -153,3 +155,55 @@ def test_the_export_holds_the_users_sessions_and_settings(api_url: str) -> None:
     exported = c.post("/api/v1/users/me/export", headers=h).json()["pomodoro"]
     assert exported["settings"]["long_break_every"] == 3
     assert [(s["id"], s["status"]) for s in exported["sessions"]] == [(sid, "completed")]
+
+
+def test_starting_while_a_session_runs_answers_409_naming_it_unless_replacing(
+    any_profile_url: str,
+) -> None:
+    user = bearer_user(any_profile_url)
+    c, h = user.client, user.headers
+    first = c.post(SESSIONS, json={"kind": "focus"}, headers=h).json()
+    refused = assert_problem(c.post(SESSIONS, json={"kind": "short_break"}, headers=h), 409)
+    assert refused["running_session_id"] == first["id"]
+    assert first["id"] in refused["detail"]
+    assert c.get(f"{SESSIONS}/{first['id']}", headers=h).json()["status"] == "running"
+    assert [s["id"] for s in c.get(SESSIONS, headers=h).json()] == [first["id"]]
+    second = c.post(f"{SESSIONS}?replace=true", json={"kind": "short_break"}, headers=h)
+    assert second.status_code == 201, second.text
+    assert c.get(f"{SESSIONS}/{first['id']}", headers=h).json()["status"] == "abandoned"
+    current = c.get("/api/v1/pomodoro/current", headers=h).json()
+    assert current["session"]["id"] == second.json()["id"]
+
+
+@pytest.mark.parametrize("replace", [False, True])
+def test_parallel_starts_leave_exactly_one_running_session_and_current_finds_it(
+    any_profile_url: str, replace: bool
+) -> None:
+    user = bearer_user(any_profile_url)
+    url = f"{SESSIONS}?replace=true" if replace else SESSIONS
+
+    def start(_: int) -> httpx.Response:
+        with httpx.Client(base_url=any_profile_url, timeout=30) as device:
+            return device.post(url, json={}, headers=user.headers)
+
+    with ThreadPoolExecutor(PARALLEL_STARTS) as pool:
+        answers = list(pool.map(start, range(PARALLEL_STARTS)))
+    assert sorted({r.status_code for r in answers} - {409}) == [201], [r.text for r in answers]
+    history = user.client.get(SESSIONS, headers=user.headers).json()
+    [running] = [s for s in history if s["status"] == "running"]
+    if not replace:
+        assert [r.status_code for r in answers].count(201) == 1
+        assert {r.json()["running_session_id"] for r in answers if r.status_code == 409} == {
+            running["id"]
+        }
+    current = user.client.get("/api/v1/pomodoro/current", headers=user.headers).json()
+    assert current["session"]["id"] == running["id"]
+
+
+def test_a_start_without_a_body_is_a_focus_session_of_the_set_length(api_url: str) -> None:
+    user = bearer_user(api_url)
+    c, h = user.client, user.headers
+    c.patch("/api/v1/pomodoro/settings", json={"focus_minutes": 40}, headers=h)
+    r = c.post(SESSIONS, headers=h)
+    assert r.status_code == 201, r.text
+    assert (r.json()["kind"], r.json()["planned_seconds"]) == ("focus", 40 * 60)

@@ -75,6 +75,8 @@ def test_a_study_session_from_queue_to_undo(any_profile_url: str) -> None:
     assert queue["new"] == [] and queue["new_left_today"] == 0
     progress = user.client.get(f"{S}/decks/{deck}/progress", headers=h).json()
     assert (progress["new"], progress["learning"], progress["total"]) == (3, 2, 5)
+    # Every review made counts, whatever the state the card was in.
+    assert progress["reviews_last_30_days"] == 2
     history = user.client.get(f"{S}/cards/{cards[1]}/reviews", headers=h).json()
     assert [(r["rating"], r["state_before"]) for r in history] == [(1, "new")]
     undone = user.client.post(f"{S}/reviews/undo", headers=h)
