@@ -203,23 +203,15 @@ class Settings:
         if not 0 < self.port < 65536:
             raise SettingsError(f"PORT must be between 1 and 65535, not {self.port}")
         if self.is_production:
-            if not self.database_url.startswith("postgresql"):
+            missing = self._missing_in_production()
+            if missing:
                 raise SettingsError(
-                    "DATABASE_URL must be a postgresql+asyncpg:// URL in the production profile"
+                    "the production profile needs "
+                    + "; ".join(missing)
+                    + " (see docs/configuration.md)"
                 )
-            if not self.redis_url.startswith(("redis://", "rediss://")):
-                raise SettingsError("REDIS_URL must be a redis:// or rediss:// URL in production")
-            if len(self.secret_key) < 32:
-                raise SettingsError(
-                    "REFOCUSED_SECRET_KEY must be set to at least 32 characters in production"
-                )
-            if not self.journal_kek:
-                raise SettingsError("REFOCUSED_JOURNAL_KEK must be set in production")
-            if not self.access_token_key:
-                raise SettingsError(
-                    "REFOCUSED_ACCESS_TOKEN_KEY must be set in production: a private Ed25519 "
-                    "(or P-256) key as a JWK or a PEM"
-                )
+        if self.database_url:
+            _validate_database_url(self.database_url)
         if self.journal_kek:
             try:
                 if len(self.journal_kek_bytes()) != 32:
@@ -274,6 +266,24 @@ class Settings:
                 "argon2 parameters below OWASP's minimum (19 MiB, t=2 at p=1) are not allowed"
             )
 
+    def _missing_in_production(self) -> list[str]:
+        """Every production variable that is missing or malformed, so one run names them all."""
+        missing = []
+        if not self.database_url.startswith("postgresql"):
+            missing.append("DATABASE_URL to be a postgresql+asyncpg://user:password@host/name URL")
+        if not self.redis_url.startswith(("redis://", "rediss://")):
+            missing.append("REDIS_URL to be a redis:// or rediss:// URL")
+        if len(self.secret_key) < 32:
+            missing.append("REFOCUSED_SECRET_KEY to be set to at least 32 characters")
+        if not self.journal_kek:
+            missing.append("REFOCUSED_JOURNAL_KEK to be set to 32 random bytes in base64")
+        if not self.access_token_key:
+            missing.append(
+                "REFOCUSED_ACCESS_TOKEN_KEY to be set to a private Ed25519 (or P-256) key "
+                "as a JWK or a PEM"
+            )
+        return missing
+
     def _validate_access_token_keys(self) -> None:
         from adapters.security.tokens import KeyMaterialError, public_jwks, signing_key
 
@@ -306,6 +316,53 @@ class Settings:
             self.data_dir / "access_token_key.json", generate_signing_key
         )
         return replace(self, secret_key=secret, journal_kek=kek, access_token_key=access_key)
+
+
+#: The async drivers the engine speaks, and the extra that installs each.
+_DATABASE_DRIVERS = {"sqlite": ("aiosqlite", None), "postgresql": ("asyncpg", "prod")}
+_DATABASE_URL_FORM = (
+    "sqlite+aiosqlite:///path/to/refocused.db or postgresql+asyncpg://user:password@host/name"
+)
+
+
+def _validate_database_url(url: str) -> None:
+    """The URL's shape and driver, checked before an engine is built; the message never repeats
+    the URL, which may hold a password."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise SettingsError(
+            f"DATABASE_URL is not a database URL: use {_DATABASE_URL_FORM}"
+        ) from None
+    backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
+    if backend not in _DATABASE_DRIVERS:
+        raise SettingsError(
+            f"DATABASE_URL names the {backend} database, which ReFocused does not support: "
+            f"use {_DATABASE_URL_FORM}"
+        )
+    wanted, extra = _DATABASE_DRIVERS[backend]
+    if driver != wanted:
+        raise SettingsError(
+            f"DATABASE_URL must name the async driver {backend}+{wanted}:// "
+            f"(not {parsed.drivername}://): use {_DATABASE_URL_FORM}"
+        )
+    if extra and not _importable(wanted):
+        raise SettingsError(
+            f"DATABASE_URL is a {backend} URL, whose driver {wanted} is not installed: "
+            f"install the {extra} extra: pip install 'refocused[{extra}]'"
+        )
+
+
+def _importable(module: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ImportError:
+        return False
 
 
 def _load_or_create(path: Path, make: Any) -> str:
