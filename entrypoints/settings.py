@@ -32,6 +32,18 @@ PRIVATE_NETWORKS = (
 )
 
 
+#: Variables the production profile cannot start without.
+REQUIRED_IN_PRODUCTION = (
+    "database_url",
+    "redis_url",
+    "secret_key",
+    "journal_kek",
+    "access_token_key",
+)
+#: Settings also read from their customary unprefixed name (REFOCUSED_<NAME> wins).
+CUSTOMARY_NAMES = frozenset({"host", "port", "database_url", "redis_url"})
+
+
 class SettingsError(ValueError):
     """A setting is missing or has a bad value; the message names the variable."""
 
@@ -42,13 +54,19 @@ MAX_BODY_BYTES = 1024 * 1024
 
 @dataclass(frozen=True)
 class Settings:
+    #: `embedded`: SQLite and in-process stores, no services. `production`: PostgreSQL and Redis.
     profile: Profile = "embedded"
+    #: The interface `refocused serve` listens on.
     host: str = "127.0.0.1"
+    #: The port `refocused serve` listens on.
     port: int = 8000
     #: Empty: a SQLite file under `data_dir` (embedded) / required (production).
     database_url: str = field(default="", repr=False)
+    #: Redis for rate limits, revocation and caches. Required in production.
     redis_url: str = field(default="", repr=False)
+    #: Prefixes every Redis key, so several deployments can share one Redis.
     redis_prefix: str = "rf:"
+    #: Where the embedded profile keeps its SQLite file, generated secrets and mail outbox.
     data_dir: Path = Path("var")
     #: Signs tokens and CSRF tokens. Empty in the embedded profile: generated and kept in
     #: data_dir, so sessions survive restarts. Required in production.
@@ -65,22 +83,32 @@ class Settings:
     #: Connections per worker. No overflow by default: overflow connections are closed as soon
     #: as they are returned, so under steady load they churn (a new connection per request).
     db_pool_size: int = 30
+    #: Connections opened beyond db_pool_size under load, closed when returned.
     db_max_overflow: int = 0
     #: Run migrations at start-up. Defaults to on for embedded, off for production.
     auto_migrate: bool | None = None
+    #: Lifetime of an access token.
     access_token_minutes: int = 15
+    #: Lifetime of a session's refresh token.
     refresh_token_days: int = 7
+    #: Lifetime of a refresh token when the user ticks "remember me".
     remember_me_days: int = 30
+    #: Argon2id password hashing: memory in KiB (at least OWASP's 19 MiB).
     argon2_memory_kib: int = 19 * 1024
+    #: Argon2id password hashing: iterations.
     argon2_time_cost: int = 2
+    #: Argon2id password hashing: lanes.
     argon2_parallelism: int = 1
+    #: API requests per minute per signed-in user (per client address before sign-in).
     rate_limit_per_minute: int = 500
+    #: Sign-in attempts per minute from one client address.
     login_per_ip_per_minute: int = 20
     #: Wrong passwords one client may try on one account.
     login_per_account_per_5_minutes: int = 10
     #: Wrong passwords from all clients on one account before every client gets one guess at a
     #: time (the owner, with the right password, still signs in).
     login_failures_per_account_per_hour: int = 50
+    #: Accounts registered per hour from one client address.
     register_per_ip_per_hour: int = 10
     #: While Redis is unreachable each process enforces every rate limit on its own, at this
     #: fraction of it: with this many processes or fewer (2 workers x 2 instances deployed),
@@ -88,7 +116,9 @@ class Settings:
     degraded_rate_divisor: int = 4
     #: Cookies marked Secure; defaults to on for production.
     secure_cookies: bool | None = None
+    #: The Domain attribute of the session cookies; empty: the API's host only.
     cookie_domain: str = ""
+    #: Origins (comma-separated) of web clients allowed to call the API with cookies.
     cors_origins: tuple[str, ...] = ()
     #: The older switch for one proxy: the same as REFOCUSED_TRUSTED_PROXY_HOPS=1.
     trust_proxy_headers: bool = False
@@ -100,16 +130,24 @@ class Settings:
     client_ip_header: ClientIpHeader = "x-forwarded-for"
     #: Peers (CIDRs) whose forwarding headers are believed; from any other peer they are ignored.
     trusted_proxies: tuple[str, ...] = PRIVATE_NETWORKS
+    #: The largest request body accepted, in bytes (413 above it); the study import's text limit.
     max_body_bytes: int = MAX_BODY_BYTES
     #: Set (deployed behind the API gateway): requests must carry it in X-Refocused-Gateway,
     #: which the gateway adds; the service's own URL is public and would skip its throttles.
     gateway_token: str = field(default="", repr=False)
+    #: OAuth client ids (comma-separated) whose Google ID tokens may sign in; empty: none.
     google_client_ids: tuple[str, ...] = ()
+    #: Where Google's public keys for ID tokens are fetched.
     google_jwks_url: str = "https://www.googleapis.com/oauth2/v3/certs"
+    #: DEBUG, INFO, WARNING or ERROR.
     log_level: str = "INFO"
+    #: `json` (one object per line) or `console` (for a terminal).
     log_format: LogFormat = "json"
+    #: Trace requests with OpenTelemetry (configured by the standard OTEL_* variables).
     otel_enabled: bool = False
+    #: The service name traces carry.
     otel_service_name: str = "refocused-api"
+    #: Serve Prometheus metrics at /metrics.
     metrics_enabled: bool = True
     #: `Authorization: Bearer <token>` that /metrics asks for. Production serves no metrics
     #: without one; embedded serves them open when it is empty.
@@ -121,18 +159,25 @@ class Settings:
     public_url: str = ""
     #: A local AWS-compatible endpoint (tests, development); empty: the real AWS endpoints.
     aws_endpoint_url: str = ""
+    #: The AWS region of the tables, topic, SES and the ai-handler function.
     aws_region: str = "us-east-1"
-    #: DynamoDB tables; empty: the service keeps its state in SQL (the embedded profile).
+    #: DynamoDB table of the email service; empty: the service keeps its state in SQL.
     email_table: str = ""
+    #: DynamoDB table of the feedback service; empty: SQL.
     feedback_table: str = ""
+    #: DynamoDB table of the assistant's conversations; empty: SQL.
     assistant_table: str = ""
     #: Set: mail is published to this SNS topic for the sender Lambda. Empty: sent in-process.
     email_topic_arn: str = ""
     #: How in-process mail leaves: `outbox` writes .eml files under data_dir/outbox.
     email_transport: Literal["outbox", "ses"] = "outbox"
+    #: The From address of mail the API sends.
     email_from: str = "ReFocused <no-reply@refocused.local>"
+    #: Mail-sending actions (subscribe, verify, reset) per address per day.
     email_actions_per_address_per_day: int = 5
+    #: Mail-sending actions per client address per day.
     email_actions_per_ip_per_day: int = 20
+    #: Feedback messages per client address per hour.
     feedback_per_ip_per_hour: int = 10
     #: Who writes the assistant's replies: nobody (503), the model in this process, or the
     #: ai-handler Lambda.
@@ -141,6 +186,7 @@ class Settings:
     assistant_checkpoint: str = ""
     #: The ai-handler function's name or ARN for `lambda`.
     assistant_function: str = ""
+    #: Assistant messages per user per day.
     assistant_daily_messages: int = 50
     #: The longest reply, in tokens: bounds the time and cost of one answer.
     assistant_max_new_tokens: int = 256
@@ -195,7 +241,7 @@ class Settings:
         values: dict[str, Any] = {}
         for f in fields(cls):
             names = [f"REFOCUSED_{f.name.upper()}"]
-            if f.name in {"host", "port", "database_url", "redis_url"}:
+            if f.name in CUSTOMARY_NAMES:
                 names.append(f.name.upper())
             for name in names:
                 if name in env and env[name] != "":
@@ -210,23 +256,15 @@ class Settings:
         if not 0 < self.port < 65536:
             raise SettingsError(f"PORT must be between 1 and 65535, not {self.port}")
         if self.is_production:
-            if not self.database_url.startswith("postgresql"):
+            missing = self._missing_in_production()
+            if missing:
                 raise SettingsError(
-                    "DATABASE_URL must be a postgresql+asyncpg:// URL in the production profile"
+                    "the production profile needs "
+                    + "; ".join(missing)
+                    + " (see docs/configuration.md)"
                 )
-            if not self.redis_url.startswith(("redis://", "rediss://")):
-                raise SettingsError("REDIS_URL must be a redis:// or rediss:// URL in production")
-            if len(self.secret_key) < 32:
-                raise SettingsError(
-                    "REFOCUSED_SECRET_KEY must be set to at least 32 characters in production"
-                )
-            if not self.journal_kek:
-                raise SettingsError("REFOCUSED_JOURNAL_KEK must be set in production")
-            if not self.access_token_key:
-                raise SettingsError(
-                    "REFOCUSED_ACCESS_TOKEN_KEY must be set in production: a private Ed25519 "
-                    "(or P-256) key as a JWK or a PEM"
-                )
+        if self.database_url:
+            _validate_database_url(self.database_url)
         if self.journal_kek:
             try:
                 if len(self.journal_kek_bytes()) != 32:
@@ -283,6 +321,24 @@ class Settings:
                 "argon2 parameters below OWASP's minimum (19 MiB, t=2 at p=1) are not allowed"
             )
 
+    def _missing_in_production(self) -> list[str]:
+        """Every production variable that is missing or malformed, so one run names them all."""
+        missing = []
+        if not self.database_url.startswith("postgresql"):
+            missing.append("DATABASE_URL to be a postgresql+asyncpg://user:password@host/name URL")
+        if not self.redis_url.startswith(("redis://", "rediss://")):
+            missing.append("REDIS_URL to be a redis:// or rediss:// URL")
+        if len(self.secret_key) < 32:
+            missing.append("REFOCUSED_SECRET_KEY to be set to at least 32 characters")
+        if not self.journal_kek:
+            missing.append("REFOCUSED_JOURNAL_KEK to be set to 32 random bytes in base64")
+        if not self.access_token_key:
+            missing.append(
+                "REFOCUSED_ACCESS_TOKEN_KEY to be set to a private Ed25519 (or P-256) key "
+                "as a JWK or a PEM"
+            )
+        return missing
+
     def _validate_access_token_keys(self) -> None:
         from adapters.security.tokens import KeyMaterialError, public_jwks, signing_key
 
@@ -315,6 +371,53 @@ class Settings:
             self.data_dir / "access_token_key.json", generate_signing_key
         )
         return replace(self, secret_key=secret, journal_kek=kek, access_token_key=access_key)
+
+
+#: The async drivers the engine speaks, and the extra that installs each.
+_DATABASE_DRIVERS = {"sqlite": ("aiosqlite", None), "postgresql": ("asyncpg", "prod")}
+_DATABASE_URL_FORM = (
+    "sqlite+aiosqlite:///path/to/refocused.db or postgresql+asyncpg://user:password@host/name"
+)
+
+
+def _validate_database_url(url: str) -> None:
+    """The URL's shape and driver, checked before an engine is built; the message never repeats
+    the URL, which may hold a password."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise SettingsError(
+            f"DATABASE_URL is not a database URL: use {_DATABASE_URL_FORM}"
+        ) from None
+    backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
+    if backend not in _DATABASE_DRIVERS:
+        raise SettingsError(
+            f"DATABASE_URL names the {backend} database, which ReFocused does not support: "
+            f"use {_DATABASE_URL_FORM}"
+        )
+    wanted, extra = _DATABASE_DRIVERS[backend]
+    if driver != wanted:
+        raise SettingsError(
+            f"DATABASE_URL must name the async driver {backend}+{wanted}:// "
+            f"(not {parsed.drivername}://): use {_DATABASE_URL_FORM}"
+        )
+    if extra and not _importable(wanted):
+        raise SettingsError(
+            f"DATABASE_URL is a {backend} URL, whose driver {wanted} is not installed: "
+            f"install the {extra} extra: pip install 'refocused[{extra}]'"
+        )
+
+
+def _importable(module: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ImportError:
+        return False
 
 
 def _load_or_create(path: Path, make: Any) -> str:

@@ -12,20 +12,34 @@ from typing import Any
 
 import click
 
+from entrypoints.cli.preflight import (
+    Unavailable,
+    UsageProblem,
+    database_failure,
+    importable,
+    require_database,
+    require_extra,
+    require_free_port,
+)
 from entrypoints.settings import Settings, SettingsError
+
+#: Lazy subcommands: where each lives, and the module and extra it cannot run without.
+LAZY_COMMANDS = {"model": ("model.cli:model_cli", "torch", "model")}
 
 
 def _settings(**overrides: Any) -> Settings:
     try:
         return Settings.from_env(**{k: v for k, v in overrides.items() if v is not None})
     except SettingsError as e:
-        raise click.ClickException(str(e)) from None
+        raise UsageProblem(str(e)) from None
 
 
 class LazyGroup(click.Group):
     """Subcommand groups imported only when used, so `refocused serve` never imports torch."""
 
-    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, lazy: dict[str, tuple[str, str, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.lazy = lazy or {}
 
@@ -34,11 +48,14 @@ class LazyGroup(click.Group):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.lazy:
-            module, _, attr = self.lazy[name].partition(":")
+            target, needs, extra = self.lazy[name]
+            if not importable(needs):
+                return _unavailable(name, needs, extra)
+            module, _, attr = target.partition(":")
             try:
                 command: click.Command = getattr(importlib.import_module(module), attr)
             except ImportError as e:
-                return _unavailable(name, e)
+                return _unavailable(name, e.name or str(e), extra)
             return command
         return super().get_command(ctx, name)
 
@@ -51,16 +68,27 @@ def _version() -> str:
         return "0.1.0 (unpackaged)"
 
 
-def _unavailable(name: str, error: ImportError) -> click.Command:
-    def fail() -> None:
-        raise click.ClickException(
-            f"`refocused {name}` needs the {name} extra: pip install -e '.[{name}]' ({error})"
+def _unavailable(name: str, missing: str, extra: str) -> click.Command:
+    """Stands in for a command whose extra is absent: any use of it, `--help` included, ends
+    with the one sentence that says what to install."""
+
+    def fail(args: tuple[str, ...]) -> None:
+        raise UsageProblem(
+            f"`refocused {name}` needs the {extra} extra ({missing} is not installed): "
+            f"install it with pip install 'refocused[{extra}]'"
         )
 
-    return click.Command(name, callback=fail, help=f"(needs the {name} extra)")
+    return click.Command(
+        name,
+        callback=fail,
+        params=[click.Argument(["args"], nargs=-1, type=click.UNPROCESSED)],
+        help=f"(needs the {extra} extra: pip install 'refocused[{extra}]')",
+        add_help_option=False,
+        context_settings={"ignore_unknown_options": True},
+    )
 
 
-@click.group(cls=LazyGroup, lazy={"model": "model.cli:model_cli"})
+@click.group(cls=LazyGroup, lazy=LAZY_COMMANDS)
 @click.version_option(version=_version())
 def cli() -> None:
     """ReFocused back end."""
@@ -80,6 +108,10 @@ def cli() -> None:
 def serve(host: str | None, port: int | None, workers: int, server: str) -> None:
     """Run the HTTP API (OpenAPI docs at /schema)."""
     settings = _settings(host=host, port=port)
+    if server == "granian":
+        require_extra("granian", "prod", "--server granian")
+    require_free_port(settings.host, settings.port)
+    require_database(settings)
     if host:
         os.environ["HOST"] = host
     if port:
@@ -153,11 +185,16 @@ def db_status() -> None:
 
 
 async def _with_engine(action: Any) -> Any:
+    from sqlalchemy.exc import DBAPIError
+
     from entrypoints.composition.resources import database_engine
 
-    engine = database_engine(_settings())
+    settings = _settings()
+    engine = database_engine(settings)
     try:
         return await action(engine)
+    except (OSError, DBAPIError) as e:
+        raise Unavailable(database_failure(settings, e)) from None
     finally:
         await engine.dispose()
 

@@ -26,7 +26,10 @@ PUBLIC_ONLY = '{"kty": "OKP", "crv": "Ed25519", "x": "hNdJBsS-EHzGFJagbIl6MpQUSA
     [
         ({"PORT": "eighty"}, "PORT='eighty' is not valid"),
         ({"REFOCUSED_PROFILE": "prod"}, "expected one of embedded, production"),
-        ({"REFOCUSED_PROFILE": "production"}, "DATABASE_URL must be a postgresql"),
+        (
+            {"REFOCUSED_PROFILE": "production"},
+            "production profile needs DATABASE_URL to be a postgresql",
+        ),
         ({"REFOCUSED_SECRET_KEY": "short"}, "at least 32 characters"),
         ({"REFOCUSED_JOURNAL_KEK": "not base64!"}, "32 bytes encoded in base64"),
         ({"REFOCUSED_ARGON2_MEMORY_KIB": "1024"}, "OWASP"),
@@ -39,7 +42,7 @@ PUBLIC_ONLY = '{"kty": "OKP", "crv": "Ed25519", "x": "hNdJBsS-EHzGFJagbIl6MpQUSA
                 "REFOCUSED_SECRET_KEY": "s" * 40,
                 "REFOCUSED_JOURNAL_KEK": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
             },
-            "REFOCUSED_ACCESS_TOKEN_KEY must be set in production",
+            "production profile needs REFOCUSED_ACCESS_TOKEN_KEY to be set",
         ),
         (
             {"REFOCUSED_ACCESS_TOKEN_KEY": '{"kty": "oct", "k": "c2VjcmV0"}'},
