@@ -37,7 +37,7 @@ from domains.email.model import EmailLimits
 from domains.email.use_cases import DirectMailQueue, EmailService, EmailUserData, MailDelivery
 from domains.feedback.model import FeedbackLimits
 from domains.feedback.use_cases import FeedbackService, FeedbackUserData
-from entrypoints.composition.aws import aws_client
+from entrypoints.composition.aws import MODEL_INVOKE_CONFIG, aws_client
 from entrypoints.composition.links import link_signer
 
 
@@ -55,7 +55,11 @@ class Aws(containers.DeclarativeContainer):
     dynamodb = providers.Singleton(_client("dynamodb"), settings)
     sesv2 = providers.Singleton(_client("sesv2"), settings)
     sns = providers.Singleton(_client("sns"), settings)
-    lambda_ = providers.Singleton(_client("lambda"), settings)
+    # Only the assistant invokes a function, and each invoke is one run of the model.
+    lambda_ = providers.Singleton(
+        lambda s: aws_client("lambda", s.aws_endpoint_url, s.aws_region, MODEL_INVOKE_CONFIG),
+        settings,
+    )
 
 
 class Email(containers.DeclarativeContainer):
