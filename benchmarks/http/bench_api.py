@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import shutil
 import socket
 import subprocess
@@ -34,6 +33,10 @@ from typing import Any
 
 import asyncpg
 import httpx
+
+# Run as a script from the repository root: the shared benchmark helpers live beside it.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from benchmarks.machine import describe as describe_machine
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -264,7 +267,7 @@ def main() -> None:
             prefix = "API" if len(trees) == 1 else f"API ({label})"
             results.append((f"{prefix} {name}", connections, _median_run(runs)))
 
-    machine = f"{platform.node()} ({os.cpu_count()} cores, {_cpu_model()})"
+    machine = describe_machine()
     against = f", against {args.baseline} interleaved" if args.baseline else ""
     header = (
         f"\n## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {args.server}, one worker, "
@@ -343,16 +346,6 @@ def api_server(
 def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """The run with the median throughput (its latencies belong to it, not mixed across runs)."""
     return sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 if __name__ == "__main__":

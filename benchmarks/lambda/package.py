@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -22,6 +21,10 @@ import tempfile
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
+
+# Run as a script from the repository root: the shared benchmark helpers live beside it.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from benchmarks.machine import describe as describe_machine
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = Path(__file__).with_name("RESULTS.md")
@@ -95,7 +98,7 @@ def main() -> None:
                     times.setdefault((label, function), []).append(
                         cold_import(dirs[label], function)
                     )
-    machine = f"{platform.node()} ({os.cpu_count()} cores, {_cpu_model()})"
+    machine = describe_machine()
     lines = [
         f"\n## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, baseline {args.baseline}, "
         f"median of {args.rounds} interleaved rounds, {machine}\n",
@@ -128,16 +131,6 @@ def main() -> None:
 
 def _spread(values: list[float]) -> str:
     return f"{statistics.median(values):.0f} ({min(values):.0f}-{max(values):.0f})"
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 if __name__ == "__main__":

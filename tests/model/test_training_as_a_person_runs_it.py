@@ -48,12 +48,8 @@ def cli_env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
 
 
-def test_ctrl_c_stops_at_a_step_boundary_with_a_checkpoint_and_the_rerun_resumes_there(
-    prepared_data: Path, tmp_path: Path
-) -> None:
-    out = tmp_path / "run"
-    args = train_args(prepared_data, out, 100_000, "--eval-interval", "100000")
-    args += ["--checkpoint-interval", "100000", "--log-every", "0"]
+def interrupt_at_step(args: list[str], step: int) -> tuple[subprocess.Popen[str], str]:
+    """Runs the CLI and presses Ctrl-C once it reports `step`; the process and all it printed."""
     process = subprocess.Popen(
         [sys.executable, "-c", CLI, *args],
         stdout=subprocess.PIPE,
@@ -66,14 +62,23 @@ def test_ctrl_c_stops_at_a_step_boundary_with_a_checkpoint_and_the_rerun_resumes
         assert process.stdout is not None
         for line in process.stdout:
             lines.append(line)
-            if line.startswith("step 3/"):
+            if line.startswith(f"step {step}/"):
                 process.send_signal(signal.SIGINT)
                 break
         lines += process.stdout.readlines()
         process.wait(timeout=120)
     finally:
         process.kill()
-    output = "".join(lines)
+    return process, "".join(lines)
+
+
+def test_ctrl_c_stops_at_a_step_boundary_with_a_checkpoint_and_the_rerun_resumes_there(
+    prepared_data: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "run"
+    args = train_args(prepared_data, out, 100_000, "--eval-interval", "100000")
+    args += ["--checkpoint-interval", "100000", "--log-every", "0"]
+    process, output = interrupt_at_step(args, 3)
 
     assert process.returncode == 130, output
     progress = [int(m) for m in re.findall(r"^step (\d+)/100000 ", output, re.M)]
@@ -189,26 +194,7 @@ def test_ctrl_c_stops_a_finetune_run_with_a_checkpoint_that_the_rerun_resumes(
     out = tmp_path / "finetuned"
     args = ["finetune", str(trained_run["run"]), "--data", str(data), "--out", str(out)]
     args += ["--batch-size", "2", "--max-steps", "100000", "--log-every", "0"]
-    process = subprocess.Popen(
-        [sys.executable, "-c", CLI, *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=cli_env(),
-    )
-    lines = []
-    try:
-        assert process.stdout is not None
-        for line in process.stdout:
-            lines.append(line)
-            if line.startswith("step 2/"):
-                process.send_signal(signal.SIGINT)
-                break
-        lines += process.stdout.readlines()
-        process.wait(timeout=120)
-    finally:
-        process.kill()
-    output = "".join(lines)
+    process, output = interrupt_at_step(args, 2)
 
     assert process.returncode == 130, output
     last = int(re.findall(r"^step (\d+)/100000 ", output, re.M)[-1])
