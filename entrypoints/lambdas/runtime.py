@@ -49,10 +49,28 @@ class ColdStart(Generic[T]):
             self._built = None
 
 
+def _api_request_id(event: Any) -> str | None:
+    context = event.get("requestContext") if isinstance(event, dict) else None
+    found = context.get("requestId") if isinstance(context, dict) else None
+    return found if isinstance(found, str) else None
+
+
 def answer_config_errors(handler: Callable[[Any, Any], dict[str, Any]]) -> Any:
-    """A function deployed without a variable it needs answers 503 naming the variable."""
+    """Every handler's wrapper. Each log line of an invocation carries `lambda_request_id`
+    (Lambda's), `request_id` (API Gateway's, where the event came through it) and `cold_start`
+    (the container's first invocation); and a function deployed without a variable it needs
+    answers 503 naming the variable."""
+    served = False
 
     def wrapped(event: Any, context: Any = None) -> dict[str, Any]:
+        nonlocal served
+        cold, served = not served, True
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(
+            cold_start=cold,
+            lambda_request_id=getattr(context, "aws_request_id", None),
+            request_id=_api_request_id(event),
+        )
         try:
             return handler(event, context)
         except LambdaConfigError as e:
@@ -63,5 +81,7 @@ def answer_config_errors(handler: Callable[[Any, Any], dict[str, Any]]) -> Any:
                 "headers": {"content-type": "application/problem+json"},
                 "body": json.dumps(body),
             }
+        finally:
+            structlog.contextvars.clear_contextvars()
 
     return wrapped
