@@ -12,12 +12,27 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from . import policies
 from .settings import NetworkSettings
 
 HTTPS = 443
 HTTP = 80
 POSTGRES = 5432
 REDIS = 6379
+
+SSM_AGENT_ACTIONS = (
+    "ssm:UpdateInstanceInformation",
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+    "ec2messages:AcknowledgeMessage",
+    "ec2messages:DeleteMessage",
+    "ec2messages:FailMessage",
+    "ec2messages:GetEndpoint",
+    "ec2messages:GetMessages",
+    "ec2messages:SendReply",
+)
 
 # Turns the instance into a router, as AWS's NAT-instance guide does on Amazon Linux 2023:
 # forward packets, masquerade the VPC's traffic behind the instance's address, and drop the
@@ -35,6 +50,27 @@ iptables -F FORWARD
 iptables -A FORWARD -s {vpc_cidr} -j ACCEPT
 iptables -A FORWARD -d {vpc_cidr} -m state --state ESTABLISHED,RELATED -j ACCEPT
 service iptables save
+# Patched without anyone logging in: dnf-automatic applies security updates daily, and a weekly
+# timer reboots only when an update needs it (a kernel or glibc), at 04:30 UTC on Sundays, when
+# the private subnets' egress can spare the minute a reboot takes. The SSM agent (part of Amazon
+# Linux 2023) registers through the instance profile, for Session Manager.
+for attempt in $(seq 1 30); do dnf install -y dnf-automatic && break; sleep 10; done
+sed -i 's/^upgrade_type.*/upgrade_type = security/; s/^apply_updates.*/apply_updates = yes/' \
+  /etc/dnf/automatic.conf
+systemctl enable --now dnf-automatic.timer
+cat > /etc/systemd/system/nat-reboot-if-needed.service <<'UNIT'
+[Service]
+Type=oneshot
+ExecStart=/bin/sh -c 'dnf needs-restarting -r || systemctl reboot'
+UNIT
+cat > /etc/systemd/system/nat-reboot-if-needed.timer <<'UNIT'
+[Timer]
+OnCalendar=Sun *-*-* 04:30:00 UTC
+[Install]
+WantedBy=timers.target
+UNIT
+systemctl daemon-reload
+systemctl enable --now nat-reboot-if-needed.timer amazon-ssm-agent
 """
 
 
@@ -152,8 +188,25 @@ class Network(pulumi.ComponentResource):
         ami = aws.ssm.get_parameter_output(
             name=settings.nat_ami_parameter, opts=pulumi.InvokeOutputOptions(parent=self)
         )
+        nat_role = aws.iam.Role(
+            f"{name}-nat-role",
+            assume_role_policy=policies.assume_role("ec2.amazonaws.com"),
+            opts=child,
+        )
+        # What the SSM agent needs to register and to open Session Manager channels (the core
+        # of AWS's AmazonSSMManagedInstanceCore, written here so the IAM tests read it). These
+        # services take no resource-level permissions for these actions: "*" is the only form.
+        aws.iam.RolePolicy(
+            f"{name}-nat-ssm",
+            role=nat_role.id,
+            policy=policies.document([policies.statement(SSM_AGENT_ACTIONS, ["*"])]),
+            opts=child,
+        )
+        nat_profile = aws.iam.InstanceProfile(f"{name}-nat-profile", role=nat_role.id, opts=child)
         self.nat_instance = aws.ec2.Instance(
             f"{name}-nat",
+            # An instance profile's id is its name.
+            iam_instance_profile=nat_profile.id,
             ami=ami.value,
             instance_type=settings.nat_instance_type,
             subnet_id=self.public_subnets[0].id,

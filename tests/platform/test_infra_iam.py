@@ -12,6 +12,18 @@ CONCRETE_ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9]+$")
 # Actions that AWS authorizes only against "*" (no resource-level permissions exist for them).
 STAR_RESOURCE_ONLY = {
     "ecr:GetAuthorizationToken",
+    # The NAT instance's SSM agent: these take no resource-level permissions.
+    "ssm:UpdateInstanceInformation",
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+    "ec2messages:AcknowledgeMessage",
+    "ec2messages:DeleteMessage",
+    "ec2messages:FailMessage",
+    "ec2messages:GetEndpoint",
+    "ec2messages:GetMessages",
+    "ec2messages:SendReply",
     "xray:PutTelemetryRecords",
     "xray:PutTraceSegments",
 }
@@ -100,6 +112,7 @@ def test_the_only_wildcard_bucket_policy_is_a_deny_of_plain_http(stack: ProgramR
 
 def test_each_role_is_assumable_by_one_service_only(stack: ProgramRun):
     expected = {
+        "ec2.amazonaws.com",  # the NAT instance, for its SSM agent
         "lambda.amazonaws.com",
         "build.apprunner.amazonaws.com",
         "tasks.apprunner.amazonaws.com",

@@ -73,6 +73,19 @@ def test_the_nat_instance_forwards_packets_for_the_vpc(stack: ProgramRun):
     assert "keyName" not in nat  # no SSH key: nothing logs in to the router
 
 
+def test_the_nat_instance_patches_itself_and_answers_to_systems_manager(stack: ProgramRun):
+    nat = stack.named("network-nat").inputs
+    assert "apply_updates = yes" in nat["userData"]
+    assert "systemctl enable --now dnf-automatic.timer" in nat["userData"]
+    assert "dnf needs-restarting -r || systemctl reboot" in nat["userData"]
+    profile = stack.named("network-nat-profile").inputs
+    assert nat["iamInstanceProfile"] == "network-nat-profile-id"
+    ssm = stack.named("network-nat-ssm").inputs
+    assert ssm["role"] == profile["role"] == "network-nat-role-id"
+    assert "ssmmessages:OpenControlChannel" in ssm["policy"]
+    assert "ssm:UpdateInstanceInformation" in ssm["policy"]
+
+
 def test_the_nat_instance_admits_only_the_private_subnets(stack: ProgramRun):
     (rule,) = stack.named("network-nat-sg").inputs["ingress"]
     private_cidrs = {
