@@ -168,7 +168,7 @@ def test_a_missing_required_body_is_named_as_missing(
 ) -> None:
     headers = {**user.headers, **({"Content-Type": content_type} if content_type else {})}
     conversation = post(user, "/assistant/conversations", {"title": "Plans"}).json()["id"]
-    for path in ("/pomodoro/sessions", f"/assistant/conversations/{conversation}/messages"):
+    for path in ("/habits", f"/assistant/conversations/{conversation}/messages"):
         r = user.client.post(f"{API}{path}", headers=headers)
         problem = assert_problem(r, 400)
         assert "body" in str(problem["detail"]) and "'data'" not in r.text, r.text
@@ -179,7 +179,19 @@ def test_an_optional_body_may_still_be_left_out(url: str, user: BearerUser) -> N
     assert r.status_code == 201, r.text
 
 
-@pytest.mark.parametrize("day", ["2026-02-30", "2026-13-01", "2026-3-1", "yesterday"])
+@pytest.mark.parametrize("day", ["2026-3-1", "yesterday"])
+def test_a_day_not_written_yyyy_mm_dd_is_a_400_naming_the_day(
+    url: str, user: BearerUser, day: str
+) -> None:
+    # The document declares the pattern, so the text is refused as the schema refuses it.
+    r = user.client.get(f"{API}/calendar/{day}", headers=user.headers)
+    assert [e["field"] for e in assert_problem(r, 400)["errors"]] == ["day"]
+    habit = post(user, "/habits", {"name": f"Walk {day}"}).json()["id"]
+    r = user.client.put(f"{API}/habits/{habit}/days/{day}", headers=user.headers)
+    assert [e["field"] for e in assert_problem(r, 400)["errors"]] == ["day"]
+
+
+@pytest.mark.parametrize("day", ["2026-02-30", "2026-13-01"])
 def test_a_day_that_is_not_on_the_calendar_is_a_422_naming_the_day(
     url: str, user: BearerUser, day: str
 ) -> None:
