@@ -7,23 +7,14 @@ import re
 from typing import Any
 
 from infra_harness import ACCOUNT, ProgramRun
+from refocused_infra.network import SSM_AGENT_ACTIONS
 
 CONCRETE_ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9]+$")
 # Actions that AWS authorizes only against "*" (no resource-level permissions exist for them).
 STAR_RESOURCE_ONLY = {
     "ecr:GetAuthorizationToken",
     # The NAT instance's SSM agent: these take no resource-level permissions.
-    "ssm:UpdateInstanceInformation",
-    "ssmmessages:CreateControlChannel",
-    "ssmmessages:CreateDataChannel",
-    "ssmmessages:OpenControlChannel",
-    "ssmmessages:OpenDataChannel",
-    "ec2messages:AcknowledgeMessage",
-    "ec2messages:DeleteMessage",
-    "ec2messages:FailMessage",
-    "ec2messages:GetEndpoint",
-    "ec2messages:GetMessages",
-    "ec2messages:SendReply",
+    *SSM_AGENT_ACTIONS,
     "xray:PutTelemetryRecords",
     "xray:PutTraceSegments",
 }
