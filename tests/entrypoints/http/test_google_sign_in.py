@@ -281,7 +281,7 @@ def test_forged_google_tokens_do_not_make_the_server_download_googles_keys_again
 
 
 def test_the_nonce_route_is_documented(api_url_with_google: str) -> None:
-    spec = httpx.get(f"{api_url_with_google}/schema/openapi.json").json()
+    spec = httpx.get(f"{api_url_with_google}/schema/openapi.json", timeout=30).json()
     route = spec["paths"]["/api/v1/auth/google/nonce"]["post"]
     ok = route["responses"]["200"]["content"]["application/json"]["schema"]
     assert ok["$ref"].endswith("GoogleNonceResponse")
