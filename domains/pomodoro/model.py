@@ -10,6 +10,13 @@ from domains.shared.errors import InvalidInput
 EARLIEST_DATE = date(2000, 1, 1)
 #: The longest range one statistics request may cover.
 MAX_RANGE_DAYS = 366
+#: The inclusive range of each numeric setting (the HTTP schema declares the same).
+SETTING_LIMITS = {
+    "focus_minutes": (1, 180),
+    "short_break_minutes": (1, 60),
+    "long_break_minutes": (1, 120),
+    "long_break_every": (1, 12),
+}
 MAX_TASKS_PER_REQUEST = 100
 
 
@@ -40,10 +47,8 @@ class PomodoroSettings:
     auto_start_focus: bool = False
 
     def __post_init__(self) -> None:
-        _check_range("focus_minutes", self.focus_minutes, 1, 180)
-        _check_range("short_break_minutes", self.short_break_minutes, 1, 60)
-        _check_range("long_break_minutes", self.long_break_minutes, 1, 120)
-        _check_range("long_break_every", self.long_break_every, 1, 12)
+        for name, (low, high) in SETTING_LIMITS.items():
+            _check_range(name, getattr(self, name), low, high)
 
     def planned_minutes(self, kind: SessionKind) -> int:
         return {

@@ -113,17 +113,22 @@ class Review:
     duration_ms: int | None = None
 
 
+#: The inclusive ranges of the settings (the HTTP schema declares the same).
+RETENTION_RANGE = (0.7, 0.99)
+NEW_CARDS_RANGE = (0, 9999)
+
+
 @dataclass(frozen=True, slots=True)
 class StudySettings:
     desired_retention: float = 0.9
     new_cards_per_day: int = 20
 
     def __post_init__(self) -> None:
-        if not 0.7 <= self.desired_retention <= 0.99:
+        if not RETENTION_RANGE[0] <= self.desired_retention <= RETENTION_RANGE[1]:
             raise InvalidInput(
                 "desired retention is between 0.70 and 0.99", field="desired_retention"
             )
-        if not 0 <= self.new_cards_per_day <= 9999:
+        if not NEW_CARDS_RANGE[0] <= self.new_cards_per_day <= NEW_CARDS_RANGE[1]:
             raise InvalidInput("new cards per day is between 0 and 9999", field="new_cards_per_day")
 
 

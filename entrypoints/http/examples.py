@@ -5,6 +5,7 @@ that the server would refuse fails the build."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from entrypoints.http.schemas import (
@@ -117,7 +118,8 @@ EXAMPLES: dict[type, dict[str, Any]] = {
         "horizon": "long_term",
         "kind": "counter",
         "target": 12,
-        "due_date": "2026-06-30",
+        # A year from the day the document is served: a fixed date would fall into the past.
+        "due_date": (date.today() + timedelta(days=365)).isoformat(),
     },
     goals.GoalUpdate: {"target": 10},
     goals.ProgressUpdate: {"delta": 1},

@@ -8,6 +8,7 @@ one), its summary is that id in words, and its description is the handler's docs
 
 from __future__ import annotations
 
+import inspect
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -19,12 +20,15 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import (
     Components,
+    Discriminator,
     Example,
     OAuthFlow,
     OAuthFlows,
     OpenAPIMediaType,
     OpenAPIResponse,
+    OpenAPIType,
     Operation,
+    Reference,
     RequestBody,
     Schema,
     SecurityRequirement,
@@ -229,6 +233,19 @@ def also_answered_as(status: int, media_type: str, other: str) -> type[Operation
     return AlsoAnsweredAs
 
 
+BEYOND_SCHEMA = "beyond_schema"
+BEYOND_SCHEMA_HEADING = "**Checked beyond this schema** (a 422 naming the field):"
+
+
+def beyond_schema(*rules: str) -> dict[str, tuple[str, ...]]:
+    """`opt` for a route whose input must also keep rules that JSON Schema cannot state (a
+    day relative to the user's today, a token this server mailed, one field or another, the
+    user's own resources...). The operation's description lists them, so a client developer
+    reads them beside the schema, and schema-driven fuzzers' "mostly rejected" warning for the
+    operation is explained in the document itself."""
+    return {BEYOND_SCHEMA: rules}
+
+
 def components() -> Components:
     return Components(security_schemes=SECURITY_SCHEMES)
 
@@ -252,20 +269,143 @@ def in_words(operation_id: str) -> str:
     return words[:1].upper() + words[1:]
 
 
+def is_request_body(struct: type) -> bool:
+    """The structs the server decodes request bodies into refuse unknown fields."""
+    config = getattr(struct, "__struct_config__", None)
+    return bool(config and config.forbid_unknown_fields)
+
+
+# JSON Schema keywords, as msgspec writes them, and the fields of Litestar's Schema they fill.
+_KEYWORDS = {
+    "type": "type",
+    "title": "title",
+    "description": "description",
+    "default": "default",
+    "examples": "examples",
+    "enum": "enum",
+    "const": "const",
+    "format": "format",
+    "pattern": "pattern",
+    "minLength": "min_length",
+    "maxLength": "max_length",
+    "minimum": "minimum",
+    "maximum": "maximum",
+    "exclusiveMinimum": "exclusive_minimum",
+    "exclusiveMaximum": "exclusive_maximum",
+    "multipleOf": "multiple_of",
+    "minItems": "min_items",
+    "maxItems": "max_items",
+    "minProperties": "min_properties",
+    "maxProperties": "max_properties",
+    "required": "required",
+}
+_COMBINATIONS = {"anyOf": "any_of", "oneOf": "one_of", "allOf": "all_of"}
+
+
+class ExactSchemas:
+    """A request body's schema exactly as msgspec, the server's decoder, derives it from the
+    struct and its `Meta` constraints: item constraints, `additionalProperties: false` and
+    the rest, so the document can never be looser than the server, nor say it twice. Nested
+    structs become references to their own components."""
+
+    def __init__(self, struct: type[msgspec.Struct], creator: SchemaCreator) -> None:
+        (root,), self.defs = msgspec.json.schema_components((struct,), ref_template="{name}")
+        self.creator = creator
+        self.structs = {self._name(t): t for t in _nested_structs(struct)}
+        self.root = self.defs[root["$ref"]]
+
+    @staticmethod
+    def _name(struct: type) -> str:
+        (ref,), _ = msgspec.json.schema_components((struct,), ref_template="{name}")
+        return str(ref["$ref"])
+
+    def fill(self, schema: Schema, node: dict[str, Any]) -> Schema:
+        for key, value in node.items():
+            if key in _KEYWORDS:
+                if key == "type":
+                    value = (
+                        [OpenAPIType(v) for v in value]
+                        if isinstance(value, list)
+                        else (OpenAPIType(value))
+                    )
+                setattr(schema, _KEYWORDS[key], value)
+            elif key == "properties":
+                schema.properties = {k: self.convert(v) for k, v in value.items()}
+            elif key == "items":
+                schema.items = self.convert(value)
+            elif key == "additionalProperties":
+                schema.additional_properties = (
+                    value if isinstance(value, bool) else self.convert(value)
+                )
+            elif key in _COMBINATIONS:
+                setattr(schema, _COMBINATIONS[key], [self.convert(v) for v in value])
+            elif key == "discriminator":
+                schema.discriminator = Discriminator(
+                    property_name=value["propertyName"], mapping=value.get("mapping")
+                )
+            else:  # a keyword this module does not know yet: fail the build, not the client
+                raise ValueError(f"msgspec wrote the JSON Schema keyword {key!r}")
+        return schema
+
+    def convert(self, node: dict[str, Any]) -> Schema | Reference:
+        ref = node.get("$ref")
+        if ref is None:
+            return self.fill(Schema(), node)
+        if ref in self.structs:
+            return self.creator.for_field_definition(
+                FieldDefinition.from_annotation(self.structs[ref])
+            )
+        return self.convert(self.defs[ref])  # an enum: written in place
+
+
+def _nested_structs(struct: type) -> list[type]:
+    found: list[type] = []
+
+    def walk(info: msgspec.inspect.Type) -> None:
+        if isinstance(info, msgspec.inspect.StructType):
+            if info.cls in found:
+                return
+            found.append(info.cls)
+            for field in info.fields:
+                walk(field.type)
+            return
+        for attribute in ("item_type", "value_type", "key_type"):
+            if (inner := getattr(info, attribute, None)) is not None:
+                walk(inner)
+        for inner in getattr(info, "types", ()) or ():
+            walk(inner)
+        for inner in getattr(info, "item_types", ()) or ():
+            walk(inner)
+
+    walk(msgspec.inspect.type_info(struct))
+    return found
+
+
 class OperationDocs(ReceiveRoutePlugin, StructSchemaPlugin):
-    """Fills in each operation's id, summary and security as its route is registered, and
-    gives each request body's schema its example (entrypoints.http.examples)."""
+    """Fills in each operation's id, summary and security as its route is registered, writes
+    each request body's schema exactly as the server decodes it (`ExactSchemas`), and gives
+    it its example (entrypoints.http.examples)."""
 
     def is_plugin_supported_field(self, field_definition: FieldDefinition) -> bool:
         return super().is_plugin_supported_field(field_definition) and (
-            field_definition.type_ in EXAMPLES
+            field_definition.type_ in EXAMPLES or is_request_body(field_definition.type_)
         )
 
     def to_openapi_schema(
         self, field_definition: FieldDefinition, schema_creator: SchemaCreator
     ) -> Schema:
-        schema = super().to_openapi_schema(field_definition, schema_creator)
-        schema.examples = [EXAMPLES[field_definition.type_]]
+        struct = field_definition.type_
+        if is_request_body(struct):
+            # Registered first, so a struct that refers to itself finds its own component.
+            schema = schema_creator.schema_registry.get_schema_for_field_definition(
+                field_definition
+            )
+            exact = ExactSchemas(struct, schema_creator)
+            exact.fill(schema, exact.root)
+        else:
+            schema = super().to_openapi_schema(field_definition, schema_creator)
+        if struct in EXAMPLES:
+            schema.examples = [EXAMPLES[struct]]
         return schema
 
     def receive_route(self, route: BaseRoute) -> None:
@@ -276,6 +416,10 @@ class OperationDocs(ReceiveRoutePlugin, StructSchemaPlugin):
                 handler.operation_id = method_name(handler.handler_name)
             if handler.summary is None:
                 handler.summary = in_words(handler.operation_id)
+            if rules := handler.opt.get(BEYOND_SCHEMA):
+                described = handler.description or inspect.cleandoc(handler.fn.__doc__ or "")
+                listed = "\n".join(f"- {rule}" for rule in rules)
+                handler.description = f"{described}\n\n{BEYOND_SCHEMA_HEADING}\n\n{listed}"
             if handler.security is None and requires_sign_in(handler):
                 handler.security = SIGNED_IN
             data = handler.parsed_fn_signature.parameters.get("data")

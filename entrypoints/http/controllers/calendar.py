@@ -14,7 +14,8 @@ from litestar.params import PathParameter
 from domains.calendar.use_cases import CalendarService
 from domains.identity.model import Principal
 from domains.shared.errors import InvalidInput
-from entrypoints.http.openapi import responses
+from entrypoints.http.openapi import beyond_schema, responses
+from entrypoints.http.params import DAY_PATTERN, MONTH_PATTERN
 from entrypoints.http.schemas.calendar import CalendarDayRead, CalendarMonthRead, DashboardRead
 
 Calendar = NamedDependency[CalendarService]
@@ -22,12 +23,11 @@ CurrentUser = NamedDependency[Principal]
 Day = Annotated[
     str,
     PathParameter(
-        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        pattern=DAY_PATTERN,
         description="a local date, YYYY-MM-DD",
         examples=[Example(value="2026-01-05")],
     ),
 ]
-MONTH_PATTERN = r"^(\d{4})-(\d{2})$"
 Month = Annotated[
     str,
     PathParameter(
@@ -41,7 +41,15 @@ class CalendarController(Controller):
     path = "/calendar"
     tags = ["calendar"]
 
-    @get("/{day:str}", operation_id="getCalendarDay", responses=responses(401, 422))
+    @get(
+        "/{day:str}",
+        operation_id="getCalendarDay",
+        responses=responses(401, 422),
+        opt=beyond_schema(
+            "the day exists (`2026-02-30` does not) and lies between 2000-01-01 and a year after "
+            "the user's today"
+        ),
+    )
     async def day(self, calendar: Calendar, principal: CurrentUser, day: Day) -> CalendarDayRead:
         """Everything on one of the user's local days: streak activity, mood, breathing, goals.
         Dates from 2000-01-01 to a year ahead; a date that does not exist (2026-02-30) is 422."""

@@ -11,7 +11,7 @@ from litestar.params import JSONBody, QueryParameter
 
 from domains.email.use_cases import EmailService
 from domains.identity.use_cases import Device
-from entrypoints.http.openapi import responses
+from entrypoints.http.openapi import beyond_schema, responses
 from entrypoints.http.schemas.email import SubscribeAccepted, SubscribeRequest, SubscriptionRead
 
 Email = NamedDependency[EmailService]
@@ -29,6 +29,10 @@ class NewsletterController(Controller):
         operation_id="subscribeToNewsletter",
         status_code=202,
         responses=responses(403, 422, 429, 503),
+        opt=beyond_schema(
+            "`email` is at most 254 characters: up to 64 before its one `@`, a domain with a dot "
+            "after it, no spaces or control characters"
+        ),
     )
     async def subscribe(
         self,
@@ -41,7 +45,15 @@ class NewsletterController(Controller):
         await email_service.subscribe(data.email, client_device.ip, email_links_base)
         return SubscribeAccepted()
 
-    @get("/confirm", operation_id="confirmNewsletterFromLink", responses=responses(422, 503))
+    @get(
+        "/confirm",
+        operation_id="confirmNewsletterFromLink",
+        responses=responses(422, 503),
+        opt=beyond_schema(
+            "`token` is one this server put in a confirmation mail, unchanged and less than 48 "
+            "hours old"
+        ),
+    )
     async def confirm(self, email_service: Email, token: Token) -> SubscriptionRead:
         """Opened from the confirmation mail (links expire after 48 hours)."""
         return SubscriptionRead.of(await email_service.confirm(token))
@@ -51,6 +63,10 @@ class NewsletterController(Controller):
         operation_id="confirmNewsletter",
         status_code=200,
         responses=responses(403, 422, 503),
+        opt=beyond_schema(
+            "`token` is one this server put in a confirmation mail, unchanged and less than 48 "
+            "hours old"
+        ),
     )
     async def confirm_post(self, email_service: Email, token: Token) -> SubscriptionRead:
         """The same, for clients that confirm with POST."""
@@ -61,19 +77,28 @@ class NewsletterController(Controller):
         operation_id="unsubscribeFromNewsletter",
         status_code=200,
         responses=responses(403, 422, 503),
+        opt=beyond_schema("`token` is one this server put in a mail's unsubscribe link, unchanged"),
     )
     async def unsubscribe(self, email_service: Email, token: Token) -> SubscriptionRead:
         """RFC 8058 one-click unsubscribe: mail clients POST here (List-Unsubscribe-Post)."""
         return SubscriptionRead.of(await email_service.unsubscribe(token))
 
     @get(
-        "/unsubscribe", operation_id="unsubscribeFromNewsletterLink", responses=responses(422, 503)
+        "/unsubscribe",
+        operation_id="unsubscribeFromNewsletterLink",
+        responses=responses(422, 503),
+        opt=beyond_schema("`token` is one this server put in a mail's unsubscribe link, unchanged"),
     )
     async def unsubscribe_link(self, email_service: Email, token: Token) -> SubscriptionRead:
         """The unsubscribe link in a mail's text. Idempotent."""
         return SubscriptionRead.of(await email_service.unsubscribe(token))
 
-    @get("/status", operation_id="getNewsletterStatus", responses=responses(422, 503))
+    @get(
+        "/status",
+        operation_id="getNewsletterStatus",
+        responses=responses(422, 503),
+        opt=beyond_schema("`token` is one this server put in a mail's link, unchanged"),
+    )
     async def status(self, email_service: Email, token: Token) -> SubscriptionRead:
         """The subscription a mail's link is about."""
         return SubscriptionRead.of(await email_service.status(token))

@@ -12,7 +12,7 @@ from domains.feedback.use_cases import FeedbackService
 from domains.identity.model import Principal
 from domains.identity.use_cases import Device
 from entrypoints.http.gate import context_of
-from entrypoints.http.openapi import responses
+from entrypoints.http.openapi import beyond_schema, responses
 from entrypoints.http.schemas.feedback import (
     FeatureCreate,
     FeatureRead,
@@ -37,7 +37,14 @@ class FeedbackController(Controller):
     tags = ["feedback"]
 
     @post(
-        "/", operation_id="sendFeedback", status_code=201, responses=responses(403, 422, 429, 503)
+        "/",
+        operation_id="sendFeedback",
+        status_code=201,
+        responses=responses(403, 422, 429, 503),
+        opt=beyond_schema(
+            "`text` is not blank; `text` and `contact` hold no control characters other than "
+            "newlines and tabs"
+        ),
     )
     async def send(
         self, data: JSONBody[FeedbackCreate], feedback: Feedback, client_device: ClientDevice
@@ -65,6 +72,10 @@ class FeaturesController(Controller):
         operation_id="proposeFeature",
         status_code=201,
         responses=responses(401, 403, 422, 429, 503),
+        opt=beyond_schema(
+            "`title` and `description` are not blank and hold no control characters other than "
+            "newlines and tabs"
+        ),
     )
     async def propose(
         self, data: JSONBody[FeatureCreate], feedback: Feedback, principal: CurrentUser

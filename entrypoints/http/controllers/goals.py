@@ -15,7 +15,7 @@ from domains.goals.use_cases import GoalsService
 from domains.identity.model import Principal
 from domains.shared.errors import NotFound
 from domains.shared.ids import is_id
-from entrypoints.http.openapi import responses
+from entrypoints.http.openapi import beyond_schema, responses
 from entrypoints.http.schemas.goals import (
     GoalCreate,
     GoalEventRead,
@@ -49,7 +49,17 @@ class GoalsController(Controller):
     path = "/goals"
     tags = ["goals"]
 
-    @post("/", operation_id="createGoal", status_code=201, responses=responses(401, 403, 409, 422))
+    @post(
+        "/",
+        operation_id="createGoal",
+        status_code=201,
+        responses=responses(401, 403, 409, 422),
+        opt=beyond_schema(
+            "only a counter goal takes a `target` (and needs one); only a checklist has `items`",
+            "a two-week goal is due 13 days after it starts; a long-term goal's `due_date` is "
+            "after its start and at most ten years away",
+        ),
+    )
     async def create(
         self, data: JSONBody[GoalCreate], goals: Goals, principal: CurrentUser
     ) -> GoalRead:
@@ -114,6 +124,10 @@ class GoalsController(Controller):
         operation_id="recordGoalProgress",
         status_code=200,
         responses=responses(401, 403, 404, 422),
+        opt=beyond_schema(
+            "exactly one of `value` and `delta` is sent",
+            "the goal is a percentage or counter goal (a checklist moves by checking its items)",
+        ),
     )
     async def progress(
         self,

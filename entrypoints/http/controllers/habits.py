@@ -13,7 +13,8 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 from domains.habits.use_cases import HabitsService, MarkRequest
 from domains.identity.model import Principal
 from domains.shared.errors import InvalidInput
-from entrypoints.http.openapi import responses
+from entrypoints.http.openapi import beyond_schema, responses
+from entrypoints.http.params import DAY_PATTERN, MONTH_PATTERN
 from entrypoints.http.schemas.habits import (
     AnalyticsRead,
     BulkMarks,
@@ -32,10 +33,8 @@ from entrypoints.http.schemas.habits import (
 Habits = NamedDependency[HabitsService]
 CurrentUser = NamedDependency[Principal]
 HabitId = Annotated[str, PathParameter(max_length=64, format="uuid", description="a habit id")]
-Day = Annotated[
-    str, PathParameter(pattern=r"^\d{4}-\d{2}-\d{2}$", description="a local day, YYYY-MM-DD")
-]
-Month = Annotated[str, QueryParameter(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")]
+Day = Annotated[str, PathParameter(pattern=DAY_PATTERN, description="a local day, YYYY-MM-DD")]
+Month = Annotated[str, QueryParameter(pattern=MONTH_PATTERN, description="YYYY-MM")]
 
 
 def _day(raw: str) -> date:
@@ -60,7 +59,17 @@ class HabitsController(Controller):
         found = await habits.list_habits(principal.user_id, include_archived=include_archived)
         return [HabitRead.of(h) for h in found]
 
-    @post("/", operation_id="createHabit", status_code=201, responses=responses(401, 403, 409, 422))
+    @post(
+        "/",
+        operation_id="createHabit",
+        status_code=201,
+        responses=responses(401, 403, 409, 422),
+        opt=beyond_schema(
+            "a `weekdays` schedule lists at least one weekday, each once; `weekdays` is sent only "
+            "with it",
+            "a `times_per_week` schedule has `times_per_week`; it is sent only with it",
+        ),
+    )
     async def create(
         self, data: JSONBody[HabitCreate], habits: Habits, principal: CurrentUser
     ) -> HabitRead:
@@ -80,6 +89,12 @@ class HabitsController(Controller):
         operation_id="markHabits",
         status_code=200,
         responses=responses(401, 403, 404, 422),
+        opt=beyond_schema(
+            "each `marks[i].date` is one of the last 366 days and not after the user's today (in "
+            "their time zone)",
+            "each `marks[i].habit_id` is one of the user's habits (otherwise 404, and nothing is "
+            "marked)",
+        ),
     )
     async def mark_many(
         self, data: JSONBody[BulkMarks], habits: Habits, principal: CurrentUser
@@ -96,7 +111,14 @@ class HabitsController(Controller):
         return ProgressRead.of(await habits.get(principal.user_id, habit_id))
 
     @patch(
-        "/{habit_id:str}", operation_id="updateHabit", responses=responses(401, 403, 404, 409, 422)
+        "/{habit_id:str}",
+        operation_id="updateHabit",
+        responses=responses(401, 403, 404, 409, 422),
+        opt=beyond_schema(
+            "a `weekdays` schedule lists at least one weekday, each once; `weekdays` is sent only "
+            "with it",
+            "a `times_per_week` schedule has `times_per_week`; it is sent only with it",
+        ),
     )
     async def update(
         self, data: JSONBody[HabitUpdate], habits: Habits, principal: CurrentUser, habit_id: HabitId
@@ -123,6 +145,10 @@ class HabitsController(Controller):
         "/{habit_id:str}/days/{day:str}",
         operation_id="markHabitDone",
         responses=responses(401, 403, 404, 422),
+        opt=beyond_schema(
+            "the day is one of the last 366 days of the user's calendar and not after the user's "
+            "today (in their time zone)"
+        ),
     )
     async def mark_done(
         self, habits: Habits, principal: CurrentUser, habit_id: HabitId, day: Day
@@ -135,6 +161,10 @@ class HabitsController(Controller):
         operation_id="markHabitNotDone",
         status_code=200,
         responses=responses(401, 403, 404, 422),
+        opt=beyond_schema(
+            "the day is one of the last 366 days of the user's calendar and not after the user's "
+            "today (in their time zone)"
+        ),
     )
     async def mark_not_done(
         self, habits: Habits, principal: CurrentUser, habit_id: HabitId, day: Day
@@ -152,6 +182,7 @@ class HabitsController(Controller):
         "/{habit_id:str}/calendar",
         operation_id="getHabitCalendar",
         responses=responses(401, 404, 422),
+        opt=beyond_schema("`month` is a month of the years 2000 to 2200"),
     )
     async def calendar(
         self,

@@ -21,7 +21,7 @@ from domains.shared.errors import Forbidden, InvalidInput
 from domains.shared.ids import is_id
 from entrypoints.http.auth import CookiePolicy, signed_in, with_cookies
 from entrypoints.http.gate import CSRF_COOKIE, REFRESH_COOKIE, context_of, principal_or_401
-from entrypoints.http.openapi import FORM, SIGNED_IN, json_or_form_body, responses
+from entrypoints.http.openapi import FORM, SIGNED_IN, beyond_schema, json_or_form_body, responses
 from entrypoints.http.schemas.identity import (
     Accepted,
     ChangePasswordRequest,
@@ -244,6 +244,10 @@ class AuthController(Controller):
         status_code=200,
         responses=responses(401, 415, 422, 429),
         operation_class=json_or_form_body(TokenRequest),
+        opt=beyond_schema(
+            "`grant_type: password` needs `username` and `password`; `grant_type: refresh_token` "
+            "needs `refresh_token`"
+        ),
     )
     async def token(
         self, request: Request[Any, Any, Any], identity: Identity, client_device: ClientDevice
@@ -347,6 +351,9 @@ class AuthController(Controller):
         "/verify-email/confirm",
         status_code=HTTP_204_NO_CONTENT,
         responses=responses(422, 429, 503),
+        opt=beyond_schema(
+            "`token` is the one from the user's verification mail, unchanged and unexpired"
+        ),
     )
     async def confirm_email(
         self, data: JSONBody[EmailVerificationConfirm], identity: Identity
@@ -376,6 +383,10 @@ class AuthController(Controller):
         "/password-reset/confirm",
         status_code=HTTP_204_NO_CONTENT,
         responses=responses(422, 429, 503),
+        opt=beyond_schema(
+            "`token` is the one from the user's reset mail, unchanged, unexpired and not used "
+            "before"
+        ),
     )
     async def reset_password(
         self, data: JSONBody[PasswordResetConfirm], identity: Identity

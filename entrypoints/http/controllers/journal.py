@@ -14,7 +14,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 from domains.identity.model import Principal
 from domains.journal.model import KEEP, EntryChanges, EntryDraft
 from domains.journal.use_cases import JournalService
-from entrypoints.http.openapi import responses
+from entrypoints.http.openapi import beyond_schema, responses
 from entrypoints.http.schemas.journal import (
     CollectionCreate,
     CollectionPasswordChange,
@@ -79,7 +79,14 @@ class JournalController(Controller):
         """One collection, with whether it is locked by a password."""
         return CollectionRead.of(await journal.get_collection(principal.user_id, collection_id))
 
-    @patch("/collections/{collection_id:str}", responses=responses(401, 403, 404, 409, 422))
+    @patch(
+        "/collections/{collection_id:str}",
+        responses=responses(401, 403, 404, 409, 422),
+        opt=beyond_schema(
+            "`name` is at most 100 printable characters once trimmed (no control characters)",
+            "no other collection of the user has that name (otherwise 409)",
+        ),
+    )
     async def rename_collection(
         self,
         data: JSONBody[CollectionUpdate],
@@ -110,6 +117,9 @@ class JournalController(Controller):
         "/collections/{collection_id:str}/password",
         operation_id="setCollectionPassword",
         responses=responses(401, 403, 404, 422),
+        opt=beyond_schema(
+            "when the collection has a password, `current_password` is sent and is that password"
+        ),
     )
     async def set_password(
         self,
@@ -133,6 +143,9 @@ class JournalController(Controller):
         operation_id="unlockCollection",
         status_code=200,
         responses=responses(401, 403, 404, 422, 429),
+        opt=beyond_schema(
+            "`password` is the collection's password (wrong guesses are rate-limited: 429)"
+        ),
     )
     async def unlock(
         self,
@@ -184,6 +197,11 @@ class JournalController(Controller):
         operation_id="createJournalEntry",
         status_code=201,
         responses=responses(401, 403, 404, 422),
+        opt=beyond_schema(
+            "`collection_id` names one of the user's collections",
+            "`mood_entry_id`, when sent, names one of the user's mood entries",
+            "`content` is a Quill delta: an object whose only member is an `ops` list",
+        ),
     )
     async def create_entry(
         self,

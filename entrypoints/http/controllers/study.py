@@ -15,7 +15,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 from domains.identity.model import Principal
 from domains.study.model import CardChanges, CardDraft
 from domains.study.use_cases import StudyService
-from entrypoints.http.openapi import also_answered_as, responses
+from entrypoints.http.openapi import also_answered_as, beyond_schema, responses
 from entrypoints.http.schemas.study import (
     BulkCardCreate,
     CardCreate,
@@ -113,6 +113,10 @@ class StudyController(Controller):
         operation_id="createCards",
         status_code=201,
         responses=responses(401, 403, 404, 422),
+        opt=beyond_schema(
+            "each side has at least one printable character once trimmed",
+            "tags have no spaces or control characters (as in Anki)",
+        ),
     )
     async def bulk_create(
         self,
@@ -127,7 +131,15 @@ class StudyController(Controller):
             CardRead.of(c) for c in await study.create_cards(principal.user_id, deck_id, drafts)
         ]
 
-    @post("/decks/{deck_id:str}/import", status_code=201, responses=responses(401, 403, 404, 422))
+    @post(
+        "/decks/{deck_id:str}/import",
+        status_code=201,
+        responses=responses(401, 403, 404, 422),
+        opt=beyond_schema(
+            "each line holds a front and a back, separated by a tab or a comma (CSV quoting "
+            "allowed); the error names the first bad line"
+        ),
+    )
     async def import_cards(
         self,
         data: JSONBody[ImportRequest],
@@ -201,7 +213,16 @@ class StudyController(Controller):
 
     # -- cards and reviews ------------------------------------------------------------------
 
-    @post("/cards", status_code=201, responses=responses(401, 403, 404, 422))
+    @post(
+        "/cards",
+        status_code=201,
+        responses=responses(401, 403, 404, 422),
+        opt=beyond_schema(
+            "`deck_id` names one of the user's decks (otherwise 404)",
+            "each side has at least one printable character once trimmed",
+            "tags have no spaces or control characters (as in Anki)",
+        ),
+    )
     async def create_card(
         self, data: JSONBody[CardCreate], study: Study, principal: CurrentUser
     ) -> CardRead:
@@ -249,6 +270,9 @@ class StudyController(Controller):
         operation_id="reviewCard",
         status_code=201,
         responses=responses(401, 403, 404, 422),
+        opt=beyond_schema(
+            "integers are written without a fraction (`3`, not `3.0`), as in every body of this API"
+        ),
     )
     async def review(
         self,

@@ -7,6 +7,7 @@ import msgspec
 from msgspec import Meta, Struct
 
 from domains.goals.model import (
+    MAX_COUNTER_TARGET,
     MAX_DESCRIPTION,
     MAX_ITEM_TEXT,
     MAX_ITEMS,
@@ -18,6 +19,7 @@ from domains.goals.model import (
 Title = Annotated[str, Meta(min_length=1, max_length=MAX_TITLE)]
 Description = Annotated[str, Meta(max_length=MAX_DESCRIPTION)]
 ItemText = Annotated[str, Meta(min_length=1, max_length=MAX_ITEM_TEXT)]
+Target = Annotated[int, Meta(ge=1, le=MAX_COUNTER_TARGET)]
 
 
 class GoalCreate(Struct, forbid_unknown_fields=True):
@@ -25,7 +27,7 @@ class GoalCreate(Struct, forbid_unknown_fields=True):
     horizon: Literal["two_week", "long_term"]
     kind: Literal["percentage", "counter", "checklist"]
     description: Description = ""
-    target: int | None = None
+    target: Target | None = None
     items: Annotated[list[ItemText], Meta(max_length=MAX_ITEMS)] = []
     due_date: date | None = None
 
@@ -33,7 +35,7 @@ class GoalCreate(Struct, forbid_unknown_fields=True):
 class GoalUpdate(Struct, forbid_unknown_fields=True):
     title: Title | msgspec.UnsetType = msgspec.UNSET
     description: Description | msgspec.UnsetType = msgspec.UNSET
-    target: int | msgspec.UnsetType = msgspec.UNSET
+    target: Target | msgspec.UnsetType = msgspec.UNSET
     #: null removes a long-term goal's due date.
     due_date: date | msgspec.UnsetType | None = msgspec.UNSET
 

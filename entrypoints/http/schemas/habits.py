@@ -19,15 +19,15 @@ from domains.habits.use_cases import Analytics, Dashboard, HabitProgress
 from domains.shared.errors import InvalidInput
 
 Name = Annotated[str, Meta(min_length=1, max_length=MAX_NAME_LENGTH)]
-HabitId = Annotated[str, Meta(max_length=64)]
+HabitId = Annotated[str, Meta(min_length=1, max_length=64)]
 
 
 class ScheduleBody(Struct, forbid_unknown_fields=True):
     kind: Literal["daily", "weekdays", "times_per_week"] = "daily"
     #: For "weekdays": 0 (Monday) to 6 (Sunday).
-    weekdays: Annotated[list[int], Meta(max_length=7)] = []
+    weekdays: Annotated[list[Annotated[int, Meta(ge=0, le=6)]], Meta(max_length=7)] = []
     #: For "times_per_week": 1 to 7.
-    times_per_week: int | None = None
+    times_per_week: Annotated[int, Meta(ge=1, le=7)] | None = None
 
     def to_domain(self) -> Schedule:
         if len(set(self.weekdays)) != len(self.weekdays):

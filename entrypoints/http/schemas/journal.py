@@ -26,7 +26,7 @@ Password = Annotated[str, Meta(min_length=1, max_length=MAX_COLLECTION_PASSWORD)
 NewPassword = Annotated[
     str, Meta(min_length=MIN_COLLECTION_PASSWORD, max_length=MAX_COLLECTION_PASSWORD)
 ]
-Id = Annotated[str, Meta(max_length=64)]
+Id = Annotated[str, Meta(min_length=1, max_length=64)]
 Title = Annotated[str, Meta(max_length=MAX_TITLE)]
 Tags = Annotated[
     list[Annotated[str, Meta(min_length=1, max_length=MAX_TAG)]], Meta(max_length=MAX_TAGS)

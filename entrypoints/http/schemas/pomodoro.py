@@ -6,20 +6,41 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta, Struct
 
-from domains.pomodoro.model import DayStats, PeriodStats, PomodoroSession, PomodoroSettings
+from domains.pomodoro.model import (
+    MAX_TASKS_PER_REQUEST,
+    SETTING_LIMITS,
+    DayStats,
+    PeriodStats,
+    PomodoroSession,
+    PomodoroSettings,
+)
 from domains.pomodoro.use_cases import MAX_PLANNED_MINUTES, Current, Summary
 
 Kind = Literal["focus", "short_break", "long_break"]
 # Transport bounds; the domain gives the precise message for values inside them.
-Minutes = Annotated[int, Meta(ge=0, le=10_000)]
-TaskCount = Annotated[int, Meta(ge=0, le=10_000)]
+
+Unset = msgspec.UnsetType
+
+
+def _limits(setting: str) -> Meta:
+    low, high = SETTING_LIMITS[setting]
+    return Meta(ge=low, le=high)
+
+
+TaskCount = Annotated[int, Meta(ge=0, le=MAX_TASKS_PER_REQUEST)]
 
 
 class SettingsUpdate(Struct, forbid_unknown_fields=True):
-    focus_minutes: Minutes | msgspec.UnsetType = msgspec.UNSET
-    short_break_minutes: Minutes | msgspec.UnsetType = msgspec.UNSET
-    long_break_minutes: Minutes | msgspec.UnsetType = msgspec.UNSET
-    long_break_every: Annotated[int, Meta(ge=0, le=1000)] | msgspec.UnsetType = msgspec.UNSET
+    focus_minutes: Annotated[int, _limits("focus_minutes")] | Unset = msgspec.UNSET
+    short_break_minutes: Annotated[int, _limits("short_break_minutes")] | msgspec.UnsetType = (
+        msgspec.UNSET
+    )
+    long_break_minutes: Annotated[int, _limits("long_break_minutes")] | msgspec.UnsetType = (
+        msgspec.UNSET
+    )
+    long_break_every: Annotated[int, _limits("long_break_every")] | msgspec.UnsetType = (
+        msgspec.UNSET
+    )
     auto_start_breaks: bool | msgspec.UnsetType = msgspec.UNSET
     auto_start_focus: bool | msgspec.UnsetType = msgspec.UNSET
 
@@ -63,7 +84,7 @@ class SessionComplete(Struct, forbid_unknown_fields=True):
 
 
 class TasksDone(Struct, forbid_unknown_fields=True):
-    count: TaskCount = 1
+    count: Annotated[int, Meta(ge=1, le=MAX_TASKS_PER_REQUEST)] = 1
 
 
 class SessionRead(Struct):

@@ -13,6 +13,8 @@ from domains.study.model import (
     MAX_SIDE,
     MAX_TAG,
     MAX_TAGS,
+    NEW_CARDS_RANGE,
+    RETENTION_RANGE,
     Card,
     Deck,
     DeckProgress,
@@ -22,7 +24,7 @@ from domains.study.model import (
 )
 from entrypoints.settings import MAX_BODY_BYTES
 
-Id = Annotated[str, Meta(max_length=64)]
+Id = Annotated[str, Meta(min_length=1, max_length=64)]
 Name = Annotated[str, Meta(min_length=1, max_length=MAX_DECK_NAME)]
 Description = Annotated[str, Meta(max_length=MAX_DESCRIPTION)]
 Side = Annotated[str, Meta(min_length=1, max_length=MAX_SIDE, description="markdown")]
@@ -68,7 +70,7 @@ class CardCreate(Struct, forbid_unknown_fields=True):
 
 
 class BulkCardCreate(Struct, forbid_unknown_fields=True):
-    cards: Annotated[list[CardFields], Meta(max_length=MAX_BULK)]
+    cards: Annotated[list[CardFields], Meta(min_length=1, max_length=MAX_BULK)]
 
 
 class CardUpdate(Struct, forbid_unknown_fields=True):
@@ -209,5 +211,9 @@ class SettingsRead(Struct):
 
 
 class SettingsUpdate(Struct, forbid_unknown_fields=True):
-    desired_retention: float | msgspec.UnsetType = msgspec.UNSET
-    new_cards_per_day: int | msgspec.UnsetType = msgspec.UNSET
+    desired_retention: (
+        Annotated[float, Meta(ge=RETENTION_RANGE[0], le=RETENTION_RANGE[1])] | msgspec.UnsetType
+    ) = msgspec.UNSET
+    new_cards_per_day: (
+        Annotated[int, Meta(ge=NEW_CARDS_RANGE[0], le=NEW_CARDS_RANGE[1])] | msgspec.UnsetType
+    ) = msgspec.UNSET

@@ -172,7 +172,7 @@ def test_today_and_future_follow_the_users_time_zone(api_url: str) -> None:
         ("POST", HABITS, {"name": "x" * 401}, 400),
         ("POST", HABITS, {"name": 7}, 400),
         ("POST", HABITS, {"name": "A", "colour": "red"}, 400),
-        ("POST", HABITS, {"name": "A", "schedule": {"kind": "weekdays", "weekdays": [9]}}, 422),
+        ("POST", HABITS, {"name": "A", "schedule": {"kind": "weekdays", "weekdays": [9]}}, 400),
         ("POST", HABITS, {"name": "A", "schedule": {"kind": "weekdays", "weekdays": []}}, 422),
         ("POST", HABITS, {"name": "A", "schedule": {"kind": "weekdays", "weekdays": [1, 1]}}, 422),
         ("POST", HABITS, {"name": "A", "schedule": {"kind": "daily", "weekdays": [1]}}, 422),
@@ -182,7 +182,7 @@ def test_today_and_future_follow_the_users_time_zone(api_url: str) -> None:
             "POST",
             HABITS,
             {"name": "A", "schedule": {"kind": "times_per_week", "times_per_week": 8}},
-            422,
+            400,
         ),
         ("GET", f"{HABITS}/not-an-id", None, 404),
         ("GET", f"{HABITS}/6d0f2f5e-2b0a-4c1e-9f1e-1a2b3c4d5e6f/analytics", None, 404),
@@ -206,10 +206,9 @@ def test_bad_days_and_months_on_a_habit_get_a_problem(api_url: str) -> None:
     assert_problem(c.put(f"{HABITS}/{hid}/days/2026-02-30", headers=h), 422)
     assert_problem(c.put(f"{HABITS}/{hid}/days/{days_ago(400)}", headers=h), 422)
     assert_problem(c.put(f"{HABITS}/{hid}/days/{days_ago(-1)}", headers=h), 422)
-    for month in ("2026-13", "1999-01"):
-        r = c.get(f"{HABITS}/{hid}/calendar", params={"month": month}, headers=h)
-        assert_problem(r, 422)
-    for month in ("March", "2026-1"):  # not the documented pattern
+    r = c.get(f"{HABITS}/{hid}/calendar", params={"month": "1999-01"}, headers=h)
+    assert_problem(r, 422)
+    for month in ("March", "2026-1", "2026-13"):  # not the documented pattern
         r = c.get(f"{HABITS}/{hid}/calendar", params={"month": month}, headers=h)
         assert_problem(r, 400)
     assert_problem(c.get(f"{HABITS}/{hid}/calendar", headers=h), 400)

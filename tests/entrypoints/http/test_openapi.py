@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
+import msgspec
 import pytest
 from openapi_spec_validator import validate
 
@@ -262,9 +263,11 @@ def test_every_example_is_a_body_the_server_decodes() -> None:
 
 def _property(document: dict[str, Any], schema: str, name: str) -> dict[str, Any]:
     """The property's schema; for an optional one, its non-null branch and the keywords beside
-    it (Litestar writes the limits of `str | None` next to the `oneOf`)."""
+    it (Litestar writes the limits of `str | None` next to a `oneOf`, msgspec inside an
+    `anyOf`)."""
     found = document["components"]["schemas"][schema]["properties"][name]
-    branch = next((s for s in found.get("oneOf", [found]) if s.get("type") != "null"), found)
+    branches = found.get("oneOf") or found.get("anyOf") or [found]
+    branch = next((s for s in branches if s.get("type") != "null"), found)
     return {**found, **branch}
 
 
@@ -289,6 +292,44 @@ def test_the_document_states_the_limits_the_domains_check(document: dict[str, An
     assert password["minLength"] == MIN_COLLECTION_PASSWORD
     minutes = _property(document, "SessionCreate", "planned_minutes")
     assert minutes["maximum"] == MAX_PLANNED_MINUTES
+
+
+def test_request_bodies_are_stated_as_strictly_as_the_server_decodes_them(
+    document: dict[str, Any],
+) -> None:
+    """msgspec derives each body's schema from the struct the server decodes with: unknown
+    members refused, limits on list items, and the domains' ranges, each stated once."""
+    from domains.goals.model import MAX_COUNTER_TARGET
+    from domains.pomodoro.model import MAX_TASKS_PER_REQUEST, SETTING_LIMITS
+    from domains.study.model import MAX_TAG, NEW_CARDS_RANGE, RETENTION_RANGE
+    from entrypoints.http.openapi import is_request_body
+
+    schemas = document["components"]["schemas"]
+    bodies = [
+        name for name, schema in schemas.items() if schema.get("additionalProperties") is False
+    ]
+    assert {"HabitCreate", "MessageCreate", "CardCreate", "ScheduleBody"} <= set(bodies)
+    for path in document["paths"].values():
+        for operation in path.values():
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            ref = (body or {}).get("schema", {}).get("$ref", "")
+            if ref:
+                name = ref.rsplit("/", 1)[1]
+                assert schemas[name].get("additionalProperties") is False, name
+    tag = _property(document, "CardCreate", "tags")["items"]
+    assert (tag["minLength"], tag["maxLength"]) == (1, MAX_TAG)
+    weekday = _property(document, "ScheduleBody", "weekdays")["items"]
+    assert (weekday["minimum"], weekday["maximum"]) == (0, 6)
+    assert _property(document, "GoalCreate", "target")["maximum"] == MAX_COUNTER_TARGET
+    assert _property(document, "TasksDone", "count")["maximum"] == MAX_TASKS_PER_REQUEST
+    for setting, (low, high) in SETTING_LIMITS.items():
+        stated = _property(document, "pomodoro_SettingsUpdate", setting)
+        assert (stated["minimum"], stated["maximum"]) == (low, high), setting
+    retention = _property(document, "study_SettingsUpdate", "desired_retention")
+    assert (retention["minimum"], retention["maximum"]) == RETENTION_RANGE
+    new_cards = _property(document, "study_SettingsUpdate", "new_cards_per_day")
+    assert (new_cards["minimum"], new_cards["maximum"]) == NEW_CARDS_RANGE
+    assert is_request_body(type("Loose", (msgspec.Struct,), {})) is False
 
 
 def test_the_study_import_declares_the_body_limit_the_server_enforces(

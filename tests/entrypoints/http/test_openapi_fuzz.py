@@ -9,12 +9,14 @@ with its reason, and the checks themselves, are in schemathesis.toml next to thi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from entrypoints.http.openapi import BEYOND_SCHEMA_HEADING
 from entrypoints.settings import Settings
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
@@ -68,7 +70,44 @@ def _schemathesis(url: str, token: str, *options: str) -> tuple[int, str]:
         *options,
     ]
     result = CliRunner().invoke(st, arguments, catch_exceptions=False)
-    return result.exit_code, result.output[-12_000:]
+    return result.exit_code, result.output
+
+
+def mostly_rejected(report: str) -> list[tuple[str, str]]:
+    """The operations schemathesis warns "mostly rejected generated data" for: those whose data,
+    valid by the document, the server mostly refused with a 400 or 422."""
+    _, found, rest = report.partition("Schema validation mismatch:")
+    listed = rest.split("\n\n")[1] if found else ""
+    return [
+        (method, path)
+        for method, path in re.findall(r"^\s+- (GET|POST|PUT|PATCH|DELETE) (\S+)$", listed, re.M)
+    ]
+
+
+def test_mostly_rejected_reads_the_listed_operations() -> None:
+    report = (
+        "Schema validation mismatch: 2 operations mostly rejected generated data due to ...\n\n"
+        "  - PUT /api/v1/habits/{habit_id}/days/{day}\n  - POST /api/v1/auth/token\n\n"
+        "💡 Check your schema constraints\n"
+    )
+    assert mostly_rejected(report) == [
+        ("PUT", "/api/v1/habits/{habit_id}/days/{day}"),
+        ("POST", "/api/v1/auth/token"),
+    ]
+    assert mostly_rejected("no warnings") == []
+
+
+def assert_rejections_explained(url: str, report: str) -> None:
+    """Every operation whose valid-looking data the server mostly refuses says, in the document
+    itself, which rules beyond the schema it checks."""
+    document = httpx.get(f"{url}/schema/openapi.json", timeout=30).json()
+    unexplained = [
+        f"{method} {path}"
+        for method, path in mostly_rejected(report)
+        if BEYOND_SCHEMA_HEADING
+        not in document["paths"][path][method.lower()].get("description", "")
+    ]
+    assert not unexplained, f"refused data with no rule in the document: {unexplained}"
 
 
 def test_every_operation_answers_as_the_document_says(
@@ -81,9 +120,11 @@ def test_every_operation_answers_as_the_document_says(
     # fuzzer's own, not an answer of the API.
     options = ("--max-examples", "6", "--workers", "1")
     code, report = _schemathesis(url, token, "--exclude-path-regex", SESSION_ENDING, *options)
-    assert code == 0, report
+    assert code == 0, report[-12_000:]
+    assert_rejections_explained(url, report)
     # Last, the routes that end the session (they may sign the fuzzer out: then 401s).
     code, report = _schemathesis(
         url, token, "--include-path-regex", SESSION_ENDING, "--max-examples", "6"
     )
-    assert code == 0, report
+    assert code == 0, report[-12_000:]
+    assert_rejections_explained(url, report)

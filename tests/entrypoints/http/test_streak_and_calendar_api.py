@@ -137,9 +137,9 @@ def test_bad_calendar_and_streak_input_gets_problem_details(api_url: str) -> Non
     assert_problem(c.get("/api/v1/calendar/2999-12-31", headers=h), 422)
     assert_4xx_problem(c.get("/api/v1/calendar/not-a-date", headers=h))
     assert_4xx_problem(c.get("/api/v1/calendar/2026-02-30", headers=h))
-    for month in ("2026-13", "1999-12", "3000-01"):
+    for month in ("1999-12", "3000-01"):
         assert_problem(c.get(f"/api/v1/calendar/months/{month}", headers=h), 422)
-    for month in ("march", "2026-3"):  # not the documented pattern
+    for month in ("march", "2026-3", "2026-13"):  # not the documented pattern
         assert_problem(c.get(f"/api/v1/calendar/months/{month}", headers=h), 400)
     days = "/api/v1/streak/days"
     assert_problem(c.get(days, params={"from": "2026-03-02", "to": "2026-03-01"}, headers=h), 422)

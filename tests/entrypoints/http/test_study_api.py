@@ -182,7 +182,7 @@ def test_bad_input_gets_problem_details(url: str) -> None:
     _problem(user.client.post(f"{S}/decks/{deck}/cards", json=too_many, headers=h), 400)
     empty = {"cards": [{"front": "", "back": "a"}]}
     _problem(user.client.post(f"{S}/decks/{deck}/cards", json=empty, headers=h), 400)
-    _problem(user.client.patch(f"{S}/settings", json={"desired_retention": 0.5}, headers=h), 422)
+    _problem(user.client.patch(f"{S}/settings", json={"desired_retention": 0.5}, headers=h), 400)
     _problem(user.client.get(f"{S}/decks/{deck}/export?format=xlsx", headers=h), 400)
     _problem(user.client.get(f"{S}/decks/{deck}/queue?limit=0", headers=h), 400)
     _problem(user.client.get(f"{S}/decks/not-an-id", headers=h), 404)
