@@ -62,9 +62,10 @@ def require_free_port(host: str, port: int) -> None:
 
 def require_database(settings: Settings, timeout: float = 10.0) -> None:
     """Connects once, so a missing or unreachable database stops the start instead of the
-    first request answering 500."""
+    first request answering 500; so does one whose schema lacks migrations the server will not
+    apply itself (REFOCUSED_AUTO_MIGRATE off, as in production)."""
     try:
-        asyncio.run(asyncio.wait_for(_connect(settings), timeout))
+        missing = asyncio.run(asyncio.wait_for(_connect(settings), timeout))
     except TimeoutError:
         raise Unavailable(
             f"the database at {_where(settings)} did not answer within {timeout:.0f} seconds: "
@@ -72,6 +73,12 @@ def require_database(settings: Settings, timeout: float = 10.0) -> None:
         ) from None
     except Exception as e:  # any driver's failure becomes one sentence
         raise Unavailable(database_failure(settings, e)) from None
+    if missing and not settings.migrate_on_start:
+        raise Unavailable(
+            f"the database at {_where(settings)} lacks {len(missing)} migration(s) "
+            f"({', '.join(sorted(missing))}): run `refocused db upgrade` first, "
+            "or set REFOCUSED_AUTO_MIGRATE=true"
+        )
 
 
 def database_failure(settings: Settings, error: BaseException) -> str:
@@ -81,15 +88,18 @@ def database_failure(settings: Settings, error: BaseException) -> str:
     )
 
 
-async def _connect(settings: Settings) -> None:
+async def _connect(settings: Settings) -> set[str]:
+    """The migrations the database lacks, after one connection proved it is there."""
     from sqlalchemy import text
 
+    from adapters.sql.migrate import pending
     from entrypoints.composition.resources import database_engine
 
     engine = database_engine(settings)
     try:
         async with engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
+        return await pending(engine)
     finally:
         await engine.dispose()
 

@@ -133,6 +133,23 @@ def test_a_database_that_does_not_exist_stops_the_start(tmp_path: Path) -> None:
     assert_one_sentence(status, 1, "does not exist")
 
 
+def test_a_database_without_its_migrations_stops_a_start_that_will_not_migrate(
+    tmp_path: Path,
+) -> None:
+    """With REFOCUSED_AUTO_MIGRATE off (production's default) an empty database would answer
+    500 to the first sign-up; the start refuses instead and says what to run."""
+    database = f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
+    result = refocused(
+        tmp_path,
+        "serve",
+        "--port",
+        str(free_port()),
+        DATABASE_URL=database,
+        REFOCUSED_AUTO_MIGRATE="false",
+    )
+    assert_one_sentence(result, 1, "lacks", "refocused db upgrade", "REFOCUSED_AUTO_MIGRATE")
+
+
 def test_a_busy_port_fails_before_the_banner_and_before_migrating(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
