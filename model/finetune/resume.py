@@ -6,15 +6,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import torch
 
 from model.config import ConfigError
-from model.train import STATE_FILE
-
-if TYPE_CHECKING:
-    from model.finetune.trainer import FinetuneConfig
+from model.finetune.config import FinetuneConfig
+from model.loop import STATE_FILE
 
 
 def run_settings(config: FinetuneConfig, base_folder: Path) -> dict[str, Any]:

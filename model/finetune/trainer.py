@@ -1,37 +1,32 @@
 """Supervised fine-tuning of a trained checkpoint on chats, fully or through LoRA adapters.
 
-The loop is model.train's (accelerate, bf16 on CUDA, AdamW over the trainable parameters only,
-warm-up then cosine, clipping, gradient accumulation, checkpoints that resume the run exactly)
-over whole chats instead of packed rows: one chat per row, padded on the right, scored on the
-assistant's tokens only.
+The loop is the training engine's (model.loop: accelerate, bf16 on CUDA, AdamW over the
+trainable parameters only, warm-up then cosine, clipping, gradient accumulation, checkpoints
+that resume the run exactly) over whole chats instead of packed rows: one chat per row, padded
+on the right, scored on the assistant's tokens only.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import functools
-import json
 import math
 import random
 import shutil
 import sys
 import tempfile
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
 
 from model.api import resolve_checkpoint
 from model.checkpoints import LocalCheckpointStore, checkpoint_name, latest
 from model.config import ConfigError
 from model.convert import load_pretrained, save_pretrained
+from model.finetune.config import FINETUNE_CONFIG_FILE, MERGED_DIR, FinetuneConfig
 from model.finetune.data import EncodedSet, Example, collate, encode_all, read_chats
 from model.finetune.lora import (
-    LoRAConfig,
     apply_lora,
     load_adapter_weights,
     merge_lora,
@@ -39,89 +34,20 @@ from model.finetune.lora import (
 )
 from model.finetune.resume import run_settings, stored_state
 from model.gpt_neox import IGNORE_INDEX, GPTNeoXForCausalLM
-from model.tokenizer import Tokenizer
-from model.train import (
+from model.loop import (
     PLOT_FILE,
     STATE_FILE,
+    MicroBatch,
     ProgressDisplay,
-    StopRequest,
-    TrainConfig,
-    build_optimizer,
-    lr_factor,
+    Schedule,
+    Training,
     plot_losses,
-    rng_state,
-    set_rng_state,
+    run,
+    seed_everything,
 )
+from model.tokenizer import Tokenizer
 
-METHODS = ("lora", "full")
-# Peak learning rates that suit each method on the 1.2B model: adapters start from zero and
-# take larger steps; full fine-tuning moves pre-trained weights and must stay gentle.
-DEFAULT_LR = {"lora": 2e-4, "full": 2e-5}
-MERGED_DIR = "merged"
-FINETUNE_CONFIG_FILE = "finetune_config.json"
-
-
-@dataclass(frozen=True)
-class FinetuneConfig:
-    base: Path  # a checkpoint folder, or a run folder (its latest checkpoint)
-    data: Path
-    out_dir: Path
-    val_data: Path | None = None
-    method: str = "lora"
-    lora: LoRAConfig = field(default_factory=LoRAConfig)
-    epochs: int = 3
-    max_steps: int | None = None  # when given, overrides epochs
-    batch_size: int = 8
-    # Micro-batches of batch_size chats per optimizer step: a larger effective batch in the
-    # memory of a small one.
-    grad_accum: int = 1
-    lr: float | None = None  # None: DEFAULT_LR[method]
-    warmup_steps: int | None = None  # None: a tenth of the steps, at most 100
-    min_lr_ratio: float = 0.1
-    # No decay by default: fine-tuning runs are short, and decaying LoRA's B pulls the adapter
-    # back towards doing nothing.
-    weight_decay: float = 0.0
-    grad_clip: float = 1.0
-    max_len: int | None = None  # None: the model's context
-    val_fraction: float = 0.05  # held out of --data when no val_data is given
-    eval_interval: int = 50
-    checkpoint_interval: int | None = None  # None: only the last step
-    merge: bool = True
-    seed: int = 1337
-    precision: str = "auto"  # auto: bf16 on CUDA, float32 elsewhere
-    # Show progress: a bar in a terminal, else a plain line every log_every_s seconds.
-    progress: bool = True
-    log_every_s: float = 30.0
-
-    def __post_init__(self) -> None:
-        if self.method not in METHODS:
-            raise ConfigError(f"method must be one of {', '.join(METHODS)}, not {self.method!r}")
-        if self.precision not in ("auto", "bf16", "no"):
-            raise ConfigError("precision must be auto, bf16 or no")
-        for name in (
-            "epochs",
-            "max_steps",
-            "batch_size",
-            "grad_accum",
-            "eval_interval",
-            "max_len",
-        ):
-            value = getattr(self, name)
-            if value is not None and value <= 0:
-                raise ConfigError(f"{name} must be positive")
-        if not 0.0 <= self.val_fraction < 1.0:
-            raise ConfigError("val_fraction must be in [0, 1)")
-
-    @property
-    def peak_lr(self) -> float:
-        return self.lr if self.lr is not None else DEFAULT_LR[self.method]
-
-    def to_json(self) -> str:
-        data = dataclasses.asdict(self)
-        for key in ("base", "data", "out_dir", "val_data"):
-            data[key] = None if data[key] is None else str(data[key])
-        data["lr"] = self.peak_lr
-        return json.dumps(data, indent=2) + "\n"
+__all__ = ["FinetuneConfig", "FinetuneResult", "assistant_loss", "finetune", "load_base"]
 
 
 @dataclass
@@ -199,13 +125,10 @@ def _split(
     return train_set, encode_all(val_chats, tokenizer, max_len)
 
 
-def _schedule(config: FinetuneConfig, steps: int) -> TrainConfig:
-    """model.train's settings for its optimizer and learning-rate schedule."""
+def _schedule(config: FinetuneConfig, steps: int) -> Schedule:
     warmup = config.warmup_steps if config.warmup_steps is not None else min(100, steps // 10)
-    return TrainConfig(
-        data_dir=config.data,
-        out_dir=config.out_dir,
-        max_steps=steps,
+    return Schedule(
+        steps=steps,
         lr=config.peak_lr,
         warmup_steps=min(warmup, steps),
         min_lr_ratio=config.min_lr_ratio,
@@ -229,11 +152,7 @@ def finetune(
     A first Ctrl-C (SIGINT, in the main thread) stops the run at the end of the step under way
     and writes a checkpoint of it (result.interrupted, nothing merged); a second one interrupts
     at once."""
-    from accelerate import Accelerator
-
-    random.seed(config.seed)
-    np.random.seed(config.seed)
-    torch.manual_seed(config.seed)
+    seed_everything(config.seed)
     base_folder = resolve_checkpoint(config.base)
     settings = run_settings(config, base_folder)
     store = LocalCheckpointStore(config.out_dir)
@@ -254,20 +173,14 @@ def finetune(
     train_set, val_set = _split(config, tokenizer, max_len)
     examples = train_set.examples
     micro_per_epoch = math.ceil(len(examples) / config.batch_size)
-    accum = config.grad_accum
     # Counted in micro-batches, so an epoch ends where it ends whatever --grad-accum is; the
     # last step of a run by epochs may hold fewer.
-    total_micro = config.max_steps * accum if config.max_steps else config.epochs * micro_per_epoch
-    steps = math.ceil(total_micro / accum)
-    schedule = _schedule(config, steps)
-
-    cuda = torch.cuda.is_available()
-    bf16 = config.precision == "bf16" or (config.precision == "auto" and cuda)
-    accelerator = Accelerator(mixed_precision="bf16" if bf16 else "no", cpu=not cuda)
-    optimizer = build_optimizer(model, schedule, fused=cuda)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_factor(s, schedule))
-    model, optimizer = accelerator.prepare(model, optimizer)
-    raw_model = accelerator.unwrap_model(model)
+    if config.max_steps:
+        total_micro = config.max_steps * config.grad_accum
+    else:
+        total_micro = config.epochs * micro_per_epoch
+    steps = math.ceil(total_micro / config.grad_accum)
+    training = Training.prepare(model, _schedule(config, steps), config.precision)
     result = FinetuneResult(
         train_examples=len(examples),
         val_examples=len(val_set.examples),
@@ -278,69 +191,14 @@ def finetune(
     )
     start = 0
     if state is not None:
-        optimizer.load_state_dict(state["optimizer"])
-        scheduler.load_state_dict(state["scheduler"])
-        set_rng_state(state["rng"])  # last: loading the model above drew random numbers
-        start = state["step"]
+        start = training.restore(state)  # last: loading the model above drew random numbers
         result.history = state["history"]
         result.resumed_from = result.checkpoint = resume_folder
-        evaluated = [h["val_loss"] for h in result.history if "val_loss" in h]
-        result.final_val_loss = evaluated[-1] if evaluated else None
     config.out_dir.mkdir(parents=True, exist_ok=True)
-
-    def evaluate() -> float:
-        return assistant_loss(
-            raw_model,
-            val_set.examples,
-            tokenizer.pad_id,
-            batch_size=config.batch_size,
-            device=accelerator.device,
-            autocast_dtype=torch.bfloat16 if bf16 else None,
-        )
-
-    @functools.lru_cache(maxsize=1)
-    def order(epoch: int) -> list[int]:
-        generator = torch.Generator().manual_seed(config.seed + epoch)
-        return torch.randperm(len(examples), generator=generator).tolist()
-
-    def micro_batch(index: int) -> list[Example]:
-        epoch, position = divmod(index, micro_per_epoch)
-        chosen = order(epoch)[position * config.batch_size : (position + 1) * config.batch_size]
-        return [examples[i] for i in chosen]
-
-    def save(step: int, scratch: Path) -> Path:
-        name = checkpoint_name(step)
-        folder = scratch / name
-        if config.method == "lora":
-            save_adapter(raw_model, config.lora, folder, base=str(base_folder))
-        else:
-            save_pretrained(raw_model, folder)
-            tokenizer.save(folder)
-        next_epoch, next_position = divmod(min(step * accum, total_micro), micro_per_epoch)
-        trainer_state = {
-            "step": step,
-            "micro_batch": step * accum,
-            # The next example: its epoch, and its place in that epoch's shuffled order.
-            "data": {"epoch": next_epoch, "position": next_position * config.batch_size},
-            "settings": settings,
-            "optimizer": optimizer.state_dict(),
-            "scheduler": scheduler.state_dict(),
-            "rng": rng_state(),
-            "history": result.history,
-        }
-        torch.save(trainer_state, folder / STATE_FILE)
-        (folder / FINETUNE_CONFIG_FILE).write_text(config.to_json())
-        plot_losses(result.history, folder / PLOT_FILE)
-        shutil.copy(folder / PLOT_FILE, config.out_dir / PLOT_FILE)
-        store.put(name, folder)  # whole or not at all: a crash never leaves half a checkpoint
-        shutil.rmtree(folder, ignore_errors=True)
-        return config.out_dir / name
-
     result.step = start
     display = ProgressDisplay(
         steps,
         min(start, steps),
-        0,
         enabled=config.progress,
         terminal=sys.stderr.isatty(),
         every_s=config.log_every_s,
@@ -349,70 +207,139 @@ def finetune(
         display.message(
             f"resuming from checkpoint {result.resumed_from}: {start} of {steps} steps done"
         )
-    model.train()
     scratch = Path(tempfile.mkdtemp(prefix="refocused-finetune-"))
-    stop = StopRequest()
-    stop.start()
+    run_files = _RunFiles(base_folder, settings, scratch, store)
+    plan = _ChatPlan(config, training, tokenizer, train_set, val_set, total_micro, run_files)
     try:
-        for step in range(start, steps):
-            started = time.perf_counter()
-            micro = range(step * accum, min((step + 1) * accum, total_micro))
-            batches = [collate(micro_batch(i), tokenizer.pad_id) for i in micro]
-            # The loss is a mean over scored tokens, and micro-batches hold different numbers
-            # of them: weighting each by its share of the step's gives the gradient of the
-            # whole step's batch at once.
-            scored = [int((b["labels"][:, 1:] != IGNORE_INDEX).sum()) for b in batches]
-            step_loss = torch.zeros((), device=accelerator.device)
-            tokens = 0
-            for batch, count in zip(batches, scored, strict=True):
-                tokens += int((batch["input_ids"] != tokenizer.pad_id).sum())
-                batch = {k: v.to(accelerator.device, non_blocking=True) for k, v in batch.items()}
-                with accelerator.autocast():
-                    _, loss = model(batch["input_ids"], batch["labels"])
-                weight = count / sum(scored)
-                accelerator.backward(loss * weight)
-                step_loss += loss.detach() * weight
-            grad_norm = accelerator.clip_grad_norm_(model.parameters(), config.grad_clip)
-            lr = optimizer.param_groups[0]["lr"]
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad(set_to_none=True)
-            record: dict[str, Any] = {
-                "step": step + 1,
-                "epoch": micro[-1] // micro_per_epoch + 1,
-                "loss": step_loss.item(),
-                "lr": lr,
-                "grad_norm": float(grad_norm),
-                "tokens_per_s": tokens / (time.perf_counter() - started),
-            }
-            done = step + 1 == steps
-            if val_set.examples and ((step + 1) % config.eval_interval == 0 or done):
-                record["val_loss"] = result.final_val_loss = evaluate()
-            result.history.append(record)
-            result.step = step + 1
-            display.step(record, tokens)
-            if "val_loss" in record or (step + 1) % config.eval_interval == 0:
-                val = f", val loss {record['val_loss']:.4f}" if "val_loss" in record else ""
-                display.message(
-                    f"step {step + 1} (epoch {record['epoch']}): loss {record['loss']:.4f}"
-                    f"{val}, {record['tokens_per_s']:,.0f} tokens/s"
-                )
-            if on_step:
-                on_step(record)
-            # Ctrl-C stops here, at a step boundary, with a checkpoint of this step.
-            result.interrupted = stop.requested and not done
-            interval = config.checkpoint_interval
-            if done or result.interrupted or (interval and (step + 1) % interval == 0):
-                result.checkpoint = save(step + 1, scratch)
-            if result.interrupted:
-                break
+        outcome = run(
+            training,
+            plan,
+            start=start,
+            history=result.history,
+            eval_interval=config.eval_interval,
+            checkpoint_interval=config.checkpoint_interval,
+            display=display,
+            on_step=on_step,
+        )
     finally:
-        stop.close()
         shutil.rmtree(scratch, ignore_errors=True)
-        display.close()
+    result.step, result.interrupted = outcome.step, outcome.interrupted
+    result.checkpoint = outcome.checkpoint or result.checkpoint
+    result.final_val_loss = outcome.final_val_loss
 
     if config.method == "lora" and config.merge and not result.interrupted:
         result.merged = config.out_dir / MERGED_DIR
-        save_pretrained(merge_lora(raw_model), result.merged)
+        save_pretrained(merge_lora(training.raw_model), result.merged)
         tokenizer.save(result.merged)
     return result
+
+
+@dataclass(frozen=True)
+class _RunFiles:
+    base_folder: Path  # the checkpoint the run starts from
+    settings: dict[str, Any]  # what a resumed run must share with this one
+    scratch: Path  # where a checkpoint is written before the store takes it whole
+    store: LocalCheckpointStore
+
+
+class _ChatPlan:
+    """Whole chats in a shuffled order per epoch; each micro-batch weighs by the assistant
+    tokens it scores."""
+
+    def __init__(
+        self,
+        config: FinetuneConfig,
+        training: Training,
+        tokenizer: Tokenizer,
+        train_set: EncodedSet,
+        val_set: EncodedSet,
+        total_micro: int,
+        files: _RunFiles,
+    ) -> None:
+        self.config, self.training, self.tokenizer = config, training, tokenizer
+        self.examples, self.val_set = train_set.examples, val_set
+        self.total_micro, self.files = total_micro, files
+        self.micro_per_epoch = math.ceil(len(self.examples) / config.batch_size)
+        self._order: tuple[int, list[int]] | None = None
+
+    def order(self, epoch: int) -> list[int]:
+        """The epoch's shuffled order of the examples (the last one asked for is kept)."""
+        if self._order is None or self._order[0] != epoch:
+            generator = torch.Generator().manual_seed(self.config.seed + epoch)
+            self._order = (epoch, torch.randperm(len(self.examples), generator=generator).tolist())
+        return self._order[1]
+
+    def _micro_range(self, step: int) -> range:
+        accum = self.config.grad_accum
+        return range(step * accum, min((step + 1) * accum, self.total_micro))
+
+    def _rows(self, index: int) -> list[Example]:
+        epoch, position = divmod(index, self.micro_per_epoch)
+        size = self.config.batch_size
+        chosen = self.order(epoch)[position * size : (position + 1) * size]
+        return [self.examples[i] for i in chosen]
+
+    def micro_batches(self, step: int) -> Iterator[MicroBatch]:
+        pad_id = self.tokenizer.pad_id
+        batches = [collate(self._rows(i), pad_id) for i in self._micro_range(step)]
+        # The loss is a mean over scored tokens, and micro-batches hold different numbers of
+        # them: weighting each by its share of the step's gives the gradient of the whole
+        # step's batch at once.
+        scored = [int((b["labels"][:, 1:] != IGNORE_INDEX).sum()) for b in batches]
+        for batch, count in zip(batches, scored, strict=True):
+            tokens = int((batch["input_ids"] != pad_id).sum())
+            yield MicroBatch(batch["input_ids"], batch["labels"], count / sum(scored), tokens)
+
+    def describe(self, step: int) -> dict[str, float]:
+        return {"epoch": self._micro_range(step)[-1] // self.micro_per_epoch + 1}
+
+    def evaluate(self, step: int, done: bool) -> dict[str, float]:
+        if not self.val_set.examples:
+            return {}
+        loss = assistant_loss(
+            self.training.raw_model,
+            self.val_set.examples,
+            self.tokenizer.pad_id,
+            batch_size=self.config.batch_size,
+            device=self.training.device,
+            autocast_dtype=self.training.autocast_dtype,
+        )
+        return {"val_loss": loss}
+
+    def report(self, record: Mapping[str, float]) -> str | None:
+        step = int(record["step"])
+        if "val_loss" not in record and step % self.config.eval_interval != 0:
+            return None
+        val = f", val loss {record['val_loss']:.4f}" if "val_loss" in record else ""
+        return (
+            f"step {step} (epoch {record['epoch']:.0f}): loss {record['loss']:.4f}"
+            f"{val}, {record['tokens_per_s']:,.0f} tokens/s"
+        )
+
+    def checkpoint(self, step: int, state: dict[str, Any]) -> Path:
+        config = self.config
+        name = checkpoint_name(step)
+        folder = self.files.scratch / name
+        if config.method == "lora":
+            base = str(self.files.base_folder)
+            save_adapter(self.training.raw_model, config.lora, folder, base=base)
+        else:
+            save_pretrained(self.training.raw_model, folder)
+            self.tokenizer.save(folder)
+        accum = config.grad_accum
+        next_micro = min(step * accum, self.total_micro)
+        next_epoch, next_position = divmod(next_micro, self.micro_per_epoch)
+        state.update(
+            micro_batch=step * accum,
+            # The next example: its epoch, and its place in that epoch's shuffled order.
+            data={"epoch": next_epoch, "position": next_position * config.batch_size},
+            settings=self.files.settings,
+        )
+        torch.save(state, folder / STATE_FILE)
+        (folder / FINETUNE_CONFIG_FILE).write_text(config.to_json())
+        plot_losses(state["history"], folder / PLOT_FILE)
+        shutil.copy(folder / PLOT_FILE, config.out_dir / PLOT_FILE)
+        # Whole or not at all: a crash never leaves half a checkpoint.
+        self.files.store.put(name, folder)
+        shutil.rmtree(folder, ignore_errors=True)
+        return config.out_dir / name

@@ -21,7 +21,7 @@ from model.finetune.lora import (
     save_adapter,
 )
 from model.gpt_neox import GPTNeoXForCausalLM
-from model.train import TrainConfig, build_optimizer
+from model.loop import Schedule, build_optimizer
 
 CONFIG = get_config("tiny")
 
@@ -51,7 +51,7 @@ def test_training_moves_only_the_adapters_and_leaves_the_base_bit_for_bit(tmp_pa
     apply_lora(model, LoRAConfig(rank=4))
     trainable = {n for n, p in model.named_parameters() if p.requires_grad}
     # Weight decay on: a frozen weight that reached the optimizer would shrink.
-    settings = TrainConfig(data_dir=tmp_path, out_dir=tmp_path, lr=1e-2, weight_decay=0.1)
+    settings = Schedule(steps=3, lr=1e-2, warmup_steps=0, weight_decay=0.1)
     optimizer = build_optimizer(model, settings, fused=False)
     model.train()
     for step in range(3):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import torch
 
-from model.train import STATE_FILE
+from model.loop import STATE_FILE
 from tests.model.conftest import invoke
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,7 +14,8 @@ from model.config import ConfigError
 from model.convert import load_pretrained
 from model.data.packing import PackedRows
 from model.evaluate import evaluate_loss, unigram_baseline
-from model.train import TrainConfig, lr_factor, train
+from model.loop import lr_factor
+from model.train import TrainConfig, train
 from tests.model.conftest import TRAIN_STEPS
 
 
@@ -89,7 +90,7 @@ def test_a_run_without_resume_starts_over(prepared_data: Path, tmp_path: Path) -
 
 def test_the_learning_rate_warms_up_then_decays_along_a_cosine() -> None:
     config = TrainConfig(data_dir=Path("."), out_dir=Path("."), max_steps=100, warmup_steps=10)
-    factors = [lr_factor(s, config) for s in range(100)]
+    factors = [lr_factor(s, config.schedule) for s in range(100)]
     assert factors[:10] == sorted(factors[:10]) and factors[9] < 1.0
     assert factors[10] == 1.0
     assert factors[10:] == sorted(factors[10:], reverse=True)
@@ -99,11 +100,11 @@ def test_the_learning_rate_warms_up_then_decays_along_a_cosine() -> None:
 def test_only_matrices_get_weight_decay() -> None:
     from model.config import get_config
     from model.gpt_neox import GPTNeoXForCausalLM
-    from model.train import build_optimizer
+    from model.loop import build_optimizer
 
     model = GPTNeoXForCausalLM(get_config("tiny"))
     config = TrainConfig(data_dir=Path("."), out_dir=Path("."))
-    decay, no_decay = build_optimizer(model, config, fused=False).param_groups
+    decay, no_decay = build_optimizer(model, config.schedule, fused=False).param_groups
     names = {id(p): n for n, p in model.named_parameters()}
     assert decay["weight_decay"] == 0.1 and no_decay["weight_decay"] == 0.0
     assert all(names[id(p)].endswith("weight") and p.dim() == 2 for p in decay["params"])
