@@ -95,7 +95,7 @@ class Settings:
     remember_me_days: int = 30
     #: Argon2id password hashing: memory in KiB (at least OWASP's 19 MiB).
     argon2_memory_kib: int = 19 * 1024
-    #: Argon2id password hashing: iterations.
+    #: Argon2id password hashing: iterations (at least OWASP's 2).
     argon2_time_cost: int = 2
     #: Argon2id password hashing: lanes.
     argon2_parallelism: int = 1
@@ -316,7 +316,7 @@ class Settings:
                 "REFOCUSED_ASSISTANT_FUNCTION must name the ai-handler function when "
                 "REFOCUSED_ASSISTANT_BACKEND=lambda"
             )
-        if self.argon2_memory_kib < 19 * 1024 or self.argon2_time_cost < 1:
+        if self.argon2_memory_kib < 19 * 1024 or self.argon2_time_cost < 2:
             raise SettingsError(
                 "argon2 parameters below OWASP's minimum (19 MiB, t=2 at p=1) are not allowed"
             )

@@ -33,6 +33,7 @@ PUBLIC_ONLY = '{"kty": "OKP", "crv": "Ed25519", "x": "hNdJBsS-EHzGFJagbIl6MpQUSA
         ({"REFOCUSED_SECRET_KEY": "short"}, "at least 32 characters"),
         ({"REFOCUSED_JOURNAL_KEK": "not base64!"}, "32 bytes encoded in base64"),
         ({"REFOCUSED_ARGON2_MEMORY_KIB": "1024"}, "OWASP"),
+        ({"REFOCUSED_ARGON2_TIME_COST": "1"}, "OWASP"),
         ({"REFOCUSED_SECURE_COOKIES": "maybe"}, "expected true or false"),
         (
             {

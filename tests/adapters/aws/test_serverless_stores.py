@@ -90,10 +90,35 @@ async def _feature(stores: Stores) -> Feature:
     return feature
 
 
+async def _stored_feedback(stores: Stores, feedback_id: str) -> dict[str, object] | None:
+    """What the store holds for one piece of feedback, read past the port (which only writes:
+    feedback is read by the team, not through the API)."""
+    if stores.engine is None:
+        item = await stores.feedback._table.get(f"FEEDBACK#{feedback_id}", "FEEDBACK")
+        if item is None:
+            return None
+        return {**item, "created_at": datetime.fromisoformat(item["created_at"])}
+    from sqlalchemy import select
+
+    from adapters.sql.tables.feedback import feedback
+
+    async with stores.engine.connect() as c:
+        row = (await c.execute(select(feedback).where(feedback.c.id == feedback_id))).first()
+    return None if row is None else dict(row._mapping)
+
+
 async def test_feedback_is_stored(stores: Stores) -> None:
-    await stores.feedback.add_feedback(
-        Feedback(new_id(), Category.BUG, "It crashes\non start", NOW, "me@example.com")
+    sent = Feedback(new_id(), Category.BUG, "It crashes\non start", NOW, "me@example.com")
+    assert await _stored_feedback(stores, sent.id) is None
+    await stores.feedback.add_feedback(sent)
+    stored = await _stored_feedback(stores, sent.id)
+    assert stored is not None
+    assert (stored["category"], stored["text"], stored["contact"]) == (
+        "bug",
+        "It crashes\non start",
+        "me@example.com",
     )
+    assert stored["created_at"] == NOW
 
 
 async def test_concurrent_votes_are_counted_exactly_once_per_user(stores: Stores) -> None:
