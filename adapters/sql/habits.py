@@ -8,6 +8,7 @@ from sqlalchemy import Table, delete, exc, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sql.constraints import unique_columns
 from adapters.sql.tables.habits import habit_marks, habits
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from domains.habits.errors import HabitNameTaken
@@ -43,8 +44,8 @@ def _habit(row: Any) -> Habit:
 
 
 def _conflict(error: exc.IntegrityError) -> Conflict:
-    # Both databases name the violated column or constraint; only the name is the user's doing.
-    if "name_key" in str(error.orig):
+    # Of the constraints a habit can break, only the name's is the user's doing.
+    if unique_columns(error, habits) == {"user_id", "name_key"}:
         return HabitNameTaken()
     return Conflict("the habit conflicts with existing data")
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, Self
 from sqlalchemy import delete, exc, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sql.constraints import unique_columns
 from adapters.sql.tables.identity import sessions, users
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from domains.identity.errors import EmailAlreadyRegistered
@@ -81,7 +82,7 @@ class SqlAlchemyUserRepository:
         try:
             await self._c.execute(insert(users).values(**_user_row(user)))
         except exc.IntegrityError as e:
-            if "email" in str(e.orig).lower():
+            if unique_columns(e, users) == {"email"}:
                 raise EmailAlreadyRegistered() from e
             raise Conflict("the account conflicts with an existing one") from e
 
