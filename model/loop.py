@@ -322,16 +322,28 @@ def run(
     history: list[dict[str, float]],
     eval_interval: int,
     checkpoint_interval: int | None,
-    display: ProgressDisplay,
+    progress: bool,
+    log_every_s: float,
+    resumed_from: object = None,
     forward: Callable[..., Any] | None = None,
     on_step: Callable[[dict[str, float]], None] | None = None,
 ) -> Outcome:
     """Trains from step `start` to the schedule's last step, appending each step's record to
     `history`; evaluates every `eval_interval` steps and at the end; writes a checkpoint every
     `checkpoint_interval` steps (None: only at the end), at the end, and when Ctrl-C asks to
-    stop. `forward` replaces the model's call (for example a compiled model)."""
+    stop. Shows progress (`ProgressDisplay`) when asked, saying first which checkpoint the run
+    resumed from. `forward` replaces the model's call (for example a compiled model)."""
     model, optimizer, scheduler = training.model, training.optimizer, training.scheduler
     accelerator, steps = training.accelerator, training.schedule.steps
+    display = ProgressDisplay(
+        steps,
+        min(start, steps),
+        enabled=progress,
+        terminal=sys.stderr.isatty(),
+        every_s=log_every_s,
+    )
+    if resumed_from is not None:
+        display.message(f"resuming from checkpoint {resumed_from}: {start} of {steps} steps done")
     forward = forward or model
     outcome = Outcome(start, False, None, None)
     evaluated = [h["val_loss"] for h in history if "val_loss" in h]

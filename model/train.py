@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
-import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -31,7 +30,6 @@ from model.loop import (
     PLOT_FILE,
     STATE_FILE,
     MicroBatch,
-    ProgressDisplay,
     Schedule,
     Training,
     plot_losses,
@@ -190,17 +188,6 @@ def train(
         if start >= config.max_steps:
             result.already_complete = True
             return result
-        display = ProgressDisplay(
-            config.max_steps,
-            start,
-            enabled=config.progress,
-            terminal=sys.stderr.isatty(),
-            every_s=config.log_every_s,
-        )
-        if resume_name:
-            display.message(
-                f"resuming from checkpoint {resume_name}: {start} of {config.max_steps} steps done"
-            )
         plan = _PretrainingPlan(config, training, train_rows, val_rows, scratch, store)
         outcome = run(
             training,
@@ -209,7 +196,9 @@ def train(
             history=result.history,
             eval_interval=config.eval_interval,
             checkpoint_interval=config.checkpoint_interval,
-            display=display,
+            progress=config.progress,
+            log_every_s=config.log_every_s,
+            resumed_from=resume_name,
             forward=torch.compile(training.model) if config.compile else None,
             on_step=on_step,
         )

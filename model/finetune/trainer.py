@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import random
 import shutil
-import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,7 +37,6 @@ from model.loop import (
     PLOT_FILE,
     STATE_FILE,
     MicroBatch,
-    ProgressDisplay,
     Schedule,
     Training,
     plot_losses,
@@ -196,17 +194,6 @@ def finetune(
         result.resumed_from = result.checkpoint = resume_folder
     config.out_dir.mkdir(parents=True, exist_ok=True)
     result.step = start
-    display = ProgressDisplay(
-        steps,
-        min(start, steps),
-        enabled=config.progress,
-        terminal=sys.stderr.isatty(),
-        every_s=config.log_every_s,
-    )
-    if result.resumed_from is not None:
-        display.message(
-            f"resuming from checkpoint {result.resumed_from}: {start} of {steps} steps done"
-        )
     scratch = Path(tempfile.mkdtemp(prefix="refocused-finetune-"))
     run_files = _RunFiles(base_folder, settings, scratch, store)
     plan = _ChatPlan(config, training, tokenizer, train_set, val_set, total_micro, run_files)
@@ -218,7 +205,9 @@ def finetune(
             history=result.history,
             eval_interval=config.eval_interval,
             checkpoint_interval=config.checkpoint_interval,
-            display=display,
+            progress=config.progress,
+            log_every_s=config.log_every_s,
+            resumed_from=result.resumed_from,
             on_step=on_step,
         )
     finally:
