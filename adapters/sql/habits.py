@@ -45,7 +45,7 @@ def _habit(row: Any) -> Habit:
 
 def _conflict(error: exc.IntegrityError) -> Conflict:
     # Of the constraints a habit can break, only the name's is the user's doing.
-    if unique_columns(error, habits) == {"user_id", "name_key"}:
+    if unique_columns(error, habits) == frozenset({"user_id", "name_key"}):
         return HabitNameTaken()
     return Conflict("the habit conflicts with existing data")
 

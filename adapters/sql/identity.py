@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import fields
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, NoReturn, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from sqlalchemy import delete, exc, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -82,7 +82,7 @@ class SqlAlchemyUserRepository:
         try:
             await self._c.execute(insert(users).values(**_user_row(user)))
         except exc.IntegrityError as e:
-            if unique_columns(e, users) == {"email"}:
+            if unique_columns(e, users) == frozenset({"email"}):
                 raise EmailAlreadyRegistered() from e
             raise Conflict("the account conflicts with an existing one") from e
 
@@ -197,10 +197,6 @@ _USER_SELECT = _select("users", User)
 _SESSION_SELECT = _select("sessions", Session)
 
 
-def _read_only() -> NoReturn:
-    raise RuntimeError("a read-only unit of work cannot write")
-
-
 class AsyncpgUserReader:
     def __init__(self, connection: asyncpg.Connection) -> None:
         self._c = connection
@@ -217,18 +213,6 @@ class AsyncpgUserReader:
 
     async def get_by_google_subject(self, subject: str) -> User | None:
         return await self._one("google_subject = $1", subject)
-
-    async def get_for_update(self, user_id: str) -> User | None:
-        _read_only()
-
-    async def add(self, user: User) -> None:
-        _read_only()
-
-    async def update(self, user: User) -> None:
-        _read_only()
-
-    async def delete(self, user_id: str) -> None:
-        _read_only()
 
 
 class AsyncpgSessionReader:
@@ -249,36 +233,12 @@ class AsyncpgSessionReader:
         rows = await self._c.fetch("SELECT id FROM sessions WHERE revoked_at >= $1", since)
         return [row[0] for row in rows]
 
-    async def add(self, session: Session) -> None:
-        _read_only()
-
-    async def rotate(
-        self,
-        session_id: str,
-        *,
-        expected_jti: str,
-        new_jti: str,
-        now: datetime,
-        expires_at: datetime,
-    ) -> bool:
-        _read_only()
-
-    async def revoke(self, session_id: str, *, reason: str, now: datetime) -> None:
-        _read_only()
-
-    async def revoke_all_for_user(
-        self, user_id: str, *, reason: str, now: datetime, keep: str | None = None
-    ) -> list[str]:
-        _read_only()
-
-    async def delete_for_user(self, user_id: str) -> None:
-        _read_only()
-
 
 class AsyncpgIdentityReader:
-    """The identity service's read-only unit of work on PostgreSQL: one pooled asyncpg
-    connection, no transaction (autocommit, like SqlUnitOfWork(read_only=True)), prepared
-    statements. Row for row the same answers as the SQLAlchemy repositories."""
+    """The identity service's reader (domains.identity.ports.IdentityReader) on PostgreSQL:
+    one pooled asyncpg connection, no transaction (autocommit, like
+    SqlUnitOfWork(read_only=True)), prepared statements. Row for row the same answers as the
+    SQLAlchemy repositories; it has no write methods at all."""
 
     users: AsyncpgUserReader
     sessions: AsyncpgSessionReader
@@ -297,6 +257,3 @@ class AsyncpgIdentityReader:
         assert self._connection is not None
         connection, self._connection = self._connection, None
         await self._pool.release(connection)
-
-    async def commit(self) -> None:
-        raise RuntimeError("a read-only unit of work cannot commit")

@@ -18,15 +18,16 @@ from domains.identity.model import (
 )
 
 
-class UserRepository(Protocol):
+class UserReader(Protocol):
     async def get(self, user_id: str) -> User | None: ...
     async def get_by_email(self, email: str) -> User | None: ...
+    async def get_by_google_subject(self, subject: str) -> User | None: ...
 
+
+class UserRepository(UserReader, Protocol):
     async def get_for_update(self, user_id: str) -> User | None:
         """The user, locked until the unit of work ends, so a concurrent change waits."""
         ...
-
-    async def get_by_google_subject(self, subject: str) -> User | None: ...
 
     async def add(self, user: User) -> None:
         """Raises EmailAlreadyRegistered when the email is taken (also under a race)."""
@@ -36,10 +37,14 @@ class UserRepository(Protocol):
     async def delete(self, user_id: str) -> None: ...
 
 
-class SessionRepository(Protocol):
-    async def add(self, session: Session) -> None: ...
+class SessionReader(Protocol):
     async def get(self, session_id: str) -> Session | None: ...
     async def list_for_user(self, user_id: str) -> Sequence[Session]: ...
+    async def revoked_since(self, since: datetime) -> list[str]: ...
+
+
+class SessionRepository(SessionReader, Protocol):
+    async def add(self, session: Session) -> None: ...
 
     async def rotate(
         self,
@@ -62,8 +67,21 @@ class SessionRepository(Protocol):
         """Revoke every active session of the user except `keep`; returns the revoked ids."""
         ...
 
-    async def revoked_since(self, since: datetime) -> list[str]: ...
     async def delete_for_user(self, user_id: str) -> None: ...
+
+
+class IdentityReader(Protocol):
+    """Reads outside any transaction: what sign-in, token checks and listings need. A unit of
+    work is one too; a store may serve reads faster on their own (a read pool, no
+    transaction)."""
+
+    @property
+    def users(self) -> UserReader: ...
+    @property
+    def sessions(self) -> SessionReader: ...
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(self, *exc: object) -> None: ...
 
 
 class IdentityUnitOfWork(Protocol):

@@ -40,6 +40,7 @@ from domains.identity.ports import (
     AccountMail,
     GoogleNonces,
     GoogleTokenVerifier,
+    IdentityReader,
     IdentityUnitOfWork,
     LinkTokens,
     PasswordHasher,
@@ -108,8 +109,8 @@ class IdentityService:
     policy: TokenPolicy = field(default_factory=TokenPolicy)
     login_limits: LoginLimits = field(default_factory=LoginLimits)
     contributors: Sequence[UserDataContributor] = ()
-    #: Units of work for reads only (no transaction); defaults to `uow`.
-    reader: Callable[[], IdentityUnitOfWork] | None = None
+    #: Reads only (no transaction); defaults to `uow`.
+    reader: Callable[[], IdentityReader] | None = None
     #: Verification and password-reset mail; without both, those use cases answer 503.
     mail: AccountMail | None = None
     links: LinkTokens | None = None
@@ -117,7 +118,7 @@ class IdentityService:
     links_base: str = ""
     mail_limits: AccountMailLimits = field(default_factory=AccountMailLimits)
 
-    def _read(self) -> IdentityUnitOfWork:
+    def _read(self) -> IdentityReader:
         return (self.reader or self.uow)()
 
     # -- accounts -------------------------------------------------------------------------
