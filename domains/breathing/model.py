@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from domains.shared.errors import InvalidInput
 
@@ -9,8 +9,6 @@ MAX_CYCLES = 1000
 #: Four hours: longer than any guided session, short enough to catch a client's unit mistake.
 MAX_DURATION_SECONDS = 4 * 3600
 #: Ranges a person asks about: a year at a time, and nothing before the product existed.
-MAX_RANGE_DAYS = 366
-EARLIEST_DATE = date(2000, 1, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,15 +87,3 @@ def check_session(cycles: int, duration_seconds: int) -> None:
             f"duration_seconds must be between 1 and {MAX_DURATION_SECONDS}",
             field="duration_seconds",
         )
-
-
-def check_range(start: date, end: date, today: date) -> None:
-    """A bounded range of the user's days, so one request cannot scan decades."""
-    if start > end:
-        raise InvalidInput("the range starts after it ends", field="from")
-    if start < EARLIEST_DATE:
-        raise InvalidInput(f"dates start at {EARLIEST_DATE.isoformat()}", field="from")
-    if end > today + timedelta(days=MAX_RANGE_DAYS):
-        raise InvalidInput("the range ends too far in the future", field="to")
-    if (end - start).days >= MAX_RANGE_DAYS:
-        raise InvalidInput(f"a range covers at most {MAX_RANGE_DAYS} days", field="to")

@@ -12,11 +12,11 @@ from domains.breathing.model import (
     BreathingSession,
     BreathingTotals,
     Technique,
-    check_range,
     check_session,
 )
 from domains.breathing.ports import BreathingUnitOfWork, UserTimeZones
 from domains.shared.clock import Clock, local_date, time_zone
+from domains.shared.days import check_range
 from domains.shared.errors import InvalidInput, NotFound
 from domains.shared.events import EventPublisher, ProductiveAction
 from domains.shared.ids import new_id

@@ -4,9 +4,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from domains.shared.days import EARLIEST_DATE
 from domains.shared.errors import InvalidInput
 
-EARLIEST_DATE = date(2000, 1, 1)
 #: Planning ahead (goals due next year) is allowed; the year 9999 is not.
 FURTHEST_AHEAD = timedelta(days=366)
 

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from domains.shared.errors import InvalidInput
 
 LOWEST, HIGHEST = 1, 5
 MAX_NOTE_LENGTH = 500
-MAX_RANGE_DAYS = 366
-EARLIEST_DATE = date(2000, 1, 1)
 
 
 @dataclass(slots=True)
@@ -48,14 +46,3 @@ def check_note(note: str) -> str:
     if any(ord(c) < 32 and c not in "\n\t" for c in note):
         raise InvalidInput("the note cannot contain control characters", field="note")
     return note
-
-
-def check_range(start: date, end: date, today: date) -> None:
-    if start > end:
-        raise InvalidInput("the range starts after it ends", field="from")
-    if start < EARLIEST_DATE:
-        raise InvalidInput(f"dates start at {EARLIEST_DATE.isoformat()}", field="from")
-    if end > today + timedelta(days=MAX_RANGE_DAYS):
-        raise InvalidInput("the range ends too far in the future", field="to")
-    if (end - start).days >= MAX_RANGE_DAYS:
-        raise InvalidInput(f"a range covers at most {MAX_RANGE_DAYS} days", field="to")

@@ -11,11 +11,11 @@ from domains.mood.model import (
     DayMood,
     MoodEntry,
     check_note,
-    check_range,
     check_score,
 )
 from domains.mood.ports import MoodUnitOfWork, UserTimeZones
 from domains.shared.clock import Clock, local_date, time_zone
+from domains.shared.days import check_range
 from domains.shared.errors import NotFound
 from domains.shared.events import EventPublisher, ProductiveAction
 from domains.shared.ids import new_id

@@ -7,9 +7,7 @@ from enum import Enum
 from domains.shared.errors import InvalidInput
 
 #: Days before this are refused in ranges: no ReFocused data can be older.
-EARLIEST_DATE = date(2000, 1, 1)
 #: The longest range one statistics request may cover.
-MAX_RANGE_DAYS = 366
 #: The inclusive range of each numeric setting (the HTTP schema declares the same).
 SETTING_LIMITS = {
     "focus_minutes": (1, 180),
@@ -148,14 +146,3 @@ def period(start: date, end: date, stored: list[DayStats]) -> PeriodStats:
         days.append(by_day.get(day, DayStats(day)))
         day += timedelta(days=1)
     return PeriodStats(start, end, days)
-
-
-def check_range(start: date, end: date, today: date) -> None:
-    if start > end:
-        raise InvalidInput("the range's start is after its end", field="from")
-    if start < EARLIEST_DATE:
-        raise InvalidInput(f"dates before {EARLIEST_DATE} are not accepted", field="from")
-    if end > today + timedelta(days=MAX_RANGE_DAYS):
-        raise InvalidInput("the range ends too far in the future", field="to")
-    if (end - start).days + 1 > MAX_RANGE_DAYS:
-        raise InvalidInput(f"a range covers at most {MAX_RANGE_DAYS} days", field="to")

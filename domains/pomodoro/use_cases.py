@@ -17,11 +17,11 @@ from domains.pomodoro.model import (
     PomodoroSettings,
     SessionKind,
     SessionStatus,
-    check_range,
     period,
 )
 from domains.pomodoro.ports import PomodoroUnitOfWork, UserTimeZones
 from domains.shared.clock import Clock, local_date, time_zone
+from domains.shared.days import check_range
 from domains.shared.errors import InvalidInput
 from domains.shared.events import EventPublisher, ProductiveAction
 from domains.shared.ids import is_id, new_id

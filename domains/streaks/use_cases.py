@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from domains.shared.clock import Clock, local_date, time_zone
-from domains.shared.errors import InvalidInput, NotFound
+from domains.shared.days import check_range
+from domains.shared.errors import NotFound
 from domains.shared.events import ProductiveAction
 from domains.streaks.model import AppStreak, extend, streak_on, summarise
 from domains.streaks.ports import StreakUnitOfWork, UserTimeZones
-
-MAX_RANGE_DAYS = 366
 
 
 @dataclass
@@ -48,8 +47,7 @@ class StreakService:
         return local_date(self.clock.now(), time_zone(await self.zones.zone_of(user_id)))
 
     async def active_days(self, user_id: str, start: date, end: date) -> Sequence[tuple[date, int]]:
-        if start > end or (end - start) > timedelta(days=MAX_RANGE_DAYS):
-            raise InvalidInput(f"a range covers 1 to {MAX_RANGE_DAYS} days", field="from")
+        check_range(start, end, await self.today(user_id))
         async with self.uow() as uow:
             return await uow.streaks.actions_between(user_id, start, end)
 
