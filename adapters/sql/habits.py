@@ -4,13 +4,13 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, exc, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete, exc, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sql.constraints import unique_columns
 from adapters.sql.tables.habits import habit_marks, habits
 from adapters.sql.unit_of_work import SqlUnitOfWork
+from adapters.sql.upsert import insert_on_conflict
 from domains.habits.errors import HabitNameTaken
 from domains.habits.model import Habit, Schedule, ScheduleKind, name_key
 from domains.shared.errors import Conflict
@@ -61,13 +61,6 @@ def _editable(habit: Habit) -> dict[str, Any]:
         "favourite": habit.favourite,
         "updated_at": habit.updated_at,
     }
-
-
-def _insert(connection: AsyncConnection, table: Table) -> Any:
-    """INSERT with ON CONFLICT, spelled alike by both dialects: counters and idempotent marks
-    are then single atomic statements."""
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
 
 
 class SqlAlchemyHabitRepository:
@@ -129,7 +122,7 @@ class SqlAlchemyMarkRepository:
         self._c = connection
 
     async def mark(self, habit_id: str, user_id: str, day: date, now: datetime) -> bool:
-        statement = _insert(self._c, habit_marks).values(
+        statement = insert_on_conflict(self._c, habit_marks).values(
             habit_id=habit_id, user_id=user_id, day=day, marked_at=now
         )
         # The primary key (habit, day) decides: a second mark of the day inserts nothing.

@@ -4,12 +4,12 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, exc, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete, exc, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sql.tables.pomodoro import pomodoro_daily, pomodoro_sessions, pomodoro_settings
 from adapters.sql.unit_of_work import SqlUnitOfWork
+from adapters.sql.upsert import insert_on_conflict
 from domains.pomodoro.errors import SessionAlreadyRunning
 from domains.pomodoro.model import (
     Completion,
@@ -46,13 +46,6 @@ def _session(row: Any) -> PomodoroSession:
     )
 
 
-def _insert(connection: AsyncConnection, table: Table) -> Any:
-    """INSERT with ON CONFLICT, spelled alike by both dialects: counters and idempotent marks
-    are then single atomic statements."""
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
-
-
 class SqlAlchemyPomodoroSettingsRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._c = connection
@@ -70,7 +63,7 @@ class SqlAlchemyPomodoroSettingsRepository:
     async def put(self, user_id: str, settings: PomodoroSettings, now: datetime) -> None:
         values = {name: getattr(settings, name) for name in _SETTINGS_FIELDS}
         values["updated_at"] = now
-        statement = _insert(self._c, pomodoro_settings).values(user_id=user_id, **values)
+        statement = insert_on_conflict(self._c, pomodoro_settings).values(user_id=user_id, **values)
         await self._c.execute(
             statement.on_conflict_do_update(index_elements=["user_id"], set_=values)
         )
@@ -197,7 +190,7 @@ class SqlAlchemyPomodoroDailyRepository:
 
     async def add(self, completion: Completion) -> None:
         t = pomodoro_daily
-        statement = _insert(self._c, t).values(
+        statement = insert_on_conflict(self._c, t).values(
             user_id=completion.user_id,
             day=completion.local_date,
             **{name: getattr(completion, name) for name in _COUNTERS},

@@ -2,15 +2,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sql.tables.streaks import app_streak_days as days_t
 from adapters.sql.tables.streaks import app_streaks as streaks_t
 from adapters.sql.unit_of_work import SqlUnitOfWork
+from adapters.sql.upsert import insert_on_conflict
 from domains.streaks.model import StreakRecord
 
 
@@ -18,15 +17,11 @@ class SqlAlchemyStreakRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._c = connection
 
-    def _insert(self, table: Any) -> Any:
-        dialect = postgresql if self._c.dialect.name == "postgresql" else sqlite
-        return dialect.insert(table)
-
     async def add_action(self, user_id: str, day: date) -> bool:
         # The (user, day) primary key decides, inside the database, which action is the day's
         # first, even when several arrive at once from different workers.
         inserted = await self._c.execute(
-            self._insert(days_t)
+            insert_on_conflict(self._c, days_t)
             .values(user_id=user_id, day=day, actions=1)
             .on_conflict_do_nothing(index_elements=["user_id", "day"])
         )
@@ -41,7 +36,7 @@ class SqlAlchemyStreakRepository:
 
     async def lock(self, user_id: str) -> None:
         await self._c.execute(
-            self._insert(streaks_t)
+            insert_on_conflict(self._c, streaks_t)
             .values(user_id=user_id, last_day=None, last_run=0, longest=0, active_days=0)
             .on_conflict_do_nothing(index_elements=["user_id"])
         )
