@@ -31,6 +31,19 @@ def lambda_package(path: str, project_dir: Path | None = None) -> pulumi.Asset:
     return pulumi.FileAsset(str(package))
 
 
+def error_reporting(settings: StackSettings) -> dict[str, pulumi.Input[str]]:
+    """Where the API and the functions report errors (entrypoints/error_reporting.py), when
+    the stack has a Sentry DSN. The DSN stays a Pulumi secret (encrypted in the state, hidden
+    in previews); it reaches the units as a plain variable, as Sentry's DSN may: it lets its
+    holder send events, not read them."""
+    if settings.sentry_dsn is None:
+        return {}
+    return {
+        "REFOCUSED_SENTRY_DSN": settings.sentry_dsn,
+        "REFOCUSED_SENTRY_ENVIRONMENT": settings.stack,
+    }
+
+
 def api_environment(
     settings: StackSettings, api_url: pulumi.Input[str], web_url: pulumi.Input[str]
 ) -> dict[str, pulumi.Input[str]]:
@@ -43,7 +56,7 @@ def api_environment(
     }
     if settings.google_client_ids:
         environment["REFOCUSED_GOOGLE_CLIENT_IDS"] = ",".join(settings.google_client_ids)
-    return environment
+    return {**environment, **error_reporting(settings)}
 
 
 def build_stack(
@@ -102,6 +115,7 @@ def build_stack(
             domain=settings.domain,
             zone_id=zone_id,
             protect=settings.protect_data,
+            error_reporting=error_reporting(settings),
         ),
     )
     api_url = edge.public_api_url(serverless.http_api.api_endpoint)

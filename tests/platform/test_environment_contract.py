@@ -360,3 +360,41 @@ def test_removing_the_apis_table_or_queue_statements_breaks_the_contract():
             continue  # App Runner reads them for the container, before the code runs
         smaller = declared[:index] + declared[index + 1 :]
         assert any("may not" in p for p in start_api(run, statements=smaller).problems), statement
+
+
+# -- error reporting ----------------------------------------------------------------------------
+
+SENTRY_DSN = "https://public@o0.ingest.sentry.example/1"
+
+
+def test_a_stack_with_a_sentry_dsn_gives_it_to_every_unit_as_a_secret_and_each_reports(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    import sentry_sdk
+    from deployed_units import holds_secret
+
+    from entrypoints.settings import Settings
+
+    run = run_program("staging", overrides={"refocused:sentryDsn": SENTRY_DSN})
+    try:
+        for module in MODULES:
+            assert holds_secret(lambda_modules(run)[module]["environment"]), module
+            assert lambda_environment(run, module)["REFOCUSED_SENTRY_ENVIRONMENT"] == "staging"
+            outcome = start_function(run, module, monkeypatch)
+            assert _without_mail_identity(run, module, outcome) == []
+            assert sentry_sdk.get_client().dsn == SENTRY_DSN, module
+            sentry_sdk.get_client().close()
+            sentry_sdk.get_global_scope().set_client(None)
+        assert holds_secret(run.named("compute-api").inputs["sourceConfiguration"])
+        assert start_api(run).problems == []
+        settings = Settings.from_env(api_environment(run))
+        assert (settings.sentry_dsn, settings.sentry_environment) == (SENTRY_DSN, "staging")
+    finally:
+        sentry_sdk.get_client().close()
+        sentry_sdk.get_global_scope().set_client(None)
+
+
+def test_without_a_dsn_no_unit_is_given_one():
+    run = cached_run("prod")
+    given = [api_environment(run), *(lambda_environment(run, m) for m in MODULES)]
+    assert not [env for env in given if any(k.startswith("REFOCUSED_SENTRY") for k in env)]
