@@ -72,7 +72,15 @@ def build_stack(
             name=settings.domain.hosted_zone, private_zone=False
         ).zone_id
 
-    network = Network("network", NetworkArgs(prefix=prefix, settings=settings.network))
+    network = Network(
+        "network",
+        NetworkArgs(
+            prefix=prefix,
+            settings=settings.network,
+            account_id=account_id,
+            region=settings.region,
+        ),
+    )
     data = Data(
         "data",
         DataArgs(
@@ -136,6 +144,8 @@ def build_stack(
                 **shared_environment,
             },
             statements=shared_statements,
+            region=settings.region,
+            log_retention_days=settings.log_retention_days,
         ),
     )
     serverless.add_functions(compute.service_url, data.gateway_token, api_url)
@@ -151,7 +161,7 @@ def build_stack(
             dead_letter_queue_name=serverless.messaging.dead_letters.name,
             database_identifier=data.database.identifier,
             database=settings.database,
-            nat_instance_id=network.nat_instance.id,
+            nat_group_name=network.nat_group.name,
         ),
     )
 
