@@ -147,6 +147,11 @@ class Settings:
     otel_enabled: bool = False
     #: The service name traces carry.
     otel_service_name: str = "refocused-api"
+    #: Sentry's DSN: errors are reported there, scrubbed of tokens, passwords, cookies and
+    #: journal text (entrypoints/error_reporting.py). Empty: nothing is reported.
+    sentry_dsn: str = field(default="", repr=False)
+    #: The environment Sentry files the reports under (the stack: dev, staging, prod).
+    sentry_environment: str = ""
     #: Serve Prometheus metrics at /metrics.
     metrics_enabled: bool = True
     #: `Authorization: Bearer <token>` that /metrics asks for. Production serves no metrics

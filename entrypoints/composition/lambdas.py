@@ -14,7 +14,7 @@ import base64
 import binascii
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +75,9 @@ class LambdaSettings:
     daily_messages: int = 50
     max_new_tokens: int = 256
     log_level: str = "INFO"
+    #: Sentry's DSN (entrypoints/error_reporting.py); empty: no error reporting.
+    sentry_dsn: str = field(default="", repr=False)
+    sentry_environment: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> LambdaSettings:
@@ -108,6 +111,8 @@ class LambdaSettings:
             daily_messages=daily,
             max_new_tokens=max_tokens,
             log_level=get("REFOCUSED_LOG_LEVEL", "INFO"),
+            sentry_dsn=get("REFOCUSED_SENTRY_DSN"),
+            sentry_environment=get("REFOCUSED_SENTRY_ENVIRONMENT"),
         )
 
     def require(self, *names: str) -> None:

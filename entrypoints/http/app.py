@@ -18,6 +18,7 @@ from litestar.openapi.config import OpenAPIConfig
 from adapters.sql.migrate import upgrade
 from entrypoints.composition.containers import Application, wire_events
 from entrypoints.composition.resources import close_resources
+from entrypoints.error_reporting import api_integrations, start_error_reporting
 from entrypoints.http.auth import CookiePolicy, device, principal, principal_before_body
 from entrypoints.http.bodies import StrictJSONRequest
 from entrypoints.http.controllers.assistant import AssistantController
@@ -79,6 +80,9 @@ API_ROUTE_HANDLERS: list[Any] = [
 def create_app(settings: Settings | None = None, container: Application | None = None) -> Litestar:
     settings = (settings or Settings.from_env()).with_local_secrets()
     configure_logging(settings.log_level, settings.log_format)
+    if settings.sentry_dsn:
+        # Before the app is built: the integration wraps what Litestar() assembles.
+        start_error_reporting(settings.sentry_dsn, settings.sentry_environment, api_integrations())
     container = container or build_container(settings)
 
     @asynccontextmanager

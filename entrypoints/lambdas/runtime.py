@@ -12,6 +12,12 @@ from typing import Any, Generic, TypeVar
 import structlog
 
 from entrypoints.composition.lambdas import LambdaConfigError, LambdaSettings
+from entrypoints.error_reporting import (
+    flush,
+    lambda_integrations,
+    report_exception,
+    start_error_reporting,
+)
 from entrypoints.logging import configure_logging
 
 T = TypeVar("T")
@@ -33,6 +39,10 @@ class ColdStart(Generic[T]):
             if self._built is None:
                 settings = LambdaSettings.from_env()
                 configure_logging(settings.log_level, "json")
+                if settings.sentry_dsn:
+                    start_error_reporting(
+                        settings.sentry_dsn, settings.sentry_environment, lambda_integrations()
+                    )
                 self._built = self._build(settings)
                 log.info("lambda.cold_start")
             return self._built
@@ -55,11 +65,29 @@ def _api_request_id(event: Any) -> str | None:
     return found if isinstance(found, str) else None
 
 
+def _reported_request(event: Any) -> dict[str, Any] | None:
+    """The API Gateway request an event carries, as Sentry records a request (scrubbed by
+    entrypoints/error_reporting.py before it is sent)."""
+    if not isinstance(event, dict) or not isinstance(event.get("requestContext"), dict):
+        return None
+    context = event["requestContext"]
+    http = context.get("http") if isinstance(context.get("http"), dict) else {}
+    host = context.get("domainName") or "lambda"
+    return {
+        "method": http.get("method") or event.get("httpMethod"),
+        "url": f"https://{host}{event.get('rawPath') or event.get('path') or ''}",
+        "query_string": event.get("rawQueryString") or "",
+        "headers": event.get("headers") or {},
+        "data": event.get("body"),
+    }
+
+
 def answer_config_errors(handler: Callable[[Any, Any], dict[str, Any]]) -> Any:
     """Every handler's wrapper. Each log line of an invocation carries `lambda_request_id`
     (Lambda's), `request_id` (API Gateway's, where the event came through it) and `cold_start`
     (the container's first invocation); and a function deployed without a variable it needs
-    answers 503 naming the variable."""
+    answers 503 naming the variable. With a Sentry DSN set, every error is reported
+    (entrypoints/error_reporting.py scrubs it first)."""
     served = False
 
     def wrapped(event: Any, context: Any = None) -> dict[str, Any]:
@@ -75,12 +103,20 @@ def answer_config_errors(handler: Callable[[Any, Any], dict[str, Any]]) -> Any:
             return handler(event, context)
         except LambdaConfigError as e:
             log.error("lambda.misconfigured", reason=str(e))
+            report_exception(e, _reported_request(event))
+            flush()
             body = {"type": "about:blank", "status": 503, "detail": str(e)}
             return {
                 "statusCode": 503,
                 "headers": {"content-type": "application/problem+json"},
                 "body": json.dumps(body),
             }
+        except Exception as e:
+            # Lambda answers the caller and logs the traceback; Sentry gets it too, before the
+            # container is frozen.
+            report_exception(e, _reported_request(event))
+            flush()
+            raise
         finally:
             structlog.contextvars.clear_contextvars()
 

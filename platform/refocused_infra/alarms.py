@@ -1,6 +1,7 @@
 """The stack's alarms, all sent to the operators' topic: the functions' errors and throttles,
 the gateway's 5xx answers, mail parked in the dead-letter queue, the database's CPU, storage
-and connections, and the NAT instance's status checks (which also recover or reboot it).
+and connections, the NAT instance's status checks and its group having none in service (the
+group replaces a failed instance itself).
 
 The cache's own alarms are declared with the cache (data.py), on the same topic.
 """
@@ -31,7 +32,8 @@ class AlarmsArgs:
     dead_letter_queue_name: pulumi.Input[str]
     database_identifier: pulumi.Input[str]
     database: DatabaseSettings
-    nat_instance_id: pulumi.Input[str]
+    # The NAT instance's auto scaling group (of one).
+    nat_group_name: pulumi.Input[str]
 
 
 class Alarms(pulumi.ComponentResource):
@@ -107,24 +109,35 @@ class Alarms(pulumi.ComponentResource):
             statistic="Maximum",
             threshold=args.database.connections_alarm,
         )
-        nat = {"InstanceId": args.nat_instance_id}
-        # A failed system check (the host) is fixed by recovering the instance onto another
-        # host, a failed instance check (the OS) by a reboot; both keep its address and ENI,
-        # so the private subnets' route stays valid.
-        for check, action in (("System", "recover"), ("Instance", "reboot")):
-            self._alarm(
-                f"{name}-nat-{check.lower()}-check",
-                f"{args.prefix}-nat-{check.lower()}-check",
-                f"NAT instance failed its {check.lower()} status check: {action}",
-                namespace="AWS/EC2",
-                metric_name=f"StatusCheckFailed_{check}",
-                dimensions=nat,
-                statistic="Maximum",
-                threshold=0,
-                period=60,
-                evaluation_periods=2,
-                extra_actions=[f"arn:aws:automate:{args.region}:ec2:{action}"],
-            )
+        # The group replaces an instance that fails EC2's status checks by itself; the
+        # operators hear of a failed check, and of any time the group has no instance
+        # forwarding (the private subnets then have no way out).
+        nat = {"AutoScalingGroupName": args.nat_group_name}
+        self._alarm(
+            f"{name}-nat-status-check",
+            f"{args.prefix}-nat-status-check",
+            "NAT instance failed a status check: its group replaces it",
+            namespace="AWS/EC2",
+            metric_name="StatusCheckFailed",
+            dimensions=nat,
+            statistic="Maximum",
+            threshold=0,
+            period=60,
+            evaluation_periods=2,
+        )
+        self._alarm(
+            f"{name}-nat-in-service",
+            f"{args.prefix}-nat-in-service",
+            "no NAT instance in service: the private subnets cannot reach the internet",
+            namespace="AWS/AutoScaling",
+            metric_name="GroupInServiceInstances",
+            dimensions=nat,
+            statistic="Minimum",
+            threshold=1,
+            period=60,
+            evaluation_periods=5,
+            comparison_operator="LessThanThreshold",
+        )
         self.register_outputs({"alarm_count": len(self.alarms)})
 
     def _alarm(

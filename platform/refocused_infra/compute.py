@@ -4,6 +4,7 @@ VPC connector, with its secrets injected from Secrets Manager.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,59 @@ API_PORT = 8000
 HEALTH_PATH = "/health"
 #: The image's WEB_CONCURRENCY (Dockerfile).
 WORKERS_PER_INSTANCE = 2
+#: The log groups App Runner writes a service's logs to, under /aws/apprunner/<name>/<id>/.
+APP_RUNNER_LOG_KINDS = ("application", "service")
+#: Sets the retention of the log groups App Runner creates itself (it gives them none), as a
+#: State Manager association runs it: when the service is created and daily after that.
+LOG_RETENTION_RUNBOOK = {
+    "schemaVersion": "0.3",
+    "description": "Keeps an App Runner service's log groups for the stack's retention period",
+    "assumeRole": "{{ AutomationAssumeRole }}",
+    "parameters": {
+        "AutomationAssumeRole": {"type": "String"},
+        "RetentionInDays": {"type": "Integer"},
+        **{f"{kind.capitalize()}LogGroup": {"type": "String"} for kind in APP_RUNNER_LOG_KINDS},
+    },
+    "mainSteps": [
+        step
+        for kind in APP_RUNNER_LOG_KINDS
+        for step in (
+            # Created here if App Runner has not written to it yet (then it adopts this one);
+            # "already exists" is the usual answer and not a failure.
+            {
+                "name": f"Create{kind.capitalize()}LogGroup",
+                "action": "aws:executeAwsApi",
+                "onFailure": "Continue",
+                "isCritical": False,
+                "inputs": {
+                    "Service": "logs",
+                    "Api": "CreateLogGroup",
+                    "logGroupName": f"{{{{ {kind.capitalize()}LogGroup }}}}",
+                },
+            },
+            {
+                "name": f"Expire{kind.capitalize()}Logs",
+                "action": "aws:executeAwsApi",
+                "inputs": {
+                    "Service": "logs",
+                    "Api": "PutRetentionPolicy",
+                    "logGroupName": f"{{{{ {kind.capitalize()}LogGroup }}}}",
+                    "retentionInDays": "{{ RetentionInDays }}",
+                },
+            },
+        )
+    ],
+}
+
+
+def app_runner_log_groups(
+    service_name: pulumi.Input[str], service_id: pulumi.Input[str]
+) -> dict[str, pulumi.Output[str]]:
+    """Kind -> the log group App Runner writes a service's logs to."""
+    return {
+        kind: pulumi.Output.concat("/aws/apprunner/", service_name, "/", service_id, "/", kind)
+        for kind in APP_RUNNER_LOG_KINDS
+    }
 
 
 @dataclass(frozen=True)
@@ -36,6 +90,8 @@ class ComputeArgs:
     environment: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     # What the running API may do besides reading its secrets.
     statements: Sequence[dict[str, Any]] = ()
+    region: str = "us-east-1"
+    log_retention_days: int = 30
 
 
 class Compute(pulumi.ComponentResource):
@@ -185,7 +241,67 @@ class Compute(pulumi.ComponentResource):
                 ),
             )
             self.service_url = pulumi.Output.concat("https://", self.service.service_url)
+            self._expire_logs(name, args, self.service)
 
         self.register_outputs(
             {"repository_url": self.repository.repository_url, "service_url": self.service_url}
+        )
+
+    def _expire_logs(self, name: str, args: ComputeArgs, service: aws.apprunner.Service) -> None:
+        """App Runner creates the service's log groups itself, named after the service id (known
+        only once it exists), with no retention; this runbook gives them the stack's."""
+        child = pulumi.ResourceOptions(parent=self)
+        groups = app_runner_log_groups(service.service_name, service.service_id)
+        arns = [
+            arn
+            for group in groups.values()
+            for arn in (
+                pulumi.Output.concat(
+                    "arn:aws:logs:", args.region, ":", args.account_id, ":log-group:", group
+                ),
+                pulumi.Output.concat(
+                    "arn:aws:logs:", args.region, ":", args.account_id, ":log-group:", group, ":*"
+                ),
+            )
+        ]
+        role = aws.iam.Role(
+            f"{name}-log-retention-role",
+            description="Sets the retention of the API service's log groups",
+            assume_role_policy=policies.assume_role("ssm.amazonaws.com", args.account_id),
+            opts=child,
+        )
+        policy = aws.iam.RolePolicy(
+            f"{name}-log-retention-role-policy",
+            role=role.id,
+            policy=policies.document(
+                [
+                    policies.statement(
+                        ["logs:CreateLogGroup", "logs:PutRetentionPolicy"],
+                        arns,
+                        sid="ExpireTheServiceLogs",
+                    )
+                ]
+            ),
+            opts=child,
+        )
+        runbook = aws.ssm.Document(
+            f"{name}-log-retention-runbook",
+            name=f"{args.prefix}-api-log-retention",
+            document_type="Automation",
+            document_format="JSON",
+            content=json.dumps(LOG_RETENTION_RUNBOOK),
+            opts=child,
+        )
+        aws.ssm.Association(
+            f"{name}-log-retention",
+            association_name=f"{args.prefix}-api-log-retention",
+            name=runbook.name,
+            parameters={
+                "AutomationAssumeRole": role.arn,
+                "RetentionInDays": str(args.log_retention_days),
+                **{f"{kind.capitalize()}LogGroup": g for kind, g in groups.items()},
+            },
+            # Runs when created (a new service is a new association) and daily after that.
+            schedule_expression="rate(1 day)",
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),
         )

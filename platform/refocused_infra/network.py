@@ -6,6 +6,7 @@ the bill, and one small instance forwards what the private subnets send out.
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 from dataclasses import dataclass
 
@@ -38,8 +39,17 @@ SSM_AGENT_ACTIONS = (
 # forward packets, masquerade the VPC's traffic behind the instance's address, and drop the
 # iptables-services default that rejects forwarded packets. The retries cover the seconds before
 # the instance's public address answers.
+#: The longest a NAT instance lives before the group replaces it (EC2 Auto Scaling's
+#: max_instance_lifetime): a week.
+NAT_LIFETIME_S = 7 * 24 * 3600
+
 NAT_USER_DATA = """#!/bin/bash
 set -euo pipefail
+TOKEN=$(curl -sX PUT http://169.254.169.254/latest/api/token \\
+  -H "X-aws-ec2-metadata-token-ttl-seconds: 300")
+INSTANCE=$(curl -s -H "X-aws-ec2-metadata-token: $TOKEN" \\
+  http://169.254.169.254/latest/meta-data/instance-id)
+aws ec2 modify-instance-attribute --instance-id "$INSTANCE" --no-source-dest-check
 for attempt in $(seq 1 30); do dnf install -y iptables-services && break; sleep 10; done
 systemctl enable --now iptables
 echo "net.ipv4.ip_forward = 1" > /etc/sysctl.d/90-nat.conf
@@ -71,13 +81,30 @@ WantedBy=timers.target
 UNIT
 systemctl daemon-reload
 systemctl enable --now nat-reboot-if-needed.timer amazon-ssm-agent
+# Forwarding: take the stack's address and the private subnets' route from the instance before.
+aws ec2 associate-address --allocation-id {allocation_id} --instance-id "$INSTANCE" \\
+  --allow-reassociation
+aws ec2 replace-route --route-table-id {route_table_id} --destination-cidr-block 0.0.0.0/0 \\
+  --instance-id "$INSTANCE" \\
+  || aws ec2 create-route --route-table-id {route_table_id} --destination-cidr-block 0.0.0.0/0 \\
+  --instance-id "$INSTANCE"
 """
+
+
+def nat_user_data(vpc_cidr: str, route_table_id: str, allocation_id: str) -> str:
+    return (
+        NAT_USER_DATA.replace("{vpc_cidr}", vpc_cidr)
+        .replace("{route_table_id}", route_table_id)
+        .replace("{allocation_id}", allocation_id)
+    )
 
 
 @dataclass(frozen=True)
 class NetworkArgs:
     prefix: str
     settings: NetworkSettings
+    account_id: pulumi.Input[str]
+    region: str
 
 
 def subnet_cidrs(vpc_cidr: str) -> tuple[list[str], list[str]]:
@@ -103,7 +130,8 @@ class Network(pulumi.ComponentResource):
     public_subnets: list[aws.ec2.Subnet]
     private_subnets: list[aws.ec2.Subnet]
     app_security_group: aws.ec2.SecurityGroup
-    nat_instance: aws.ec2.Instance
+    nat_group: aws.autoscaling.Group
+    nat_address: aws.ec2.Eip
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("refocused:platform:Network", name, None, opts)
@@ -185,9 +213,6 @@ class Network(pulumi.ComponentResource):
             tags={"Name": f"{args.prefix}-nat"},
             opts=child,
         )
-        ami = aws.ssm.get_parameter_output(
-            name=settings.nat_ami_parameter, opts=pulumi.InvokeOutputOptions(parent=self)
-        )
         nat_role = aws.iam.Role(
             f"{name}-nat-role",
             assume_role_policy=policies.assume_role("ec2.amazonaws.com"),
@@ -203,45 +228,110 @@ class Network(pulumi.ComponentResource):
             opts=child,
         )
         nat_profile = aws.iam.InstanceProfile(f"{name}-nat-profile", role=nat_role.id, opts=child)
-        self.nat_instance = aws.ec2.Instance(
-            f"{name}-nat",
-            # An instance profile's id is its name.
-            iam_instance_profile=nat_profile.id,
-            ami=ami.value,
-            instance_type=settings.nat_instance_type,
-            subnet_id=self.public_subnets[0].id,
-            # Reaches the package repositories at boot; the Elastic IP replaces it once attached.
-            associate_public_ip_address=True,
-            vpc_security_group_ids=[nat_security_group.id],
-            # A router forwards packets addressed to others, which EC2 drops unless this is off.
-            source_dest_check=False,
-            user_data=NAT_USER_DATA.replace("{vpc_cidr}", settings.vpc_cidr),
-            user_data_replace_on_change=True,
-            metadata_options={"http_tokens": "required", "http_endpoint": "enabled"},
-            root_block_device={"encrypted": True, "volume_type": "gp3", "volume_size": 8},
-            tags={"Name": f"{args.prefix}-nat"},
-            # A newer AMI must not replace the router under a running service; patch it by
-            # replacing it deliberately (`pulumi up --replace`).
-            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["ami"]),
-        )
-        aws.ec2.Eip(
-            f"{name}-nat-eip",
-            domain="vpc",
-            instance=self.nat_instance.id,
-            tags={"Name": f"{args.prefix}-nat"},
-            opts=child,
-        )
-
+        # The private subnets' default route is the NAT instance's to write: each instance takes
+        # it at boot, once it forwards (the program declares the table, not that route).
         private_routes = aws.ec2.RouteTable(
             f"{name}-private-rt",
             vpc_id=self.vpc.id,
-            routes=[
+            tags={"Name": f"{args.prefix}-private"},
+            opts=child,
+        )
+        self.nat_address = aws.ec2.Eip(
+            f"{name}-nat-eip", domain="vpc", tags={"Name": f"{args.prefix}-nat"}, opts=child
+        )
+        nat_name = f"{args.prefix}-nat"
+        account, region = args.account_id, args.region
+        instances = pulumi.Output.concat("arn:aws:ec2:", region, ":", account, ":instance/*")
+        own_instance = {"StringEquals": {"ec2:ResourceTag/Name": nat_name}}
+        aws.iam.RolePolicy(
+            f"{name}-nat-takeover",
+            role=nat_role.id,
+            policy=policies.document(
+                [
+                    policies.statement(
+                        ["ec2:CreateRoute", "ec2:ReplaceRoute"],
+                        [private_routes.arn],
+                        sid="TakeThePrivateSubnetsRoute",
+                    ),
+                    policies.statement(
+                        ["ec2:AssociateAddress"],
+                        [
+                            pulumi.Output.concat(
+                                "arn:aws:ec2:",
+                                region,
+                                ":",
+                                account,
+                                ":elastic-ip/",
+                                self.nat_address.allocation_id,
+                            ),
+                            instances,
+                        ],
+                        sid="TakeTheNatAddress",
+                    ),
+                    policies.statement(
+                        ["ec2:ModifyInstanceAttribute"],
+                        [instances],
+                        sid="StopCheckingItsOwnSourceAndDestination",
+                        condition=own_instance,
+                    ),
+                ]
+            ),
+            opts=child,
+        )
+        template = aws.ec2.LaunchTemplate(
+            f"{name}-nat-template",
+            name_prefix=f"{nat_name}-",
+            # Resolved at each launch: every replacement starts from the current patched AMI.
+            image_id=f"resolve:ssm:{settings.nat_ami_parameter}",
+            instance_type=settings.nat_instance_type,
+            iam_instance_profile={"arn": nat_profile.arn},
+            # Reaches the package repositories at boot; the Elastic IP replaces it once taken.
+            network_interfaces=[
                 {
-                    "cidr_block": "0.0.0.0/0",
-                    "network_interface_id": self.nat_instance.primary_network_interface_id,
+                    "associate_public_ip_address": "true",
+                    "security_groups": [nat_security_group.id],
+                    "delete_on_termination": "true",
                 }
             ],
-            tags={"Name": f"{args.prefix}-private"},
+            user_data=pulumi.Output.all(private_routes.id, self.nat_address.allocation_id).apply(
+                lambda values: base64.b64encode(
+                    nat_user_data(settings.vpc_cidr, values[0], values[1]).encode()
+                ).decode()
+            ),
+            metadata_options={"http_tokens": "required", "http_endpoint": "enabled"},
+            block_device_mappings=[
+                {
+                    "device_name": "/dev/xvda",
+                    "ebs": {"encrypted": "true", "volume_type": "gp3", "volume_size": 8},
+                }
+            ],
+            tag_specifications=[{"resource_type": "instance", "tags": {"Name": nat_name}}],
+            update_default_version=True,
+            opts=child,
+        )
+        # A group of one: EC2's status checks replace a failed instance, and no instance lives
+        # longer than NAT_LIFETIME_S, so the router is rebuilt weekly from the current AMI. A
+        # replacement starts before the old one stops (maintenance policy 100-200 %) and takes
+        # the route and the address when it forwards.
+        self.nat_group = aws.autoscaling.Group(
+            f"{name}-nat",
+            name=nat_name,
+            min_size=1,
+            max_size=1,
+            desired_capacity=1,
+            vpc_zone_identifiers=[subnet.id for subnet in self.public_subnets],
+            launch_template={"id": template.id, "version": template.latest_version.apply(str)},
+            health_check_type="EC2",
+            health_check_grace_period=300,
+            max_instance_lifetime=NAT_LIFETIME_S,
+            instance_maintenance_policy={
+                "min_healthy_percentage": 100,
+                "max_healthy_percentage": 200,
+            },
+            enabled_metrics=[aws.autoscaling.Metric.GROUP_IN_SERVICE_INSTANCES],
+            tags=[
+                aws.autoscaling.GroupTagArgs(key="Name", value=nat_name, propagate_at_launch=True)
+            ],
             opts=child,
         )
         for index, subnet in enumerate(self.private_subnets):
@@ -271,6 +361,6 @@ class Network(pulumi.ComponentResource):
                 "vpc_id": self.vpc.id,
                 "private_subnet_ids": [s.id for s in self.private_subnets],
                 "public_subnet_ids": [s.id for s in self.public_subnets],
-                "nat_instance_id": self.nat_instance.id,
+                "nat_group_name": self.nat_group.name,
             }
         )

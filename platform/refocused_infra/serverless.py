@@ -5,8 +5,8 @@ SNS between the email API and its sender, DynamoDB tables, SES, and the model bu
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from typing import Any
 
@@ -77,6 +77,8 @@ class ServerlessArgs:
     domain: DomainSettings | None
     zone_id: pulumi.Input[str] | None
     protect: bool
+    # Every function's error reporting (REFOCUSED_SENTRY_*), when the stack has a Sentry DSN.
+    error_reporting: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
 
 
 def _signed_in_users(
@@ -186,7 +188,7 @@ class Serverless(pulumi.ComponentResource):
 
         email_table = self.tables["email"]
         self.functions = {}
-        self.functions["email_api"] = LambdaFunction(
+        self.functions["email_api"] = self._function(
             f"{name}-email-api",
             FunctionArgs(
                 module="email_api",
@@ -220,7 +222,7 @@ class Serverless(pulumi.ComponentResource):
                 policies.statement(["ses:SendEmail", "ses:SendRawEmail"], [messaging.identity.arn])
             )
             sender_environment["EMAIL_FROM"] = f"ReFocused <no-reply@{args.domain.name}>"
-        self.functions["email_sender"] = LambdaFunction(
+        self.functions["email_sender"] = self._function(
             f"{name}-email-sender",
             FunctionArgs(
                 module="email_sender",
@@ -236,7 +238,7 @@ class Serverless(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        self.functions["ses_notifications"] = LambdaFunction(
+        self.functions["ses_notifications"] = self._function(
             f"{name}-ses-notifications",
             FunctionArgs(
                 module="ses_notifications",
@@ -264,7 +266,7 @@ class Serverless(pulumi.ComponentResource):
         )
 
         feedback_table = self.tables["feedback"]
-        self.functions["feedback_api"] = LambdaFunction(
+        self.functions["feedback_api"] = self._function(
             f"{name}-feedback-api",
             FunctionArgs(
                 module="feedback_api",
@@ -304,7 +306,7 @@ class Serverless(pulumi.ComponentResource):
                 ),
                 opts=child,
             )
-            self.functions["ai_handler"] = LambdaFunction(
+            self.functions["ai_handler"] = self._function(
                 f"{name}-ai-handler",
                 FunctionArgs(
                     module="ai_handler",
@@ -346,6 +348,14 @@ class Serverless(pulumi.ComponentResource):
                 "model_bucket": self.model_bucket.bucket,
             }
         )
+
+    def _function(
+        self, name: str, args: FunctionArgs, opts: pulumi.ResourceOptions
+    ) -> LambdaFunction:
+        """A function of this component, with the stack's error reporting added to what it
+        is given."""
+        environment = {**args.environment, **self._args.error_reporting}
+        return LambdaFunction(name, replace(args, environment=environment), opts=opts)
 
     def _http_api(self, name: str, args: ServerlessArgs) -> None:
         child = pulumi.ResourceOptions(parent=self)

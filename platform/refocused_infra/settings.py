@@ -124,6 +124,9 @@ class StackSettings:
     # OAuth client ids whose Google ID tokens the API accepts (`refocused:googleClientIds`);
     # none: Google sign-in is off.
     google_client_ids: tuple[str, ...] = ()
+    # Sentry's DSN (`pulumi config set --secret refocused:sentryDsn <dsn>`): the API and every
+    # function report their errors there; none: no error reporting.
+    sentry_dsn: pulumi.Output[str] | None = None
 
     @property
     def prefix(self) -> str:
@@ -182,4 +185,5 @@ def load_settings(config: pulumi.Config | None = None) -> StackSettings:
         web=_web_settings(config),
         protect_data=config.get_bool("protectData") or False,
         google_client_ids=tuple(config.get_object("googleClientIds") or ()),
+        sentry_dsn=config.get_secret("sentryDsn"),
     )

@@ -31,6 +31,19 @@ def lambda_package(path: str, project_dir: Path | None = None) -> pulumi.Asset:
     return pulumi.FileAsset(str(package))
 
 
+def error_reporting(settings: StackSettings) -> dict[str, pulumi.Input[str]]:
+    """Where the API and the functions report errors (entrypoints/error_reporting.py), when
+    the stack has a Sentry DSN. The DSN stays a Pulumi secret (encrypted in the state, hidden
+    in previews); it reaches the units as a plain variable, as Sentry's DSN may: it lets its
+    holder send events, not read them."""
+    if settings.sentry_dsn is None:
+        return {}
+    return {
+        "REFOCUSED_SENTRY_DSN": settings.sentry_dsn,
+        "REFOCUSED_SENTRY_ENVIRONMENT": settings.stack,
+    }
+
+
 def api_environment(
     settings: StackSettings, api_url: pulumi.Input[str], web_url: pulumi.Input[str]
 ) -> dict[str, pulumi.Input[str]]:
@@ -43,7 +56,7 @@ def api_environment(
     }
     if settings.google_client_ids:
         environment["REFOCUSED_GOOGLE_CLIENT_IDS"] = ",".join(settings.google_client_ids)
-    return environment
+    return {**environment, **error_reporting(settings)}
 
 
 def build_stack(
@@ -59,7 +72,15 @@ def build_stack(
             name=settings.domain.hosted_zone, private_zone=False
         ).zone_id
 
-    network = Network("network", NetworkArgs(prefix=prefix, settings=settings.network))
+    network = Network(
+        "network",
+        NetworkArgs(
+            prefix=prefix,
+            settings=settings.network,
+            account_id=account_id,
+            region=settings.region,
+        ),
+    )
     data = Data(
         "data",
         DataArgs(
@@ -102,6 +123,7 @@ def build_stack(
             domain=settings.domain,
             zone_id=zone_id,
             protect=settings.protect_data,
+            error_reporting=error_reporting(settings),
         ),
     )
     api_url = edge.public_api_url(serverless.http_api.api_endpoint)
@@ -122,6 +144,8 @@ def build_stack(
                 **shared_environment,
             },
             statements=shared_statements,
+            region=settings.region,
+            log_retention_days=settings.log_retention_days,
         ),
     )
     serverless.add_functions(compute.service_url, data.gateway_token, api_url)
@@ -137,7 +161,7 @@ def build_stack(
             dead_letter_queue_name=serverless.messaging.dead_letters.name,
             database_identifier=data.database.identifier,
             database=settings.database,
-            nat_instance_id=network.nat_instance.id,
+            nat_group_name=network.nat_group.name,
         ),
     )
 

@@ -40,6 +40,25 @@ def plain(value: Any) -> Any:
     return value
 
 
+def unwrapped(value: Any) -> Any:
+    """A declared input with every secret wrapper inside it removed (a secret value makes
+    the mapping that holds it secret as a whole)."""
+    value = plain(value)
+    if isinstance(value, dict):
+        return {k: unwrapped(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [unwrapped(v) for v in value]
+    return value
+
+
+def holds_secret(value: Any) -> bool:
+    if isinstance(value, dict):
+        return bool(value.get(SECRET_SIG)) or any(holds_secret(v) for v in value.values())
+    if isinstance(value, list):
+        return any(holds_secret(v) for v in value)
+    return False
+
+
 # -- what the program declares per unit ------------------------------------------------------
 
 
@@ -53,8 +72,8 @@ def lambda_modules(run: ProgramRun) -> dict[str, dict[str, Any]]:
 
 
 def lambda_environment(run: ProgramRun, module: str) -> dict[str, str]:
-    variables = lambda_modules(run)[module]["environment"]["variables"]
-    return {name: str(plain(value)) for name, value in variables.items()}
+    variables = unwrapped(lambda_modules(run)[module]["environment"])["variables"]
+    return {name: str(value) for name, value in variables.items()}
 
 
 def policy_statements(run: ProgramRun, policy_name: str) -> list[dict[str, Any]]:
@@ -80,7 +99,7 @@ def secret_values(run: ProgramRun) -> dict[str, str]:
 
 def api_image(run: ProgramRun) -> dict[str, Any]:
     return dict(
-        run.named("compute-api").inputs["sourceConfiguration"]["imageRepository"][
+        unwrapped(run.named("compute-api").inputs["sourceConfiguration"])["imageRepository"][
             "imageConfiguration"
         ]
     )

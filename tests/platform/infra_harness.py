@@ -113,7 +113,10 @@ def _computed(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
             "arn": _arn("ecr", f"repository/{given}"),
             "repositoryUrl": f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/{given}",
         },
-        "aws:apprunner/service:Service": {"serviceUrl": f"{name}.awsapprunner.example"},
+        "aws:apprunner/service:Service": {
+            "serviceUrl": f"{name}.awsapprunner.example",
+            "serviceId": hashlib.md5(name.encode()).hexdigest(),  # noqa: S324 (an id, no hash)
+        },
         "aws:apigatewayv2/api:Api": {
             "apiEndpoint": f"https://{name}.execute-api.example",
             "executionArn": _arn("execute-api", name),
@@ -146,7 +149,7 @@ def _computed(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
             "arn": _arn("lambda", f"function:{given}"),
             "invokeArn": f"arn:aws:apigateway:us-east-1:lambda:path/functions/{given}/invocations",
         },
-        "aws:ec2/instance:Instance": {"primaryNetworkInterfaceId": f"eni-{name}"},
+        "aws:ec2/eip:Eip": {"allocationId": f"eipalloc-{name}"},
         "aws:kms/key:Key": {"arn": _arn("kms", f"key/{name}"), "keyId": name},
         "aws:sns/topic:Topic": {"arn": _arn("sns", given)},
         "aws:sqs/queue:Queue": {"arn": _arn("sqs", given)},

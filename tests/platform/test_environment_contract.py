@@ -32,6 +32,7 @@ from deployed_units import (
     lambda_statements,
     local_aws,
     topic_keys,
+    unwrapped,
 )
 from infra_harness import STACKS, ProgramRun, run_program
 
@@ -203,6 +204,7 @@ def start_api(
         )
     if run.exports["web_url"] not in settings.cors_origins:
         outcome.problems.append(f"the web client's origin {run.exports['web_url']} is not allowed")
+    outcome.problems += _behind_the_gateway(run, settings)
 
     with local_aws(run) as aws:
         container = build_container(settings)
@@ -234,6 +236,46 @@ def start_api(
             container.infrastructure.limiter.reset_override()
         outcome.problems += [f"the API may not {call}" for call in denied(aws.calls, statements)]
     return outcome
+
+
+def _behind_the_gateway(run: ProgramRun, settings: Any) -> list[str]:
+    """What the deployment around the API needs of its settings: the production profile, the
+    token the gateway sends, the client address the gateway appends, a metrics token, and a
+    rate-limit share small enough for the most processes the service runs."""
+    from refocused_infra.compute import WORKERS_PER_INSTANCE
+    from refocused_infra.serverless import GATEWAY_TOKEN_HEADER
+
+    from entrypoints.http.forwarded import ProxyTrust
+
+    problems = []
+    if not settings.is_production:
+        problems.append("the API runs the embedded profile (SQLite, in-process stores)")
+    forwarding = run.named("serverless-api-service-integration").inputs
+    sent = unwrapped(forwarding.get("requestParameters") or {}).get(
+        f"overwrite:header.{GATEWAY_TOKEN_HEADER}"
+    )
+    if not sent or settings.gateway_token != sent:
+        problems.append("the API does not check the gateway's token: its own URL skips the gateway")
+    # A client that forges both headers, through the gateway (which appends `for=` to
+    # Forwarded) and App Runner (which appends the gateway's address to X-Forwarded-For),
+    # reaching the container from App Runner's private network.
+    trust = ProxyTrust.of(settings.proxy_hops, settings.client_ip_header, settings.trusted_proxies)
+    headers = {
+        b"forwarded": b"for=198.51.100.1, for=203.0.113.7",
+        b"x-forwarded-for": b"198.51.100.1, 52.94.0.1",
+    }
+    seen = trust.client_ip({"client": ("10.0.0.9", 443)}, headers)
+    if seen != "203.0.113.7":
+        problems.append(f"the API sees client 203.0.113.7 as {seen}: its rate limits and logs err")
+    if not settings.serves_metrics:
+        problems.append("the API serves no /metrics: production needs a metrics token")
+    processes = run.named("compute-scaling").inputs["maxSize"] * WORKERS_PER_INSTANCE
+    if settings.degraded_rate_divisor < processes:
+        problems.append(
+            f"with Redis away each of {processes} processes allows 1/"
+            f"{settings.degraded_rate_divisor} of a limit: the fleet allows more than the limit"
+        )
+    return problems
 
 
 # -- the contract --------------------------------------------------------------------------------
@@ -333,23 +375,24 @@ def test_the_email_api_fails_the_contract_without_its_link_key_or_the_right_to_r
     assert problem.startswith("email_api may not secretsmanager:GetSecretValue on arn:aws:")
 
 
-@pytest.mark.parametrize(
-    "variable",
-    [
-        "REFOCUSED_EMAIL_TABLE",
-        "REFOCUSED_FEEDBACK_TABLE",
-        "REFOCUSED_ASSISTANT_TABLE",
-        "REFOCUSED_EMAIL_TOPIC_ARN",
-        "REFOCUSED_PUBLIC_URL",
-        "REFOCUSED_CORS_ORIGINS",
-        "DATABASE_URL",
-    ],
-)
-def test_removing_a_variable_the_api_needs_breaks_the_contract(variable: str):
+def test_removing_any_variable_the_api_is_given_breaks_the_contract():
+    from entrypoints.settings import Settings
+
     run = cached_run("prod")
-    environment = api_environment(run)
-    del environment[variable]
-    assert start_api(run, environment=environment).problems
+    declared = api_environment(run)
+    defaults = Settings()
+    removed = []
+    for variable in declared:
+        name = variable.removeprefix("REFOCUSED_").lower()
+        # A variable whose value is the code's own default changes nothing when removed.
+        if str(getattr(defaults, name, None)) == declared[variable]:
+            continue
+        smaller = {k: v for k, v in declared.items() if k != variable}
+        assert start_api(run, environment=smaller).problems, (
+            f"the API still works without {variable}: why does the program declare it?"
+        )
+        removed.append(variable)
+    assert len(removed) == len(declared) - 1  # all but REFOCUSED_AWS_REGION (us-east-1)
 
 
 def test_removing_the_apis_table_or_queue_statements_breaks_the_contract():
@@ -360,3 +403,41 @@ def test_removing_the_apis_table_or_queue_statements_breaks_the_contract():
             continue  # App Runner reads them for the container, before the code runs
         smaller = declared[:index] + declared[index + 1 :]
         assert any("may not" in p for p in start_api(run, statements=smaller).problems), statement
+
+
+# -- error reporting ----------------------------------------------------------------------------
+
+SENTRY_DSN = "https://public@o0.ingest.sentry.example/1"
+
+
+def test_a_stack_with_a_sentry_dsn_gives_it_to_every_unit_as_a_secret_and_each_reports(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    import sentry_sdk
+    from deployed_units import holds_secret
+
+    from entrypoints.settings import Settings
+
+    run = run_program("staging", overrides={"refocused:sentryDsn": SENTRY_DSN})
+    try:
+        for module in MODULES:
+            assert holds_secret(lambda_modules(run)[module]["environment"]), module
+            assert lambda_environment(run, module)["REFOCUSED_SENTRY_ENVIRONMENT"] == "staging"
+            outcome = start_function(run, module, monkeypatch)
+            assert _without_mail_identity(run, module, outcome) == []
+            assert sentry_sdk.get_client().dsn == SENTRY_DSN, module
+            sentry_sdk.get_client().close()
+            sentry_sdk.get_global_scope().set_client(None)
+        assert holds_secret(run.named("compute-api").inputs["sourceConfiguration"])
+        assert start_api(run).problems == []
+        settings = Settings.from_env(api_environment(run))
+        assert (settings.sentry_dsn, settings.sentry_environment) == (SENTRY_DSN, "staging")
+    finally:
+        sentry_sdk.get_client().close()
+        sentry_sdk.get_global_scope().set_client(None)
+
+
+def test_without_a_dsn_no_unit_is_given_one():
+    run = cached_run("prod")
+    given = [api_environment(run), *(lambda_environment(run, m) for m in MODULES)]
+    assert not [env for env in given if any(k.startswith("REFOCUSED_SENTRY") for k in env)]

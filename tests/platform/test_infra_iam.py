@@ -107,6 +107,7 @@ def test_each_role_is_assumable_by_one_service_only(stack: ProgramRun):
         "lambda.amazonaws.com",
         "build.apprunner.amazonaws.com",
         "tasks.apprunner.amazonaws.com",
+        "ssm.amazonaws.com",  # the runbook that sets App Runner's log retention
     }
     for role in stack.of_type("aws:iam/role:Role"):
         (trust,) = statements(role.inputs["assumeRolePolicy"])

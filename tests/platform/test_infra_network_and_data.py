@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import ipaddress
+import json
 
-from infra_harness import ProgramRun, mock_password
+from deployed_units import Call, allowed
+from infra_harness import ProgramRun, _computed, mock_password
 
 INTERNET = {"0.0.0.0/0", "::/0"}
 SECRET_SIG = "4dabf18193072939515e22adb298388d"  # how Pulumi marks a secret value on the wire
@@ -44,11 +47,32 @@ def test_private_subnets_are_private_and_public_ones_launch_nothing_public(stack
         assert subnet.inputs["mapPublicIpOnLaunch"] is False
 
 
+def _nat_template(stack: ProgramRun) -> dict:
+    return stack.named("network-nat-template").inputs
+
+
+def _nat_boot(stack: ProgramRun) -> str:
+    return base64.b64decode(_nat_template(stack)["userData"]).decode()
+
+
+def _nat_statements(stack: ProgramRun) -> list[dict]:
+    return json.loads(stack.named("network-nat-takeover").inputs["policy"])["Statement"]
+
+
 def test_private_subnets_route_to_the_internet_through_the_nat_instance(stack: ProgramRun):
-    nat = stack.named("network-nat")
-    (route,) = stack.named("network-private-rt").inputs["routes"]
-    assert route["cidrBlock"] == "0.0.0.0/0"
-    assert route["networkInterfaceId"] == f"eni-{nat.name}"
+    # The table has no route of the program's: each NAT instance takes the default route when
+    # it forwards, and the policy lets it change that table alone.
+    assert "routes" not in stack.named("network-private-rt").inputs
+    boot = _nat_boot(stack)
+    assert (
+        "aws ec2 replace-route --route-table-id network-private-rt-id "
+        '--destination-cidr-block 0.0.0.0/0 \\\n  --instance-id "$INSTANCE"'
+    ) in boot
+    assert boot.rindex("replace-route") > boot.index("MASQUERADE")  # only once it forwards
+    route_table_arn = _computed("aws:ec2/routeTable:RouteTable", "network-private-rt", {})["arn"]
+    call = Call("ec2:ReplaceRoute", route_table_arn)
+    assert allowed(call, _nat_statements(stack))
+    assert not allowed(Call("ec2:ReplaceRoute", route_table_arn + "-other"), _nat_statements(stack))
     associated = {
         r.inputs["subnetId"]
         for r in stack.of_type("aws:ec2/routeTableAssociation:RouteTableAssociation")
@@ -60,26 +84,60 @@ def test_private_subnets_route_to_the_internet_through_the_nat_instance(stack: P
 def test_public_subnets_route_through_the_internet_gateway_and_host_the_nat(stack: ProgramRun):
     (route,) = stack.named("network-public-rt").inputs["routes"]
     assert route == {"cidrBlock": "0.0.0.0/0", "gatewayId": "network-igw-id"}
-    assert stack.named("network-nat").inputs["subnetId"] == "network-public-0-id"
+    assert stack.named("network-nat").inputs["vpcZoneIdentifiers"] == [
+        "network-public-0-id",
+        "network-public-1-id",
+    ]
+
+
+def test_the_nat_instance_is_replaced_weekly_from_the_current_ami(stack: ProgramRun):
+    group = stack.named("network-nat").inputs
+    assert (group["minSize"], group["maxSize"], group["desiredCapacity"]) == (1, 1, 1)
+    assert group["maxInstanceLifetime"] == 7 * 24 * 3600
+    assert group["healthCheckType"] == "EC2"  # a failed status check replaces it too
+    # The new instance starts before the old one stops.
+    assert group["instanceMaintenancePolicy"] == {
+        "minHealthyPercentage": 100,
+        "maxHealthyPercentage": 200,
+    }
+    assert group["launchTemplate"]["id"] == "network-nat-template-id"
+    assert _nat_template(stack)["imageId"] == (
+        "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"
+    )
+    # Each instance takes the stack's Elastic IP, so the address the world sees stays the same.
+    boot = _nat_boot(stack)
+    assert "aws ec2 associate-address --allocation-id " in boot
+    assert "--allow-reassociation" in boot
+    assert not stack.named("network-nat-eip").inputs.get("instance")
 
 
 def test_the_nat_instance_forwards_packets_for_the_vpc(stack: ProgramRun):
-    nat = stack.named("network-nat").inputs
+    template = _nat_template(stack)
+    boot = _nat_boot(stack)
     vpc_cidr = stack.named("network-vpc").inputs["cidrBlock"]
-    assert nat["sourceDestCheck"] is False
-    assert "net.ipv4.ip_forward = 1" in nat["userData"]
-    assert f"-s {vpc_cidr} -j MASQUERADE" in nat["userData"]
-    assert nat["metadataOptions"]["httpTokens"] == "required"
-    assert "keyName" not in nat  # no SSH key: nothing logs in to the router
+    assert 'aws ec2 modify-instance-attribute --instance-id "$INSTANCE" --no-source-dest-check' in (
+        boot
+    )
+    (modify,) = [s for s in _nat_statements(stack) if "ec2:ModifyInstanceAttribute" in s["Action"]]
+    assert modify["Condition"] == {
+        "StringEquals": {"ec2:ResourceTag/Name": f"refocused-{stack.stack}-nat"}
+    }
+    assert "net.ipv4.ip_forward = 1" in boot
+    assert f"-s {vpc_cidr} -j MASQUERADE" in boot
+    assert template["metadataOptions"]["httpTokens"] == "required"
+    assert "keyName" not in template  # no SSH key: nothing logs in to the router
 
 
 def test_the_nat_instance_patches_itself_and_answers_to_systems_manager(stack: ProgramRun):
-    nat = stack.named("network-nat").inputs
-    assert "apply_updates = yes" in nat["userData"]
-    assert "systemctl enable --now dnf-automatic.timer" in nat["userData"]
-    assert "dnf needs-restarting -r || systemctl reboot" in nat["userData"]
+    boot = _nat_boot(stack)
+    assert "apply_updates = yes" in boot
+    assert "systemctl enable --now dnf-automatic.timer" in boot
+    assert "dnf needs-restarting -r || systemctl reboot" in boot
     profile = stack.named("network-nat-profile").inputs
-    assert nat["iamInstanceProfile"] == "network-nat-profile-id"
+    assert (
+        _nat_template(stack)["iamInstanceProfile"]["arn"]
+        == _computed("aws:iam/instanceProfile:InstanceProfile", "network-nat-profile", {})["arn"]
+    )
     ssm = stack.named("network-nat-ssm").inputs
     assert ssm["role"] == profile["role"] == "network-nat-role-id"
     assert "ssmmessages:OpenControlChannel" in ssm["policy"]
@@ -115,7 +173,8 @@ def test_storage_is_encrypted_at_rest_and_the_cache_in_transit(stack: ProgramRun
     cache = stack.named("data-cache").inputs
     assert cache["atRestEncryptionEnabled"] is True
     assert cache["transitEncryptionEnabled"] is True
-    assert stack.named("network-nat").inputs["rootBlockDevice"]["encrypted"] is True
+    (root,) = stack.named("network-nat-template").inputs["blockDeviceMappings"]
+    assert root["ebs"]["encrypted"] == "true"
     for table in stack.of_type("aws:dynamodb/table:Table"):
         assert table.inputs["serverSideEncryption"] == {"enabled": True}
     buckets = {b.name for b in stack.of_type("aws:s3/bucket:Bucket")}
