@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-import msgspec
 from litestar import Controller, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
@@ -25,6 +24,7 @@ from entrypoints.http.schemas.goals import (
     ItemUpdate,
     ProgressUpdate,
 )
+from entrypoints.http.schemas.unset import given
 
 Goals = NamedDependency[GoalsService]
 CurrentUser = NamedDependency[Principal]
@@ -106,10 +106,10 @@ class GoalsController(Controller):
         goal = await goals.edit(
             principal.user_id,
             _id(goal_id, "goal"),
-            title=None if data.title is msgspec.UNSET else data.title,
-            description=None if data.description is msgspec.UNSET else data.description,
-            target=None if data.target is msgspec.UNSET else data.target,
-            due_date=None if due is msgspec.UNSET or due is None else due,
+            title=given(data.title),
+            description=given(data.description),
+            target=given(data.target),
+            due_date=given(due),
             clear_due_date=due is None,
         )
         return await _read(goals, principal.user_id, goal)

@@ -31,6 +31,7 @@ from entrypoints.http.schemas.journal import (
     StatsRead,
     UnlockRequest,
 )
+from entrypoints.http.schemas.unset import given
 
 Journal = NamedDependency[JournalService]
 CurrentUser = NamedDependency[Principal]
@@ -44,11 +45,6 @@ Offset = Parameter(default=0, ge=0, le=1_000_000)
 def grants_of(request: Request[Any, Any, Any]) -> list[str]:
     raw = request.headers.get(GRANT_HEADER, "")
     return [token.strip() for token in raw.split(",") if token.strip()]
-
-
-def _set(value: Any) -> Any:
-    """msgspec's UNSET as None: the service reads None as "leave it"."""
-    return None if value is msgspec.UNSET else value
 
 
 class JournalController(Controller):
@@ -251,10 +247,10 @@ class JournalController(Controller):
         grant."""
         mood = data.mood_entry_id
         changes = EntryChanges(
-            title=_set(data.title),
-            content=_set(data.content),
-            tags=_set(data.tags),
-            collection_id=_set(data.collection_id),
+            title=given(data.title),
+            content=given(data.content),
+            tags=given(data.tags),
+            collection_id=given(data.collection_id),
             mood_entry_id=KEEP if mood is msgspec.UNSET else mood,
         )
         entry = await journal.update_entry(principal.user_id, entry_id, changes, grants_of(request))

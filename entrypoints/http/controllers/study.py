@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import msgspec
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
@@ -33,15 +32,12 @@ from entrypoints.http.schemas.study import (
     SettingsRead,
     SettingsUpdate,
 )
+from entrypoints.http.schemas.unset import given
 
 Study = NamedDependency[StudyService]
 CurrentUser = NamedDependency[Principal]
 PathId: Any = ParameterKwarg(max_length=64, format="uuid")  # Parameter() takes no format
 _MEDIA = {"csv": "text/csv", "tsv": "text/tab-separated-values"}
-
-
-def _set(value: Any) -> Any:
-    return None if value is msgspec.UNSET else value
 
 
 class StudyController(Controller):
@@ -81,8 +77,8 @@ class StudyController(Controller):
         deck = await study.update_deck(
             principal.user_id,
             deck_id,
-            name=_set(data.name),
-            description=_set(data.description),
+            name=given(data.name),
+            description=given(data.description),
         )
         return DeckRead.of(deck)
 
@@ -249,10 +245,10 @@ class StudyController(Controller):
     ) -> CardRead:
         """Edit either side or the tags, or move the card with `deck_id`."""
         changes = CardChanges(
-            front=_set(data.front),
-            back=_set(data.back),
-            tags=_set(data.tags),
-            deck_id=_set(data.deck_id),
+            front=given(data.front),
+            back=given(data.back),
+            tags=given(data.tags),
+            deck_id=given(data.deck_id),
         )
         return CardRead.of(await study.update_card(principal.user_id, card_id, changes))
 
@@ -320,7 +316,7 @@ class StudyController(Controller):
         """Desired retention (0.70 to 0.99) and new cards per day."""
         settings = await study.update_settings(
             principal.user_id,
-            desired_retention=_set(data.desired_retention),
-            new_cards_per_day=_set(data.new_cards_per_day),
+            desired_retention=given(data.desired_retention),
+            new_cards_per_day=given(data.new_cards_per_day),
         )
         return SettingsRead.of(settings)

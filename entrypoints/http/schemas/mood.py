@@ -7,6 +7,7 @@ import msgspec
 from msgspec import Meta, Struct
 
 from domains.mood.model import HIGHEST, LOWEST, MAX_NOTE_LENGTH, DayMood, MoodEntry
+from entrypoints.http.schemas.unset import changes
 
 Score = Annotated[
     int,
@@ -29,11 +30,7 @@ class MoodEntryUpdate(Struct, forbid_unknown_fields=True):
     note: Note | msgspec.UnsetType = msgspec.UNSET
 
     def changes(self) -> dict[str, object]:
-        return {
-            name: value
-            for name in ("happiness", "focus", "stress", "note")
-            if (value := getattr(self, name)) is not msgspec.UNSET
-        }
+        return changes(self)
 
 
 class MoodEntryRead(Struct):

@@ -15,6 +15,7 @@ from domains.pomodoro.model import (
     PomodoroSettings,
 )
 from domains.pomodoro.use_cases import MAX_PLANNED_MINUTES, Current, Summary
+from entrypoints.http.schemas.unset import changes
 
 Kind = Literal["focus", "short_break", "long_break"]
 # Transport bounds; the domain gives the precise message for values inside them.
@@ -45,11 +46,7 @@ class SettingsUpdate(Struct, forbid_unknown_fields=True):
     auto_start_focus: bool | msgspec.UnsetType = msgspec.UNSET
 
     def changes(self) -> dict[str, int | bool]:
-        return {
-            name: value
-            for name in self.__struct_fields__
-            if (value := getattr(self, name)) is not msgspec.UNSET
-        }
+        return changes(self)
 
 
 class SettingsRead(Struct):
