@@ -1,4 +1,5 @@
-"""One map from errors to RFC 9457 problem details. Clients never see exception text they were
+"""Errors as RFC 9457 problem details, on the edge contract the Lambdas share
+(entrypoints.edge). Clients never see exception text they were
 not meant to: domain errors carry a safe `detail`; anything unexpected is a bare 500."""
 
 from __future__ import annotations
@@ -12,44 +13,10 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from domains.shared.errors import (
-    Conflict,
-    DomainError,
-    Forbidden,
-    InvalidInput,
-    NotFound,
-    RateLimited,
-    Unauthenticated,
-    Unavailable,
-)
+from domains.shared.errors import DomainError
+from entrypoints.edge import PROBLEM_JSON, TITLES, domain_problem, problem_body
 
-PROBLEM_JSON = "application/problem+json"
 log = structlog.get_logger("refocused.http")
-
-STATUS_OF: dict[type[DomainError], int] = {
-    InvalidInput: 422,
-    NotFound: 404,
-    Conflict: 409,
-    Unauthenticated: 401,
-    Forbidden: 403,
-    RateLimited: 429,
-    Unavailable: 503,
-}
-
-_TITLES = {
-    400: "Bad request",
-    401: "Authentication required",
-    403: "Forbidden",
-    404: "Not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    413: "Request body too large",
-    415: "Unsupported media type",
-    422: "Invalid input",
-    429: "Too many requests",
-    500: "Internal server error",
-    503: "Service unavailable",
-}
 
 
 def problem(
@@ -62,44 +29,16 @@ def problem(
     instance: str | None = None,
     extensions: Mapping[str, Any] | None = None,
 ) -> Response[dict[str, Any]]:
-    body: dict[str, Any] = {
-        "type": "about:blank",
-        "title": title or _TITLES.get(status, "Error"),
-        "status": status,
-        "detail": detail,
-    }
-    for name, value in (extensions or {}).items():
-        body.setdefault(name, value)
-    if instance:
-        body["instance"] = instance
-    if errors:
-        body["errors"] = errors
+    body = problem_body(
+        status, detail, title=title, errors=errors, instance=instance, extensions=extensions
+    )
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def status_for(error: DomainError) -> int:
-    for kind in type(error).__mro__:
-        if kind in STATUS_OF:
-            return STATUS_OF[kind]  # type: ignore[index]
-    return 400
-
-
 def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
-    status = status_for(exc)
-    headers: dict[str, str] = {}
-    if isinstance(exc, RateLimited):
-        headers["Retry-After"] = str(max(1, int(exc.retry_after_seconds + 0.999)))
-    if status == 401:
-        headers["WWW-Authenticate"] = 'Bearer realm="refocused"'
-    errors = [{"field": exc.field, "message": exc.detail}] if exc.field else None
-    return problem(
-        status,
-        exc.detail,
-        title=exc.title,
-        errors=errors,
-        headers=headers,
-        instance=request.url.path,
-        extensions=exc.extensions,
+    answer = domain_problem(exc, instance=request.url.path)
+    return Response(
+        answer.body, status_code=answer.status, media_type=PROBLEM_JSON, headers=answer.headers
     )
 
 
@@ -179,7 +118,7 @@ def _safe_validation_detail(detail: str) -> str:
 
 def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     status = exc.status_code
-    detail = exc.detail if status < 500 and exc.detail else _TITLES.get(status, "Error")
+    detail = exc.detail if status < 500 and exc.detail else TITLES.get(status, "Error")
     if status == 413:
         detail = "the request body is larger than this endpoint accepts"
     return problem(status, detail, headers=dict(exc.headers or {}), instance=request.url.path)
@@ -211,4 +150,4 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     Exception: unexpected_error_handler,
 }
 
-__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "MediaType", "problem", "status_for"]
+__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "MediaType", "problem"]

@@ -1,5 +1,6 @@
-"""API Gateway HTTP API (payload 2.0) events in, responses out, and a small router. Domain
-errors become RFC 9457 problem details with the same status codes as the API service."""
+"""API Gateway HTTP API (payload 2.0) events in, responses out, and a small router. Errors are
+answered on the edge contract the API service uses (entrypoints.edge): the same statuses, the
+same RFC 9457 problems."""
 
 from __future__ import annotations
 
@@ -14,29 +15,11 @@ from typing import Any
 import structlog
 
 from domains.identity.errors import InvalidToken
-from domains.shared.errors import (
-    Conflict,
-    DomainError,
-    Forbidden,
-    InvalidInput,
-    NotFound,
-    RateLimited,
-    Unauthenticated,
-    Unavailable,
-)
+from domains.shared.errors import DomainError
+from entrypoints import edge
 
 log = structlog.get_logger("refocused.lambda")
 MAX_BODY_BYTES = 64 * 1024
-PROBLEM_JSON = "application/problem+json"
-_STATUS: list[tuple[type[DomainError], int]] = [
-    (InvalidInput, 422),
-    (NotFound, 404),
-    (Conflict, 409),
-    (Unauthenticated, 401),
-    (Forbidden, 403),
-    (RateLimited, 429),
-    (Unavailable, 503),
-]
 
 
 class BadRequest(Exception):
@@ -116,12 +99,13 @@ def respond(status: int, body: Any = None, headers: dict[str, str] | None = None
     return out
 
 
-def problem(status: int, detail: str, **extra: Any) -> dict[str, Any]:
-    body = {"type": "about:blank", "status": status, "detail": detail, **extra}
-    headers = {"content-type": PROBLEM_JSON}
-    if status == 429 and "retry_after" in extra:
-        headers["retry-after"] = str(max(1, int(extra["retry_after"] + 0.999)))
-    return respond(status, body, headers)
+def answer(problem: edge.Problem) -> dict[str, Any]:
+    headers = {name.lower(): value for name, value in problem.headers.items()}
+    return respond(problem.status, problem.body, {"content-type": edge.PROBLEM_JSON, **headers})
+
+
+def problem(status: int, detail: str) -> dict[str, Any]:
+    return answer(edge.Problem(status, edge.problem_body(status, detail)))
 
 
 def _json_default(value: Any) -> Any:
@@ -170,13 +154,7 @@ class Router:
 
 
 def domain_problem(error: DomainError) -> dict[str, Any]:
-    status = next((code for kind, code in _STATUS if isinstance(error, kind)), 400)
-    extra: dict[str, Any] = {"title": error.title}
-    if error.field:
-        extra["errors"] = [{"field": error.field, "message": error.detail}]
-    if isinstance(error, RateLimited):
-        extra["retry_after"] = error.retry_after_seconds
-    return problem(status, error.detail, **extra)
+    return answer(edge.domain_problem(error))
 
 
 def handle(event: Any, router: Router, run: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
