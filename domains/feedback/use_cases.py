@@ -86,13 +86,13 @@ class FeedbackService:
         return FeatureView(feature, voted)
 
     async def vote(self, user_id: str, feature_id: str) -> FeatureView:
-        """Idempotent: a second vote by the same user changes nothing."""
-        await self._feature(feature_id)
+        """Idempotent: a second vote by the same user changes nothing. Two round trips: the
+        store's vote answers NotFound for an unknown feature itself, then the count is read."""
         await self.store.vote(feature_id, user_id, self.clock.now())
         return FeatureView(await self._feature(feature_id), True)
 
     async def unvote(self, user_id: str, feature_id: str) -> FeatureView:
-        await self._feature(feature_id)
+        """Idempotent; NotFound for an unknown feature (from reading it back)."""
         await self.store.unvote(feature_id, user_id)
         return FeatureView(await self._feature(feature_id), False)
 
