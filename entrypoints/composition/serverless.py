@@ -11,6 +11,7 @@ from typing import Any
 from dependency_injector import containers, providers
 
 from adapters.dynamodb.assistant import DynamoDbConversationStore
+from adapters.dynamodb.assistant_replies import DynamoDbReplyStore
 from adapters.dynamodb.email import (
     DynamoDbDeliveryLog,
     DynamoDbSubscriptionStore,
@@ -18,7 +19,9 @@ from adapters.dynamodb.email import (
 )
 from adapters.dynamodb.feedback import DynamoDbFeedbackStore
 from adapters.dynamodb.table import DynamoTable
+from adapters.memory.assistant_replies import InMemoryReplyStore
 from adapters.model_client.in_process import InProcessModelClient
+from adapters.model_client.jobs import LambdaReplyRunner, TaskReplyRunner
 from adapters.model_client.lambda_invoke import LambdaModelClient
 from adapters.model_client.none import NoModelClient
 from adapters.outbox.transport import OutboxMailTransport
@@ -60,6 +63,9 @@ class Aws(containers.DeclarativeContainer):
         lambda s: aws_client("lambda", s.aws_endpoint_url, s.aws_region, MODEL_INVOKE_CONFIG),
         settings,
     )
+    # Asynchronous invokes (a reply job handed to the ai-handler) answer at once: the
+    # ordinary short timeouts and retries; a repeated event finds its job already claimed.
+    lambda_events = providers.Singleton(_client("lambda"), settings)
 
 
 class Email(containers.DeclarativeContainer):
@@ -157,13 +163,29 @@ class Assistant(containers.DeclarativeContainer):
     infrastructure = providers.DependenciesContainer()
     aws = providers.DependenciesContainer()
 
+    _backend = providers.Callable(_store("assistant_table"), settings)
+    table = providers.Singleton(DynamoTable, aws.dynamodb, settings.provided.assistant_table)
     store = providers.Selector(
-        providers.Callable(_store("assistant_table"), settings),
-        dynamodb=providers.Singleton(
-            DynamoDbConversationStore,
-            providers.Singleton(DynamoTable, aws.dynamodb, settings.provided.assistant_table),
-        ),
+        _backend,
+        dynamodb=providers.Singleton(DynamoDbConversationStore, table),
         sql=providers.Singleton(SqlAlchemyConversationStore, infrastructure.engine),
+    )
+    # Reply jobs live where the model run can write them: the assistant's table (shared with
+    # the ai-handler), or this process's memory when the model runs in it.
+    replies = providers.Selector(
+        _backend,
+        dynamodb=providers.Singleton(DynamoDbReplyStore, table),
+        sql=providers.Singleton(InMemoryReplyStore),
+    )
+    runner = providers.Selector(
+        settings.provided.assistant_backend,
+        none=providers.Singleton(TaskReplyRunner),
+        in_process=providers.Singleton(TaskReplyRunner),
+        **{
+            "lambda": providers.Singleton(
+                LambdaReplyRunner, aws.lambda_events, settings.provided.assistant_function
+            )
+        },
     )
     model = providers.Selector(
         settings.provided.assistant_backend,
@@ -189,5 +211,7 @@ class Assistant(containers.DeclarativeContainer):
         limiter=infrastructure.limiter,
         clock=infrastructure.clock,
         daily_messages=settings.provided.assistant_daily_messages,
+        replies=replies,
+        runner=runner,
     )
     user_data = providers.Singleton(AssistantUserData, service)

@@ -65,6 +65,7 @@ def _model(server: FakeLambda, monkeypatch: pytest.MonkeyPatch):
     settings = Settings(
         assistant_backend="lambda",
         assistant_function="refocused-ai-handler",
+        assistant_table="refocused-assistant",
         aws_endpoint_url=f"http://127.0.0.1:{server.server_address[1]}",
     )
     return build_container(settings).assistant.model()
