@@ -186,9 +186,14 @@ class AssistantService:
     # -- replies as background jobs -------------------------------------------------------
 
     def _jobs(self) -> tuple[ReplyStore, ReplyRunner]:
-        if self.replies is None or self.runner is None:
+        if self.runner is None:
             raise Unavailable("background replies are not configured on this server")
-        return self.replies, self.runner
+        return self._replies(), self.runner
+
+    def _replies(self) -> ReplyStore:
+        if self.replies is None:
+            raise Unavailable("background replies are not configured on this server")
+        return self.replies
 
     async def submit(self, user_id: str, conversation_id: str, text: str, key: str) -> Submitted:
         """Accepts a message and starts its reply in the background; answers at once.
@@ -239,7 +244,7 @@ class AssistantService:
         Lambda delivers twice) finds it claimed and returns None without running the model.
         Each piece is stored as it comes; the reply is stored and the quota spent only when
         the model has finished; a failure is stored on the job and costs nothing."""
-        replies, _ = self._jobs()
+        replies = self._replies()
         if not await replies.claim(user_id, reply_id):
             return None
         job = await replies.get(user_id, reply_id)
@@ -275,7 +280,7 @@ class AssistantService:
 
     async def progress(self, user_id: str, reply_id: str, after: int = 0) -> ReplyProgress:
         """The job and the pieces the client has not seen (those numbered past `after`)."""
-        replies, _ = self._jobs()
+        replies = self._replies()
         job = await replies.get(user_id, reply_id) if is_id(reply_id) else None
         if job is None:
             raise NotFound("no such reply")
