@@ -77,6 +77,13 @@ class ServerlessArgs:
     domain: DomainSettings | None
     zone_id: pulumi.Input[str] | None
     protect: bool
+    # The stack's region: the ai-handler's ARN, which the API invokes, is known before the
+    # function exists (the function needs the API's URL, the API its ARN).
+    region: str = "us-east-1"
+
+
+def ai_handler_name(prefix: str) -> str:
+    return f"{prefix}-ai-handler"
 
 
 def _signed_in_users(
@@ -169,6 +176,25 @@ class Serverless(pulumi.ComponentResource):
             ),
             self.messaging.publish_key_statement(),
         ]
+        if self._args.functions.ai_handler_image_tag:
+            # Replies are background jobs (docs/api.md, "The assistant's stream"): the API
+            # opens a job in the assistant table and invokes the ai-handler asynchronously;
+            # the function claims the job and writes the reply there as the model writes it.
+            function_arn = pulumi.Output.concat(
+                "arn:aws:lambda:",
+                self._args.region,
+                ":",
+                self._args.account_id,
+                ":function:",
+                ai_handler_name(self._args.prefix),
+            )
+            environment["REFOCUSED_ASSISTANT_BACKEND"] = "lambda"
+            environment["REFOCUSED_ASSISTANT_FUNCTION"] = function_arn
+            statements.append(
+                policies.statement(
+                    ["lambda:InvokeFunction"], [function_arn], sid="StartAssistantReplies"
+                )
+            )
         return environment, statements
 
     def add_functions(

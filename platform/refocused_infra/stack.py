@@ -102,6 +102,7 @@ def build_stack(
             domain=settings.domain,
             zone_id=zone_id,
             protect=settings.protect_data,
+            region=settings.region,
         ),
     )
     api_url = edge.public_api_url(serverless.http_api.api_endpoint)
