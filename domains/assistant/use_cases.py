@@ -72,6 +72,7 @@ class ReplyProgress:
 
 
 FAILED_REPLY = "the assistant failed to answer; send the message again"
+LOST_REPLY = "the assistant did not finish this reply; send the message again"
 
 
 @dataclass
@@ -83,6 +84,9 @@ class AssistantService:
     daily_messages: int = 50
     replies: ReplyStore | None = None
     runner: ReplyRunner | None = None
+    #: A job not finished this long after it was opened has lost its run (the function hit
+    #: its timeout, the process stopped): it reads as failed. Lambda runs 900 s at most.
+    reply_deadline_seconds: float = 960.0
 
     # -- conversations --------------------------------------------------------------------
 
@@ -284,6 +288,9 @@ class AssistantService:
         job = await replies.get(user_id, reply_id) if is_id(reply_id) else None
         if job is None:
             raise NotFound("no such reply")
+        age = (self.clock.now() - job.created_at).total_seconds()
+        if not job.finished and age > self.reply_deadline_seconds:
+            job.status, job.error = ReplyStatus.FAILED, LOST_REPLY
         after = max(0, min(after, job.pieces))
         pieces = await replies.pieces(user_id, reply_id, after) if job.pieces > after else []
         reply = None

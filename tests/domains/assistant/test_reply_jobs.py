@@ -163,3 +163,15 @@ async def test_a_whole_reply_whose_model_fails_costs_nothing() -> None:
     with pytest.raises(Unavailable):
         await world.service.send("u1", conversation.id, "hi")
     assert (await world.service.quota("u1")).used == 0
+
+
+async def test_a_reply_whose_run_was_lost_reads_as_failed_after_the_deadline() -> None:
+    world = World()
+    conversation = await world.service.start("u1")
+    submitted = await world.service.submit("u1", conversation.id, "hi", key="k-1")
+    world.clock.advance(seconds=world.service.reply_deadline_seconds - 1)
+    assert (await world.service.progress("u1", submitted.job.id)).job.status is ReplyStatus.PENDING
+    world.clock.advance(seconds=2)  # the run never came (the function timed out, say)
+    lost = await world.service.progress("u1", submitted.job.id)
+    assert lost.job.status is ReplyStatus.FAILED and "again" in lost.job.error
+    assert (await world.service.quota("u1")).used == 0
