@@ -18,6 +18,7 @@ from adapters.dynamodb.email import (
     DynamoDbSuppressionList,
 )
 from adapters.dynamodb.feedback import DynamoDbFeedbackStore
+from adapters.dynamodb.rate_limit import DynamoDbRateLimiter
 from adapters.dynamodb.table import DynamoTable
 from adapters.memory.assistant_replies import InMemoryReplyStore
 from adapters.model_client.in_process import InProcessModelClient
@@ -177,6 +178,13 @@ class Assistant(containers.DeclarativeContainer):
         dynamodb=providers.Singleton(DynamoDbReplyStore, table),
         sql=providers.Singleton(InMemoryReplyStore),
     )
+    # The daily quota is counted where the replies are charged: the ai-handler spends it in
+    # the assistant table when a reply is done, so the API checks it there too.
+    quota = providers.Selector(
+        _backend,
+        dynamodb=providers.Singleton(DynamoDbRateLimiter, table),
+        sql=infrastructure.limiter,
+    )
     runner = providers.Selector(
         settings.provided.assistant_backend,
         none=providers.Singleton(TaskReplyRunner),
@@ -208,7 +216,7 @@ class Assistant(containers.DeclarativeContainer):
         AssistantService,
         store=store,
         model=model,
-        limiter=infrastructure.limiter,
+        limiter=quota,
         clock=infrastructure.clock,
         daily_messages=settings.provided.assistant_daily_messages,
         replies=replies,
