@@ -47,7 +47,9 @@ COSTLY_API_ROUTES = [
     "POST /api/v1/auth/google",
     "POST /api/v1/auth/token",
     "POST /api/v1/email/newsletter/subscribe",
-    "ANY /api/v1/assistant/{proxy+}",
+    # Sending a message (and starting a conversation): the reads that follow a reply (a
+    # reconnect every 25 s, polls) are the ordinary routes' and must not share this budget.
+    "POST /api/v1/assistant/{proxy+}",
 ]
 #: Routes each function serves: `/feedback` itself too, which `{proxy+}` (one segment or more)
 #: never matches.
