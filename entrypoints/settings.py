@@ -195,6 +195,9 @@ class Settings:
     assistant_daily_messages: int = 50
     #: The longest reply, in tokens: bounds the time and cost of one answer.
     assistant_max_new_tokens: int = 256
+    #: How long one server-sent-events answer following a reply lasts before it ends and the
+    #: client resumes with Last-Event-ID: under API Gateway's 30 s integration limit.
+    assistant_stream_seconds: int = 25
 
     # -- derived ---------------------------------------------------------------------------
 
@@ -320,6 +323,16 @@ class Settings:
             raise SettingsError(
                 "REFOCUSED_ASSISTANT_FUNCTION must name the ai-handler function when "
                 "REFOCUSED_ASSISTANT_BACKEND=lambda"
+            )
+        if self.assistant_backend == "lambda" and not self.assistant_table:
+            raise SettingsError(
+                "REFOCUSED_ASSISTANT_TABLE must name the assistant's DynamoDB table when "
+                "REFOCUSED_ASSISTANT_BACKEND=lambda: the ai-handler writes replies there"
+            )
+        if not 1 <= self.assistant_stream_seconds <= 28:
+            raise SettingsError(
+                "REFOCUSED_ASSISTANT_STREAM_SECONDS must be between 1 and 28 (the gateway "
+                "ends a request at 30 s)"
             )
         if self.argon2_memory_kib < 19 * 1024 or self.argon2_time_cost < 2:
             raise SettingsError(

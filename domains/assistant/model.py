@@ -100,3 +100,52 @@ def quota_day(now: datetime) -> date:
 
 def next_reset(now: datetime) -> datetime:
     return datetime.combine(quota_day(now) + timedelta(days=1), time(0), tzinfo=UTC)
+
+
+class ReplyStatus(StrEnum):
+    #: Accepted; no model run has claimed it yet.
+    PENDING = "pending"
+    #: One run has claimed it (a conditional write): its pieces are being stored.
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+MAX_IDEMPOTENCY_KEY_LENGTH = 128
+
+
+def check_idempotency_key(key: str) -> str:
+    key = key.strip()
+    if not key or len(key) > MAX_IDEMPOTENCY_KEY_LENGTH or not key.isprintable():
+        raise InvalidInput(
+            f"an idempotency key is 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} printable characters",
+            field="Idempotency-Key",
+        )
+    return key
+
+
+@dataclass(slots=True)
+class ReplyJob:
+    """One message's reply, produced by one model run in the background and followed by the
+    client: the pieces are stored as the model writes them (numbered 1, 2, 3 ...)."""
+
+    id: str
+    user_id: str
+    conversation_id: str
+    #: The client's key for the message: a repeated POST with it finds this job again.
+    key: str
+    status: ReplyStatus
+    created_at: datetime
+    #: The user's message that this job answers (its position bounds the model's context).
+    message_id: str = ""
+    message_position: int = 0
+    #: The stored reply, once done.
+    reply_id: str = ""
+    #: Why it failed, safe to show the user.
+    error: str = ""
+    #: How many pieces have been stored.
+    pieces: int = 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ReplyStatus.DONE, ReplyStatus.FAILED)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from adapters.dynamodb.assistant import DynamoDbConversationStore
+from adapters.dynamodb.assistant_replies import DynamoDbReplyStore
 from adapters.dynamodb.email import (
     DynamoDbDeliveryLog,
     DynamoDbSubscriptionStore,
@@ -254,4 +255,6 @@ def assistant(settings: LambdaSettings, model: InProcessModelClient) -> Assistan
         DynamoDbRateLimiter(table),
         SystemClock(),
         settings.daily_messages,
+        # The API opens reply jobs in the same table; this function claims and runs them.
+        replies=DynamoDbReplyStore(table),
     )

@@ -11,14 +11,18 @@ from typing import Any
 from dependency_injector import containers, providers
 
 from adapters.dynamodb.assistant import DynamoDbConversationStore
+from adapters.dynamodb.assistant_replies import DynamoDbReplyStore
 from adapters.dynamodb.email import (
     DynamoDbDeliveryLog,
     DynamoDbSubscriptionStore,
     DynamoDbSuppressionList,
 )
 from adapters.dynamodb.feedback import DynamoDbFeedbackStore
+from adapters.dynamodb.rate_limit import DynamoDbRateLimiter
 from adapters.dynamodb.table import DynamoTable
+from adapters.memory.assistant_replies import InMemoryReplyStore
 from adapters.model_client.in_process import InProcessModelClient
+from adapters.model_client.jobs import LambdaReplyRunner, TaskReplyRunner
 from adapters.model_client.lambda_invoke import LambdaModelClient
 from adapters.model_client.none import NoModelClient
 from adapters.outbox.transport import OutboxMailTransport
@@ -60,6 +64,9 @@ class Aws(containers.DeclarativeContainer):
         lambda s: aws_client("lambda", s.aws_endpoint_url, s.aws_region, MODEL_INVOKE_CONFIG),
         settings,
     )
+    # Asynchronous invokes (a reply job handed to the ai-handler) answer at once: the
+    # ordinary short timeouts and retries; a repeated event finds its job already claimed.
+    lambda_events = providers.Singleton(_client("lambda"), settings)
 
 
 class Email(containers.DeclarativeContainer):
@@ -157,13 +164,36 @@ class Assistant(containers.DeclarativeContainer):
     infrastructure = providers.DependenciesContainer()
     aws = providers.DependenciesContainer()
 
+    _backend = providers.Callable(_store("assistant_table"), settings)
+    table = providers.Singleton(DynamoTable, aws.dynamodb, settings.provided.assistant_table)
     store = providers.Selector(
-        providers.Callable(_store("assistant_table"), settings),
-        dynamodb=providers.Singleton(
-            DynamoDbConversationStore,
-            providers.Singleton(DynamoTable, aws.dynamodb, settings.provided.assistant_table),
-        ),
+        _backend,
+        dynamodb=providers.Singleton(DynamoDbConversationStore, table),
         sql=providers.Singleton(SqlAlchemyConversationStore, infrastructure.engine),
+    )
+    # Reply jobs live where the model run can write them: the assistant's table (shared with
+    # the ai-handler), or this process's memory when the model runs in it.
+    replies = providers.Selector(
+        _backend,
+        dynamodb=providers.Singleton(DynamoDbReplyStore, table),
+        sql=providers.Singleton(InMemoryReplyStore),
+    )
+    # The daily quota is counted where the replies are charged: the ai-handler spends it in
+    # the assistant table when a reply is done, so the API checks it there too.
+    quota = providers.Selector(
+        _backend,
+        dynamodb=providers.Singleton(DynamoDbRateLimiter, table),
+        sql=infrastructure.limiter,
+    )
+    runner = providers.Selector(
+        settings.provided.assistant_backend,
+        none=providers.Singleton(TaskReplyRunner),
+        in_process=providers.Singleton(TaskReplyRunner),
+        **{
+            "lambda": providers.Singleton(
+                LambdaReplyRunner, aws.lambda_events, settings.provided.assistant_function
+            )
+        },
     )
     model = providers.Selector(
         settings.provided.assistant_backend,
@@ -186,8 +216,10 @@ class Assistant(containers.DeclarativeContainer):
         AssistantService,
         store=store,
         model=model,
-        limiter=infrastructure.limiter,
+        limiter=quota,
         clock=infrastructure.clock,
         daily_messages=settings.provided.assistant_daily_messages,
+        replies=replies,
+        runner=runner,
     )
     user_data = providers.Singleton(AssistantUserData, service)

@@ -224,6 +224,9 @@ def _dependencies(container: Application, settings: Settings) -> dict[str, Provi
         ),
         "feedback": singleton(container.feedback.service),
         "assistant": singleton(container.assistant.service),
+        "assistant_stream_seconds": Provide(
+            lambda: settings.assistant_stream_seconds, use_cache=True, sync_to_thread=False
+        ),
         "pomodoro": singleton(container.pomodoro.service),
         "habits": singleton(container.habits.service),
         "csrf": singleton(container.security.csrf),

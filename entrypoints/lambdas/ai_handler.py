@@ -4,7 +4,11 @@ Two kinds of event:
 - API Gateway (`/ai/...`): conversations, the quota and replies for a signed-in user, with
   history and the daily quota in DynamoDB;
 - a direct invoke `{"action": "assistant.reply", "messages": [...]}` from the API service's
-  Lambda model client, answered with `{"reply": "..."}` (the caller keeps history and quota).
+  Lambda model client, answered with `{"reply": "..."}` (the caller keeps history and quota);
+- an asynchronous invoke `{"action": "assistant.run", "user_id": ..., "reply_id": ...}` from
+  the API (a reply job, docs/api.md "The assistant's stream"): the job is claimed in the
+  assistant table with a conditional write, so a delivery Lambda repeats runs nothing, and its
+  pieces, the reply and the quota are written to that table as the model produces them.
 
 The serving bundle (weights, tokenizer, manifest of checksums) is copied from S3 into the
 function's temporary storage and loaded once per container, on the first request that needs
@@ -19,11 +23,13 @@ from typing import Any
 import structlog
 
 from adapters.model_client.in_process import InProcessModelClient
+from adapters.model_client.jobs import RUN_ACTION
 from adapters.model_client.lambda_invoke import ACTION
 from domains.assistant.errors import QuotaExhausted
 from domains.assistant.model import MAX_MESSAGE_LENGTH, ChatTurn, Conversation, Message, Role
 from domains.assistant.use_cases import AssistantService
 from domains.shared.errors import DomainError
+from domains.shared.ids import is_id
 from entrypoints.composition.lambdas import LambdaSettings, assistant, assistant_model
 from entrypoints.lambdas.apigw import BadRequest, Request, Router, domain_problem, handle, respond
 from entrypoints.lambdas.auth import Access
@@ -190,9 +196,26 @@ async def _reply(event: dict[str, Any]) -> dict[str, Any]:
     return {"statusCode": 200, "reply": reply}
 
 
+async def _run(event: dict[str, Any]) -> dict[str, Any]:
+    user_id, reply_id = event.get("user_id"), event.get("reply_id")
+    if not isinstance(user_id, str) or not user_id or not isinstance(reply_id, str):
+        return {"statusCode": 400, "error": "`user_id` and `reply_id` are required"}
+    if not is_id(reply_id):
+        return {"statusCode": 400, "error": "`reply_id` is not a reply id"}
+    job = await cold_start.get().assistant.run(user_id, reply_id)
+    if job is None:
+        # Claimed already (a repeated delivery, a retried POST) or gone: nothing to run.
+        log.info("assistant.job_skipped", reply_id=reply_id)
+        return {"statusCode": 200, "ran": False}
+    log.info("assistant.job", reply_id=reply_id, status=job.status.value, pieces=job.pieces)
+    return {"statusCode": 200, "ran": True, "status": job.status.value}
+
+
 @answer_config_errors
 def handler(event: Any, context: Any = None) -> dict[str, Any]:
     if isinstance(event, dict) and "action" in event:
+        if event["action"] == RUN_ACTION:
+            return cold_start.run(_run(event))
         if event["action"] != ACTION:
             return {"statusCode": 400, "error": f"unknown action; expected {ACTION!r}"}
         return cold_start.run(_reply(event))

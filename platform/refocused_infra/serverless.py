@@ -47,7 +47,9 @@ COSTLY_API_ROUTES = [
     "POST /api/v1/auth/google",
     "POST /api/v1/auth/token",
     "POST /api/v1/email/newsletter/subscribe",
-    "ANY /api/v1/assistant/{proxy+}",
+    # Sending a message (and starting a conversation): the reads that follow a reply (a
+    # reconnect every 25 s, polls) are the ordinary routes' and must not share this budget.
+    "POST /api/v1/assistant/{proxy+}",
 ]
 #: Routes each function serves: `/feedback` itself too, which `{proxy+}` (one segment or more)
 #: never matches.
@@ -79,6 +81,13 @@ class ServerlessArgs:
     protect: bool
     # Every function's error reporting (REFOCUSED_SENTRY_*), when the stack has a Sentry DSN.
     error_reporting: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    # The stack's region: the ai-handler's ARN, which the API invokes, is known before the
+    # function exists (the function needs the API's URL, the API its ARN).
+    region: str = "us-east-1"
+
+
+def ai_handler_name(prefix: str) -> str:
+    return f"{prefix}-ai-handler"
 
 
 def _signed_in_users(
@@ -171,6 +180,25 @@ class Serverless(pulumi.ComponentResource):
             ),
             self.messaging.publish_key_statement(),
         ]
+        if self._args.functions.ai_handler_image_tag:
+            # Replies are background jobs (docs/api.md, "The assistant's stream"): the API
+            # opens a job in the assistant table and invokes the ai-handler asynchronously;
+            # the function claims the job and writes the reply there as the model writes it.
+            function_arn = pulumi.Output.concat(
+                "arn:aws:lambda:",
+                self._args.region,
+                ":",
+                self._args.account_id,
+                ":function:",
+                ai_handler_name(self._args.prefix),
+            )
+            environment["REFOCUSED_ASSISTANT_BACKEND"] = "lambda"
+            environment["REFOCUSED_ASSISTANT_FUNCTION"] = function_arn
+            statements.append(
+                policies.statement(
+                    ["lambda:InvokeFunction"], [function_arn], sid="StartAssistantReplies"
+                )
+            )
         return environment, statements
 
     def add_functions(

@@ -71,7 +71,9 @@ class FunctionSettings:
     # A 1.2B-parameter model on CPU needs the memory for its weights and the vCPUs that come
     # with it (Lambda grants CPU in proportion to memory).
     ai_handler_memory_mb: int = 10240
-    ai_handler_timeout_s: int = 120
+    # Replies are background jobs the client follows (docs/api.md): a 256-token reply on CPU at
+    # 1-5 tokens/s after a cold start of up to a minute fits; the gateway no longer bounds it.
+    ai_handler_timeout_s: int = 600
     ai_handler_ephemeral_storage_mb: int = 10240
     ai_handler_reserved_concurrency: int = 2
     throttle_rate_per_s: int = 50

@@ -124,6 +124,7 @@ def build_stack(
             zone_id=zone_id,
             protect=settings.protect_data,
             error_reporting=error_reporting(settings),
+            region=settings.region,
         ),
     )
     api_url = edge.public_api_url(serverless.http_api.api_endpoint)

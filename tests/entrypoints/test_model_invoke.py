@@ -65,6 +65,7 @@ def _model(server: FakeLambda, monkeypatch: pytest.MonkeyPatch):
     settings = Settings(
         assistant_backend="lambda",
         assistant_function="refocused-ai-handler",
+        assistant_table="refocused-assistant",
         aws_endpoint_url=f"http://127.0.0.1:{server.server_address[1]}",
     )
     return build_container(settings).assistant.model()
@@ -99,3 +100,28 @@ def test_the_invoke_waits_as_long_as_a_function_may_run(monkeypatch: pytest.Monk
         assert client.meta.config.retries["total_max_attempts"] == 1
     finally:
         server.server_close()
+
+
+def test_the_api_checks_the_quota_where_the_ai_handler_spends_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The function charges a reply in the assistant table when it is done: a quota the API
+    # kept elsewhere (Redis) would never see those charges.
+    from adapters.dynamodb.rate_limit import DynamoDbRateLimiter
+    from entrypoints.composition.lambdas import LambdaSettings, assistant
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    settings = Settings(
+        assistant_backend="lambda",
+        assistant_function="refocused-ai-handler",
+        assistant_table="refocused-assistant",
+    )
+    api = build_container(settings).assistant.service()
+    function = assistant(
+        LambdaSettings(assistant_table="refocused-assistant"),
+        model=None,  # type: ignore[arg-type]
+    )
+    assert isinstance(api.limiter, DynamoDbRateLimiter)
+    assert isinstance(function.limiter, DynamoDbRateLimiter)
+    assert api.limiter._table.name == function.limiter._table.name

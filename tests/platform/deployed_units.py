@@ -205,6 +205,13 @@ class Recorder:
                     "Error": {"Code": "ResourceNotFoundException", "Message": secret_id}
                 }
             return _Http(200), {"ARN": secret_id, "SecretString": self.secrets[secret_id]}
+        # An asynchronous invoke is queued by Lambda and answered 202 at once; what the
+        # function then does is its own contract (start_function).
+        if (
+            model.name == "Invoke"
+            and params.get("headers", {}).get("X-Amz-Invocation-Type") == "Event"
+        ):
+            return _Http(202), {"StatusCode": 202}
         return None
 
 

@@ -221,7 +221,12 @@ def start_api(
                 conversation = await assistant.start(USER, "a plan")
                 await assistant.conversations(USER)
                 await assistant.delete(USER, conversation.id)
-                await assistant.start(USER, "a second plan")
+                second = await assistant.start(USER, "a second plan")
+                # A message through the route users call: a reply job in the shared table,
+                # handed to the ai-handler with an asynchronous invoke.
+                submitted = await assistant.submit(USER, second.id, "Plan my day", "contract-1")
+                if submitted.job.status.value != "pending":
+                    outcome.problems.append(f"a message's reply is {submitted.job.status.value}")
                 await email.subscribe(READER, "203.0.113.7", f"{settings.effective_public_url}/x")
                 await email.send_password_reset(READER, f"{settings.effective_public_url}/r")
                 contributors = (container.feedback.user_data(), container.assistant.user_data())

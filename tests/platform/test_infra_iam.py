@@ -150,3 +150,14 @@ def test_the_api_reads_exactly_its_own_secrets(stack: ProgramRun):
     (statement,) = [s for s in policy if s["Action"][0].startswith("secretsmanager:")]
     assert statement["Action"] == ["secretsmanager:GetSecretValue"]
     assert sorted(statement["Resource"]) == sorted(stack.exports["secret_arns"].values())
+
+
+def test_the_api_may_start_the_ai_handler_and_no_other_function(stack: ProgramRun):
+    policy = statements(stack.named("compute-apprunner-instance-secrets").inputs["policy"])
+    invokes = [s for s in policy if any(a.startswith("lambda:") for a in s["Action"])]
+    function = stack.named("serverless-ai-handler-function")
+    (statement,) = invokes
+    assert statement["Action"] == ["lambda:InvokeFunction"]
+    (resource,) = statement["Resource"]
+    assert resource.endswith(f":{ACCOUNT}:function:{function.inputs['name']}")
+    assert resource.startswith("arn:aws:lambda:") and "*" not in resource

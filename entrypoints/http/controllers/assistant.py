@@ -3,19 +3,22 @@ as server-sent events. Message text is never logged."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, PathParameter
+from litestar.params import HeaderParameter, JSONBody, PathParameter
 from litestar.response import ServerSentEvent
 from litestar.response.sse import ServerSentEventMessage
 
 from domains.assistant.errors import QuotaExhausted
-from domains.assistant.use_cases import AssistantService, Exchange
+from domains.assistant.model import ReplyStatus
+from domains.assistant.use_cases import AssistantService, Exchange, ReplyProgress
 from domains.identity.model import Principal
-from domains.shared.errors import DomainError
+from domains.shared.errors import DomainError, InvalidInput
 from entrypoints.http.openapi import responses
 from entrypoints.http.problems import domain_error_handler
 from entrypoints.http.schemas.assistant import (
@@ -26,6 +29,7 @@ from entrypoints.http.schemas.assistant import (
     MessageCreate,
     MessageRead,
     QuotaRead,
+    ReplyJobRead,
     ReplyRead,
     sse_json,
 )
@@ -35,7 +39,37 @@ CurrentUser = NamedDependency[Principal]
 ConversationId = Annotated[
     str, PathParameter(max_length=64, format="uuid", description="a conversation id")
 ]
+ReplyId = Annotated[str, PathParameter(max_length=64, format="uuid", description="a reply id")]
 NO_MODEL = {503: "No assistant model is configured on this server, or it failed to answer"}
+#: How often a followed reply is read again for new pieces.
+POLL_SECONDS = 0.2
+BASE = "/api/v1/assistant"
+
+
+def _job_read(progress: ReplyProgress) -> ReplyJobRead:
+    job = progress.job
+    content = progress.reply.content if progress.reply else "".join(progress.pieces)
+    return ReplyJobRead(
+        job.id,
+        job.conversation_id,
+        job.status.value,
+        job.message_id,
+        job.pieces,
+        content,
+        job.error,
+        MessageRead.of(progress.reply) if progress.reply else None,
+        f"{BASE}/replies/{job.id}/events",
+    )
+
+
+def _last_event_id(value: str | None) -> int:
+    if not value:
+        return 0
+    if not value.isdigit() or len(value) > 9:
+        raise InvalidInput(
+            "Last-Event-ID is the number of the last piece seen", field="Last-Event-ID"
+        )
+    return int(value)
 
 
 def _quota_problem(request: Request[Any, Any, Any], error: QuotaExhausted) -> Response[Any]:
@@ -143,6 +177,80 @@ class AssistantController(Controller):
         return Response(body, status_code=201)
 
     @post(
+        "/conversations/{conversation_id:str}/replies",
+        operation_id="requestReply",
+        status_code=202,
+        responses=responses(400, 401, 403, 404, 422, 429, 503, described=NO_MODEL),
+    )
+    async def request_reply(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[MessageCreate],
+        assistant: Assistant,
+        principal: CurrentUser,
+        conversation_id: ConversationId,
+        idempotency_key: Annotated[
+            str,
+            HeaderParameter(
+                name="Idempotency-Key",
+                max_length=128,
+                description="the client's id for this message (a UUID): sending it again "
+                "returns the same reply and never runs the model twice",
+            ),
+        ],
+    ) -> Response[Any]:
+        """Send a message; answers at once (202) with the reply resource while the model
+        writes it in the background. Follow it at `events` (server-sent events, resumable)
+        or read it with GET. The quota is spent when the reply is done, not on failure."""
+        try:
+            submitted = await assistant.submit(
+                principal.user_id, conversation_id, data.content, idempotency_key
+            )
+        except QuotaExhausted as e:
+            return _quota_problem(request, e)
+        progress = await assistant.progress(principal.user_id, submitted.job.id)
+        body = _job_read(progress)
+        return Response(body, status_code=202, headers={"Location": f"{BASE}/replies/{body.id}"})
+
+    @get("/replies/{reply_id:str}", operation_id="getReply", responses=responses(401, 404, 503))
+    async def reply(
+        self, assistant: Assistant, principal: CurrentUser, reply_id: ReplyId
+    ) -> ReplyJobRead:
+        """A reply as far as it is written: its status and the text so far."""
+        return _job_read(await assistant.progress(principal.user_id, reply_id))
+
+    @get(
+        "/replies/{reply_id:str}/events",
+        operation_id="followReply",
+        responses=responses(400, 401, 404, 503),
+    )
+    async def follow(
+        self,
+        assistant: Assistant,
+        principal: CurrentUser,
+        assistant_stream_seconds: NamedDependency[int],
+        reply_id: ReplyId,
+        last_event_id: Annotated[
+            str | None,
+            HeaderParameter(
+                name="Last-Event-ID",
+                required=False,
+                max_length=12,
+                description="the id of the last event received: the stream resumes after it",
+            ),
+        ] = None,
+    ) -> Response[Any]:
+        """The reply as server-sent events: `delta` (id n: the n-th piece, a JSON string),
+        then `done` or `error`. Each answer ends within REFOCUSED_ASSISTANT_STREAM_SECONDS
+        (under the gateway's 30 s) with a `continue` event; reconnect with `Last-Event-ID`."""
+        after = _last_event_id(last_event_id)
+        first = await assistant.progress(principal.user_id, reply_id, after)
+        return ServerSentEvent(
+            _follow(assistant, principal.user_id, first, assistant_stream_seconds),
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )
+
+    @post(
         "/conversations/{conversation_id:str}/messages/stream",
         operation_id="streamMessage",
         status_code=200,
@@ -184,3 +292,35 @@ async def _events(
     _, messages = await assistant.conversation(exchange.user_id, exchange.conversation_id)
     reply = MessageRead.of(messages[-1])
     yield ServerSentEventMessage(event="done", data=sse_json({"reply": reply, "quota": quota}))
+
+
+async def _follow(
+    assistant: AssistantService, user_id: str, progress: ReplyProgress, window: float
+) -> AsyncIterator[ServerSentEventMessage]:
+    deadline = time.monotonic() + window
+    after = progress.after
+    while True:
+        for number, piece in enumerate(progress.pieces, start=progress.after + 1):
+            yield ServerSentEventMessage(event="delta", data=sse_json(piece), id=str(number))
+            after = number
+        job = progress.job
+        if job.status is ReplyStatus.DONE:
+            reply = MessageRead.of(progress.reply) if progress.reply else None
+            quota = QuotaRead.of(await assistant.quota(user_id))
+            yield ServerSentEventMessage(
+                event="done", data=sse_json({"reply": reply, "quota": quota}), id=str(after)
+            )
+            return
+        if job.status is ReplyStatus.FAILED:
+            yield ServerSentEventMessage(
+                event="error", data=sse_json({"detail": job.error}), id=str(after)
+            )
+            return
+        if time.monotonic() + POLL_SECONDS >= deadline:
+            # Ends before the gateway would cut it: the client reconnects with Last-Event-ID.
+            yield ServerSentEventMessage(
+                event="continue", data=sse_json({"after": after}), id=str(after), retry=0
+            )
+            return
+        await asyncio.sleep(POLL_SECONDS)
+        progress = await assistant.progress(user_id, job.id, after)

@@ -77,3 +77,24 @@ class ReplyRead(Struct):
 
 def sse_json(value: object) -> str:
     return msgspec.json.encode(value).decode()
+
+
+class ReplyJobRead(Struct):
+    """A reply being written in the background (see "The assistant's stream" in docs/api.md)."""
+
+    id: str
+    conversation_id: str
+    #: pending, running, done or failed.
+    status: str
+    #: The user's message this answers.
+    message_id: str
+    #: Pieces written so far; the last event id of the stream.
+    pieces: int
+    #: The reply so far (the pieces joined); the stored reply's text once done.
+    content: str
+    #: Why it failed, when it did; send the message again with a new key.
+    error: str
+    #: The stored reply, once done.
+    reply: MessageRead | None
+    #: Follow it here (server-sent events).
+    events: str

@@ -202,3 +202,67 @@ def run_in_a_fresh_container(
         timeout=300,
         check=False,
     )
+
+
+class KeptStarts:
+    """The API's side of a job: it would invoke this function asynchronously."""
+
+    def __init__(self) -> None:
+        self.started: list[object] = []
+
+    async def start(self, job: object, run: object) -> None:
+        self.started.append(job)
+
+
+def test_a_reply_job_runs_the_model_once_however_often_it_is_delivered(
+    model_bucket: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services = ai_handler.cold_start.get()
+    service = services.assistant
+    service.runner = KeptStarts()
+    runs: list[int] = []
+    stream = services.model.stream
+
+    def counting(turns: object) -> object:
+        runs.append(1)
+        return stream(turns)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(services.model, "stream", counting)
+    user = f"user-{uuid.uuid4().hex[:8]}"
+    conversation = ai_handler.cold_start.run(service.start(user))
+    submitted = ai_handler.cold_start.run(
+        service.submit(user, conversation.id, "Plan my morning", key="key-1")
+    )
+    event = {"action": "assistant.run", "user_id": user, "reply_id": submitted.job.id}
+    first = ai_handler.handler(event)
+    again = ai_handler.handler(event)  # Lambda delivers an asynchronous event twice
+    assert first == {"statusCode": 200, "ran": True, "status": "done"}, first
+    assert again == {"statusCode": 200, "ran": False}
+    assert len(runs) == 1
+    progress = ai_handler.cold_start.run(service.progress(user, submitted.job.id))
+    assert progress.reply is not None and progress.job.pieces >= 1
+    assert ai_handler.cold_start.run(service.quota(user)).used == 1
+
+
+def test_a_reply_job_whose_model_cannot_load_fails_and_costs_nothing(
+    deployment: Deployment, model_bucket: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corrupt_the_published_weights()
+    services = ai_handler.cold_start.get()
+    service = services.assistant
+    service.runner = KeptStarts()
+
+    async def as_the_api_sees_it() -> None:  # the API's Lambda client checks no model
+        return None
+
+    monkeypatch.setattr(services.model, "ensure_available", as_the_api_sees_it)
+    user = f"user-{uuid.uuid4().hex[:8]}"
+    conversation = ai_handler.cold_start.run(service.start(user))
+    submitted = ai_handler.cold_start.run(
+        service.submit(user, conversation.id, "Plan my morning", key="key-1")
+    )
+    result = ai_handler.handler(
+        {"action": "assistant.run", "user_id": user, "reply_id": submitted.job.id}
+    )
+    assert result == {"statusCode": 200, "ran": True, "status": "failed"}
+    assert ai_handler.cold_start.run(service.quota(user)).used == 0
