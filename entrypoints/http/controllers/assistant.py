@@ -18,7 +18,7 @@ from domains.assistant.errors import QuotaExhausted
 from domains.assistant.model import ReplyStatus
 from domains.assistant.use_cases import AssistantService, Exchange, ReplyProgress
 from domains.identity.model import Principal
-from domains.shared.errors import DomainError, InvalidInput
+from domains.shared.errors import DomainError
 from entrypoints.http.openapi import responses
 from entrypoints.http.problems import domain_error_handler
 from entrypoints.http.schemas.assistant import (
@@ -62,14 +62,9 @@ def _job_read(progress: ReplyProgress) -> ReplyJobRead:
     )
 
 
-def _last_event_id(value: str | None) -> int:
-    if not value:
-        return 0
-    if not value.isdigit() or len(value) > 9:
-        raise InvalidInput(
-            "Last-Event-ID is the number of the last piece seen", field="Last-Event-ID"
-        )
-    return int(value)
+def _last_event_id(value: str) -> int:
+    """The header's pattern (digits only) is checked by the decoder: a 400 naming it."""
+    return int(value) if value else 0
 
 
 def _quota_problem(request: Request[Any, Any, Any], error: QuotaExhausted) -> Response[Any]:
@@ -193,7 +188,8 @@ class AssistantController(Controller):
             str,
             HeaderParameter(
                 name="Idempotency-Key",
-                max_length=128,
+                # What check_idempotency_key admits: 1 to 128 visible characters.
+                pattern=r"^[!-~]([ -~]{0,126}[!-~])?$",
                 description="the client's id for this message (a UUID): sending it again "
                 "returns the same reply and never runs the model twice",
             ),
@@ -231,14 +227,14 @@ class AssistantController(Controller):
         assistant_stream_seconds: NamedDependency[int],
         reply_id: ReplyId,
         last_event_id: Annotated[
-            str | None,
+            str,
             HeaderParameter(
                 name="Last-Event-ID",
                 required=False,
-                max_length=12,
+                pattern=r"^[0-9]{0,9}$",
                 description="the id of the last event received: the stream resumes after it",
             ),
-        ] = None,
+        ] = "",
     ) -> Response[Any]:
         """The reply as server-sent events: `delta` (id n: the n-th piece, a JSON string),
         then `done` or `error`. Each answer ends within REFOCUSED_ASSISTANT_STREAM_SECONDS
