@@ -165,6 +165,8 @@ def _gate_config(container: Application, proxies: ProxyTrust) -> GateConfig:
         global_rate=container.security.global_rate(),
         proxies=proxies,
         sign_in_origins=_sign_in_origins(settings),
+        max_in_flight=settings.max_requests_in_flight,
+        queue_seconds=settings.request_queue_ms / 1000,
     )
 
 

@@ -18,6 +18,7 @@ from domains.shared.errors import (
     Forbidden,
     InvalidInput,
     NotFound,
+    Overloaded,
     RateLimited,
     Unauthenticated,
     Unavailable,
@@ -87,7 +88,7 @@ def status_for(error: DomainError) -> int:
 def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     status = status_for(exc)
     headers: dict[str, str] = {}
-    if isinstance(exc, RateLimited):
+    if isinstance(exc, RateLimited | Overloaded):
         headers["Retry-After"] = str(max(1, int(exc.retry_after_seconds + 0.999)))
     if status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="refocused"'
