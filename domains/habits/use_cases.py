@@ -188,11 +188,32 @@ class HabitsService:
         if not 2000 <= year <= 2200 or not 1 <= month <= 12:
             raise InvalidInput("the month must be YYYY-MM between 2000 and 2200", field="month")
         today = await self._today(user_id)
-        async with self.uow() as uow:
+        async with self._read() as uow:
             habit = await self._owned(uow, user_id, habit_id)
             done = await uow.marks.days(habit_id)
         start = rules.start_of(habit.created_on, done)
         return rules.month_calendar(habit.schedule, done, start, today, year, month)
+
+    async def calendars(
+        self, user_id: str, year: int, month: int, *, limit: int
+    ) -> list[tuple[Habit, list[rules.CalendarDay]]]:
+        """`calendar` of each of the user's first `limit` active habits (in list order), read
+        together: the user's today once, the habits and their days in one read."""
+        if not 2000 <= year <= 2200 or not 1 <= month <= 12:
+            raise InvalidInput("the month must be YYYY-MM between 2000 and 2200", field="month")
+        today = await self._today(user_id)
+        async with self._read() as read:
+            habits = list(await read.habits.list_for_user(user_id, include_archived=False))
+            habits = habits[:limit]
+            marks = await read.marks.days_of([h.id for h in habits])
+        found = []
+        for habit in habits:
+            done = marks.get(habit.id, set())
+            start = rules.start_of(habit.created_on, done)
+            found.append(
+                (habit, rules.month_calendar(habit.schedule, done, start, today, year, month))
+            )
+        return found
 
     async def analytics(self, user_id: str, habit_id: str) -> Analytics:
         today = await self._today(user_id)
