@@ -16,6 +16,7 @@ from litestar.middleware import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 
 from adapters.sql.migrate import upgrade
+from adapters.sql.user_time_zones import remembered_for_one_request
 from domains.identity.model import Principal
 from entrypoints.composition.containers import Application, wire_events
 from entrypoints.composition.resources import close_resources
@@ -168,6 +169,7 @@ def _gate_config(container: Application, proxies: ProxyTrust) -> GateConfig:
         sign_in_origins=_sign_in_origins(settings),
         max_in_flight=settings.max_requests_in_flight,
         queue_seconds=settings.request_queue_ms / 1000,
+        request_scope=remembered_for_one_request,
     )
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any, Protocol
@@ -91,6 +93,8 @@ class GateConfig:
     #: API requests served at once; the rest wait in order, at most `queue_seconds`.
     max_in_flight: int = 64
     queue_seconds: float = 0.5
+    #: Entered around each API request: what lives for one request (the users' zones read).
+    request_scope: Callable[[], AbstractContextManager[None]] = nullcontext
 
 
 class Admission:
@@ -211,10 +215,11 @@ class Gate:
             if path.startswith("/api/"):
                 await self.admission.enter()
                 try:
-                    await self._authenticate(scope, headers, ctx)
-                    if scope["method"] not in SAFE_METHODS:
-                        self._check_unsafe_request(scope, headers, path)
-                    await self.app(scope, receive, send_tracking_status)
+                    with self.config.request_scope():
+                        await self._authenticate(scope, headers, ctx)
+                        if scope["method"] not in SAFE_METHODS:
+                            self._check_unsafe_request(scope, headers, path)
+                        await self.app(scope, receive, send_tracking_status)
                 finally:
                     self.admission.leave()
             else:
