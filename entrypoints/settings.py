@@ -85,6 +85,12 @@ class Settings:
     db_pool_size: int = 30
     #: Connections opened beyond db_pool_size under load, closed when returned.
     db_max_overflow: int = 0
+    #: API requests one worker serves at once; the others wait their turn, first come first
+    #: served. One worker is CPU-bound long before this, so more in flight only adds latency.
+    max_requests_in_flight: int = 64
+    #: How long (milliseconds) a request may wait for its turn before it is refused with 503
+    #: and Retry-After, rather than left queuing behind hundreds of others.
+    request_queue_ms: int = 500
     #: Run migrations at start-up. Defaults to on for embedded, off for production.
     auto_migrate: bool | None = None
     #: Lifetime of an access token.
@@ -291,6 +297,8 @@ class Settings:
             "rate_limit_per_minute",
             "max_body_bytes",
             "db_pool_size",
+            "max_requests_in_flight",
+            "request_queue_ms",
             "assistant_daily_messages",
             "assistant_max_new_tokens",
             "email_actions_per_address_per_day",

@@ -221,13 +221,13 @@ class HabitsSection:
 
     habits: HabitsService
     name: str = "habits"
-    #: Each habit is one query; a day view of hundreds of habits would be no use anyway.
+    #: A day view of hundreds of habits would be no use; all are read in one go.
     limit: int = 50
 
     async def on(self, user_id: str, day: date) -> Any:
         found = []
-        for habit in (await self.habits.list_habits(user_id))[: self.limit]:
-            month = await self.habits.calendar(user_id, habit.id, day.year, day.month)
+        calendars = await self.habits.calendars(user_id, day.year, day.month, limit=self.limit)
+        for habit, month in calendars:
             entry = next((d for d in month if d.day == day), None)
             found.append(
                 {
@@ -242,8 +242,9 @@ class HabitsSection:
     async def between(self, user_id: str, start: date, end: date) -> dict[date, Any]:
         """Habits done per day; `start` and `end` lie in one month (the calendar's)."""
         done: dict[date, int] = {}
-        for habit in (await self.habits.list_habits(user_id))[: self.limit]:
-            for day in await self.habits.calendar(user_id, habit.id, start.year, start.month):
+        calendars = await self.habits.calendars(user_id, start.year, start.month, limit=self.limit)
+        for _habit, month in calendars:
+            for day in month:
                 if day.done and start <= day.day <= end:
                     done[day.day] = done.get(day.day, 0) + 1
         return {day: {"done": n} for day, n in done.items()}

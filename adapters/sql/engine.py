@@ -1,14 +1,90 @@
 from __future__ import annotations
 
+import asyncio
+from collections import deque
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import AsyncAdaptedQueuePool
+from sqlalchemy.util import await_only
+from sqlalchemy.util.queue import AsyncAdaptedQueue, Empty
+
+from domains.shared.errors import Overloaded
+
+#: How long a request waits for a pooled connection before it is refused (503, Retry-After).
+POOL_TIMEOUT_SECONDS = 2.0
+
+
+class FairQueue(AsyncAdaptedQueue[Any]):
+    """SQLAlchemy's asyncio pool queue, first come first served.
+
+    The stock queue lets a newcomer take a just-returned connection before the waiter that was
+    woken for it runs; the waiter then queues again at the back. Under load (256 clients on a
+    30-connection pool) some requests lost that race for seconds: the habits list's p99 was
+    5.5 s and its maximum 9.9 s while the median was 230 ms. Here a returned connection is
+    handed straight to the oldest waiter, and nobody takes one while others wait."""
+
+    def __init__(self, maxsize: int = 0, use_lifo: bool = False) -> None:
+        super().__init__(maxsize, use_lifo)
+        self._waiting: deque[asyncio.Future[Any]] = deque()
+
+    def put_nowait(self, item: Any) -> None:
+        while self._waiting:
+            waiter = self._waiting.popleft()
+            if not waiter.done():
+                waiter.set_result(item)
+                return
+        super().put_nowait(item)
+
+    def get(self, block: bool = True, timeout: float | None = None) -> Any:
+        if not self._waiting and not self._queue.empty():
+            return self._queue.get_nowait()
+        if not block:
+            raise Empty()
+        return await_only(self._wait(seconds=timeout))
+
+    async def _wait(self, *, seconds: float | None) -> Any:
+        waiter: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._waiting.append(waiter)
+        try:
+            return await asyncio.wait_for(waiter, seconds)
+        except BaseException as e:
+            if waiter.done() and not waiter.cancelled():
+                # Handed over just as this waiter gave up (cancelled): pass it on, never lose it.
+                self.put_nowait(waiter.result())
+            else:
+                waiter.cancel()
+            if isinstance(e, TimeoutError):
+                raise Empty() from e
+            raise
+
+
+class FairQueuePool(AsyncAdaptedQueuePool):
+    """The asyncio pool with FairQueue; a checkout that times out is the domain's Overloaded
+    (503 with Retry-After), whichever adapter asked for the connection."""
+
+    _queue_class = FairQueue
+
+    def _do_get(self) -> Any:
+        try:
+            return super()._do_get()
+        except sa_exc.TimeoutError as e:
+            raise Overloaded(
+                "the server is too busy to answer in time; try again shortly",
+                retry_after_seconds=1,
+            ) from e
 
 
 def create_engine(
-    url: str, *, pool_size: int = 30, max_overflow: int = 0, echo: bool = False
+    url: str,
+    *,
+    pool_size: int = 30,
+    max_overflow: int = 0,
+    echo: bool = False,
+    pool_timeout: float = POOL_TIMEOUT_SECONDS,
 ) -> AsyncEngine:
     """An async engine for SQLite (aiosqlite, embedded) or PostgreSQL (asyncpg, production)."""
     parsed = make_url(url)
@@ -21,7 +97,15 @@ def create_engine(
     else:
         # No pre-ping: it would cost a round trip per checkout. A connection the server dropped
         # fails once, is invalidated by SQLAlchemy and replaced; recycling bounds their age.
-        kwargs.update(pool_size=pool_size, max_overflow=max_overflow, pool_recycle=1800)
+        # Waiters are served in order, and none waits longer than POOL_TIMEOUT_SECONDS: the
+        # request is then refused fast (adapters.sql.unit_of_work) rather than left queuing.
+        kwargs.update(
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+            pool_recycle=1800,
+            poolclass=FairQueuePool,
+            pool_timeout=pool_timeout,
+        )
     engine = create_async_engine(parsed, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         _configure_sqlite(engine)

@@ -11,6 +11,9 @@ import asyncio
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.sql.engine import POOL_TIMEOUT_SECONDS
+from domains.shared.errors import Overloaded
+
 
 class ReadPool:
     """A small pool beside the engine's, opened on first use inside the running loop with the
@@ -19,14 +22,18 @@ class ReadPool:
 
     Waiters are served first come, first served by a semaphore in front of the pool: asyncpg's
     own queue lets a newcomer take a just-released connection from a woken waiter, which then
-    queues again at the back, and under load some requests waited seconds."""
+    queues again at the back, and under load some requests waited seconds. None waits longer
+    than `timeout`: it is refused (Overloaded, a 503 with Retry-After)."""
 
-    def __init__(self, engine: AsyncEngine, max_size: int) -> None:
+    def __init__(
+        self, engine: AsyncEngine, max_size: int, timeout: float = POOL_TIMEOUT_SECONDS
+    ) -> None:
         cargs, cparams = engine.dialect.create_connect_args(engine.url)
         for sqlalchemy_only in ("prepared_statement_cache_size", "prepared_statement_name_func"):
             cparams.pop(sqlalchemy_only, None)
         self._cargs, self._cparams = list(cargs), dict(cparams)
         self._max_size = max_size
+        self._timeout = timeout
         self._pool: asyncpg.Pool | None = None
         self._lock = asyncio.Lock()
         self._turns = asyncio.Semaphore(max_size)
@@ -45,7 +52,14 @@ class ReadPool:
         return self._pool
 
     async def acquire(self) -> asyncpg.Connection:
-        await self._turns.acquire()
+        try:
+            async with asyncio.timeout(self._timeout):
+                await self._turns.acquire()
+        except TimeoutError:
+            raise Overloaded(
+                "the server is too busy to answer in time; try again shortly",
+                retry_after_seconds=1,
+            ) from None
         try:
             return await (await self.pool()).acquire()
         except BaseException:

@@ -8,6 +8,16 @@ if body then
   wrk.headers["Content-Type"] = "application/json"
 end
 if auth then wrk.headers["Authorization"] = auth end
+-- WRK_PATHS: space-separated paths taken in turn (writes that must not hit one row at once).
+local paths = {}
+for p in string.gmatch(os.getenv("WRK_PATHS") or "", "%S+") do paths[#paths + 1] = p end
+if #paths > 0 then
+  local i = 0
+  request = function()
+    i = i % #paths + 1
+    return wrk.format(nil, paths[i])
+  end
+end
 
 done = function(summary, latency, requests)
   local statuses = summary.errors.status

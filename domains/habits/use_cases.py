@@ -18,7 +18,7 @@ from domains.habits.model import (
     check_mark_date,
     check_name,
 )
-from domains.habits.ports import HabitsUnitOfWork, UserTimeZones
+from domains.habits.ports import HabitsReader, HabitsUnitOfWork, UserTimeZones
 from domains.shared.clock import Clock, local_date, time_zone
 from domains.shared.errors import InvalidInput
 from domains.shared.events import EventPublisher, ProductiveAction
@@ -73,6 +73,8 @@ class HabitsService:
     time_zones: UserTimeZones
     clock: Clock
     events: EventPublisher
+    #: The screens' reads (list, one habit, the dashboard); the unit of work when not given.
+    reader: Callable[[], HabitsReader] | None = None
 
     # -- habits ---------------------------------------------------------------------------
 
@@ -96,12 +98,12 @@ class HabitsService:
         return habit
 
     async def list_habits(self, user_id: str, *, include_archived: bool = False) -> list[Habit]:
-        async with self.uow() as uow:
-            return list(await uow.habits.list_for_user(user_id, include_archived=include_archived))
+        async with self._read() as read:
+            return list(await read.habits.list_for_user(user_id, include_archived=include_archived))
 
     async def get(self, user_id: str, habit_id: str) -> HabitProgress:
         today = await self._today(user_id)
-        async with self.uow() as uow:
+        async with self._read() as uow:
             habit = await self._owned(uow, user_id, habit_id)
             done = await uow.marks.days(habit_id)
         return _progress_of(habit, done, today)
@@ -186,11 +188,32 @@ class HabitsService:
         if not 2000 <= year <= 2200 or not 1 <= month <= 12:
             raise InvalidInput("the month must be YYYY-MM between 2000 and 2200", field="month")
         today = await self._today(user_id)
-        async with self.uow() as uow:
+        async with self._read() as uow:
             habit = await self._owned(uow, user_id, habit_id)
             done = await uow.marks.days(habit_id)
         start = rules.start_of(habit.created_on, done)
         return rules.month_calendar(habit.schedule, done, start, today, year, month)
+
+    async def calendars(
+        self, user_id: str, year: int, month: int, *, limit: int
+    ) -> list[tuple[Habit, list[rules.CalendarDay]]]:
+        """`calendar` of each of the user's first `limit` active habits (in list order), read
+        together: the user's today once, the habits and their days in one read."""
+        if not 2000 <= year <= 2200 or not 1 <= month <= 12:
+            raise InvalidInput("the month must be YYYY-MM between 2000 and 2200", field="month")
+        today = await self._today(user_id)
+        async with self._read() as read:
+            habits = list(await read.habits.list_for_user(user_id, include_archived=False))
+            habits = habits[:limit]
+            marks = await read.marks.days_of([h.id for h in habits])
+        found = []
+        for habit in habits:
+            done = marks.get(habit.id, set())
+            start = rules.start_of(habit.created_on, done)
+            found.append(
+                (habit, rules.month_calendar(habit.schedule, done, start, today, year, month))
+            )
+        return found
 
     async def analytics(self, user_id: str, habit_id: str) -> Analytics:
         today = await self._today(user_id)
@@ -210,14 +233,17 @@ class HabitsService:
     async def dashboard(self, user_id: str) -> Dashboard:
         """Every active habit as it stands today, favourites first."""
         today = await self._today(user_id)
-        async with self.uow() as uow:
+        async with self._read() as uow:
             habits = await uow.habits.list_for_user(user_id, include_archived=False)
             marks = await uow.marks.days_of([h.id for h in habits])
         return Dashboard(today, [_progress_of(h, marks.get(h.id, set()), today) for h in habits])
 
     # -- helpers --------------------------------------------------------------------------
 
-    async def _owned(self, uow: HabitsUnitOfWork, user_id: str, habit_id: str) -> Habit:
+    def _read(self) -> HabitsReader:
+        return (self.reader or self.uow)()
+
+    async def _owned(self, uow: HabitsReader, user_id: str, habit_id: str) -> Habit:
         habit = await uow.habits.get(habit_id) if is_id(habit_id) else None
         if habit is None or habit.user_id != user_id:
             raise HabitNotFound()

@@ -34,12 +34,12 @@ from adapters.security.journal_crypto import AesGcmCipher, Argon2idKdf, Settings
 from adapters.security.link_tokens import HmacLinkTokens
 from adapters.security.passwords import Argon2Parameters, Argon2PasswordHasher
 from adapters.security.tokens import JoseTokenService
-from adapters.sql.habits import SqlAlchemyHabitsUnitOfWork
+from adapters.sql.habits import AsyncpgHabitsReader, SqlAlchemyHabitsUnitOfWork
 from adapters.sql.identity import AsyncpgIdentityReader, SqlAlchemyIdentityUnitOfWork
 from adapters.sql.journal import SqlAlchemyJournalUnitOfWork
 from adapters.sql.pomodoro import SqlAlchemyPomodoroUnitOfWork
 from adapters.sql.study import SqlAlchemyStudyUnitOfWork
-from adapters.sql.user_time_zones import SqlAlchemyUserTimeZones
+from adapters.sql.user_time_zones import AsyncpgUserTimeZones, SqlAlchemyUserTimeZones
 from adapters.system.clock import SystemClock
 from domains.habits.use_cases import HabitsService, HabitsUserData
 from domains.identity.model import LoginLimits, TokenPolicy
@@ -71,6 +71,14 @@ if TYPE_CHECKING:
     from adapters.sql.read_pool import ReadPool
 
 
+def _user_time_zones(
+    engine: AsyncEngine, read_pool: ReadPool | None
+) -> SqlAlchemyUserTimeZones | AsyncpgUserTimeZones:
+    if read_pool is None:
+        return SqlAlchemyUserTimeZones(engine)
+    return AsyncpgUserTimeZones(read_pool)
+
+
 class Infrastructure(containers.DeclarativeContainer):
     settings = providers.Dependency()
 
@@ -79,8 +87,9 @@ class Infrastructure(containers.DeclarativeContainer):
     engine = providers.Singleton(resources.database_engine, settings)
     read_pool = providers.Singleton(resources.read_pool, settings, engine)
     redis = providers.Singleton(resources.redis_client, settings)
-    #: Every domain counts "today" on the user's own day; one reader of users' zones serves all.
-    user_time_zones = providers.Singleton(SqlAlchemyUserTimeZones, engine)
+    #: Every domain counts "today" on the user's own day; one reader of users' zones serves all
+    #: (raw asyncpg on PostgreSQL, the engine on SQLite).
+    user_time_zones = providers.Singleton(_user_time_zones, engine, read_pool)
 
     _is_production = providers.Callable(lambda s: "redis" if s.redis_url else "memory", settings)
     # Redis's stores, each behind the process's breaker: while Redis is away, limits fall back
@@ -137,6 +146,16 @@ def _identity_reader(
     if read_pool is None:
         return SqlAlchemyIdentityUnitOfWork(engine, read_only=True)
     return AsyncpgIdentityReader(read_pool)
+
+
+def _habits_reader(
+    engine: AsyncEngine, read_pool: ReadPool | None
+) -> SqlAlchemyHabitsUnitOfWork | AsyncpgHabitsReader:
+    """The screens' habit reads: raw asyncpg on PostgreSQL, the engine without a transaction on
+    SQLite."""
+    if read_pool is None:
+        return SqlAlchemyHabitsUnitOfWork(engine, read_only=True)
+    return AsyncpgHabitsReader(read_pool)
 
 
 def _token_policy(settings: Settings) -> TokenPolicy:
@@ -294,12 +313,14 @@ class Habits(containers.DeclarativeContainer):
     infrastructure = providers.DependenciesContainer()
 
     unit_of_work = providers.Factory(SqlAlchemyHabitsUnitOfWork, infrastructure.engine)
+    reader = providers.Factory(_habits_reader, infrastructure.engine, infrastructure.read_pool)
     service = providers.Singleton(
         HabitsService,
         uow=unit_of_work.provider,
         time_zones=infrastructure.user_time_zones,
         clock=infrastructure.clock,
         events=infrastructure.events,
+        reader=reader.provider,
     )
     user_data = providers.Singleton(HabitsUserData, uow=unit_of_work.provider)
 

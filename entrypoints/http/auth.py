@@ -103,9 +103,17 @@ class CookiePolicy:
         ]
 
 
-def principal(request: Request[Any, Any, Any]) -> Principal:
-    """Dependency for every route that needs a signed-in user."""
-    return principal_or_401(request.scope)
+def principal(request: Request[Any, Any, Any]) -> Principal | None:
+    """Dependency for every route that needs a signed-in user: such a route gets the user or
+    answers 401. The domain services are resolved after it (entrypoints.http.app), so it is
+    also resolved for routes that only take a service; they get None, never a 401."""
+    ctx = context_of(request.scope)
+    if (
+        ctx.principal is None
+        and "principal" in request.route_handler.parsed_fn_signature.parameters
+    ):
+        return principal_or_401(request.scope)
+    return ctx.principal
 
 
 def signed_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:

@@ -5,8 +5,11 @@ Raw ASGI, because it runs on every request."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any, Protocol
@@ -20,7 +23,7 @@ from domains.identity.errors import InvalidToken
 from domains.identity.model import AccessClaims, Principal
 from domains.identity.ports import RevocationState
 from domains.identity.use_cases import IdentityService
-from domains.shared.errors import DomainError, Forbidden, RateLimited
+from domains.shared.errors import DomainError, Forbidden, Overloaded, RateLimited
 from domains.shared.rate_limit import Decision, Rate
 from entrypoints.http.forwarded import ProxyTrust
 
@@ -87,6 +90,42 @@ class GateConfig:
     proxies: ProxyTrust = field(default_factory=ProxyTrust)
     #: Origins besides the API's own that may call the sign-in routes (the CORS list).
     sign_in_origins: frozenset[str] = frozenset()
+    #: API requests served at once; the rest wait in order, at most `queue_seconds`.
+    max_in_flight: int = 64
+    queue_seconds: float = 0.5
+    #: Entered around each API request: what lives for one request (the users' zones read).
+    request_scope: Callable[[], AbstractContextManager[None]] = nullcontext
+
+
+class Admission:
+    """At most `limit` API requests in flight in this worker; the others wait their turn, first
+    come first served, and one whose turn has not come within `wait_seconds` is refused at once
+    (503 with Retry-After).
+
+    Why: with 256 clients on one worker every request used to enter at once and queue at the
+    connection pools, whose asyncio queues let newcomers overtake woken waiters; the habits
+    list's median was 230 ms but its p99 5.5 s and its slowest 9.9 s. With the turns in front,
+    admitted requests rarely wait for a connection, and the queue is fair and bounded."""
+
+    def __init__(self, limit: int, wait_seconds: float) -> None:
+        self._turns = asyncio.Semaphore(limit)
+        self._wait = wait_seconds
+
+    async def enter(self) -> None:
+        if not self._turns.locked():
+            await self._turns.acquire()  # a free turn and nobody waiting: no timer needed
+            return
+        try:
+            async with asyncio.timeout(self._wait):
+                await self._turns.acquire()
+        except TimeoutError:
+            raise Overloaded(
+                "the server is too busy to answer in time; try again shortly",
+                retry_after_seconds=1,
+            ) from None
+
+    def leave(self) -> None:
+        self._turns.release()
 
 
 @dataclass(slots=True)
@@ -148,6 +187,7 @@ class Gate:
         self.app = app
         self.config = config
         self.tokens = VerifiedTokens(config.identity)
+        self.admission = Admission(config.max_in_flight, config.queue_seconds)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -170,13 +210,20 @@ class Gate:
 
         structlog.contextvars.bind_contextvars(request_id=request_id)
         try:
-            # Probes, metrics and docs stay reachable when the cache is down or a client is
-            # over its limit; the API is where identity and limits apply.
+            # Probes, metrics and docs stay reachable when the cache is down, a client is over
+            # its limit or the worker is busy; the API is where identity and limits apply.
             if path.startswith("/api/"):
-                await self._authenticate(scope, headers, ctx)
-                if scope["method"] not in SAFE_METHODS:
-                    self._check_unsafe_request(scope, headers, path)
-            await self.app(scope, receive, send_tracking_status)
+                await self.admission.enter()
+                try:
+                    with self.config.request_scope():
+                        await self._authenticate(scope, headers, ctx)
+                        if scope["method"] not in SAFE_METHODS:
+                            self._check_unsafe_request(scope, headers, path)
+                        await self.app(scope, receive, send_tracking_status)
+                finally:
+                    self.admission.leave()
+            else:
+                await self.app(scope, receive, send_tracking_status)
         finally:
             access_log.info(
                 "http.request",

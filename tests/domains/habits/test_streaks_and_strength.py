@@ -242,3 +242,22 @@ async def test_moving_west_never_shortens_the_best_streak(world: World) -> None:
     world.lives_in("America/Los_Angeles")  # 20 July 16:00 there: the 21st is still ahead
     progress = await world.service.get(ALICE, read.id)
     assert (progress.streak.current, progress.streak.best) == (4, 5)
+
+
+async def test_the_months_of_all_habits_read_together_match_each_habits_own_month(
+    world: World,
+) -> None:
+    world.clock.set(at("UTC", 2028, 3, 10, 12, 0))
+    read = await world.habit("Read")
+    gym = await world.habit("Gym", Schedule.on(0, 2, 4))
+    gone = await world.habit("Gone")
+    await world.service.update(ALICE, gone.id, archived=True)
+    await world.done(read, date(2028, 3, 1), date(2028, 3, 2))
+    await world.done(gym, date(2028, 3, 6))
+    together = await world.service.calendars(ALICE, 2028, 3, limit=50)
+    assert [h.name for h, _ in together] == ["Gym", "Read"]  # active ones, in list order
+    for habit, month in together:
+        assert month == await world.service.calendar(ALICE, habit.id, 2028, 3)
+    months = {habit.id: month for habit, month in together}
+    assert [d.day.day for d in months[read.id] if d.done] == [1, 2]
+    assert len(await world.service.calendars(ALICE, 2028, 3, limit=1)) == 1
