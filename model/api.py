@@ -19,6 +19,7 @@ from model.checkpoints import LocalCheckpointStore, latest
 from model.convert import CONFIG_FILE, load_pretrained
 from model.generate import Generator, Sampling
 from model.gpt_neox import GPTNeoXForCausalLM
+from model.quant import serving_dtype
 from model.tokenizer import Tokenizer
 
 Message = dict[str, str]
@@ -178,14 +179,17 @@ def load(
     dtype: torch.dtype | None = None,
     compile: bool = False,
 ) -> LanguageModel:
-    """Weights and the tokenizer they were trained with; bf16 on CUDA, float32 on CPU.
+    """Weights and the tokenizer they were trained with, computing in bf16 on CUDA and on a
+    CPU with bf16 instructions, float32 on other CPUs (`model.quant.serving_dtype`); pass
+    dtype=torch.float32 for float32 anywhere. An int8 bundle computing in bf16 on a CPU keeps
+    its Linear weights int8 (`model.quant.Int8Linear`); in any other dtype they are dequantised.
 
     A bundle's files are checked against its manifest first: BundleIntegrityError (a
     ValueError) when one is truncated, altered or missing."""
     folder = resolve_checkpoint(Path(checkpoint_dir))
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     if dtype is None:
-        dtype = torch.bfloat16 if device.startswith("cuda") else torch.float32
+        dtype = serving_dtype(device)
     if is_bundle(folder):
         verify_bundle(folder)  # before reading anything else: a bad bundle is never served
         model = load_bundle_model(folder, device=device, dtype=dtype)

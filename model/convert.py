@@ -24,13 +24,17 @@ CONFIG_FILE = "config.json"
 _DERIVED_SUFFIXES = ("attention.bias", "attention.masked_bias", "rotary_emb.inv_freq")
 
 
+def from_hf_key(key: str) -> str:
+    # transformers 5 names the head lm_head in memory; checkpoints on disk say embed_out.
+    return "embed_out.weight" if key == "lm_head.weight" else key
+
+
 def from_hf_state_dict(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     out = {}
     for key, value in state.items():
         if key.endswith(_DERIVED_SUFFIXES):
             continue
-        # transformers 5 names the head lm_head in memory; checkpoints on disk say embed_out.
-        out["embed_out.weight" if key == "lm_head.weight" else key] = value
+        out[from_hf_key(key)] = value
     return out
 
 

@@ -4,7 +4,9 @@ a token stream, and batches of prompts of different lengths.
 Batches are left-padded: every sequence's next token lands in the same cache slot, pad slots
 are masked out of attention, and positions count real tokens only, so a padded sample yields
 the tokens it would alone. The cache keeps one shape for a whole run, which lets the one-token
-decode step be compiled and captured as a CUDA graph (compile=True).
+decode step be compiled and captured as a CUDA graph (compile=True). Eager (the CPU serving
+path) attends to the slots filled so far only, with no mask at all when nothing is padded: the
+compiled step attends every slot under a mask, which at batch 1 on a CPU costs 5x the attention.
 """
 
 from __future__ import annotations
@@ -62,6 +64,14 @@ def _decode_step(
     slots = torch.arange(key_valid.shape[1], device=key_valid.device)
     mask = (key_valid & (slots <= slot))[:, None, None, :]  # (B, 1, 1, S)
     logits, _ = model(token, positions=position, mask=mask, cache_slots=slot)
+    return logits[:, -1]
+
+
+def _eager_step(
+    model: GPTNeoXForCausalLM, token: Tensor, position: Tensor, slot: Tensor, mask: Tensor | None
+) -> Tensor:
+    kv_len = int(slot[0]) + 1
+    logits, _ = model(token, positions=position, mask=mask, cache_slots=slot, kv_len=kv_len)
     return logits[:, -1]
 
 
@@ -188,11 +198,14 @@ class Generator:
         # A padded query sees itself, so no row of the mask is empty (an empty row is NaN).
         own = prompt_slots[:, None] == slots[None, :]
         mask = (causal & key_valid[:, None, :]) | own  # (B, P, S)
+        padded = bool((pads > 0).any())
+        eager_mask = key_valid[:, None, None, :] if padded else None  # (B, 1, 1, S) or None
         logits, _ = self.model(
             tokens,
             positions=positions,
-            mask=mask[:, None],
+            mask=mask[:, None] if padded or self.compile else None,
             cache_slots=prompt_slots,
+            kv_len=None if self.compile else P,
             last_only=True,
         )
         token = yield logits[:, -1]
@@ -200,8 +213,10 @@ class Generator:
         for slot_index in range(P, S):
             position = position + 1
             slot = slots[slot_index : slot_index + 1]
-            if self.compile:
-                torch.compiler.cudagraph_mark_step_begin()
+            if not self.compile:
+                token = yield _eager_step(self.model, token[:, None], position, slot, eager_mask)
+                continue
+            torch.compiler.cudagraph_mark_step_begin()
             # Cloned: a CUDA graph reuses its output memory on the next replay.
             logits = self._step(self.model, token[:, None], position, slot, key_valid).clone()
             token = yield logits

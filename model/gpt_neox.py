@@ -71,6 +71,7 @@ class Attention(nn.Module):
         sin: Tensor,
         mask: Tensor | None,
         cache_slots: Tensor | None,
+        kv_len: int | None = None,
     ) -> Tensor:
         B, T, C = x.shape
         # GPT-NeoX lays QKV out per head: [q_h | k_h | v_h] for each head h in turn.
@@ -78,10 +79,18 @@ class Attention(nn.Module):
         q, k, v = qkv.transpose(1, 2).split(self.head_size, dim=-1)  # each (B, H, T, D)
         q, k = apply_rotary(q, cos, sin), apply_rotary(k, cos, sin)
         if cache_slots is not None:
-            if self.kv_cache is None or mask is None:
-                raise ValueError("cache_slots need KV caches (setup_caches) and a mask")
+            if self.kv_cache is None or (mask is None and kv_len is None):
+                raise ValueError("cache_slots need KV caches (setup_caches) and a mask or kv_len")
             k, v = self.kv_cache.update(cache_slots, k, v)  # (B, H, S, D)
-        y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=mask is None)
+            if kv_len is not None:
+                # Only the slots filled so far: none of the padded rest is read or masked.
+                k, v = k[:, :, :kv_len], v[:, :, :kv_len]
+                mask = None if mask is None else mask[..., :kv_len]
+        # Without a mask: causal over T new tokens (prefill), or one token seeing every key.
+        causal = mask is None and T > 1
+        if causal and k.shape[2] != T:
+            raise ValueError("unmasked attention over a cache needs one query, or all of them")
+        y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=causal)
         return self.dense(y.transpose(1, 2).reshape(B, T, C))
 
 
@@ -105,9 +114,15 @@ class Layer(nn.Module):
         self.mlp = MLP(config)
 
     def forward(
-        self, x: Tensor, cos: Tensor, sin: Tensor, mask: Tensor | None, cache_slots: Tensor | None
+        self,
+        x: Tensor,
+        cos: Tensor,
+        sin: Tensor,
+        mask: Tensor | None,
+        cache_slots: Tensor | None,
+        kv_len: int | None = None,
     ) -> Tensor:
-        attn = self.attention(self.input_layernorm(x), cos, sin, mask, cache_slots)
+        attn = self.attention(self.input_layernorm(x), cos, sin, mask, cache_slots, kv_len)
         if self.parallel_residual:
             return x + attn + self.mlp(self.post_attention_layernorm(x))
         x = x + attn
@@ -159,7 +174,8 @@ class GPTNeoXForCausalLM(nn.Module):
         self, batch: int, slots: int, *, dtype: torch.dtype | None = None, device=None
     ) -> None:
         """Give every attention layer a KV cache of `slots` positions for `batch` sequences."""
-        ref = self.embed_out.weight
+        # The embedding, never quantised, carries the compute dtype (model.quant.Int8Linear).
+        ref = self.gpt_neox.embed_in.weight
         for layer in self.gpt_neox.layers:
             layer.attention.kv_cache = KVCache(
                 batch,
@@ -182,6 +198,7 @@ class GPTNeoXForCausalLM(nn.Module):
         positions: Tensor | None = None,
         mask: Tensor | None = None,
         cache_slots: Tensor | None = None,
+        kv_len: int | None = None,
         last_only: bool = False,
     ) -> tuple[Tensor, Tensor | None]:
         """Logits (B, T, V), or (B, 1, V) with last_only; and the loss when labels are given.
@@ -189,7 +206,9 @@ class GPTNeoXForCausalLM(nn.Module):
         Labels are aligned with input_ids (as in transformers) and shifted here, once: position t
         is scored on token t + 1. IGNORE_INDEX marks labels left out of the loss (padding).
         `mask` is a boolean (B, 1, T, S) of the keys each query may see; without it attention is
-        causal over the T tokens given.
+        causal over the T tokens given. With `cache_slots`, `kv_len` attends to the cache's first
+        kv_len slots only (the mask, if any, is cut to them); without a mask then, one new token
+        sees them all and T new tokens filling slots 0..T-1 are causal.
         """
         B, T = input_ids.shape
         if positions is None:
@@ -201,7 +220,7 @@ class GPTNeoXForCausalLM(nn.Module):
             if self.gradient_checkpointing and self.training:
                 x = checkpoint(layer, x, cos, sin, mask, cache_slots, use_reentrant=False)
             else:
-                x = layer(x, cos, sin, mask, cache_slots)
+                x = layer(x, cos, sin, mask, cache_slots, kv_len)
         x = self.gpt_neox.final_layer_norm(x)
         if last_only:
             x = x[:, -1:]

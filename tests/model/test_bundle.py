@@ -68,16 +68,22 @@ def test_bf16_halves_the_weights_and_int8_halves_them_again(bundles, trained_run
 
 
 @pytest.mark.parametrize(
-    ("dtype", "max_abs", "min_top1"), [("bf16", 0.1, 0.98), ("int8", 0.25, 0.95)]
+    ("bundle", "compute", "max_abs", "min_top1"),
+    [
+        ("bf16", torch.float32, 0.1, 0.98),
+        ("int8", torch.float32, 0.25, 0.95),
+        ("bf16", torch.bfloat16, 0.25, 0.95),
+        ("int8", torch.bfloat16, 0.35, 0.95),  # served as int8 (model.quant.Int8Linear)
+    ],
 )
 def test_bundle_logits_stay_close_to_the_float32_checkpoint(
-    bundles, trained_run, corpus_ids, dtype: str, max_abs: float, min_top1: float
+    bundles, trained_run, corpus_ids, bundle: str, compute, max_abs: float, min_top1: float
 ) -> None:
     with torch.no_grad():
-        reference, _ = load(trained_run["run"]).model(corpus_ids)
-        logits, _ = load(bundles[dtype]).model(corpus_ids)
-    assert logits.dtype == torch.float32  # dequantised to the CPU's compute dtype
-    assert (logits - reference).abs().max().item() < max_abs
+        reference, _ = load(trained_run["run"], dtype=torch.float32).model(corpus_ids)
+        logits, _ = load(bundles[bundle], dtype=compute).model(corpus_ids)
+    assert logits.dtype == compute
+    assert (logits.float() - reference).abs().max().item() < max_abs
     top1 = (logits.argmax(-1) == reference.argmax(-1)).float().mean().item()
     assert top1 >= min_top1
 

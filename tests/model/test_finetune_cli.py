@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+import torch
 
 from model.api import load
 from model.finetune.data import encode_all, read_chats
@@ -47,7 +48,7 @@ def test_finetune_trains_lora_reports_progress_and_writes_a_merged_model(
     adapter = json.loads((out / "step-0000004" / "adapter_config.json").read_text())
     assert (adapter["r"], adapter["lora_alpha"], adapter["lora_dropout"]) == (8, 16, 0.05)
     # The merged plain checkpoint scores the validation chats as the adapted model did.
-    merged = load(out / "merged", device="cpu")
+    merged = load(out / "merged", device="cpu", dtype=torch.float32)  # as it was trained
     examples = encode_all(read_chats(val), merged.tokenizer, 128).examples
     reported = float(re.search(r"step 4 .*val loss ([\d.]+)", result.output).group(1))
     assert assistant_loss(merged.model, examples, merged.tokenizer.pad_id) == pytest.approx(

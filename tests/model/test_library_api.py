@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import torch
 
 from model.api import LanguageModel, load
 
@@ -13,7 +14,10 @@ CHAT = [{"role": "user", "content": "How do I keep a streak?"}]
 
 @pytest.fixture(scope="module")
 def lm(trained_run) -> LanguageModel:
-    return load(trained_run["run"])
+    # float32: a batch matches its prompts one at a time exactly only in float32; in bf16 a
+    # batch's matmuls round differently and a near-tie can go the other way (CPU serving's
+    # default dtype is tested in test_cpu_serving.py).
+    return load(trained_run["run"], dtype=torch.float32)
 
 
 def test_a_run_folder_loads_its_latest_checkpoint_with_its_tokenizer(lm, trained_run) -> None:
