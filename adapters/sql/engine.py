@@ -72,10 +72,7 @@ class FairQueuePool(AsyncAdaptedQueuePool):
         try:
             return super()._do_get()
         except sa_exc.TimeoutError as e:
-            raise Overloaded(
-                "the server is too busy to answer in time; try again shortly",
-                retry_after_seconds=1,
-            ) from e
+            raise Overloaded() from e
 
 
 def create_engine(

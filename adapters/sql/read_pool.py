@@ -12,7 +12,7 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql.engine import POOL_TIMEOUT_SECONDS
-from domains.shared.errors import Overloaded
+from adapters.system.turns import take_turn
 
 
 class ReadPool:
@@ -52,14 +52,7 @@ class ReadPool:
         return self._pool
 
     async def acquire(self) -> asyncpg.Connection:
-        try:
-            async with asyncio.timeout(self._timeout):
-                await self._turns.acquire()
-        except TimeoutError:
-            raise Overloaded(
-                "the server is too busy to answer in time; try again shortly",
-                retry_after_seconds=1,
-            ) from None
+        await take_turn(self._turns, self._timeout)
         try:
             return await (await self.pool()).acquire()
         except BaseException:

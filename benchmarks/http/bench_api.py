@@ -61,6 +61,19 @@ ACCESS_TOKEN_KEY = (
 )
 
 
+def sign_up(api: str, prefix: str = "bench") -> tuple[str, str, str]:
+    """A new account on the served API: its email, password and an access token."""
+    email, password = f"{prefix}-{uuid.uuid4().hex[:8]}@example.com", "benchmark passphrase"
+    httpx.post(
+        api + "/api/v1/auth/register", json={"email": email, "password": password}
+    ).raise_for_status()
+    token = httpx.post(
+        api + "/api/v1/auth/token",
+        json={"grant_type": "password", "username": email, "password": password},
+    ).json()["access_token"]
+    return email, password, token
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -479,14 +492,7 @@ def api_server(
             "/health",
             cwd=root,
         ) as api:
-            email, password = f"bench-{uuid.uuid4().hex[:8]}@example.com", "benchmark passphrase"
-            httpx.post(
-                api + "/api/v1/auth/register", json={"email": email, "password": password}
-            ).raise_for_status()
-            token = httpx.post(
-                api + "/api/v1/auth/token",
-                json={"grant_type": "password", "username": email, "password": password},
-            ).json()["access_token"]
+            email, password, token = sign_up(api)
             auth = {"WRK_AUTH": f"Bearer {token}"}
             login = {
                 "WRK_METHOD": "POST",

@@ -57,14 +57,7 @@ def main() -> None:
             "/health",
         ) as api:
             # Migrate and seed through a served copy, then profile an in-process one.
-            email, password = f"prof-{uuid.uuid4().hex[:8]}@example.com", "benchmark passphrase"
-            httpx.post(
-                api + "/api/v1/auth/register", json={"email": email, "password": password}
-            ).raise_for_status()
-            token = httpx.post(
-                api + "/api/v1/auth/token",
-                json={"grant_type": "password", "username": email, "password": password},
-            ).json()["access_token"]
+            _, _, token = bench_api.sign_up(api, "prof")
             auth = {"WRK_AUTH": f"Bearer {token}"}
             bench_api.screen_targets(api, auth)
         path = args.path.replace("{deck}", bench_api._SEEDED[api]["deck"])

@@ -63,6 +63,11 @@ class Overloaded(Unavailable):
     """Too busy to serve this request in time (no connection or turn came free within the
     bound): refused at once, with when to try again, rather than left waiting."""
 
-    def __init__(self, detail: str, *, retry_after_seconds: float = 1.0) -> None:
+    def __init__(
+        self,
+        detail: str = "the server is too busy to answer in time; try again shortly",
+        *,
+        retry_after_seconds: float = 1.0,
+    ) -> None:
         super().__init__(detail)
         self.retry_after_seconds = retry_after_seconds

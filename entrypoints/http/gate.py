@@ -19,11 +19,12 @@ from litestar.exceptions import HTTPException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.security.csrf import SignedCsrfTokens
+from adapters.system.turns import take_turn
 from domains.identity.errors import InvalidToken
 from domains.identity.model import AccessClaims, Principal
 from domains.identity.ports import RevocationState
 from domains.identity.use_cases import IdentityService
-from domains.shared.errors import DomainError, Forbidden, Overloaded, RateLimited
+from domains.shared.errors import DomainError, Forbidden, RateLimited
 from domains.shared.rate_limit import Decision, Rate
 from entrypoints.http.forwarded import ProxyTrust
 
@@ -112,17 +113,7 @@ class Admission:
         self._wait = wait_seconds
 
     async def enter(self) -> None:
-        if not self._turns.locked():
-            await self._turns.acquire()  # a free turn and nobody waiting: no timer needed
-            return
-        try:
-            async with asyncio.timeout(self._wait):
-                await self._turns.acquire()
-        except TimeoutError:
-            raise Overloaded(
-                "the server is too busy to answer in time; try again shortly",
-                retry_after_seconds=1,
-            ) from None
+        await take_turn(self._turns, self._wait)
 
     def leave(self) -> None:
         self._turns.release()
