@@ -29,6 +29,7 @@ from adapters.dynamodb.feedback import DynamoDbFeedbackStore
 from adapters.dynamodb.rate_limit import DynamoDbRateLimiter
 from adapters.dynamodb.table import DynamoTable
 from adapters.model_client.in_process import InProcessModelClient, load_verified_bundle
+from adapters.model_client.jobs import LambdaReplyRunner
 from adapters.s3.model_bundle import S3ModelBundle
 from adapters.security.keys import derive_key
 from adapters.security.session_check import ApiSessionCheck
@@ -79,6 +80,9 @@ class LambdaSettings:
     #: Sentry's DSN (entrypoints/error_reporting.py); empty: no error reporting.
     sentry_dsn: str = field(default="", repr=False)
     sentry_environment: str = ""
+    #: This function's own name, which Lambda sets: the ai-handler invokes itself
+    #: asynchronously to run a reply sent through the gateway.
+    function_name: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> LambdaSettings:
@@ -114,6 +118,7 @@ class LambdaSettings:
             log_level=get("REFOCUSED_LOG_LEVEL", "INFO"),
             sentry_dsn=get("REFOCUSED_SENTRY_DSN"),
             sentry_environment=get("REFOCUSED_SENTRY_ENVIRONMENT"),
+            function_name=get("AWS_LAMBDA_FUNCTION_NAME"),
         )
 
     def require(self, *names: str) -> None:
@@ -255,6 +260,12 @@ def assistant(settings: LambdaSettings, model: InProcessModelClient) -> Assistan
         DynamoDbRateLimiter(table),
         SystemClock(),
         settings.daily_messages,
-        # The API opens reply jobs in the same table; this function claims and runs them.
+        # The API opens reply jobs in the same table; this function claims and runs them, and
+        # runs those sent through its own gateway route in an asynchronous call to itself.
         replies=DynamoDbReplyStore(table),
+        runner=(
+            LambdaReplyRunner(settings.client("lambda"), settings.function_name)
+            if settings.function_name
+            else None
+        ),
     )

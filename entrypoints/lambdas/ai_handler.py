@@ -1,12 +1,13 @@
 """ai-handler: the assistant with the project's model, as a container-image Lambda.
 
-Two kinds of event:
+Three kinds of event:
 - API Gateway (`/ai/...`): conversations, the quota and replies for a signed-in user, with
-  history and the daily quota in DynamoDB;
+  history and the daily quota in DynamoDB; a message is answered at once (202) with its reply
+  job, which this function runs in an asynchronous invocation of itself;
 - a direct invoke `{"action": "assistant.reply", "messages": [...]}` from the API service's
   Lambda model client, answered with `{"reply": "..."}` (the caller keeps history and quota);
 - an asynchronous invoke `{"action": "assistant.run", "user_id": ..., "reply_id": ...}` from
-  the API (a reply job, docs/api.md "The assistant's stream"): the job is claimed in the
+  the API or from this function (a reply job, docs/api.md "The assistant's stream"): the job is claimed in the
   assistant table with a conditional write, so a delivery Lambda repeats runs nothing, and its
   pieces, the reply and the quota are written to that table as the model produces them.
 
@@ -27,7 +28,7 @@ from adapters.model_client.jobs import RUN_ACTION
 from adapters.model_client.lambda_invoke import ACTION
 from domains.assistant.errors import QuotaExhausted
 from domains.assistant.model import MAX_MESSAGE_LENGTH, ChatTurn, Conversation, Message, Role
-from domains.assistant.use_cases import AssistantService
+from domains.assistant.use_cases import AssistantService, ReplyProgress
 from domains.shared.errors import DomainError
 from domains.shared.ids import is_id
 from entrypoints.composition.lambdas import LambdaSettings, assistant, assistant_model
@@ -133,27 +134,50 @@ async def delete(request: Request) -> dict[str, Any]:
 
 @router.route("POST", "/ai/conversations/{conversation_id}/messages")
 async def send(request: Request) -> dict[str, Any]:
+    """A message, answered at once (202) with its reply job: this function runs the model in
+    a second, asynchronous invocation of itself, so no request waits past the gateway's 30 s.
+    The `Idempotency-Key` header names the message: sent again, it finds the same job and
+    never runs the model twice. Follow the reply at `GET /ai/replies/{id}`."""
     service, user = await _user(request)
     content = request.json().get("content")
     if not isinstance(content, str) or len(content) > 2 * MAX_MESSAGE_LENGTH:
         raise BadRequest("the body needs a `content` string")
+    key = request.headers.get("idempotency-key", "")
+    if not key:
+        raise BadRequest("send an Idempotency-Key header naming this message (a UUID)")
     try:
-        reply = await service.send(user, request.params["conversation_id"], content)
+        submitted = await service.submit(user, request.params["conversation_id"], content, key)
     except QuotaExhausted as e:
         response = domain_problem(e)
         body = json.loads(response["body"])
         body["resets_at"] = e.resets_at.isoformat()
         response["body"] = json.dumps(body)
         return response
-    q = reply.quota
-    return respond(
-        201,
-        {
-            "message": _message(reply.message),
-            "reply": _message(reply.reply),
-            "quota": {"limit": q.limit, "remaining": q.remaining, "resets_at": q.resets_at},
-        },
-    )
+    q = submitted.quota
+    job = _job(await service.progress(user, submitted.job.id))
+    job["quota"] = {"limit": q.limit, "remaining": q.remaining, "resets_at": q.resets_at}
+    return respond(202, job, {"location": f"/ai/replies/{submitted.job.id}"})
+
+
+@router.route("GET", "/ai/replies/{reply_id}")
+async def reply(request: Request) -> dict[str, Any]:
+    """A reply job: its status and the text written so far (the whole reply once done)."""
+    service, user = await _user(request)
+    return respond(200, _job(await service.progress(user, request.params["reply_id"])))
+
+
+def _job(progress: ReplyProgress) -> dict[str, Any]:
+    job = progress.job
+    return {
+        "id": job.id,
+        "conversation_id": job.conversation_id,
+        "status": job.status.value,
+        "message_id": job.message_id,
+        "pieces": job.pieces,
+        "content": progress.reply.content if progress.reply else "".join(progress.pieces),
+        "error": job.error,
+        "reply": _message(progress.reply) if progress.reply else None,
+    }
 
 
 def _turns(messages: Any) -> list[ChatTurn]:

@@ -184,14 +184,7 @@ class Serverless(pulumi.ComponentResource):
             # Replies are background jobs (docs/api.md, "The assistant's stream"): the API
             # opens a job in the assistant table and invokes the ai-handler asynchronously;
             # the function claims the job and writes the reply there as the model writes it.
-            function_arn = pulumi.Output.concat(
-                "arn:aws:lambda:",
-                self._args.region,
-                ":",
-                self._args.account_id,
-                ":function:",
-                ai_handler_name(self._args.prefix),
-            )
+            function_arn = self._ai_handler_arn()
             environment["REFOCUSED_ASSISTANT_BACKEND"] = "lambda"
             environment["REFOCUSED_ASSISTANT_FUNCTION"] = function_arn
             statements.append(
@@ -200,6 +193,17 @@ class Serverless(pulumi.ComponentResource):
                 )
             )
         return environment, statements
+
+    def _ai_handler_arn(self) -> pulumi.Output[str]:
+        """Known before the function exists: the API's role and the function's own name it."""
+        return pulumi.Output.concat(
+            "arn:aws:lambda:",
+            self._args.region,
+            ":",
+            self._args.account_id,
+            ":function:",
+            ai_handler_name(self._args.prefix),
+        )
 
     def add_functions(
         self,
@@ -351,6 +355,14 @@ class Serverless(pulumi.ComponentResource):
                             [pulumi.Output.concat(self.model_bucket.arn, "/", MODEL_PREFIX, "*")],
                         ),
                         policies.statement(DYNAMODB_READ_WRITE, table_resources(history_table)),
+                        # A message sent through the gateway's /ai route: the function answers
+                        # 202 and runs the reply in a second, asynchronous invocation of
+                        # itself, so no request waits past the gateway's 30 s.
+                        policies.statement(
+                            ["lambda:InvokeFunction"],
+                            [self._ai_handler_arn()],
+                            sid="RunItsOwnReplies",
+                        ),
                     ],
                     environment={
                         "MODEL_BUCKET": self.model_bucket.bucket,

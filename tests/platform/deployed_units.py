@@ -189,7 +189,10 @@ class Recorder:
                 return [Call(action, f"arn:aws:s3:::{params['Bucket']}")]
             return [Call(action, f"arn:aws:s3:::{params['Bucket']}/{params['Key']}")]
         if service == "lambda":
-            return [Call(action, params["FunctionName"])]
+            function = str(params["FunctionName"])
+            if not function.startswith("arn:"):  # a name: the function of this account
+                function = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{function}"
+            return [Call(action, function)]
         return [Call(action, "*")]
 
     def before_parameter_build(self, params: Any, model: Any, event_name: str, **_: Any) -> None:

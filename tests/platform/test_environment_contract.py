@@ -31,6 +31,7 @@ from deployed_units import (
     lambda_modules,
     lambda_statements,
     local_aws,
+    plain,
     topic_keys,
     unwrapped,
 )
@@ -113,6 +114,14 @@ def _journey(run: ProgramRun, module: str, handler: Callable[..., Any]) -> list[
         services = ai_handler.cold_start.get()
         conversation = asyncio.run(services.assistant.start(USER, "a plan"))
         asyncio.run(services.assistant.conversations(USER))
+
+        async def bundle_in_place() -> None:  # the model's download is not checked here
+            return None
+
+        services.model.ensure_available = bundle_in_place  # type: ignore[method-assign]
+        # A message through the function's own /ai route: a reply job it runs in an
+        # asynchronous invocation of itself (the gateway would end a waiting request at 30 s).
+        asyncio.run(services.assistant.submit(USER, conversation.id, "plan my week", "contract"))
         asyncio.run(services.assistant.delete(USER, conversation.id))
     return problems
 
@@ -130,7 +139,10 @@ def start_function(
     environment = lambda_environment(run, module) if environment is None else environment
     statements = lambda_statements(run, module) if statements is None else statements
     outcome = Outcome()
-    env = ReadRecorder({**LAMBDA_RUNTIME_ENVIRONMENT, **environment})
+    # What Lambda itself sets besides the declared variables: the region and the function's name.
+    name = str(plain(lambda_modules(run)[module]["name"]))
+    runtime_environment = {**LAMBDA_RUNTIME_ENVIRONMENT, "AWS_LAMBDA_FUNCTION_NAME": name}
+    env = ReadRecorder({**runtime_environment, **environment})
     handler_module = importlib.import_module(f"entrypoints.lambdas.{module}")
     with local_aws(run) as aws:
         try:

@@ -18,8 +18,9 @@ def api_event(
     query: dict[str, str] | None = None,
     token: str | None = None,
     source_ip: str = "203.0.113.7",
+    headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    headers = {"content-type": "application/json", "user-agent": "test"}
+    headers = {"content-type": "application/json", "user-agent": "test", **(headers or {})}
     if token:
         headers["authorization"] = f"Bearer {token}"
     event: dict[str, Any] = {

@@ -111,21 +111,65 @@ def test_a_bad_direct_invoke_is_a_400_with_a_reason(model_bucket: Path, event: o
     assert result["statusCode"] == 400 and result["error"]
 
 
-def call(method: str, path: str, token: str, body: object = None) -> tuple[int, dict]:  # type: ignore[type-arg]
-    response = ai_handler.handler(api_event(method, path, body=body, token=token))
+def call(
+    method: str, path: str, token: str, body: object = None, key: str | None = None
+) -> tuple[int, dict]:  # type: ignore[type-arg]
+    headers = {"idempotency-key": key} if key else None
+    response = ai_handler.handler(api_event(method, path, body=body, token=token, headers=headers))
     return response["statusCode"], json.loads(response["body"]) if response.get("body") else {}
 
 
-def test_a_conversation_over_api_gateway_with_the_quota(model_bucket: Path) -> None:
+class SelfInvokes:
+    """What the function sends itself (Lambda's asynchronous invoke), kept to be delivered
+    as Lambda would, after the request that caused it has been answered."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.events: list[dict[str, object]] = []
+        monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "refocused-test-ai-handler")
+        ai_handler.cold_start.reset()
+
+        class Client:
+            def invoke(inner, **call: object) -> dict[str, object]:
+                assert call["FunctionName"] == "refocused-test-ai-handler"
+                assert call["InvocationType"] == "Event"
+                self.events.append(json.loads(call["Payload"]))  # type: ignore[arg-type]
+                return {"StatusCode": 202}
+
+        monkeypatch.setattr(
+            "entrypoints.composition.lambdas.LambdaSettings.client",
+            lambda settings, service: Client() if service == "lambda" else _real(settings, service),
+        )
+
+    def deliver(self) -> None:
+        while self.events:
+            assert ai_handler.handler(self.events.pop(0))["statusCode"] == 200
+
+
+_real = ai_handler.LambdaSettings.client
+
+
+def test_a_message_over_the_gateway_is_answered_at_once_and_run_in_the_background(
+    model_bucket: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The gateway ends a request at 30 s and the model may need minutes: the route answers
+    202 with the reply job, the function runs it in an asynchronous call to itself, and a
+    message sent again with its key finds the same job and runs nothing twice."""
+    invokes = SelfInvokes(monkeypatch)
     _, token = access_token()
     status, conversation = call("POST", "/ai/conversations", token, {"title": ""})
     assert status == 201, conversation
     path = f"/ai/conversations/{conversation['id']}/messages"
-    for remaining in (1, 0):
-        status, reply = call("POST", path, token, {"content": "hi"})
-        assert status == 201, reply
-        assert reply["quota"]["remaining"] == remaining
-    status, refused = call("POST", path, token, {"content": "hi"})
+    assert call("POST", path, token, {"content": "hi"})[0] == 400  # no Idempotency-Key
+    for remaining, key in ((1, "first"), (0, "second")):
+        status, job = call("POST", path, token, {"content": "hi"}, key=key)
+        assert status == 202 and job["status"] == "pending", job
+        assert job["quota"]["remaining"] == remaining  # counting this message
+        again = call("POST", path, token, {"content": "hi"}, key=key)
+        assert again[0] == 202 and again[1]["id"] == job["id"]
+        invokes.deliver()  # two deliveries (one per POST): the second finds the job claimed
+        status, done = call("GET", f"/ai/replies/{job['id']}", token)
+        assert status == 200 and done["status"] == "done" and done["reply"], done
+    status, refused = call("POST", path, token, {"content": "hi"}, key="third")
     assert status == 429 and refused["resets_at"].endswith("T00:00:00+00:00")
     status, quota = call("GET", "/ai/quota", token)
     assert (quota["used"], quota["remaining"], quota["day"]) == (2, 0, "UTC")
@@ -133,13 +177,16 @@ def test_a_conversation_over_api_gateway_with_the_quota(model_bucket: Path) -> N
     assert [m["role"] for m in detail["messages"]] == ["user", "assistant"] * 2
 
 
-def test_another_users_conversation_is_404(model_bucket: Path) -> None:
+def test_another_users_conversation_is_404(
+    model_bucket: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    SelfInvokes(monkeypatch)
     _, owner = access_token()
     _, stranger = access_token()
     _, conversation = call("POST", "/ai/conversations", owner, {"title": "mine"})
     path = f"/ai/conversations/{conversation['id']}"
     assert call("GET", path, stranger)[0] == 404
-    assert call("POST", f"{path}/messages", stranger, {"content": "hi"})[0] == 404
+    assert call("POST", f"{path}/messages", stranger, {"content": "hi"}, key="k")[0] == 404
     assert call("DELETE", path, stranger)[0] == 404
     assert call("GET", path, owner)[0] == 200
     assert call("DELETE", path, owner)[0] == 204
@@ -166,15 +213,27 @@ def test_prompts_never_reach_the_logs(model_bucket: Path, tmp_path: Path) -> Non
     events = [
         api_event("POST", "/ai/conversations", body={"title": ""}, token=token),
         api_event(
-            "POST", "/ai/conversations/ID/messages", body={"content": secret_prompt}, token=token
+            "POST",
+            "/ai/conversations/ID/messages",
+            body={"content": secret_prompt},
+            token=token,
+            headers={"idempotency-key": "k1"},
         ),
         {"action": "assistant.reply", "messages": [{"role": "user", "content": secret_prompt}]},
     ]
     script = (
-        "start, send, direct = events\n"
-        "conversation = json.loads(ai_handler.handler(start)['body'])\n"
+        "import os\n"
+        "from adapters.model_client import jobs\n"
+        "sent = []\n"
+        "async def start(self, job, run):\n"
+        "    sent.append({'action': jobs.RUN_ACTION, 'user_id': job.user_id, 'reply_id': job.id})\n"
+        "jobs.LambdaReplyRunner.start = start\n"
+        "os.environ['AWS_LAMBDA_FUNCTION_NAME'] = 'refocused-test-ai-handler'\n"
+        "start_event, send, direct = events\n"
+        "conversation = json.loads(ai_handler.handler(start_event)['body'])\n"
         "send['rawPath'] = send['rawPath'].replace('ID', conversation['id'])\n"
-        "assert ai_handler.handler(send)['statusCode'] == 201\n"
+        "assert ai_handler.handler(send)['statusCode'] == 202\n"
+        "assert ai_handler.handler(sent[0])['statusCode'] == 200\n"
         "assert ai_handler.handler(direct)['statusCode'] == 200\n"
     )
     done = run_in_a_fresh_container(tmp_path, events, script)
