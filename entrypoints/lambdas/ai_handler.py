@@ -7,9 +7,10 @@ Three kinds of event:
 - a direct invoke `{"action": "assistant.reply", "messages": [...]}` from the API service's
   Lambda model client, answered with `{"reply": "..."}` (the caller keeps history and quota);
 - an asynchronous invoke `{"action": "assistant.run", "user_id": ..., "reply_id": ...}` from
-  the API or from this function (a reply job, docs/api.md "The assistant's stream"): the job is claimed in the
-  assistant table with a conditional write, so a delivery Lambda repeats runs nothing, and its
-  pieces, the reply and the quota are written to that table as the model produces them.
+  the API or from this function (a reply job, docs/api.md "The assistant's stream"): the job
+  is claimed in the assistant table with a conditional write, so a delivery Lambda repeats
+  runs nothing, and its pieces, the reply and the quota are written to that table as the model
+  produces them.
 
 The serving bundle (weights, tokenizer, manifest of checksums) is copied from S3 into the
 function's temporary storage and loaded once per container, on the first request that needs
