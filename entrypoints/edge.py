@@ -84,7 +84,7 @@ def problem_body(
 def status_for(error: DomainError) -> int:
     for kind in type(error).__mro__:
         if kind in STATUS_OF:
-            return STATUS_OF[kind]  # type: ignore[index]
+            return STATUS_OF[kind]
     return 400
 
 

@@ -164,7 +164,9 @@ class RedisCache:
             value = await self._redis.get(self._prefix + key)
         except RedisError as e:
             raise Unavailable("the cache is unavailable") from e
-        return None if value is None else bytes(value)
+        if value is None:
+            return None
+        return value.encode() if isinstance(value, str) else bytes(value)
 
     async def set(self, key: str, value: bytes, ttl_seconds: int) -> None:
         try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import ColumnElement, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql.tables.assistant import assistant_conversations, assistant_messages
@@ -23,7 +23,7 @@ class SqlAlchemyConversationStore:
         self._engine = engine
 
     @staticmethod
-    def _own(user_id: str, conversation_id: str) -> list[object]:
+    def _own(user_id: str, conversation_id: str) -> list[ColumnElement[bool]]:
         return [conversations.c.id == conversation_id, conversations.c.user_id == user_id]
 
     async def create(self, conversation: Conversation) -> None:

@@ -79,5 +79,5 @@ async def pending(engine: AsyncEngine) -> set[str]:
         applied = await connection.run_sync(current)
     # A branch that `depends_on` identity stands in for it in alembic_version, so identity's
     # head counts as applied when any applied revision reaches it.
-    reached = {r.revision for r in script.iterate_revisions(list(applied), "base")}
+    reached = {r.revision for r in script.iterate_revisions(tuple(applied), "base")}
     return heads - reached

@@ -3,8 +3,9 @@ fills them. Singletons for engines and clients, Factories per use; the lifespan 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dependency_injector import containers, providers
 
@@ -80,7 +81,7 @@ def _user_time_zones(
 
 
 class Infrastructure(containers.DeclarativeContainer):
-    settings = providers.Dependency()
+    settings: providers.Dependency[Settings] = providers.Dependency()
 
     clock = providers.Singleton(SystemClock)
     events = providers.Singleton(InProcessEventBus, on_error=resources.report_event_failure)
@@ -184,7 +185,7 @@ def _google_verifier(settings: Settings) -> GoogleJwksVerifier | None:
 
 
 class Security(containers.DeclarativeContainer):
-    settings = providers.Dependency()
+    settings: providers.Dependency[Settings] = providers.Dependency()
 
     password_hasher = providers.Singleton(
         Argon2PasswordHasher,
@@ -217,13 +218,13 @@ class Security(containers.DeclarativeContainer):
 
 
 class Identity(containers.DeclarativeContainer):
-    settings = providers.Dependency()
+    settings: providers.Dependency[Settings] = providers.Dependency()
     infrastructure = providers.DependenciesContainer()
     security = providers.DependenciesContainer()
     #: Every domain's export / erasure contributor; the root lists them.
-    user_data = providers.Dependency(default=())
+    user_data: providers.Dependency[Sequence[Any]] = providers.Dependency(default=())
     #: Verification and password-reset mail (the root adapts the email service).
-    account_mail = providers.Dependency()
+    account_mail: providers.Dependency[Any] = providers.Dependency()
 
     unit_of_work = providers.Factory(SqlAlchemyIdentityUnitOfWork, infrastructure.engine)
     reader = providers.Factory(_identity_reader, infrastructure.engine, infrastructure.read_pool)
@@ -248,7 +249,7 @@ class Identity(containers.DeclarativeContainer):
 
 
 class Journal(containers.DeclarativeContainer):
-    settings = providers.Dependency()
+    settings: providers.Dependency[Settings] = providers.Dependency()
     infrastructure = providers.DependenciesContainer()
 
     cipher = providers.Singleton(AesGcmCipher)
@@ -328,7 +329,7 @@ class Habits(containers.DeclarativeContainer):
 class Application(containers.DeclarativeContainer):
     """The root. Domains added later get a sub-container here and a contributor below."""
 
-    settings = providers.Dependency()
+    settings: providers.Dependency[Settings] = providers.Dependency()
 
     infrastructure = providers.Container(Infrastructure, settings=settings)
     security = providers.Container(Security, settings=settings)

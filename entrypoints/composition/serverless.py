@@ -6,7 +6,7 @@ otherwise (to the outbox folder, or SES)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dependency_injector import containers, providers
 
@@ -44,6 +44,9 @@ from domains.feedback.use_cases import FeedbackService, FeedbackUserData
 from entrypoints.composition.aws import MODEL_INVOKE_CONFIG, aws_client
 from entrypoints.composition.links import link_signer
 
+if TYPE_CHECKING:
+    from entrypoints.settings import Settings
+
 
 def _store(table_setting: str) -> Any:
     return lambda s: "dynamodb" if getattr(s, table_setting) else "sql"
@@ -54,7 +57,7 @@ def _client(service: str) -> Any:
 
 
 class Aws(containers.DeclarativeContainer):
-    settings = providers.Dependency()
+    settings: providers.Dependency[Settings] = providers.Dependency()
 
     dynamodb = providers.Singleton(_client("dynamodb"), settings)
     sesv2 = providers.Singleton(_client("sesv2"), settings)
@@ -70,7 +73,7 @@ class Aws(containers.DeclarativeContainer):
 
 
 class Email(containers.DeclarativeContainer):
-    settings = providers.Dependency()
+    settings: providers.Dependency[Settings] = providers.Dependency()
     infrastructure = providers.DependenciesContainer()
     aws = providers.DependenciesContainer()
 
@@ -135,7 +138,7 @@ class Email(containers.DeclarativeContainer):
 
 
 class Feedback(containers.DeclarativeContainer):
-    settings = providers.Dependency()
+    settings: providers.Dependency[Settings] = providers.Dependency()
     infrastructure = providers.DependenciesContainer()
     aws = providers.DependenciesContainer()
 
@@ -160,7 +163,7 @@ class Feedback(containers.DeclarativeContainer):
 
 
 class Assistant(containers.DeclarativeContainer):
-    settings = providers.Dependency()
+    settings: providers.Dependency[Settings] = providers.Dependency()
     infrastructure = providers.DependenciesContainer()
     aws = providers.DependenciesContainer()
 

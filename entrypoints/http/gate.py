@@ -15,8 +15,9 @@ from http.cookies import SimpleCookie
 from typing import Any, Protocol
 
 import structlog
+from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
 from adapters.security.csrf import SignedCsrfTokens
 from adapters.system.turns import take_turn
@@ -181,7 +182,7 @@ class Gate:
         self.admission = Admission(config.max_in_flight, config.queue_seconds)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
@@ -227,7 +228,7 @@ class Gate:
             structlog.contextvars.unbind_contextvars("request_id")
 
     async def _authenticate(
-        self, scope: Scope, headers: dict[bytes, bytes], ctx: RequestContext
+        self, scope: HTTPScope, headers: dict[bytes, bytes], ctx: RequestContext
     ) -> None:
         authorization = headers.get(b"authorization")
         cookies = parse_cookies(headers.get(b"cookie"))
@@ -284,7 +285,9 @@ class Gate:
                 "missing or invalid CSRF token: send the rf_csrf cookie's value in X-CSRF-Token"
             )
 
-    def _check_unsafe_request(self, scope: Scope, headers: dict[bytes, bytes], path: str) -> None:
+    def _check_unsafe_request(
+        self, scope: HTTPScope, headers: dict[bytes, bytes], path: str
+    ) -> None:
         if path in SIGN_IN_PATHS and not self._same_site_or_allowed(scope, headers):
             raise Forbidden(
                 "sign-in from this page's origin is not allowed: sign in from the ReFocused app "

@@ -21,6 +21,7 @@ from entrypoints.error_reporting import (
 from entrypoints.logging import configure_logging
 
 T = TypeVar("T")
+R = TypeVar("R")
 log = structlog.get_logger("refocused.lambda")
 
 
@@ -47,7 +48,7 @@ class ColdStart(Generic[T]):
                 log.info("lambda.cold_start")
             return self._built
 
-    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+    def run(self, coroutine: Coroutine[Any, Any, R]) -> R:
         # One loop for the container: clients and locks made on it stay usable next time.
         if self._loop is None or self._loop.is_closed():
             self._loop = asyncio.new_event_loop()

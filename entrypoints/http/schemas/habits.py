@@ -40,7 +40,7 @@ class ScheduleBody(Struct, forbid_unknown_fields=True):
 
     @classmethod
     def of(cls, s: Schedule) -> ScheduleBody:
-        return cls(s.kind.value, sorted(s.weekdays), s.times_per_week or None)  # type: ignore[arg-type]
+        return cls(s.kind.value, sorted(s.weekdays), s.times_per_week or None)
 
 
 class HabitCreate(Struct, forbid_unknown_fields=True):

@@ -100,8 +100,8 @@ class SessionRead(Struct):
     def of(cls, s: PomodoroSession) -> SessionRead:
         return cls(
             id=s.id,
-            kind=s.kind.value,  # type: ignore[arg-type]
-            status=s.status.value,  # type: ignore[arg-type]
+            kind=s.kind.value,
+            status=s.status.value,
             planned_seconds=s.planned_seconds,
             actual_seconds=s.actual_seconds,
             tasks_done=s.tasks_done,
@@ -125,7 +125,7 @@ class CurrentRead(Struct):
             today=c.today,
             session=SessionRead.of(c.session) if c.session else None,
             focus_sessions_today=c.focus_sessions_today,
-            next_kind=c.next_kind.value,  # type: ignore[arg-type]
+            next_kind=c.next_kind.value,
             next_planned_minutes=c.settings.planned_minutes(c.next_kind),
             settings=SettingsRead.of(c.settings),
         )
