@@ -165,6 +165,9 @@ class Settings:
     metrics_token: str = field(default="", repr=False)
     #: The OpenAPI docs at /schema. Default: on when embedded, off in production.
     docs_enabled: bool | None = None
+    #: The built web client (a static export) served at /. Empty: entrypoints/web/out when
+    #: embedded and built (`./scripts/serve` builds it); production leaves the client to Amplify.
+    web_dir: Path | None = None
     # -- serverless services (email, feedback, assistant) ---------------------------------
     #: Where links in mail point (confirmation, unsubscribe). Empty: http://<host>:<port>.
     public_url: str = ""
@@ -230,6 +233,16 @@ class Settings:
     @property
     def serves_docs(self) -> bool:
         return (not self.is_production) if self.docs_enabled is None else self.docs_enabled
+
+    @property
+    def web_client_dir(self) -> Path | None:
+        """The folder of the web client to serve at /, when there is one."""
+        if self.web_dir is not None:
+            return self.web_dir
+        built = Path(__file__).resolve().parent / "web" / "out"
+        if not self.is_production and (built / "index.html").is_file():
+            return built
+        return None
 
     @property
     def serves_metrics(self) -> bool:
@@ -468,8 +481,8 @@ def _parse(name: str, raw: str, kind: Any) -> Any:
             raise ValueError("expected true or false")
         if kind is int:
             return int(raw)
-        if kind is Path:
-            return Path(raw)
+        if kind is Path or set(args) == {Path, type(None)}:
+            return Path(raw) if raw else None if type(None) in args else Path(raw)
         if kind == tuple[str, ...]:
             return tuple(part.strip() for part in raw.split(",") if part.strip())
         if args and all(isinstance(a, str) for a in args):

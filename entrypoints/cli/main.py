@@ -8,6 +8,7 @@ import importlib
 import importlib.metadata
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -147,6 +148,27 @@ def serve(host: str | None, port: int | None, workers: int, server: str) -> None
         proxy_headers=False,
         log_level="warning",
     )
+
+
+@cli.command()
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    default="-",
+    show_default=True,
+    help="Where to write the document ('-' is standard output).",
+)
+def openapi(output: str) -> None:
+    """Write the API's OpenAPI document as JSON (what /schema/openapi.json serves); the web
+    client generates its types from it."""
+    from entrypoints.http.app import openapi_document
+
+    text = openapi_document()
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        Path(output).write_text(text, encoding="utf-8")
 
 
 @cli.group()

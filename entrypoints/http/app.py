@@ -52,6 +52,7 @@ from entrypoints.http.openapi import TAGS as OPENAPI_TAGS
 from entrypoints.http.openapi import OperationDocs
 from entrypoints.http.openapi import components as openapi_components
 from entrypoints.http.problems import EXCEPTION_HANDLERS
+from entrypoints.http.web import web_client_handler
 from entrypoints.logging import configure_logging
 from entrypoints.settings import Settings
 
@@ -109,6 +110,9 @@ def create_app(settings: Settings | None = None, container: Application | None =
     if settings.serves_docs:
         route_handlers.extend(docs_assets())
         plugins.append(OperationDocs())
+    web_dir = settings.web_client_dir
+    if web_dir is not None:
+        route_handlers.append(web_client_handler(web_dir))
     if settings.serves_metrics:
         from litestar.plugins.prometheus import PrometheusConfig
 
@@ -277,3 +281,16 @@ def _openapi(settings: Settings) -> OpenAPIConfig | None:
         tags=OPENAPI_TAGS,
         use_handler_docstrings=True,
     )
+
+
+def openapi_document() -> str:
+    """The OpenAPI document /schema/openapi.json serves, as indented JSON: what the web client
+    generates its types from (entrypoints/web/openapi.json, kept in step by a test)."""
+    import json
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(profile="embedded", docs_enabled=True, data_dir=Path(tmp))
+        document = create_app(settings).openapi_schema.to_schema()
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -373,7 +373,8 @@ def security_headers_hook(proxies: ProxyTrust) -> Any:
         path: str = scope["path"]
         https = proxies.https(scope)
         hdrs = list(message.get("headers", []))
-        hdrs.extend(_security_headers(path, ctx.request_id, https))
+        own_policy = any(h[0].lower() == b"content-security-policy" for h in hdrs)
+        hdrs.extend(_security_headers(path, ctx.request_id, https, own_policy))
         auth_route = path.startswith(AUTH_PREFIX)
         if ctx.principal is not None or ctx.via_cookie or auth_route:
             # no-store overrides whatever the handler said (one header, never two).
@@ -388,15 +389,20 @@ def security_headers_hook(proxies: ProxyTrust) -> Any:
     return before_send
 
 
-def _security_headers(path: str, request_id: str, https: bool) -> list[tuple[bytes, bytes]]:
+def _security_headers(
+    path: str, request_id: str, https: bool, own_policy: bool = False
+) -> list[tuple[bytes, bytes]]:
     headers = [
         (b"x-request-id", request_id.encode()),
         (b"x-content-type-options", b"nosniff"),
         (b"x-frame-options", b"DENY"),
         (b"referrer-policy", b"no-referrer"),
         (b"cross-origin-opener-policy", b"same-origin"),
-        (b"content-security-policy", _DOCS_CSP if path.startswith("/schema") else _API_CSP),
     ]
+    if not own_policy:
+        # The web client's pages carry their own (entrypoints/http/web.py).
+        csp = _DOCS_CSP if path.startswith("/schema") else _API_CSP
+        headers.append((b"content-security-policy", csp))
     if https:
         headers.append((b"strict-transport-security", b"max-age=63072000; includeSubDomains"))
     return headers

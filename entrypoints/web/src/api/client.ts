@@ -1,0 +1,154 @@
+/** The typed API client: openapi-fetch over the types generated from the API's own OpenAPI
+ * document (src/api/schema.d.ts, `npm run api:types`). It sends cookies, adds the CSRF token
+ * to unsafe requests, and refreshes an expired access token once, silently, before retrying. */
+import createClient from "openapi-fetch";
+import type { paths } from "./schema";
+import { ApiError, NetworkError } from "./problem";
+
+/** Empty: the same origin (the API serves this client, and Amplify proxies /api to it). */
+export const API_ORIGIN = process.env.NEXT_PUBLIC_API_ORIGIN ?? "";
+const REFRESH_PATH = "/api/v1/auth/refresh";
+const NO_REFRESH = [
+  "/api/v1/auth/login",
+  "/api/v1/auth/refresh",
+  "/api/v1/auth/logout",
+  "/api/v1/auth/register",
+  "/api/v1/auth/google",
+];
+const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+
+let csrfToken: string | null = null;
+let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+const listeners = new Set<() => void>();
+
+function readCookie(name: string): string | null {
+  if (typeof document === "undefined") return null;
+  for (const part of document.cookie.split(";")) {
+    const [k, ...v] = part.trim().split("=");
+    if (k === name) return decodeURIComponent(v.join("="));
+  }
+  return null;
+}
+
+export function currentCsrf(): string | null {
+  // The cookie first: another tab may have refreshed and rotated it.
+  return readCookie("rf_csrf") ?? csrfToken;
+}
+
+/** Called with the body of a sign-in or refresh: keeps the CSRF token and schedules the next
+ * silent refresh a minute (or a fifth of the lifetime) before the access token expires. */
+export function signedIn(csrf: string, accessExpiresIn: number): void {
+  csrfToken = csrf;
+  if (refreshTimer) clearTimeout(refreshTimer);
+  const lead = Math.min(60, accessExpiresIn / 5);
+  const inMs = Math.max(5, accessExpiresIn - lead) * 1000;
+  refreshTimer = setTimeout(() => {
+    void refreshSession();
+  }, inMs);
+}
+
+export function signedOut(): void {
+  csrfToken = null;
+  if (refreshTimer) clearTimeout(refreshTimer);
+  refreshTimer = null;
+  for (const l of listeners) l();
+}
+
+/** Called when the session cannot be refreshed any more (the app then shows sign-in). */
+export function onSessionEnded(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+let inFlight: Promise<boolean> | null = null;
+const REFRESHED_AT = "rf_refreshed_at";
+
+async function doRefresh(): Promise<boolean> {
+  // Refresh tokens rotate and a reused one ends the whole session, so tabs take turns; a tab
+  // that waited behind another's refresh uses the cookies that one set.
+  const run = async (): Promise<boolean> => {
+    const last = Number(localStorage.getItem(REFRESHED_AT) ?? 0);
+    if (Date.now() - last < 5000 && readCookie("rf_csrf")) return true;
+    const csrf = currentCsrf();
+    let res: Response;
+    try {
+      res = await fetch(`${API_ORIGIN}${REFRESH_PATH}`, {
+        method: "POST",
+        credentials: "include",
+        headers: csrf ? { "X-CSRF-Token": csrf } : {},
+      });
+    } catch {
+      return false;
+    }
+    if (!res.ok) return false;
+    const body = (await res.json()) as { csrf_token: string; access_expires_in: number };
+    localStorage.setItem(REFRESHED_AT, String(Date.now()));
+    signedIn(body.csrf_token, body.access_expires_in);
+    return true;
+  };
+  if (typeof navigator !== "undefined" && navigator.locks) {
+    return navigator.locks.request("rf-refresh", run);
+  }
+  return run();
+}
+
+/** Refreshes the session once however many requests ask at the same time. */
+export function refreshSession(): Promise<boolean> {
+  if (!inFlight) {
+    inFlight = doRefresh().finally(() => {
+      inFlight = null;
+    });
+  }
+  return inFlight;
+}
+
+function withCsrf(request: Request): Request {
+  if (SAFE.has(request.method)) return request;
+  const csrf = currentCsrf();
+  if (!csrf) return request;
+  const headers = new Headers(request.headers);
+  headers.set("X-CSRF-Token", csrf);
+  return new Request(request, { headers });
+}
+
+/** fetch with cookies, CSRF and one silent refresh on 401. */
+export async function apiFetch(input: Request): Promise<Response> {
+  const retry = input.clone();
+  let res: Response;
+  try {
+    res = await fetch(withCsrf(input));
+  } catch {
+    throw new NetworkError();
+  }
+  const path = new URL(input.url, location.href).pathname;
+  if (res.status === 401 && !NO_REFRESH.includes(path)) {
+    if (await refreshSession()) {
+      try {
+        return await fetch(withCsrf(retry));
+      } catch {
+        throw new NetworkError();
+      }
+    }
+    signedOut();
+  }
+  return res;
+}
+
+export const api = createClient<paths>({
+  baseUrl: API_ORIGIN,
+  credentials: "include",
+  fetch: apiFetch,
+});
+
+type Result<T> = { data?: T; error?: unknown; response: Response };
+
+/** The data of a call, or an ApiError carrying the problem the API answered. */
+export async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
+  const { data, error, response } = await call;
+  if (!response.ok) {
+    const body =
+      error && typeof error === "object" ? (error as Record<string, unknown>) : { title: response.statusText };
+    throw new ApiError(response.status, body, response.headers);
+  }
+  return data as T;
+}

@@ -1,0 +1,6 @@
+"use client";
+import { PageHeader } from "@/components/ui";
+
+export default function PomodoroPage() {
+  return <PageHeader title="Pomodoro" />;
+}
