@@ -1,6 +1,6 @@
 "use client";
-import { PageHeader } from "@/components/ui";
+import { FeedbackScreen } from "@/features/feedback/feedback-screen";
 
 export default function FeedbackPage() {
-  return <PageHeader title="Feedback" />;
+  return <FeedbackScreen />;
 }

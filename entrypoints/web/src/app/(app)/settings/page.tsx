@@ -1,6 +1,6 @@
 "use client";
-import { PageHeader } from "@/components/ui";
+import { SettingsScreen } from "@/features/settings/settings-screen";
 
 export default function SettingsPage() {
-  return <PageHeader title="Settings" />;
+  return <SettingsScreen />;
 }

@@ -1,0 +1,154 @@
+import { readFileSync } from "node:fs";
+import { apiCall, expect, expectAccessible, screenshot, signIn, test } from "./fixtures";
+
+// The browser says it is in Tokyo, so the screen offers that zone (the account starts in UTC).
+test.use({ timezoneId: "Asia/Tokyo" });
+
+test("the display name and time zone are saved and still there after a reload", async ({ page, signedIn }) => {
+  await page.goto("/settings/");
+  await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
+  await expect(page.getByLabel("Display name")).toHaveValue(signedIn.name);
+  await expect(page.getByLabel("Time zone")).toHaveValue("UTC");
+  await expect(page.getByRole("listitem").filter({ hasText: "This device" })).toBeVisible();
+  await expectAccessible(page);
+  await screenshot(page, "settings");
+
+  // A blank name is refused, in a sentence beside the field.
+  await page.getByLabel("Display name").fill("   ");
+  await page.getByRole("button", { name: "Save profile" }).click();
+  await expect(page.getByText("The display name cannot be empty.")).toBeVisible();
+  await expect(page.getByLabel("Display name")).toHaveAttribute("aria-invalid", "true");
+  await expectAccessible(page);
+
+  await page.getByLabel("Display name").fill("Grace");
+  await page.getByLabel("Time zone").selectOption("Europe/Paris");
+  await page.getByRole("button", { name: "Save profile" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Your profile was saved." })).toBeVisible();
+
+  await page.reload();
+  await expect(page.getByLabel("Display name")).toHaveValue("Grace");
+  await expect(page.getByLabel("Time zone")).toHaveValue("Europe/Paris");
+  const me = (await apiCall(page, "GET", "/auth/me")) as { display_name: string; time_zone: string };
+  expect(me).toMatchObject({ display_name: "Grace", time_zone: "Europe/Paris" });
+
+  // This device is in Tokyo: one click takes its zone.
+  await page.getByRole("button", { name: "Use this device’s zone" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Your time zone is now Asia/Tokyo." })).toBeVisible();
+  await expect(page.getByLabel("Time zone")).toHaveValue("Asia/Tokyo");
+  await expect(page.getByRole("button", { name: "Use this device’s zone" })).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByLabel("Time zone")).toHaveValue("Asia/Tokyo");
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "Good to see you, Grace" })).toBeVisible();
+});
+
+test("the verification link and the newsletter can be asked for", async ({ page, signedIn }) => {
+  await page.goto("/settings/");
+  await expect(page.getByText("Not verified yet")).toBeVisible();
+  await page.getByRole("button", { name: "Send the link again" }).click();
+  await expect(page.getByRole("status").filter({ hasText: `A new link is on its way to ${signedIn.email}.` })).toBeVisible();
+  await page.getByRole("button", { name: "Subscribe to the newsletter" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Check your inbox" })).toBeVisible();
+  await expectAccessible(page);
+});
+
+test("a password change needs the current password, and the new one signs in", async ({ page, signedIn }) => {
+  await page.goto("/settings/");
+  const newPassword = "a brand new passphrase";
+
+  await page.getByLabel("Current password").fill("not my password");
+  await page.getByLabel("New password").fill(newPassword);
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByText("That is not your current password.")).toBeVisible();
+  await expect(page.getByLabel("Current password")).toHaveAttribute("aria-invalid", "true");
+  await expect(page).toHaveURL(/\/settings\//);
+
+  await page.getByLabel("Current password").fill(signedIn.password);
+  await page.getByLabel("New password").fill("short");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByLabel("New password")).toHaveAttribute("aria-invalid", "true");
+  await expectAccessible(page);
+
+  await page.getByLabel("New password").fill(newPassword);
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Your password was changed." })).toBeVisible();
+  // This session goes on with its new tokens.
+  await page.reload();
+  await expect(page.getByLabel("Current password")).toBeVisible();
+  await expect(page).toHaveURL(/\/settings\//);
+
+  await page.getByRole("button", { name: "Sign out" }).first().click();
+  await expect(page).toHaveURL(/\/signin\//);
+  await page.getByLabel("Email").fill(signedIn.email);
+  await page.getByLabel("Password").fill(signedIn.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.locator("main form").getByRole("alert")).toBeVisible();
+  await expect(page).toHaveURL(/\/signin\//);
+  await page.getByLabel("Password").fill(newPassword);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  // Back where the person signed out from.
+  await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
+  await expect(page.getByRole("list", { name: "Signed-in devices" }).getByRole("listitem")).toHaveCount(1);
+});
+
+test("another device's session is signed out from the list", async ({ page, signedIn, browser, baseURL }) => {
+  const other = await browser.newContext();
+  await signIn(other.request, baseURL!, signedIn);
+  expect((await other.request.get("/api/v1/auth/me")).status()).toBe(200);
+
+  await page.goto("/settings/");
+  const devices = page.getByRole("list", { name: "Signed-in devices" }).getByRole("listitem");
+  await expect(devices).toHaveCount(2);
+  const elsewhere = devices.filter({ hasNotText: "This device" });
+  await elsewhere.getByRole("button", { name: /^Sign out/ }).click();
+  await expect(devices).toHaveCount(1);
+  await expect(devices.first()).toContainText("This device");
+  await expectAccessible(page);
+
+  expect((await other.request.get("/api/v1/auth/me")).status()).toBe(401);
+  await page.reload();
+  await expect(devices).toHaveCount(1);
+  await other.close();
+});
+
+test("all of the account's data downloads as one JSON file", async ({ page, signedIn }) => {
+  await apiCall(page, "POST", "/habits", { name: "Read 10 pages" });
+  await page.goto("/settings/");
+  const downloading = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Download my data" }).click();
+  const file = await downloading;
+  expect(file.suggestedFilename()).toMatch(/^refocused-export-\d{4}-\d{2}-\d{2}\.json$/);
+  const text = readFileSync((await file.path())!, "utf8");
+  const data = JSON.parse(text) as unknown;
+  expect(text).toContain(signedIn.email);
+  expect(text).toContain("Read 10 pages");
+  expect(data).toBeTruthy();
+  await expect(page.getByRole("status").filter({ hasText: file.suggestedFilename() })).toBeVisible();
+});
+
+test("a deleted account is gone: its sign-in fails afterwards", async ({ page, signedIn }) => {
+  await page.goto("/settings/");
+  await page.getByRole("button", { name: "Delete my account…" }).click();
+  await page.getByLabel("Your password, to confirm").fill("not my password");
+  await page.getByRole("button", { name: "Delete my account for good" }).click();
+  await expect(page.getByText("That is not your current password.")).toBeVisible();
+  await expectAccessible(page);
+
+  await page.getByLabel("Your password, to confirm").fill(signedIn.password);
+  await page.getByRole("button", { name: "Delete my account for good" }).click();
+  await expect(page).toHaveURL(/\/signin\//);
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+
+  await page.getByLabel("Email").fill(signedIn.email);
+  await page.getByLabel("Password").fill(signedIn.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.locator("main form").getByRole("alert")).toBeVisible();
+  await expect(page).toHaveURL(/\/signin\//);
+  const login = await page.request.post("/api/v1/auth/login", {
+    data: { email: signedIn.email, password: signedIn.password },
+    headers: { Origin: new URL(page.url()).origin },
+  });
+  expect(login.status()).toBe(401);
+  await page.goto("/settings/");
+  await expect(page).toHaveURL(/\/signin\//);
+});
