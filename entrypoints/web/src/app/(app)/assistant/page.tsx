@@ -1,6 +1,6 @@
 "use client";
-import { PageHeader } from "@/components/ui";
+import { AssistantScreen } from "@/features/assistant/assistant-screen";
 
 export default function AssistantPage() {
-  return <PageHeader title="Assistant" />;
+  return <AssistantScreen />;
 }
