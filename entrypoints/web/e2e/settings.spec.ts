@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { apiCall, expect, expectAccessible, screenshot, signIn, test } from "./fixtures";
 
 // The browser says it is in Tokyo, so the screen offers that zone (the account starts in UTC).
@@ -42,13 +43,48 @@ test("the display name and time zone are saved and still there after a reload", 
   await expect(page.getByRole("heading", { name: "Good to see you, Grace" })).toBeVisible();
 });
 
-test("the verification link and the newsletter can be asked for", async ({ page, signedIn }) => {
+/** The newest link to `path` in the mails the embedded server wrote for `to` (its outbox). */
+function mailedLink(to: string, path: string): string | null {
+  const outbox = join(process.env.E2E_DATA_DIR ?? "/tmp/refocused-e2e", "outbox");
+  if (!existsSync(outbox)) return null;
+  const mails = readdirSync(outbox)
+    .filter((f) => f.endsWith(".eml"))
+    .map((f) => join(outbox, f))
+    .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs)
+    .map((f) => readFileSync(f, "utf8").replace(/=\r?\n/g, "").replace(/=3D/g, "="))
+    .filter((m) => m.includes(`To: ${to}`) && m.includes(path));
+  const found = mails.at(-1)?.match(new RegExp(`https?://\\S+${path}\\?token=\\S+`));
+  return found ? found[0] : null;
+}
+
+test("the address is verified with the link sent again, and the newsletter asked for", async ({ page, signedIn }) => {
   await page.goto("/settings/");
   await expect(page.getByText("Not verified yet")).toBeVisible();
+  const before = mailedLink(signedIn.email, "/verify-email");
   await page.getByRole("button", { name: "Send the link again" }).click();
   await expect(page.getByRole("status").filter({ hasText: `A new link is on its way to ${signedIn.email}.` })).toBeVisible();
+  await expectAccessible(page);
+
+  // The person opens the newest link from their inbox, then comes back to Settings.
+  await expect.poll(() => { const l = mailedLink(signedIn.email, "/verify-email"); return l && l !== before ? l : null; }).not.toBeNull();
+  await page.goto(mailedLink(signedIn.email, "/verify-email")!);
+  await expect(page.getByRole("status").filter({ hasText: "Your address is confirmed." })).toBeVisible();
+  await page.goto("/settings/");
+  const address = page.getByText(`${signedIn.email} · `);
+  await expect(address).toContainText("Verified");
+  await expect(address).not.toContainText("Not verified");
+  await expect(page.getByRole("button", { name: "Send the link again" })).toHaveCount(0);
+
   await page.getByRole("button", { name: "Subscribe to the newsletter" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Check your inbox" })).toBeVisible();
+  await expect.poll(() => mailedLink(signedIn.email, "/newsletter/confirm")).not.toBeNull();
+
+  // Status and unsubscribe go by a newsletter's own link: a wrong one is said beside the field.
+  await page.getByText("Check or stop it with a link from a newsletter").click();
+  const field = page.getByLabel("Unsubscribe link from a newsletter mail");
+  await field.fill("http://127.0.0.1/api/v1/email/newsletter/unsubscribe?token=not-a-real-token");
+  await page.getByRole("button", { name: "Check the subscription" }).click();
+  await expect(field).toHaveAttribute("aria-invalid", "true");
   await expectAccessible(page);
 });
 

@@ -50,6 +50,81 @@ export function ExportCard({ user }: { user: User }) {
   );
 }
 
+/** The token of a newsletter mail's link (or the token itself, pasted alone). */
+function tokenOf(link: string): string {
+  const raw = link.trim();
+  try {
+    return new URL(raw).searchParams.get("token") ?? raw;
+  } catch {
+    return raw;
+  }
+}
+
+const SUBSCRIPTION: Record<string, string> = {
+  pending: "waiting for its confirmation link to be opened",
+  subscribed: "subscribed",
+  unsubscribed: "not subscribed",
+};
+
+/** Status and unsubscribe work with the signed link of a newsletter mail (the link, not the
+ * session, proves the address), so they are reached by pasting one. */
+function ManageNewsletter() {
+  const [link, setLink] = useState("");
+  const status = useMutation({
+    mutationFn: (token: string) =>
+      forForm(unwrap(api.GET("/api/v1/email/newsletter/status", { params: { query: { token } } }))),
+  });
+  const unsubscribe = useMutation({
+    mutationFn: (token: string) =>
+      forForm(unwrap(api.POST("/api/v1/email/newsletter/unsubscribe", { params: { query: { token } } }))),
+    onSuccess: () => status.reset(),
+  });
+  const current = unsubscribe.data ?? status.data;
+  const token = tokenOf(link);
+  return (
+    <details className="mt-3 text-sm">
+      <summary className="cursor-pointer text-brand-800 underline">Check or stop it with a link from a newsletter</summary>
+      <form
+        className="mt-3 flex flex-col gap-3"
+        onSubmit={(e) => {
+          e.preventDefault();
+          unsubscribe.reset();
+          status.mutate(token);
+        }}
+        noValidate
+      >
+        <TextField
+          label="Unsubscribe link from a newsletter mail"
+          name="newsletter_link"
+          inputMode="url"
+          value={link}
+          onChange={(e) => setLink(e.target.value)}
+          field="token"
+          error={status.error ?? unsubscribe.error}
+        />
+        <ErrorNote error={formError(status.error ?? unsubscribe.error, ["token"])} />
+        <div>
+          <Button type="submit" variant="secondary" busy={status.isPending} disabled={!link.trim()}>
+            Check the subscription
+          </Button>
+        </div>
+        {current && (
+          <div className="flex flex-wrap items-center gap-2">
+            <Done>
+              {current.email} is {SUBSCRIPTION[current.status] ?? current.status}.
+            </Done>
+            {current.status !== "unsubscribed" && (
+              <Button variant="secondary" busy={unsubscribe.isPending} onClick={() => unsubscribe.mutate(token)}>
+                Unsubscribe
+              </Button>
+            )}
+          </div>
+        )}
+      </form>
+    </details>
+  );
+}
+
 export function NewsletterCard({ user }: { user: User }) {
   const subscribe = useMutation({
     mutationFn: () => unwrap(api.POST("/api/v1/email/newsletter/subscribe", { body: { email: user.email } })),
@@ -69,6 +144,7 @@ export function NewsletterCard({ user }: { user: User }) {
         <Done className="mt-2">Check your inbox: the subscription starts when you open the link we sent to {user.email}.</Done>
       )}
       <ErrorNote error={subscribe.error} className="mt-2" />
+      <ManageNewsletter />
     </Card>
   );
 }
