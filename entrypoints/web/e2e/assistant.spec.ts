@@ -1,6 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { apiCall, expect, expectAccessible, screenshot, test } from "./fixtures";
 
+/** At a phone's width (390 px) the screen fits without scrolling sideways. */
+async function fitsAPhone(page: import("@playwright/test").Page, path: string, heading: string): Promise<void> {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(path);
+  await expect(page.getByRole("heading", { name: heading, level: 1 })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await expectAccessible(page);
+}
+
 interface Quota {
   limit: number;
   remaining: number;
@@ -62,6 +71,7 @@ test("conversations are started, renamed and deleted", async ({ page, signedIn }
   await expect(list.getByRole("button")).toHaveCount(1);
   await expect(list.getByRole("button", { name: /Week 2 planning/ })).toHaveCount(0);
   expect((await apiCall(page, "GET", "/assistant/conversations")) as unknown[]).toHaveLength(1);
+  await fitsAPhone(page, "/assistant/", "Assistant");
   expect(signedIn.email).toContain("@");
 });
 

@@ -1,6 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { apiCall, expect, expectAccessible, screenshot, test } from "./fixtures";
 
+/** At a phone's width (390 px) the screen fits without scrolling sideways. */
+async function fitsAPhone(page: import("@playwright/test").Page, path: string, heading: string): Promise<void> {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(path);
+  await expect(page.getByRole("heading", { name: heading, level: 1 })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await expectAccessible(page);
+}
+
 test("feedback is sent with its category, and a blank one is refused beside the field", async ({ page, signedIn }) => {
   await page.goto("/feedback/");
   await expect(page.getByRole("heading", { name: "Feedback" })).toBeVisible();
@@ -22,6 +31,7 @@ test("feedback is sent with its category, and a blank one is refused beside the 
   expect(await receipt.json()).toMatchObject({ id: expect.any(String) });
   await expect(page.getByLabel("Your feedback")).toHaveValue("");
   await expectAccessible(page);
+  await fitsAPhone(page, "/feedback/", "Feedback");
 });
 
 test("a proposed feature gets a vote, and the vote can be withdrawn", async ({ page, signedIn }) => {

@@ -2,6 +2,15 @@ import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { apiCall, expect, expectAccessible, screenshot, signIn, test } from "./fixtures";
 
+/** At a phone's width (390 px) the screen fits without scrolling sideways. */
+async function fitsAPhone(page: import("@playwright/test").Page, path: string, heading: string): Promise<void> {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(path);
+  await expect(page.getByRole("heading", { name: heading, level: 1 })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await expectAccessible(page);
+}
+
 // The browser says it is in Tokyo, so the screen offers that zone (the account starts in UTC).
 test.use({ timezoneId: "Asia/Tokyo" });
 
@@ -41,6 +50,7 @@ test("the display name and time zone are saved and still there after a reload", 
   await expect(page.getByLabel("Time zone")).toHaveValue("Asia/Tokyo");
   await page.goto("/");
   await expect(page.getByRole("heading", { name: "Good to see you, Grace" })).toBeVisible();
+  await fitsAPhone(page, "/settings/", "Settings");
 });
 
 /** The newest link to `path` in the mails the embedded server wrote for `to` (its outbox). */

@@ -6,7 +6,6 @@ import { useEffect, useState, type FormEvent } from "react";
 import { api, unwrap } from "@/api/client";
 import type { components } from "@/api/schema";
 import { Button, Card, Empty, ErrorNote, PageHeader, QueryState, TextField, cx } from "@/components/ui";
-import { useAuth } from "@/lib/auth";
 import { Done, SelectField, TextArea, forForm, formError } from "@/features/settings/fields";
 
 type Feature = components["schemas"]["FeatureRead"];
@@ -23,7 +22,6 @@ const CATEGORIES: { value: Category; label: string }[] = [
 const STATUS: Record<string, string> = { open: "Open", planned: "Planned", done: "Done" };
 
 function FeedbackForm() {
-  const { user } = useAuth();
   const [category, setCategory] = useState<Category>("idea");
   const [text, setText] = useState("");
   const [contact, setContact] = useState("");
@@ -81,11 +79,11 @@ function FeedbackForm() {
           name="contact"
           type="email"
           autoComplete="email"
-          placeholder={user?.email}
           value={contact}
           onChange={(e) => setContact(e.target.value)}
           field="contact"
           error={send.error}
+          hint="Only if you would like an answer."
         />
         <ErrorNote error={formError(send.error, ["category", "text", "contact"])} />
         {send.isSuccess && <Done>Thank you: your feedback was received.</Done>}

@@ -132,7 +132,7 @@ export function NewsletterCard({ user }: { user: User }) {
   return (
     <Card title="Newsletter">
       <p className="text-sm text-muted">
-        An occasional letter with new features and ideas for focus. We mail {user.email} a link first: nothing is sent
+        An occasional letter with new features and ideas for focus. We mail <span className="break-all">{user.email}</span> a link first: nothing is sent
         until you open it. Every letter has a link to stop it.
       </p>
       <div className="mt-3">
@@ -141,7 +141,7 @@ export function NewsletterCard({ user }: { user: User }) {
         </Button>
       </div>
       {subscribe.isSuccess && (
-        <Done className="mt-2">Check your inbox: the subscription starts when you open the link we sent to {user.email}.</Done>
+        <Done className="mt-2">Check your inbox: the subscription starts when you open the link we sent to <span className="break-all">{user.email}</span>.</Done>
       )}
       <ErrorNote error={subscribe.error} className="mt-2" />
       <ManageNewsletter />

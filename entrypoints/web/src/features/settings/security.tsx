@@ -25,7 +25,7 @@ export function EmailCard({ user }: { user: User }) {
   return (
     <Card title="Email address">
       <p className="text-sm">
-        <span className="font-medium">{user.email}</span>
+        <span className="font-medium break-all">{user.email}</span>
         {" · "}
         {user.email_verified ? (
           <span className="text-brand-800">
