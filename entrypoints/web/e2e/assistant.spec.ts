@@ -84,8 +84,12 @@ test("a reply streams in as it is written, across a reconnect, and ends with don
   const messageId = randomUUID();
   const keys: string[] = [];
   const lastIds: (string | undefined)[] = [];
-  let release = () => {};
-  const held = new Promise<void>((resolve) => (release = resolve));
+  // Each answer after the first is held back until the test has seen what came before it.
+  const gates = [0, 1].map(() => {
+    let open = () => {};
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    return { open, opened };
+  });
   const sse = (...events: string[]) => events.join("") + "\n";
   const event = (name: string, id: number, data: unknown, retry?: number) =>
     `event: ${name}\nid: ${id}\n${retry != null ? `retry: ${retry}\n` : ""}data: ${JSON.stringify(data)}\n\n`;
@@ -116,27 +120,29 @@ test("a reply streams in as it is written, across a reconnect, and ends with don
     if (request.method() === "GET" && url.pathname.endsWith(`/replies/${replyId}/events`)) {
       const last = (await request.allHeaders())["last-event-id"];
       lastIds.push(last);
-      // As the API does: the first answer ends with `continue`; the next resumes after
-      // Last-Event-ID when it is sent, or starts again from the first piece.
-      const second = lastIds.length > 1;
-      // The rest of the reply is held back until the test has seen the first pieces on screen.
-      if (second) await held;
-      const body = second
-        ? sse(
-              ...(last === "2" ? [] : [event("delta", 1, "Try a steady"), event("delta", 2, " wind-down")]),
-              event("delta", 3, " before bed."),
-              event("done", 3, {
-                reply: {
-                  id: randomUUID(),
-                  position: 1,
-                  role: "assistant",
-                  content: "Try a steady wind-down before bed.",
-                  created_at: new Date().toISOString(),
-                },
-                quota: { limit: 50, used: 1, remaining: 49, resets_at: new Date(Date.now() + 3_600_000).toISOString(), day: "UTC" },
-              }),
-            )
-          : sse(event("delta", 1, "Try a steady"), event("delta", 2, " wind-down"), event("continue", 2, { after: 2 }, 0));
+      // As the API does: an answer ends with `continue`; the next resumes after
+      // Last-Event-ID when the browser sends it, or starts again from the first piece.
+      const answer = lastIds.length;
+      if (answer > 1) await gates[answer - 2]!.opened;
+      const after = Number(last ?? 0);
+      const pieces = ["Try a steady", " wind-down", " before bed."];
+      const upTo = answer === 1 ? 2 : 3;
+      const deltas = pieces.slice(0, upTo).map((p, k) => ({ p, n: k + 1 })).filter(({ n }) => n > after);
+      const body = sse(
+        ...deltas.map(({ p, n }) => event("delta", n, p)),
+        answer < 3
+          ? event("continue", upTo, { after: upTo }, 0)
+          : event("done", 3, {
+              reply: {
+                id: randomUUID(),
+                position: 1,
+                role: "assistant",
+                content: "Try a steady wind-down before bed.",
+                created_at: new Date().toISOString(),
+              },
+              quota: { limit: 50, used: 1, remaining: 49, resets_at: new Date(Date.now() + 3_600_000).toISOString(), day: "UTC" },
+            }),
+      );
       await route.fulfill({ status: 200, headers: { "Content-Type": "text/event-stream", "Cache-Control": "no-store" }, body });
       return;
     }
@@ -152,20 +158,23 @@ test("a reply streams in as it is written, across a reconnect, and ends with don
   await expect(messages.getByRole("listitem").filter({ hasText: "How can I sleep better?" })).toBeVisible();
   // The reply so far, shown as it is written.
   const writing = messages.getByRole("listitem").filter({ hasText: "Assistant" }).locator("[aria-busy=true]");
-  await expect(writing).toHaveText(/Try a steady wind-down$/);
+  await expect(writing).toHaveText(/^AssistantTry a steady wind-down$/);
   await expect(page.getByRole("button", { name: "Send" })).toBeDisabled();
-  release();
+  gates[0]!.open();
+  // After a reconnect: the next piece, and no piece twice.
+  await expect(writing).toHaveText(/^AssistantTry a steady wind-down before bed\.$/);
+  gates[1]!.open();
   await expect(messages.getByRole("listitem").filter({ hasText: "Try a steady wind-down before bed." })).toHaveCount(1);
   await expect(page.getByText("49 of 50")).toBeVisible();
   await expect(page.getByRole("textbox", { name: "Message" })).toHaveValue("");
   await expect(page.getByRole("status").filter({ hasText: "The assistant has answered." })).toBeAttached();
-  // One message, one key (a UUID); the stream followed on after `continue` without repeating
-  // a piece, and was closed on done: no third request.
+  // One message, one key (a UUID); the stream followed on after each `continue`, and was
+  // closed on done: no fourth request.
   expect(keys).toHaveLength(1);
   expect(keys[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   await expect(messages.getByRole("listitem")).toHaveCount(2);
   await expectAccessible(page);
   await screenshot(page, "assistant");
-  expect(lastIds).toHaveLength(2);
+  expect(lastIds).toHaveLength(3);
   expect(signedIn.email).toContain("@");
 });

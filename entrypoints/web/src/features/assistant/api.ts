@@ -79,12 +79,12 @@ export interface FollowHandlers {
 }
 
 /** Follows a reply's events with EventSource: `delta` pieces are appended in order, `done`
- * and `error` end it and close the source. `continue` ends one answer: a new source follows
- * on. Each piece's number is its event id, and a piece already seen is skipped, so nothing is
- * repeated whether or not the next answer resumes after it (a fresh EventSource cannot send
- * Last-Event-ID, and the browser's own reconnect was not seen to send it either). When the
- * source cannot go on (a 401 after the access token expired, say) the session is refreshed
- * and the reply followed again, a few times at most. Returns a function that stops it. */
+ * and `error` end it and close the source. After `continue` the browser reconnects by itself,
+ * with Last-Event-ID when it sends it. Each piece's number is its event id and a piece already
+ * seen is skipped, so nothing is repeated even when the next answer starts again from the
+ * first piece (a reconnect without the header, or a new source). When the source cannot go
+ * on (a 401 after the access token expired, say) the session is refreshed and the reply
+ * followed again, a few times at most. Returns a function that stops it. */
 export function followReply(job: ReplyJob, handlers: FollowHandlers): () => void {
   let source: EventSource | null = null;
   let stopped = false;
@@ -112,12 +112,8 @@ export function followReply(job: ReplyJob, handlers: FollowHandlers): () => void
       text += JSON.parse(event.data) as string;
       handlers.onText(text);
     });
-    es.addEventListener("continue", () => {
-      // This answer ends here (under the gateway's time limit): follow on.
-      es.close();
-      if (source === es) source = null;
-      open();
-    });
+    // `continue`: this answer ends here, under the gateway's time limit, and EventSource
+    // reconnects by itself (the server asks for no delay); nothing to do.
     es.addEventListener("done", (e) => {
       stop();
       const data = JSON.parse((e as MessageEvent<string>).data) as { reply?: Message | null; quota?: Quota | null };
