@@ -30,7 +30,9 @@ test("a wrong password is said next to the form, in a sentence", async ({ page, 
   await page.getByLabel("Email").fill(account.email);
   await page.getByLabel("Password").fill("not the password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toContainText(/password/i);
+  await expect(page.locator("form").getByRole("alert")).toHaveText(
+    "That email and password do not match an account. Check both and try again.",
+  );
   await expect(page).toHaveURL(/\/signin\//);
 });
 
@@ -39,12 +41,33 @@ test("an expired access token is refreshed without the user noticing", async ({ 
   await expect(page.getByRole("heading", { name: /Good to see you/ })).toBeVisible();
   // The access cookie is gone (as when it expires); the refresh cookie is still there.
   await page.context().clearCookies({ name: "rf_access" });
-  await page.goto("/habits/");
+  const refreshed = page.waitForResponse((r) => r.url().endsWith("/api/v1/auth/refresh"));
+  await page.reload();
+  expect((await refreshed).status()).toBe(200);
+  await expect(page.getByRole("heading", { name: /Good to see you/ })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Quote of the day" })).toBeVisible();
+  await expect(page).not.toHaveURL(/signin/);
+  expect((await page.context().cookies()).map((c) => c.name)).toContain("rf_access");
+  expect(signedIn.email).toContain("@");
+});
+
+test("the session is refreshed before the access token expires", async ({ page, signedIn }) => {
+  const refreshes: number[] = [];
+  page.on("response", (r) => {
+    if (r.url().endsWith("/api/v1/auth/refresh")) refreshes.push(r.status());
+  });
+  await page.clock.install();
   await page.goto("/");
   await expect(page.getByRole("heading", { name: /Good to see you/ })).toBeVisible();
-  await expect(page).not.toHaveURL(/signin/);
-  const names = (await page.context().cookies()).map((c) => c.name);
-  expect(names).toContain("rf_access");
+  // The page refreshed once on load to learn the token's lifetime (15 minutes); the next
+  // refresh comes about a minute before it runs out, with nobody clicking anything.
+  await expect.poll(() => refreshes.length).toBe(1);
+  await page.clock.runFor(13 * 60 * 1000);
+  expect(refreshes).toEqual([200]);
+  await page.clock.runFor(2 * 60 * 1000);
+  await expect.poll(() => refreshes).toEqual([200, 200]);
+  await page.getByRole("link", { name: "Habits" }).first().click();
+  await expect(page).toHaveURL(/\/habits\//);
   expect(signedIn.email).toContain("@");
 });
 

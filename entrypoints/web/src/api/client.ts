@@ -63,12 +63,13 @@ export function onSessionEnded(listener: () => void): () => void {
 let inFlight: Promise<boolean> | null = null;
 const REFRESHED_AT = "rf_refreshed_at";
 
-async function doRefresh(): Promise<boolean> {
-  // Refresh tokens rotate and a reused one ends the whole session, so tabs take turns; a tab
-  // that waited behind another's refresh uses the cookies that one set.
+async function doRefresh(since: number | undefined): Promise<boolean> {
+  // Refresh tokens rotate and a reused one ends the whole session, so tabs take turns (the
+  // cookie jar is shared, so each turn sends the newest refresh token); a request that failed
+  // before another tab's refresh finished just retries with the cookies that one set.
   const run = async (): Promise<boolean> => {
     const last = Number(localStorage.getItem(REFRESHED_AT) ?? 0);
-    if (Date.now() - last < 5000 && readCookie("rf_csrf")) return true;
+    if (since !== undefined && last > since) return true;
     const csrf = currentCsrf();
     let res: Response;
     try {
@@ -92,10 +93,16 @@ async function doRefresh(): Promise<boolean> {
   return run();
 }
 
-/** Refreshes the session once however many requests ask at the same time. */
-export function refreshSession(): Promise<boolean> {
+/** Whether a silent refresh is already scheduled (after a sign-in or a refresh). */
+export function refreshScheduled(): boolean {
+  return refreshTimer !== null;
+}
+
+/** Refreshes the session once however many requests ask at the same time; `since`: when the
+ * request that needs it was sent. */
+export function refreshSession(since?: number): Promise<boolean> {
   if (!inFlight) {
-    inFlight = doRefresh().finally(() => {
+    inFlight = doRefresh(since).finally(() => {
       inFlight = null;
     });
   }
@@ -114,6 +121,7 @@ function withCsrf(request: Request): Request {
 /** fetch with cookies, CSRF and one silent refresh on 401. */
 export async function apiFetch(input: Request): Promise<Response> {
   const retry = input.clone();
+  const sentAt = Date.now();
   let res: Response;
   try {
     res = await fetch(withCsrf(input));
@@ -122,7 +130,7 @@ export async function apiFetch(input: Request): Promise<Response> {
   }
   const path = new URL(input.url, location.href).pathname;
   if (res.status === 401 && !NO_REFRESH.includes(path)) {
-    if (await refreshSession()) {
+    if (await refreshSession(sentAt)) {
       try {
         return await fetch(withCsrf(retry));
       } catch {

@@ -63,6 +63,8 @@ function waitFor(seconds: number): string {
 export function humanError(error: unknown): string {
   if (error instanceof NetworkError) return error.message;
   if (!(error instanceof ApiError)) {
+    // Errors a screen raises itself carry their own sentence.
+    if (error instanceof Error && error.name === "Error" && error.message) return error.message;
     return "Something went wrong in this page. Reload it and try again.";
   }
   switch (error.status) {
