@@ -85,7 +85,7 @@ ensure_web_build() {
     return 0
   fi
   echo "==> building the web client (next build, about a minute)" >&2
-  (cd "$WEB" && NEXT_TELEMETRY_DISABLED=1 npx --no-install next build >/tmp/refocused-web-build.log 2>&1) || {
+  (cd "$WEB" && NEXT_TELEMETRY_DISABLED=1 npm run -s build >/tmp/refocused-web-build.log 2>&1) || {
     tail -30 /tmp/refocused-web-build.log >&2
     echo "The web client did not build; the lines above say why (full log: /tmp/refocused-web-build.log)." >&2
     return 1

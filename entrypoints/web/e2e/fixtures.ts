@@ -67,6 +67,20 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 export const test = base.extend<{ account: Account; signedIn: Account }>({
+  /** Every page fails its test when the page throws or its Content-Security-Policy refuses
+   * something (a script the build did not hash would be refused, and the feature would break
+   * only where the policy applies). */
+  page: async ({ page }, use) => {
+    const problems: string[] = [];
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    page.on("console", (m) => {
+      if (m.type() === "error" && /Content Security Policy|Refused to/i.test(m.text())) {
+        problems.push(`refused: ${m.text()}`);
+      }
+    });
+    await use(page);
+    expect(problems, "errors in the page").toEqual([]);
+  },
   account: async ({}, use) => {
     await use(newAccount());
   },

@@ -30,15 +30,26 @@ function readCookie(name: string): string | null {
   return null;
 }
 
+const CSRF_KEY = "rf_csrf_token";
+
 export function currentCsrf(): string | null {
-  // The cookie first: another tab may have refreshed and rotated it.
-  return readCookie("rf_csrf") ?? csrfToken;
+  // The cookie first: another tab may have refreshed and rotated it. When the API is on
+  // another origin (a stack without a domain) its cookie cannot be read here, so the token
+  // from the last sign-in or refresh is kept (a CSRF token is no secret from this page).
+  if (readCookie("rf_csrf")) return readCookie("rf_csrf");
+  if (csrfToken) return csrfToken;
+  try {
+    return localStorage.getItem(CSRF_KEY);
+  } catch {
+    return null;
+  }
 }
 
 /** Called with the body of a sign-in or refresh: keeps the CSRF token and schedules the next
  * silent refresh a minute (or a fifth of the lifetime) before the access token expires. */
 export function signedIn(csrf: string, accessExpiresIn: number): void {
   csrfToken = csrf;
+  if (API_ORIGIN) localStorage.setItem(CSRF_KEY, csrf);
   if (refreshTimer) clearTimeout(refreshTimer);
   const lead = Math.min(60, accessExpiresIn / 5);
   const inMs = Math.max(5, accessExpiresIn - lead) * 1000;
@@ -49,6 +60,11 @@ export function signedIn(csrf: string, accessExpiresIn: number): void {
 
 export function signedOut(): void {
   csrfToken = null;
+  try {
+    localStorage.removeItem(CSRF_KEY);
+  } catch {
+    /* storage may be unavailable */
+  }
   if (refreshTimer) clearTimeout(refreshTimer);
   refreshTimer = null;
   for (const l of listeners) l();
