@@ -1,4 +1,4 @@
-import { expect, expectAccessible, newAccount, screenshot, test } from "./fixtures";
+import { expect, expectAccessible, mailedLink, newAccount, register, screenshot, test } from "./fixtures";
 
 test("a visitor registers, signs in and lands on Today", async ({ page }) => {
   const account = newAccount("Ada");
@@ -79,4 +79,42 @@ test("signing out ends the session and shows sign-in", async ({ page, signedIn }
   await page.goto("/habits/");
   await expect(page).toHaveURL(/\/signin\//);
   expect(signedIn.email).toBeTruthy();
+});
+
+test("a forgotten password is reset from the mailed link", async ({ page, baseURL }) => {
+  const account = newAccount();
+  await register(page.request, baseURL!, account);
+  await page.goto("/signin/");
+  await page.getByRole("link", { name: "Forgot password?" }).click();
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByRole("button", { name: "Send the link" }).click();
+  await expect(page.getByRole("status")).toContainText("on its way");
+  const link = await mailedLink(account.email, /reset/i);
+  expect(link).toContain("/reset-password?token=");
+  await page.goto(link);
+  // The token leaves the address bar at once (no history, no Referer).
+  await expect(page).not.toHaveURL(/token=/);
+  await page.getByLabel("New password").fill("short");
+  await page.getByRole("button", { name: "Change password" }).click();
+  // The decoder's own words ("Expected `str` of length >= 8") become a sentence.
+  await expect(page.getByText("Use at least 8 characters.").first()).toBeVisible();
+  await expect(page.locator("form").getByRole("alert")).toHaveText("New password: Use at least 8 characters.");
+  await page.getByLabel("New password").fill("a brand new passphrase");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByRole("status")).toContainText("Your password is changed");
+  await expectAccessible(page);
+  await page.getByRole("link", { name: "Sign in" }).click();
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password").fill("a brand new passphrase");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: /Good to see you/ })).toBeVisible();
+});
+
+test("the address is confirmed from the mailed link", async ({ page, signedIn }) => {
+  const link = await mailedLink(signedIn.email, /verify/i);
+  await page.goto(link);
+  await expect(page.getByRole("status")).toHaveText("Your address is confirmed. Thank you.");
+  await expect(page).not.toHaveURL(/token=/);
+  const me = (await (await page.request.get("/api/v1/auth/me")).json()) as { email_verified: boolean };
+  expect(me.email_verified).toBe(true);
 });

@@ -2,7 +2,7 @@
  * cookies land in the page's browser context), and checks every screen shares. */
 import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, type APIRequestContext, type Page } from "@playwright/test";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 
@@ -46,6 +46,30 @@ export async function apiCall(page: Page, method: string, path: string, data?: u
   });
   expect(res.ok(), `${method} ${path}: ${res.status()} ${await res.text()}`).toBeTruthy();
   return res.status() === 204 ? null : res.json();
+}
+
+/** The link in the newest mail to `address` whose subject matches, from the embedded
+ * profile's outbox (e2e/serve.sh's data folder), as a person would click it. */
+export async function mailedLink(address: string, subject: RegExp): Promise<string> {
+  const outbox = join(process.env.E2E_DATA_DIR ?? "/tmp/refocused-e2e", "outbox");
+  let found: string | undefined;
+  await expect
+    .poll(
+      () => {
+        const mails = readdirSync(outbox, { withFileTypes: true })
+          .filter((f) => f.name.endsWith(".eml"))
+          .map((f) => readFileSync(join(outbox, f.name), "utf8"))
+          .filter((m) => m.includes(`To: ${address}`) && subject.test(m.split("\n").find((l) => l.startsWith("Subject:")) ?? ""));
+        const body = mails.at(-1)?.split(/\r?\n\r?\n/).slice(1).join("\n");
+        // quoted-printable: soft line breaks, then escaped bytes
+        const text = body?.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+        found = text?.match(/https?:\/\/\S+/)?.[0];
+        return found;
+      },
+      { message: `a mail to ${address} matching ${subject}` },
+    )
+    .toBeTruthy();
+  return found!;
 }
 
 /** No serious or critical WCAG 2.2 A/AA violation on what the page shows now. */
