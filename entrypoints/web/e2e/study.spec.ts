@@ -163,6 +163,24 @@ test("cards come in from Anki text (pasted or a file) and go out as a file", asy
   await page.getByRole("button", { name: "Import cards" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Imported 1 card." })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Cards (4)" })).toBeVisible();
+
+  // Cards are listed a page (20) at a time.
+  const many = Array.from({ length: 21 }, (_, i) => `Town ${i + 1}\tRegion ${i + 1}`).join("\n");
+  await area.fill(many);
+  await page.getByRole("button", { name: "Import cards" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Imported 21 cards." })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Cards (25)" })).toBeVisible();
+  const list = page.getByRole("list", { name: "Cards in this deck" });
+  const pages = page.getByRole("navigation", { name: "Card pages" });
+  await expect(list.getByRole("listitem")).toHaveCount(20);
+  await expect(pages).toContainText("Page 1 of 2");
+  await expect(pages.getByRole("button", { name: "Previous page" })).toBeDisabled();
+  await pages.getByRole("button", { name: "Next page" }).click();
+  await expect(pages).toContainText("Page 2 of 2");
+  await expect(list.getByRole("listitem")).toHaveCount(5);
+  await expect(pages.getByRole("button", { name: "Next page" })).toBeDisabled();
+  await pages.getByRole("button", { name: "Previous page" }).click();
+  await expect(list.getByRole("listitem")).toHaveCount(20);
   expect(signedIn.email).toContain("@");
 });
 
@@ -238,8 +256,10 @@ test("undo (the U key) brings back the card just rated, and the due count with i
       { front: "wren", back: "tiny" },
     ],
   });
+  await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(`/study/?deck=${deck.id}&review=1`);
   await expect(page.getByTestId("card-front")).toHaveText("robin");
+  await expect(page.getByRole("button", { name: "Show answer" })).toBeInViewport();
   await page.keyboard.press("Space");
   await page.keyboard.press("4");
   await expect(page.getByTestId("card-front")).toHaveText("wren");
@@ -249,8 +269,10 @@ test("undo (the U key) brings back the card just rated, and the due count with i
   await expect(page.getByRole("status").filter({ hasText: "Undone. “robin” is back." })).toBeVisible();
   expect(((await apiCall(page, "GET", `/study/decks/${deck.id}/cards`)) as StudyCard[]).every((c) => c.state === "new")).toBeTruthy();
 
-  // Buttons work as well as keys.
+  // Buttons work as well as keys, on a phone's width too.
   await page.getByRole("button", { name: "Show answer" }).click();
+  await expect(page.getByRole("button", { name: /^Easy/ })).toBeInViewport();
+  await expectAccessible(page);
   await page.getByRole("button", { name: /^Good/ }).click();
   await expect(page.getByTestId("card-front")).toHaveText("wren");
   await page.keyboard.press("Space");

@@ -101,7 +101,7 @@ export function ImportExport({ deck }: { deck: Deck }) {
             setImported(null);
           }}
           required
-          className="font-mono"
+          mono
         />
         <div className="flex flex-col gap-1">
           <label htmlFor={fileId} className="text-sm font-medium text-ink">

@@ -11,9 +11,11 @@ type AreaProps = TextareaHTMLAttributes<HTMLTextAreaElement> & {
   field?: string;
   error?: unknown;
   hint?: ReactNode;
+  /** Monospaced text, where tabs and columns matter. */
+  mono?: boolean;
 };
 
-export function TextArea({ label, field, error, hint, className, id: givenId, ...rest }: AreaProps) {
+export function TextArea({ label, field, error, hint, className, mono, id: givenId, ...rest }: AreaProps) {
   const generated = useId();
   const id = givenId ?? generated;
   const message = field && error instanceof ApiError ? error.fieldMessage(field) : undefined;
@@ -30,6 +32,7 @@ export function TextArea({ label, field, error, hint, className, id: givenId, ..
         aria-describedby={message ? `${id}-error` : hint ? `${id}-hint` : undefined}
         className={cx(
           "rounded-lg border bg-white px-3 py-2 text-base text-ink",
+          mono && "font-mono",
           message ? "border-red-700" : "border-stone-300",
         )}
       />
