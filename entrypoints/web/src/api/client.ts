@@ -47,21 +47,50 @@ export function currentCsrf(): string | null {
 
 /** Called with the body of a sign-in or refresh: keeps the CSRF token and schedules the next
  * silent refresh a minute (or a fifth of the lifetime) before the access token expires. */
-export function signedIn(csrf: string, accessExpiresIn: number): void {
-  csrfToken = csrf;
-  if (API_ORIGIN) localStorage.setItem(CSRF_KEY, csrf);
+const EXPIRES_KEY = "rf_access_expires_at";
+
+function schedule(expiresAt: number, lifetimeMs: number): void {
   if (refreshTimer) clearTimeout(refreshTimer);
-  const lead = Math.min(60, accessExpiresIn / 5);
-  const inMs = Math.max(5, accessExpiresIn - lead) * 1000;
+  const lead = Math.min(60_000, lifetimeMs / 5);
+  const inMs = Math.max(5_000, expiresAt - lead - Date.now());
   refreshTimer = setTimeout(() => {
     void refreshSession();
   }, inMs);
+}
+
+export function signedIn(csrf: string, accessExpiresIn: number): void {
+  csrfToken = csrf;
+  const lifetime = accessExpiresIn * 1000;
+  const expiresAt = Date.now() + lifetime;
+  try {
+    if (API_ORIGIN) localStorage.setItem(CSRF_KEY, csrf);
+    localStorage.setItem(EXPIRES_KEY, `${expiresAt}:${lifetime}`);
+  } catch {
+    /* storage may be unavailable: the timer still runs in this page */
+  }
+  schedule(expiresAt, lifetime);
+}
+
+/** A page opened on an existing session: the timer picks up from the expiry the last sign-in
+ * or refresh stored (this page's or another tab's). Nothing is refreshed on load: a reload in
+ * the middle of a refresh would lose the rotated cookie and end the session. Without a stored
+ * expiry the first 401 refreshes instead. */
+export function resumeSession(): void {
+  let stored: string | null = null;
+  try {
+    stored = localStorage.getItem(EXPIRES_KEY);
+  } catch {
+    return;
+  }
+  const [at, lifetime] = (stored ?? "").split(":").map(Number);
+  if (at && lifetime && at > Date.now()) schedule(at, lifetime);
 }
 
 export function signedOut(): void {
   csrfToken = null;
   try {
     localStorage.removeItem(CSRF_KEY);
+    localStorage.removeItem(EXPIRES_KEY);
   } catch {
     /* storage may be unavailable */
   }
@@ -145,7 +174,8 @@ export async function apiFetch(input: Request): Promise<Response> {
     throw new NetworkError();
   }
   const path = new URL(input.url, location.href).pathname;
-  if (res.status === 401 && !NO_REFRESH.includes(path)) {
+  // Without a CSRF token there is no session to refresh (a visitor who never signed in).
+  if (res.status === 401 && !NO_REFRESH.includes(path) && currentCsrf()) {
     if (await refreshSession(sentAt)) {
       try {
         return await fetch(withCsrf(retry));
