@@ -35,7 +35,10 @@ test("the timer runs on while the page is hidden and is right when it is shown a
   await page.clock.install();
   await page.goto("/pomodoro/");
   await page.getByRole("button", { name: "Start focus" }).click();
-  await expect(timer(page)).toHaveText(/^2[45]:\d\d$/);
+  await expect(page.getByRole("heading", { name: "Focus in progress" })).toBeVisible();
+  await expect(timer(page)).toHaveText(/^24:[45]\d$/);
+  // From here the page's clock moves only when the test moves it.
+  await page.clock.pauseAt(await page.evaluate(() => Date.now() + 1000));
 
   await setHidden(page, true);
   const shownWhenHidden = await timer(page).textContent();
@@ -44,8 +47,9 @@ test("the timer runs on while the page is hidden and is right when it is shown a
   await expect(timer(page)).toHaveText(shownWhenHidden!);
   // ...and the time is computed again, not counted, as soon as the page is visible.
   await setHidden(page, false);
-  await expect(timer(page)).toHaveText(/^14:5\d$/);
+  await expect(timer(page)).toHaveText(/^14:[345]\d$/);
   await expect(page.getByRole("heading", { name: "Focus in progress" })).toBeVisible();
+  await page.clock.resume();
   expect(signedIn.email).toContain("@");
 });
 
