@@ -90,11 +90,13 @@ test("with reduced motion the circle stays still and the text still counts", asy
 test("a logged session can be deleted and the totals follow", async ({ page, signedIn }) => {
   await apiCall(page, "POST", "/breathing/sessions", { technique: "4-7-8", cycles: 4, duration_seconds: 76 });
   await apiCall(page, "POST", "/breathing/sessions", { technique: "coherent", cycles: 10, duration_seconds: 110 });
+  await page.setViewportSize({ width: 390, height: 844 });
   await page.goto("/breathing/");
   const log = page.getByRole("list", { name: "Breathing sessions" });
   await expect(log.getByRole("listitem")).toHaveCount(2);
   await expect(stat(page, "Sessions")).toHaveText("2");
   await expect(stat(page, "Cycles")).toHaveText("14");
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
   await page.getByRole("button", { name: /^Delete 4-7-8 breathing · 4 cycles/ }).click();
   await expect(log.getByRole("listitem")).toHaveCount(1);

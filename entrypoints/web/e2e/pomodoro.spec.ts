@@ -61,9 +61,22 @@ test("a reload keeps the running session", async ({ page, signedIn }) => {
   const current = (await apiCall(page, "GET", "/pomodoro/current")) as { session: { id: string } };
   expect(JSON.parse(stored!).session.id).toBe(current.session.id);
 
+  // After a reload the timer shows at once from this browser's memory, before the server answers.
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/api/v1/pomodoro/current", async (route) => {
+    await held;
+    await route.continue();
+  });
   await page.reload();
   await expect(page.getByRole("heading", { name: "Focus in progress" })).toBeVisible();
   await expect(timer(page)).toHaveText(/^24:[45]\d$/);
+  // Then the server's answer confirms it.
+  const answered = page.waitForResponse("**/api/v1/pomodoro/current");
+  release();
+  expect((await answered).ok()).toBeTruthy();
+  await expect(page.getByRole("heading", { name: "Focus in progress" })).toBeVisible();
+  await expect(timer(page)).toHaveText(/^24:[345]\d$/);
   await expect(page.getByRole("button", { name: "Abandon" })).toBeVisible();
   expect(signedIn.email).toContain("@");
 });
@@ -127,7 +140,10 @@ test("a session running elsewhere can be replaced; tasks are counted; abandoning
 });
 
 test("changed settings persist and set the next session's length", async ({ page, signedIn }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
   await page.goto("/pomodoro/");
+  await expect(timer(page)).toHaveText("25:00");
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   const focus = page.getByLabel("Focus length (minutes)");
   await expect(focus).toHaveValue("25");
 
