@@ -88,7 +88,7 @@ test("a session completes through the API when its time is up and the stats show
   await page.getByRole("button", { name: "Start focus" }).click();
   await expect(page.getByRole("heading", { name: "Focus in progress" })).toBeVisible();
 
-  await page.clock.fastForward("25:01");
+  await page.clock.fastForward("25:02");
   await expect(page.getByText("Focus complete. Next: short break, 5 minutes.")).toBeVisible();
   await expect(page.getByRole("heading", { name: "Ready when you are" })).toBeVisible();
   await expect(page.getByRole("button", { name: /^Short break/ })).toHaveAttribute("aria-pressed", "true");
@@ -102,6 +102,22 @@ test("a session completes through the API when its time is up and the stats show
   expect(sessions[0]).toMatchObject({ kind: "focus", status: "completed" });
   expect(await page.evaluate(() => localStorage.getItem("rf_pomodoro_running"))).toBeNull();
   await expectAccessible(page);
+  expect(signedIn.email).toContain("@");
+});
+
+test("a one-minute session on the real clock completes by itself and credits its full minute", async ({ page, signedIn }) => {
+  test.slow();
+  await apiCall(page, "PATCH", "/pomodoro/settings", { focus_minutes: 1 });
+  await page.goto("/pomodoro/");
+  await page.getByRole("button", { name: "Start focus" }).click();
+  await expect(page.getByText("Focus started: 1 minute.")).toBeVisible();
+  await expect(timer(page)).toHaveText(/^00:5\d$/);
+  await expect(page.getByText("Focus complete. Next: short break, 5 minutes.")).toBeVisible({ timeout: 90_000 });
+  await expect(stat(page, "Focus minutes today")).toHaveText("1");
+  await expect(page.getByRole("img", { name: /Focus minutes, last 7 days: .* 1 minute, 1 session$/ })).toBeVisible();
+  const sessions = (await apiCall(page, "GET", "/pomodoro/sessions")) as { status: string; actual_seconds: number }[];
+  expect(sessions[0]!.status).toBe("completed");
+  expect(sessions[0]!.actual_seconds).toBeGreaterThanOrEqual(60);
   await screenshot(page, "pomodoro");
   expect(signedIn.email).toContain("@");
 });

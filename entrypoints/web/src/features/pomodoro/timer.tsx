@@ -24,6 +24,10 @@ import { TasksCard, forgetTasks } from "./tasks";
 
 type CurrentData = { current: Current; skewMs: number };
 
+/** The API counts whole seconds elapsed on its own clock: completing a moment after the end,
+ * never before, credits the full planned time (the display shows 00:00 meanwhile). */
+const GRACE_MS = 1000;
+
 function runningSessionId(error: unknown): string | null {
   if (!(error instanceof ApiError) || error.status !== 409) return null;
   const id = error.body.running_session_id;
@@ -60,7 +64,7 @@ export function Timer() {
   }, [current.data, loaded]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const end = running ? endsAt(running) : null;
-  const now = useNow(running != null, end);
+  const now = useNow(running != null, end == null ? null : end + GRACE_MS);
   const remaining = end != null ? end - now : null;
 
   const setSession = (session: Session | null) => {
@@ -130,12 +134,12 @@ export function Timer() {
 
   // Time is up: complete through the API, once.
   useEffect(() => {
-    if (!running || remaining == null || remaining > 0) return;
+    if (!running || remaining == null || remaining > -GRACE_MS) return;
     if (!current.data) return; // wait for the server's view after a reload
     if (finishing.current.has(running.session.id)) return;
     finishing.current.add(running.session.id);
     complete.mutate(running.session);
-  }, [running?.session.id, remaining != null && remaining <= 0, current.data]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [running?.session.id, remaining != null && remaining <= -GRACE_MS, current.data]); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
     document.title = running && remaining != null && remaining > 0
