@@ -105,6 +105,22 @@ test("a session completes through the API when its time is up and the stats show
   expect(signedIn.email).toContain("@");
 });
 
+test("the next kind follows the settings, and a break can start by itself", async ({ page, signedIn }) => {
+  await apiCall(page, "PATCH", "/pomodoro/settings", { long_break_every: 1, long_break_minutes: 20, auto_start_breaks: true });
+  await page.clock.install();
+  await page.goto("/pomodoro/");
+  await page.getByRole("button", { name: "Start focus" }).click();
+  await expect(page.getByRole("heading", { name: "Focus in progress" })).toBeVisible();
+  await page.clock.fastForward("25:02");
+  await expect(page.getByRole("heading", { name: "Long break in progress" })).toBeVisible();
+  await expect(page.getByText("Long break started: 20 minutes.")).toBeVisible();
+  await expect(timer(page)).toHaveText(/^(20:00|19:5\d)$/);
+  const current = (await apiCall(page, "GET", "/pomodoro/current")) as { session: { kind: string; status: string } };
+  expect(current.session).toMatchObject({ kind: "long_break", status: "running" });
+  await expectAccessible(page);
+  expect(signedIn.email).toContain("@");
+});
+
 test("a one-minute session on the real clock completes by itself and credits its full minute", async ({ page, signedIn }) => {
   test.slow();
   await apiCall(page, "PATCH", "/pomodoro/settings", { focus_minutes: 1 });

@@ -1,8 +1,9 @@
 "use client";
 /** Focus statistics on the user's local days: today, the last 7 days as a bar chart, totals,
- * and the latest sessions. */
+ * and the latest sessions (times in the user's own time zone). */
 import { useQuery } from "@tanstack/react-query";
 import { Card, Empty, QueryState } from "@/components/ui";
+import { useAuth } from "@/lib/auth";
 import { KEYS, KIND_LABEL, getSessions, getStats, type Session, type Summary } from "./api";
 
 function weekday(day: string, style: "short" | "long" = "short"): string {
@@ -46,15 +47,21 @@ function WeekChart({ summary }: { summary: Summary }) {
   );
 }
 
-function sessionLine(s: Session): string {
+function sessionLine(s: Session, timeZone: string | undefined): string {
   const minutes = Math.round((s.actual_seconds ?? s.planned_seconds) / 60);
-  const time = new Date(s.started_at).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  let time: string;
+  try {
+    time = new Date(s.started_at).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", timeZone });
+  } catch {
+    time = new Date(s.started_at).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  }
   return `${KIND_LABEL[s.kind]} · ${s.status} · ${plural(minutes, "minute")} · ${time}`;
 }
 
 export function StatsCard() {
   const stats = useQuery({ queryKey: KEYS.stats, queryFn: getStats });
   const sessions = useQuery({ queryKey: KEYS.sessions, queryFn: getSessions });
+  const { user } = useAuth();
   return (
     <Card title="Your focus">
       <QueryState query={stats} label="Loading statistics">
@@ -113,7 +120,7 @@ export function StatsCard() {
           ) : (
             <ul aria-label="Latest sessions" className="mt-2 flex flex-col gap-1 text-sm">
               {sessions.data!.map((x) => (
-                <li key={x.id}>{sessionLine(x)}</li>
+                <li key={x.id}>{sessionLine(x, user?.time_zone)}</li>
               ))}
             </ul>
           )
