@@ -157,3 +157,18 @@ test("another user never sees the first user's habits", async ({ page, signedIn,
   await other.close();
   expect(signedIn.email).not.toBe(account.email);
 });
+
+test("habits and the calendar fit a phone's width", async ({ page, signedIn }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const habit = (await apiCall(page, "POST", "/habits", { name: "Drink water", schedule: { kind: "times_per_week", times_per_week: 5 } })) as { id: string };
+  await page.goto(`/habits/?habit=${habit.id}`);
+  await expect(page.getByText("5 times a week").first()).toBeVisible();
+  await expect(page.getByRole("img", { name: "Completion by weekday" })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.screenshot({ path: "test-results/screens/habits-phone.png", fullPage: true });
+  await page.goto("/calendar/");
+  await expect(page.getByRole("button", { name: /, today/ })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.screenshot({ path: "test-results/screens/calendar-phone.png", fullPage: true });
+  expect(signedIn.email).toBeTruthy();
+});

@@ -87,8 +87,8 @@ function HabitRow({ progress, selected, onToggle }: { progress: Progress; select
           {describeSchedule(h.schedule)} · {done ? "done today" : progress.scheduled_today ? "due today" : "not due today"}
         </p>
       </div>
-      <div className="flex items-center gap-4 text-sm">
-        <p>
+      <div className="flex flex-wrap items-center gap-x-4 gap-y-1 text-sm">
+        <p className="whitespace-nowrap">
           <span className="text-muted">Streak </span>
           <strong className="text-brand-800">{describeStreak(progress.streak)}</strong>
         </p>
