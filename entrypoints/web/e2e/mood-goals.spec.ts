@@ -56,6 +56,17 @@ test("a goal is created, moved forward with progress and checklist items, comple
   await expect(books).toContainText("2 of 3");
   await expect(books.getByRole("progressbar")).toHaveAttribute("aria-valuenow", "67");
 
+  // The target can change afterwards.
+  await books.getByRole("button", { name: "Edit" }).click();
+  const edit = page.getByRole("form", { name: "Edit Read three books" });
+  await edit.getByLabel("Target").fill("4");
+  await edit.getByRole("button", { name: "Save goal" }).click();
+  await expect(books).toContainText("2 of 4");
+  await books.getByRole("button", { name: "Edit" }).click();
+  await edit.getByLabel("Target").fill("3");
+  await edit.getByRole("button", { name: "Save goal" }).click();
+  await expect(books).toContainText("2 of 3");
+
   // A checklist goal with an item added afterwards.
   await page.getByRole("button", { name: "New goal" }).click();
   await form.getByLabel("Title").fill("Plan the trip");

@@ -161,8 +161,24 @@ function GoalCard({ goal }: { goal: Goal }) {
   const queryClient = useQueryClient();
   const [showHistory, setShowHistory] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  const [editing, setEditing] = useState(false);
   const path = { params: { path: { goal_id: goal.id } } };
   const onSuccess = () => invalidate(queryClient);
+  const edit = useMutation({
+    mutationFn: (body: components["schemas"]["GoalUpdate"]) => unwrap(api.PATCH("/api/v1/goals/{goal_id}", { ...path, body })),
+    onSuccess: () => {
+      onSuccess();
+      setEditing(false);
+    },
+  });
+  function submitEdit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const body: components["schemas"]["GoalUpdate"] = { title: String(f.get("title") ?? "").trim(), description: String(f.get("description") ?? "") };
+    if (goal.kind === "counter") body.target = Number(f.get("target"));
+    if (goal.horizon === "long_term") body.due_date = f.get("due_date") ? String(f.get("due_date")) : null;
+    edit.mutate(body);
+  }
   const progress = useMutation({ mutationFn: (body: { value?: number; delta?: number }) => unwrap(api.POST("/api/v1/goals/{goal_id}/progress", { ...path, body })), onSuccess });
   const complete = useMutation({
     mutationFn: () => unwrap(goal.status === "completed" ? api.POST("/api/v1/goals/{goal_id}/reopen", path) : api.POST("/api/v1/goals/{goal_id}/complete", path)),
@@ -204,6 +220,31 @@ function GoalCard({ goal }: { goal: Goal }) {
     const form = e.currentTarget;
     const text = String(new FormData(form).get("text") ?? "").trim();
     if (text) addItem.mutate(text, { onSuccess: () => form.reset() });
+  }
+
+  if (editing) {
+    return (
+      <li aria-labelledby={headingId} className="flex flex-col gap-3 rounded-2xl border border-brand-200 bg-white p-5 shadow-sm">
+        <h3 id={headingId} className="text-base font-semibold text-ink">
+          Edit “{goal.title}”
+        </h3>
+        <form onSubmit={submitEdit} aria-label={`Edit ${goal.title}`} className="flex flex-col gap-3">
+          <TextField label="Title" name="title" field="title" error={edit.error} defaultValue={goal.title} required maxLength={120} />
+          <TextField label="Description (optional)" name="description" field="description" error={edit.error} defaultValue={goal.description} />
+          {goal.kind === "counter" && <TextField label="Target" name="target" field="target" error={edit.error} type="number" min={1} defaultValue={goal.target} required />}
+          {goal.horizon === "long_term" && <TextField label="Due date (optional)" name="due_date" field="due_date" error={edit.error} type="date" defaultValue={goal.due_date ?? ""} />}
+          <ErrorNote error={edit.error instanceof ApiError && ["title", "description", "target", "due_date"].some((k) => (edit.error as ApiError).fieldMessage(k)) ? null : edit.error} />
+          <div className="flex gap-2">
+            <Button type="submit" busy={edit.isPending}>
+              Save goal
+            </Button>
+            <Button variant="secondary" onClick={() => setEditing(false)}>
+              Cancel
+            </Button>
+          </div>
+        </form>
+      </li>
+    );
   }
 
   return (
@@ -287,6 +328,11 @@ function GoalCard({ goal }: { goal: Goal }) {
         <Button variant="secondary" aria-expanded={showHistory} onClick={() => setShowHistory((s) => !s)}>
           History
         </Button>
+        {!completed && (
+          <Button variant="secondary" onClick={() => setEditing(true)}>
+            Edit
+          </Button>
+        )}
         <Button variant="secondary" onClick={() => setConfirming(true)}>
           Delete…
         </Button>
