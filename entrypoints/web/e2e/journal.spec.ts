@@ -71,7 +71,6 @@ test("a user writes an entry with bold text and a list and reads it back formatt
 });
 
 test("opening an entry and saving it unchanged sends back exactly the same delta", async ({ page, signedIn }) => {
-  await page.goto("/journal/");
   const c = await collection(page, "Notes");
   // Ops Quill would rewrite if it were trusted with the document: adjacent inserts it would
   // merge, a colour this editor does not offer, an ordered list, a header, a link.
@@ -92,7 +91,7 @@ test("opening an entry and saving it unchanged sends back exactly the same delta
     ],
   };
   const e = await entry(page, c.id, "Round trip", original);
-  await page.reload();
+  await page.goto("/journal/");
   await page.getByRole("button", { name: /Round trip/ }).click();
   await expect(page.getByTestId("entry-content").getByRole("link", { name: "a link" })).toHaveAttribute("href", "https://example.com/path?q=1");
   await page.getByRole("button", { name: "Edit" }).click();
@@ -107,7 +106,6 @@ test("opening an entry and saving it unchanged sends back exactly the same delta
 });
 
 test("a journal entry never runs script: markup is shown as text and a javascript: link is not a link", async ({ page, signedIn }) => {
-  await page.goto("/journal/");
   const c = await collection(page, "Untrusted");
   const script = "<script>window.__pwned=1</script>";
   const img = '<img src=x onerror="window.__pwned=1">';
@@ -119,7 +117,7 @@ test("a journal entry never runs script: markup is shown as text and a javascrip
       { insert: "\n" },
     ],
   });
-  await page.reload();
+  await page.goto("/journal/");
   await page.getByRole("button", { name: /Tricky/ }).click();
   const content = page.getByTestId("entry-content");
   await expect(content.getByText(script, { exact: true })).toBeVisible();
@@ -191,9 +189,8 @@ test("a protected collection shows nothing until unlocked, then its entry, and n
 
 test("an unlock grant expires after five minutes and the password is asked again", async ({ page, signedIn }) => {
   await page.clock.install();
-  await page.goto("/journal/");
   await apiCall(page, "POST", "/journal/collections", { name: "Vault", password: "only for this collection" });
-  await page.reload();
+  await page.goto("/journal/");
   await page.getByRole("button", { name: /Vault/ }).click();
   await page.getByLabel("Password for Vault").fill("only for this collection");
   await page.getByRole("button", { name: "Unlock" }).click();
@@ -205,10 +202,9 @@ test("an unlock grant expires after five minutes and the password is asked again
 });
 
 test("collections are renamed, protected, unprotected and deleted after a confirmation", async ({ page, signedIn }) => {
-  await page.goto("/journal/");
   const c = await collection(page, "Drafts");
   await entry(page, c.id, "Keep me?", { ops: [{ insert: "soon gone\n" }] });
-  await page.reload();
+  await page.goto("/journal/");
   await page.getByRole("button", { name: "Drafts" }).click();
   await page.getByRole("button", { name: "Rename" }).click();
   await page.getByLabel("Collection name").fill("Old drafts");
@@ -259,11 +255,10 @@ test("gratitude notes are added and deleted", async ({ page, signedIn }) => {
 });
 
 test("search finds an entry by a word in its text", async ({ page, signedIn }) => {
-  await page.goto("/journal/");
   const c = await collection(page, "Travel");
   await entry(page, c.id, "Coast", { ops: [{ insert: "We walked to the old lighthouse at dusk.\n" }] });
   await entry(page, c.id, "City", { ops: [{ insert: "Trains, noise and coffee.\n" }] });
-  await page.reload();
+  await page.goto("/journal/");
   await expect(page.getByRole("button", { name: /City/ })).toBeVisible();
   await page.getByRole("searchbox", { name: "Search the journal" }).fill("Lighthouse");
   await page.keyboard.press("Enter");
