@@ -66,7 +66,13 @@ test("a user writes an entry with bold text and a list and reads it back formatt
   await page.getByRole("button", { name: "← Back to entries" }).click();
   await expect(page.getByRole("button", { name: /Morning pages/ })).toBeVisible();
   await expect(page.getByText("Plain and bold words")).toBeVisible();
+  await page.evaluate(() => window.scrollTo(0, 0));
   await screenshot(page, "journal");
+  // A phone: nothing wider than the screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(page.getByRole("button", { name: /Morning pages/ })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await expectAccessible(page);
   expect(signedIn.email).toContain("@");
 });
 
@@ -269,5 +275,23 @@ test("search finds an entry by a word in its text", async ({ page, signedIn }) =
   await expectAccessible(page);
   await page.getByRole("button", { name: /Coast/ }).click();
   await expect(page.getByRole("article").getByText("We walked to the old lighthouse at dusk.")).toBeVisible();
+  expect(signedIn.email).toBeTruthy();
+});
+
+test("an entry links to one of the day's moods", async ({ page, signedIn }) => {
+  const c = await collection(page, "Moods");
+  const mood = (await apiCall(page, "POST", "/mood/entries", { happiness: 4, focus: 3, stress: 2, note: "" })) as { id: string };
+  await page.goto("/journal/");
+  await page.getByRole("button", { name: "New entry" }).click();
+  await page.getByLabel("Title").fill("With a mood");
+  await page.getByRole("textbox", { name: "Entry text" }).click();
+  await page.keyboard.type("Felt steady.");
+  const moodSelect = page.getByLabel("Mood (optional)");
+  await expect(moodSelect.locator(`option[value="${mood.id}"]`)).toHaveText(/happiness 4, focus 3, stress 2/);
+  await moodSelect.selectOption(mood.id);
+  await page.getByRole("button", { name: "Save entry" }).click();
+  await expect(page.getByRole("article").getByText(/Mood: .*happiness 4, focus 3, stress 2/)).toBeVisible();
+  const stored = (await apiCall(page, "GET", `/journal/entries?collection_id=${c.id}`)) as { items: { mood_entry_id: string }[] };
+  expect(stored.items[0]!.mood_entry_id).toBe(mood.id);
   expect(signedIn.email).toBeTruthy();
 });

@@ -1,12 +1,13 @@
 "use client";
 /** Entries: the list (title, day, tags, the first words), the reading view, and the form
  * that writes or edits one with the rich text editor. */
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useRef, useState, type FormEvent } from "react";
 import { api, unwrap } from "@/api/client";
 import { Button, Card, Empty, ErrorNote, TextField } from "@/components/ui";
 import { longDay } from "@/lib/days";
 import { plainText, type Delta } from "./delta";
+import { UnlockForm } from "./Collections";
 import { DeltaView } from "./DeltaView";
 import { Editor, type EditorHandle } from "./Editor";
 import { grantHeaders, useGrants } from "./grants";
@@ -158,7 +159,6 @@ export function EntryForm({
 }) {
   const grants = useGrants();
   const invalidate = useInvalidateJournal();
-  const queryClient = useQueryClient();
   const editor = useRef<EditorHandle>(null);
   const [ready, setReady] = useState(false);
   const [title, setTitle] = useState(entry?.title ?? "");
@@ -166,6 +166,7 @@ export function EntryForm({
   const writable = collections.filter((c) => !c.protected || grants.has(c.id));
   const [collectionId, setCollectionId] = useState(entry?.collection_id ?? defaultCollection ?? writable[0]?.id ?? "");
   const [moodId, setMoodId] = useState(entry?.mood_entry_id ?? "");
+  const target = collections.find((c) => c.id === collectionId);
   const [initial] = useState<Delta>(() => (entry ? (entry.content as unknown as Delta) : EMPTY));
 
   const save = useMutation({
@@ -195,7 +196,6 @@ export function EntryForm({
       );
     },
     onSuccess: (saved) => {
-      queryClient.setQueryData(["journal", "entry", saved.id], saved);
       invalidate();
       onSaved(saved);
     },
@@ -245,9 +245,7 @@ export function EntryForm({
         </div>
         <TextField label="Tags" field="tags" error={save.error} hint="Separate tags with commas." value={tags} onChange={(e) => setTags(e.target.value)} />
         <Editor ref={editor} initial={initial} label="Entry text" onReady={() => setReady(true)} />
-        {otherError(save.error, ["title", "tags"]) ? (
-          <ErrorNote error={save.error} />
-        ) : null}
+        <ErrorNote error={otherError(save.error, ["title", "tags"])} />
         <div className="flex gap-2">
           <Button type="submit" busy={save.isPending} disabled={!ready || !collectionId}>
             Save entry
@@ -257,6 +255,11 @@ export function EntryForm({
           </Button>
         </div>
       </form>
+      {target?.protected && !grants.has(target.id) && save.error ? (
+        <div className="mt-3 rounded-lg border border-stone-200 p-3">
+          <UnlockForm collection={target} />
+        </div>
+      ) : null}
     </Card>
   );
 }

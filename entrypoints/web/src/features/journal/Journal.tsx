@@ -12,7 +12,8 @@ import { useGrants } from "./grants";
 import { useCollections, useEntries, useEntry, useRecentMoods, useSearch, type Entry } from "./queries";
 import { StatsCard } from "./Stats";
 
-type View = { kind: "list" } | { kind: "read"; id: string } | { kind: "edit"; id: string } | { kind: "new" };
+// The editor keeps the entry it opened: a grant that expires meanwhile must not take the text away.
+type View = { kind: "list" } | { kind: "read"; id: string } | { kind: "edit"; entry: Entry } | { kind: "new" };
 
 export function Journal({ initialEntry }: { initialEntry: string | null }) {
   useEffect(() => {
@@ -36,7 +37,7 @@ export function Journal({ initialEntry }: { initialEntry: string | null }) {
     const e = entries.data?.items.find((i) => i.id === id);
     return e ? e.collection_id : undefined;
   };
-  const openId = view.kind === "read" || view.kind === "edit" ? view.id : null;
+  const openId = view.kind === "read" ? view.id : null;
   const entry = useEntry(openId, collectionOf);
   const search = useSearch(searched);
   const lockedCount = list.filter((c) => c.protected && !grants.has(c.id)).length;
@@ -66,30 +67,25 @@ export function Journal({ initialEntry }: { initialEntry: string | null }) {
   const moodList = moods.data ?? [];
   let main;
   if (view.kind === "new" || view.kind === "edit") {
-    const editing = view.kind === "edit" ? entry : null;
-    main =
-      editing && (editing.isPending || editing.error) ? (
-        <Card>
-          <QueryState query={editing}>{() => null}</QueryState>
-        </Card>
-      ) : (
-        <EntryForm
-          key={view.kind === "edit" ? view.id : "new"}
-          entry={editing?.data ?? null}
-          collections={list}
-          defaultCollection={collection && !locked ? collection.id : undefined}
-          moods={moodList}
-          onSaved={(saved) => setView({ kind: "read", id: saved.id })}
-          onCancel={() => setView(view.kind === "edit" ? { kind: "read", id: view.id } : { kind: "list" })}
-        />
-      );
+    const editing = view.kind === "edit" ? view.entry : null;
+    main = (
+      <EntryForm
+        key={editing ? editing.id : "new"}
+        entry={editing}
+        collections={list}
+        defaultCollection={collection && !locked ? collection.id : undefined}
+        moods={moodList}
+        onSaved={(saved) => setView({ kind: "read", id: saved.id })}
+        onCancel={() => setView(editing ? { kind: "read", id: editing.id } : { kind: "list" })}
+      />
+    );
   } else if (view.kind === "read") {
     main = entry.data ? (
       <EntryReader
         entry={entry.data}
         collection={list.find((c) => c.id === entry.data.collection_id)}
         moods={moodList}
-        onEdit={() => setView({ kind: "edit", id: view.id })}
+        onEdit={() => setView({ kind: "edit", entry: entry.data })}
         onBack={() => setView({ kind: "list" })}
       />
     ) : (

@@ -32,11 +32,11 @@ export function StatsCard() {
                 </div>
                 <div>
                   <dt className="text-muted">Streak</dt>
-                  <dd className="text-lg font-semibold text-brand-800">{s.current_streak} days</dd>
+                  <dd className="text-lg font-semibold text-brand-800">{s.current_streak} {s.current_streak === 1 ? "day" : "days"}</dd>
                 </div>
                 <div>
                   <dt className="text-muted">Longest</dt>
-                  <dd className="text-lg font-semibold text-brand-800">{s.longest_streak} days</dd>
+                  <dd className="text-lg font-semibold text-brand-800">{s.longest_streak} {s.longest_streak === 1 ? "day" : "days"}</dd>
                 </div>
                 <div className="col-span-2">
                   <dt className="text-muted">Gratitude notes</dt>
