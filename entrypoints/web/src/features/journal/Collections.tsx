@@ -2,11 +2,21 @@
 /** Collections: the list (protected ones say whether they are locked), creating one (with a
  * password or not), and the tools of the chosen one: unlock, lock, rename, password, delete. */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { api, unwrap } from "@/api/client";
 import { Button, Card, Empty, ErrorNote, TextField, cx } from "@/components/ui";
 import { forgetGrant, grantHeaders, hasGrant, keepGrant, useGrants } from "./grants";
 import { COLLECTIONS, otherError, useInvalidateJournal, type Collection } from "./queries";
+
+/** A padlock drawn in SVG (emoji fonts are not everywhere); its meaning is always in words too. */
+export function LockIcon({ open = false }: { open?: boolean }) {
+  return (
+    <svg aria-hidden viewBox="0 0 16 16" className="size-4 shrink-0" fill="none" stroke="currentColor" strokeWidth="1.6">
+      <rect x="3" y="7" width="10" height="7" rx="1.5" />
+      <path d={open ? "M5 7V5a3 3 0 0 1 5.8-1" : "M5 7V5a3 3 0 0 1 6 0v2"} />
+    </svg>
+  );
+}
 
 export function lockLabel(c: Collection, unlocked: boolean): string {
   if (!c.protected) return "";
@@ -48,7 +58,7 @@ export function CollectionList({
     e.preventDefault();
     create.mutate();
   }
-  const item = (id: string, label: string, note?: string) => (
+  const item = (id: string, label: string, note?: string, icon?: ReactNode) => (
     <li key={id}>
       <button
         type="button"
@@ -59,7 +69,10 @@ export function CollectionList({
           selected === id ? "bg-brand-50 font-medium text-brand-800" : "text-ink hover:bg-stone-50",
         )}
       >
-        <span className="flex items-center gap-2">{label}</span>
+        <span className="flex items-center gap-2">
+          {icon}
+          {label}
+        </span>
         {note && <span className="text-xs font-normal text-muted">{note}</span>}
       </button>
     </li>
@@ -72,7 +85,7 @@ export function CollectionList({
         <ul className="flex flex-col gap-1" aria-label="Collections">
           {item("all", "All entries")}
           {collections.map((c) =>
-            item(c.id, `${c.protected ? (grants.has(c.id) ? "🔓 " : "🔒 ") : ""}${c.name}`, lockLabel(c, grants.has(c.id)) || undefined),
+            item(c.id, c.name, lockLabel(c, grants.has(c.id)) || undefined, c.protected ? <LockIcon open={grants.has(c.id)} /> : undefined),
           )}
         </ul>
       )}
@@ -129,7 +142,7 @@ export function UnlockForm({ collection }: { collection: Collection }) {
       className="flex flex-col gap-3"
     >
       <p className="text-sm text-ink">
-        <span aria-hidden>🔒 </span>“{collection.name}” is locked. Its entries stay hidden until you give its password. It locks
+        <span className="mr-1 inline-block align-[-2px]"><LockIcon /></span>“{collection.name}” is locked. Its entries stay hidden until you give its password. It locks
         again by itself after 5 minutes.
       </p>
       <TextField

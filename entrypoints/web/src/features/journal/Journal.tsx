@@ -5,7 +5,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { Button, Card, Empty, ErrorNote, Loading, PageHeader, QueryState } from "@/components/ui";
 import { useAuth } from "@/lib/auth";
 import { todayIn } from "@/lib/days";
-import { CollectionList, CollectionTools, UnlockForm } from "./Collections";
+import { CollectionList, CollectionTools, LockIcon, UnlockForm } from "./Collections";
 import { EntryForm, EntryList, EntryReader } from "./Entries";
 import { GratitudeCard } from "./Gratitude";
 import { useGrants } from "./grants";
@@ -141,8 +141,8 @@ export function Journal({ initialEntry }: { initialEntry: string | null }) {
             {() => (
               <>
                 {!collection && lockedCount > 0 && (
-                  <p className="mb-2 text-sm text-muted">
-                    <span aria-hidden>🔒 </span>
+                  <p className="mb-2 flex items-center gap-1 text-sm text-muted">
+                    <LockIcon />
                     {lockedCount} locked {lockedCount === 1 ? "collection is" : "collections are"} not shown. Choose one to unlock it.
                   </p>
                 )}
