@@ -295,3 +295,15 @@ test("an entry links to one of the day's moods", async ({ page, signedIn }) => {
   expect(stored.items[0]!.mood_entry_id).toBe(mood.id);
   expect(signedIn.email).toBeTruthy();
 });
+
+test("older entries are shown 50 at a time on request", async ({ page, signedIn }) => {
+  const c = await collection(page, "Many");
+  for (let i = 1; i <= 52; i++) await entry(page, c.id, `Entry ${i}`, { ops: [{ insert: `Text ${i}\n` }] });
+  await page.goto("/journal/");
+  await expect(page.getByText("50 of 52")).toBeVisible();
+  await expect(page.getByRole("button", { name: /^Entry \d+/ })).toHaveCount(50);
+  await page.getByRole("button", { name: "Show older entries" }).click();
+  await expect(page.getByRole("button", { name: /^Entry \d+/ })).toHaveCount(52);
+  await expect(page.getByRole("button", { name: "Show older entries" })).toHaveCount(0);
+  expect(signedIn.email).toBeTruthy();
+});

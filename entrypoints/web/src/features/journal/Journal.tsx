@@ -33,8 +33,10 @@ export function Journal({ initialEntry }: { initialEntry: string | null }) {
   const collection = list.find((c) => c.id === selected) ?? null;
   const locked = !!collection?.protected && !grants.has(collection.id);
   const entries = useEntries(collection, !!collections.data && !locked);
+  const loaded = entries.data?.pages.flatMap((p) => p.items) ?? [];
+  const total = entries.data?.pages[0]?.total;
   const collectionOf = (id: string) => {
-    const e = entries.data?.items.find((i) => i.id === id);
+    const e = loaded.find((i) => i.id === id);
     return e ? e.collection_id : undefined;
   };
   const openId = view.kind === "read" ? view.id : null;
@@ -127,7 +129,7 @@ export function Journal({ initialEntry }: { initialEntry: string | null }) {
             <CollectionTools
               key={collection.id}
               collection={collection}
-              entries={locked ? undefined : entries.data?.total}
+              entries={locked ? undefined : total}
               onDeleted={() => select("all")}
             />
           </div>
@@ -146,7 +148,17 @@ export function Journal({ initialEntry }: { initialEntry: string | null }) {
                     {lockedCount} locked {lockedCount === 1 ? "collection is" : "collections are"} not shown. Choose one to unlock it.
                   </p>
                 )}
-                <EntryList entries={entries.data!.items} onOpen={open} empty="No entries here yet." />
+                <EntryList entries={loaded} onOpen={open} empty="No entries here yet." />
+                {entries.hasNextPage && (
+                  <div className="mt-3 flex items-center gap-3">
+                    <Button variant="secondary" busy={entries.isFetchingNextPage} onClick={() => void entries.fetchNextPage()}>
+                      Show older entries
+                    </Button>
+                    <span className="text-sm text-muted">
+                      {loaded.length} of {total}
+                    </span>
+                  </div>
+                )}
               </>
             )}
           </QueryState>

@@ -1,6 +1,6 @@
 /** The journal's data: collections, entries (with the grants of unlocked collections in the
  * X-Journal-Grant header), search, gratitude, stats and the user's recent moods. */
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "@/api/client";
 import { ApiError } from "@/api/problem";
 import type { components } from "@/api/schema";
@@ -11,6 +11,7 @@ export type Entry = components["schemas"]["EntryRead"];
 export type Gratitude = components["schemas"]["GratitudeRead"];
 export type Stats = components["schemas"]["StatsRead"];
 export type Mood = components["schemas"]["MoodEntryRead"];
+type EntryPageData = components["schemas"]["EntryPage"];
 
 export const JOURNAL = ["journal"] as const;
 export const COLLECTIONS = ["journal", "collections"] as const;
@@ -25,17 +26,25 @@ export function useCollections() {
   return useQuery({ queryKey: COLLECTIONS, queryFn: () => unwrap(api.GET("/api/v1/journal/collections")) });
 }
 
+const PAGE = 50;
+
+/** Newest first, 50 at a time (`fetchNextPage` for more, until `total`). */
 export function useEntries(collection: Collection | null, enabled: boolean) {
   const grants = useGrants();
   const id = collection?.id;
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: ["journal", "entries", id ?? "all", grantKey(grants)],
     enabled,
-    queryFn: async () => {
+    initialPageParam: 0,
+    getNextPageParam: (last: EntryPageData, pages: EntryPageData[]) => {
+      const seen = pages.reduce((n, p) => n + p.items.length, 0);
+      return seen < last.total && last.items.length > 0 ? seen : undefined;
+    },
+    queryFn: async ({ pageParam }) => {
       try {
         return await unwrap(
           api.GET("/api/v1/journal/entries", {
-            params: { query: { collection_id: id, limit: 200 } },
+            params: { query: { collection_id: id, limit: PAGE, offset: pageParam } },
             headers: grantHeaders(),
           }),
         );
