@@ -165,8 +165,9 @@ class Settings:
     metrics_token: str = field(default="", repr=False)
     #: The OpenAPI docs at /schema. Default: on when embedded, off in production.
     docs_enabled: bool | None = None
-    #: The built web client (a static export) served at /. Empty: entrypoints/web/out when
-    #: embedded and built (`./scripts/serve` builds it); production leaves the client to Amplify.
+    #: The built web client (a static export) served at / when it holds an index.html. Empty:
+    #: entrypoints/web/out when embedded (`./scripts/serve` builds it); production leaves the
+    #: client to Amplify.
     web_dir: Path | None = None
     # -- serverless services (email, feedback, assistant) ---------------------------------
     #: Where links in mail point (confirmation, unsubscribe). Empty: http://<host>:<port>.
@@ -238,11 +239,12 @@ class Settings:
     def web_client_dir(self) -> Path | None:
         """The folder of the web client to serve at /, when there is one."""
         if self.web_dir is not None:
-            return self.web_dir
-        built = Path(__file__).resolve().parent / "web" / "out"
-        if not self.is_production and (built / "index.html").is_file():
-            return built
-        return None
+            chosen = self.web_dir
+        elif self.is_production:
+            return None
+        else:
+            chosen = Path(__file__).resolve().parent / "web" / "out"
+        return chosen if (chosen / "index.html").is_file() else None
 
     @property
     def serves_metrics(self) -> bool:

@@ -91,6 +91,8 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
             "access_token_key": TEST_ACCESS_TOKEN_KEY,
             "log_format": "console",
             "log_level": "WARNING",
+            # No web client unless a test gives one: a local build must not change what / is.
+            "web_dir": tmp_path / "no-web-client",
         }
         values.update(overrides)
         settings = Settings(**values)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from litestar import Response, route
+from litestar import Request, Response, route
 from litestar.exceptions import NotFoundException
 from litestar.status_codes import HTTP_200_OK, HTTP_404_NOT_FOUND
 
@@ -95,9 +95,8 @@ def web_client_handler(directory: Path) -> Any:
         sync_to_thread=False,
         name="web-client",
     )
-    def web_client(path: str = "/") -> Response[bytes]:
-        if not path.startswith("/"):
-            path = "/" + path
+    def web_client(request: Request[Any, Any, Any]) -> Response[bytes]:
+        path = request.scope["path"]
         if path.startswith(API_PREFIXES):
             raise NotFoundException()
         found = files.get(path) or files.get(path + "/")

@@ -10,6 +10,15 @@ const config: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   typedRoutes: false,
+  // `npm run dev` only: the dev server forwards /api to a running API (./scripts/serve), so
+  // the client stays same-origin as in every other setting. A static export has no rewrites.
+  ...(process.env.NODE_ENV === "development"
+    ? {
+        rewrites: async () => [
+          { source: "/api/:path*", destination: `${process.env.REFOCUSED_API ?? "http://127.0.0.1:8000"}/api/:path*` },
+        ],
+      }
+    : {}),
 };
 
 export default config;

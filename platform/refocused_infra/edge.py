@@ -13,6 +13,65 @@ import pulumi_aws as aws
 
 from .settings import DomainSettings, WebSettings
 
+# The web client: a static Next.js export in the monorepo (entrypoints/web), built by Amplify
+# from the same lockfile the project's tests use; its API types are committed, so the build
+# needs no Python.
+WEB_APP_ROOT = "entrypoints/web"
+WEB_BUILD_SPEC = f"""version: 1
+applications:
+  - appRoot: {WEB_APP_ROOT}
+    frontend:
+      phases:
+        preBuild:
+          commands:
+            - PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+        build:
+          commands:
+            - npm run build
+      artifacts:
+        baseDirectory: out
+        files:
+          - '**/*'
+      cache:
+        paths:
+          - node_modules/**/*
+"""
+# Every page also carries its own script policy (a meta tag the build writes: only that page's
+# inline scripts, by hash); these are the headers a meta tag cannot set.
+WEB_HEADERS = f"""applications:
+  - appRoot: {WEB_APP_ROOT}
+    customHeaders:
+      - pattern: '**/*'
+        headers:
+          - key: Content-Security-Policy
+            value: "frame-ancestors 'none'; object-src 'none'; base-uri 'none'"
+          - key: X-Frame-Options
+            value: DENY
+          - key: X-Content-Type-Options
+            value: nosniff
+          - key: Referrer-Policy
+            value: no-referrer
+          - key: Strict-Transport-Security
+            value: max-age=63072000; includeSubDomains
+      - pattern: '/_next/static/**/*'
+        headers:
+          - key: Cache-Control
+            value: public, max-age=31536000, immutable
+"""
+
+
+def web_rules(domain: DomainSettings | None) -> list[dict[str, str]]:
+    """With a domain, /api/* on the client's origin is proxied to the API's, so the client is
+    same-origin with the API as on the embedded profile (its cookies and CSRF token work
+    unchanged, no preflights); pages that do not exist answer the client's 404 page."""
+    rules = []
+    if domain is not None:
+        rules.append(
+            {"source": "/api/<*>", "target": f"https://{domain.api_name}/api/<*>", "status": "200"}
+        )
+    rules.append({"source": "/<*>", "target": "/404.html", "status": "404-200"})
+    return rules
+
 
 @dataclass(frozen=True)
 class EdgeArgs:
@@ -35,10 +94,17 @@ class Edge(pulumi.ComponentResource):
         self.web_app = aws.amplify.App(
             f"{name}-web",
             name=f"{args.prefix}-web",
-            description="ReFocused web client (Next.js), deployed by the client's pipeline",
-            platform="WEB_COMPUTE",
+            description="ReFocused web client (Next.js static export, entrypoints/web)",
+            platform="WEB",
             repository=args.web.repository,
             access_token=args.web.access_token,
+            build_spec=WEB_BUILD_SPEC,
+            custom_headers=WEB_HEADERS,
+            custom_rules=web_rules(args.domain if args.zone_id is not None else None),
+            environment_variables={
+                "AMPLIFY_MONOREPO_APP_ROOT": WEB_APP_ROOT,
+                "NEXT_TELEMETRY_DISABLED": "1",
+            },
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.web_url = pulumi.Output.concat(
@@ -72,9 +138,10 @@ class Edge(pulumi.ComponentResource):
             app_id=self.web_app.id,
             branch_name=args.web.branch,
             stage="PRODUCTION" if args.production else "DEVELOPMENT",
-            framework="Next.js - SSR",
+            framework="Next.js - SSG",
             enable_auto_build=args.web.repository is not None,
-            environment_variables={"NEXT_PUBLIC_API_URL": self.api_url},
+            # Empty with a domain: the client calls its own origin, which proxies /api/*.
+            environment_variables={"NEXT_PUBLIC_API_ORIGIN": self._client_api_origin()},
             opts=child,
         )
         if args.domain is not None and args.zone_id is not None:
@@ -89,6 +156,11 @@ class Edge(pulumi.ComponentResource):
                 opts=child,
             )
         self.register_outputs({"api_url": self.api_url, "web_url": self.web_url})
+        return self.api_url
+
+    def _client_api_origin(self) -> pulumi.Input[str]:
+        if self._args.domain is not None and self._args.zone_id is not None:
+            return ""
         return self.api_url
 
     def _api_domain(

@@ -33,7 +33,11 @@ Tags = Annotated[
 ]
 Delta = Annotated[
     dict[str, Any],
-    Meta(description='A Quill delta document: {"ops": [{"insert": "text\\n"}]}'),
+    Meta(
+        description='A Quill delta document: {"ops": [{"insert": "text\\n"}]}',
+        # Any members: generated clients must not read a bare object as an empty one.
+        extra_json_schema={"additionalProperties": True},
+    ),
 ]
 
 

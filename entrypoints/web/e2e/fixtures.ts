@@ -2,7 +2,7 @@
  * cookies land in the page's browser context), and checks every screen shares. */
 import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, type APIRequestContext, type Page } from "@playwright/test";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 
@@ -48,6 +48,30 @@ export async function apiCall(page: Page, method: string, path: string, data?: u
   return res.status() === 204 ? null : res.json();
 }
 
+/** The link in the newest mail to `address` whose subject matches, from the embedded
+ * profile's outbox (e2e/serve.sh's data folder), as a person would click it. */
+export async function mailedLink(address: string, subject: RegExp): Promise<string> {
+  const outbox = join(process.env.E2E_DATA_DIR ?? "/tmp/refocused-e2e", "outbox");
+  let found: string | undefined;
+  await expect
+    .poll(
+      () => {
+        const mails = readdirSync(outbox, { withFileTypes: true })
+          .filter((f) => f.name.endsWith(".eml"))
+          .map((f) => readFileSync(join(outbox, f.name), "utf8"))
+          .filter((m) => m.includes(`To: ${address}`) && subject.test(m.split("\n").find((l) => l.startsWith("Subject:")) ?? ""));
+        const body = mails.at(-1)?.split(/\r?\n\r?\n/).slice(1).join("\n");
+        // quoted-printable: soft line breaks, then escaped bytes
+        const text = body?.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+        found = text?.match(/https?:\/\/\S+/)?.[0];
+        return found;
+      },
+      { message: `a mail to ${address} matching ${subject}` },
+    )
+    .toBeTruthy();
+  return found!;
+}
+
 /** No serious or critical WCAG 2.2 A/AA violation on what the page shows now. */
 export async function expectAccessible(page: Page): Promise<void> {
   const results = await new AxeBuilder({ page })
@@ -67,6 +91,20 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 export const test = base.extend<{ account: Account; signedIn: Account }>({
+  /** Every page fails its test when the page throws or its Content-Security-Policy refuses
+   * something (a script the build did not hash would be refused, and the feature would break
+   * only where the policy applies). */
+  page: async ({ page }, use) => {
+    const problems: string[] = [];
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    page.on("console", (m) => {
+      if (m.type() === "error" && /Content Security Policy|Refused to/i.test(m.text())) {
+        problems.push(`refused: ${m.text()}`);
+      }
+    });
+    await use(page);
+    expect(problems, "errors in the page").toEqual([]);
+  },
   account: async ({}, use) => {
     await use(newAccount());
   },

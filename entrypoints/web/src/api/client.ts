@@ -30,25 +30,70 @@ function readCookie(name: string): string | null {
   return null;
 }
 
+const CSRF_KEY = "rf_csrf_token";
+
 export function currentCsrf(): string | null {
-  // The cookie first: another tab may have refreshed and rotated it.
-  return readCookie("rf_csrf") ?? csrfToken;
+  // The cookie first: another tab may have refreshed and rotated it. When the API is on
+  // another origin (a stack without a domain) its cookie cannot be read here, so the token
+  // from the last sign-in or refresh is kept (a CSRF token is no secret from this page).
+  if (readCookie("rf_csrf")) return readCookie("rf_csrf");
+  if (csrfToken) return csrfToken;
+  try {
+    return localStorage.getItem(CSRF_KEY);
+  } catch {
+    return null;
+  }
 }
 
 /** Called with the body of a sign-in or refresh: keeps the CSRF token and schedules the next
  * silent refresh a minute (or a fifth of the lifetime) before the access token expires. */
-export function signedIn(csrf: string, accessExpiresIn: number): void {
-  csrfToken = csrf;
+const EXPIRES_KEY = "rf_access_expires_at";
+
+function schedule(expiresAt: number, lifetimeMs: number): void {
   if (refreshTimer) clearTimeout(refreshTimer);
-  const lead = Math.min(60, accessExpiresIn / 5);
-  const inMs = Math.max(5, accessExpiresIn - lead) * 1000;
+  const lead = Math.min(60_000, lifetimeMs / 5);
+  const inMs = Math.max(5_000, expiresAt - lead - Date.now());
   refreshTimer = setTimeout(() => {
     void refreshSession();
   }, inMs);
 }
 
+export function signedIn(csrf: string, accessExpiresIn: number): void {
+  csrfToken = csrf;
+  const lifetime = accessExpiresIn * 1000;
+  const expiresAt = Date.now() + lifetime;
+  try {
+    if (API_ORIGIN) localStorage.setItem(CSRF_KEY, csrf);
+    localStorage.setItem(EXPIRES_KEY, `${expiresAt}:${lifetime}`);
+  } catch {
+    /* storage may be unavailable: the timer still runs in this page */
+  }
+  schedule(expiresAt, lifetime);
+}
+
+/** A page opened on an existing session: the timer picks up from the expiry the last sign-in
+ * or refresh stored (this page's or another tab's). Nothing is refreshed on load: a reload in
+ * the middle of a refresh would lose the rotated cookie and end the session. Without a stored
+ * expiry the first 401 refreshes instead. */
+export function resumeSession(): void {
+  let stored: string | null = null;
+  try {
+    stored = localStorage.getItem(EXPIRES_KEY);
+  } catch {
+    return;
+  }
+  const [at, lifetime] = (stored ?? "").split(":").map(Number);
+  if (at && lifetime && at > Date.now()) schedule(at, lifetime);
+}
+
 export function signedOut(): void {
   csrfToken = null;
+  try {
+    localStorage.removeItem(CSRF_KEY);
+    localStorage.removeItem(EXPIRES_KEY);
+  } catch {
+    /* storage may be unavailable */
+  }
   if (refreshTimer) clearTimeout(refreshTimer);
   refreshTimer = null;
   for (const l of listeners) l();
@@ -63,12 +108,13 @@ export function onSessionEnded(listener: () => void): () => void {
 let inFlight: Promise<boolean> | null = null;
 const REFRESHED_AT = "rf_refreshed_at";
 
-async function doRefresh(): Promise<boolean> {
-  // Refresh tokens rotate and a reused one ends the whole session, so tabs take turns; a tab
-  // that waited behind another's refresh uses the cookies that one set.
+async function doRefresh(since: number | undefined): Promise<boolean> {
+  // Refresh tokens rotate and a reused one ends the whole session, so tabs take turns (the
+  // cookie jar is shared, so each turn sends the newest refresh token); a request that failed
+  // before another tab's refresh finished just retries with the cookies that one set.
   const run = async (): Promise<boolean> => {
     const last = Number(localStorage.getItem(REFRESHED_AT) ?? 0);
-    if (Date.now() - last < 5000 && readCookie("rf_csrf")) return true;
+    if (since !== undefined && last > since) return true;
     const csrf = currentCsrf();
     let res: Response;
     try {
@@ -92,10 +138,16 @@ async function doRefresh(): Promise<boolean> {
   return run();
 }
 
-/** Refreshes the session once however many requests ask at the same time. */
-export function refreshSession(): Promise<boolean> {
+/** Whether a silent refresh is already scheduled (after a sign-in or a refresh). */
+export function refreshScheduled(): boolean {
+  return refreshTimer !== null;
+}
+
+/** Refreshes the session once however many requests ask at the same time; `since`: when the
+ * request that needs it was sent. */
+export function refreshSession(since?: number): Promise<boolean> {
   if (!inFlight) {
-    inFlight = doRefresh().finally(() => {
+    inFlight = doRefresh(since).finally(() => {
       inFlight = null;
     });
   }
@@ -114,6 +166,7 @@ function withCsrf(request: Request): Request {
 /** fetch with cookies, CSRF and one silent refresh on 401. */
 export async function apiFetch(input: Request): Promise<Response> {
   const retry = input.clone();
+  const sentAt = Date.now();
   let res: Response;
   try {
     res = await fetch(withCsrf(input));
@@ -121,8 +174,9 @@ export async function apiFetch(input: Request): Promise<Response> {
     throw new NetworkError();
   }
   const path = new URL(input.url, location.href).pathname;
-  if (res.status === 401 && !NO_REFRESH.includes(path)) {
-    if (await refreshSession()) {
+  // Without a CSRF token there is no session to refresh (a visitor who never signed in).
+  if (res.status === 401 && !NO_REFRESH.includes(path) && currentCsrf()) {
+    if (await refreshSession(sentAt)) {
       try {
         return await fetch(withCsrf(retry));
       } catch {

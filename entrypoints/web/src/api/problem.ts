@@ -31,9 +31,10 @@ export class ApiError extends Error {
     this.retryAfter = retry && /^\d+$/.test(retry) ? Number(retry) : null;
   }
 
-  /** The message for one field, when the API named it. */
+  /** The message for one field, when the API named it, in words a person reads. */
   fieldMessage(field: string): string | undefined {
-    return this.fields.find((f) => f.field === field || f.field.startsWith(`${field}.`))?.message;
+    const found = this.fields.find((f) => f.field === field || f.field.startsWith(`${field}.`) || f.field.startsWith(`${field}[`));
+    return found ? humanField(found.message) : undefined;
   }
 }
 
@@ -42,6 +43,32 @@ export class NetworkError extends Error {
     super("ReFocused could not be reached. Check your connection and try again.");
     this.name = "NetworkError";
   }
+}
+
+/** The decoder's terse messages ("Expected `str` of length >= 8") as sentences. */
+export function humanField(message: string): string {
+  const rules: [RegExp, (m: RegExpMatchArray) => string][] = [
+    [/Expected `str` of length >= (\d+)/, (m) => `Use at least ${m[1]} characters.`],
+    [/Expected `str` of length <= (\d+)/, (m) => `Use at most ${m[1]} characters.`],
+    [/Expected `array` of length <= (\d+)/, (m) => `Choose at most ${m[1]}.`],
+    [/Expected `array` of length >= (\d+)/, (m) => `Choose at least ${m[1]}.`],
+    [/Expected `(?:int|float|number)` >= (-?[\d.]+)/, (m) => `Enter ${m[1]} or more.`],
+    [/Expected `(?:int|float|number)` <= (-?[\d.]+)/, (m) => `Enter ${m[1]} or less.`],
+    [/Expected `(?:int|float|number)` > (-?[\d.]+)/, (m) => `Enter more than ${m[1]}.`],
+    [/missing required field/i, () => "This is required."],
+    [/matching regex|Invalid (?:date|enum)|Invalid value/i, () => "This is not in the expected form."],
+    [/Expected `(\w+)`, got `(\w+)`/, () => "This value is of the wrong kind."],
+  ];
+  for (const [pattern, say] of rules) {
+    const m = message.match(pattern);
+    if (m) return say(m);
+  }
+  return sentence(message);
+}
+
+function fieldWords(field: string): string {
+  const last = field.split(/[.[\]]/).filter((p) => p && !/^\d+$/.test(p)).at(-1) ?? field;
+  return capitalise(last.replace(/_/g, " "));
 }
 
 function capitalise(s: string): string {
@@ -63,6 +90,8 @@ function waitFor(seconds: number): string {
 export function humanError(error: unknown): string {
   if (error instanceof NetworkError) return error.message;
   if (!(error instanceof ApiError)) {
+    // Errors a screen raises itself carry their own sentence.
+    if (error instanceof Error && error.name === "Error" && error.message) return error.message;
     return "Something went wrong in this page. Reload it and try again.";
   }
   switch (error.status) {
@@ -85,6 +114,9 @@ export function humanError(error: unknown): string {
     case 504:
       return error.detail ? sentence(error.detail) : "This service is not available right now. Try again soon.";
   }
-  if (error.fields.length > 0 && !error.detail) return sentence(error.fields[0]!.message);
+  if (error.fields.length > 0) {
+    const first = error.fields[0]!;
+    return `${fieldWords(first.field)}: ${humanField(first.message)}`;
+  }
   return sentence(error.detail || error.title || "That did not work");
 }

@@ -2819,7 +2819,9 @@ export interface components {
         EntryCreate: {
             collection_id: string;
             /** @description A Quill delta document: {"ops": [{"insert": "text\n"}]} */
-            content: Record<string, never>;
+            content: {
+                [key: string]: unknown;
+            };
             /** @default  */
             title?: string;
             /** @default [] */
@@ -2862,7 +2864,9 @@ export interface components {
         EntryUpdate: {
             title?: string;
             /** @description A Quill delta document: {"ops": [{"insert": "text\n"}]} */
-            content?: Record<string, never>;
+            content?: {
+                [key: string]: unknown;
+            };
             tags?: string[];
             collection_id?: string;
             mood_entry_id?: string | null;

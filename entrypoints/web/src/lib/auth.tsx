@@ -3,7 +3,7 @@
  * sign-out actions that keep the CSRF token and the refresh timer. */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, useEffect, type ReactNode } from "react";
-import { api, onSessionEnded, refreshSession, signedIn, signedOut, unwrap } from "@/api/client";
+import { api, onSessionEnded, refreshScheduled, resumeSession, signedIn, signedOut, unwrap } from "@/api/client";
 import { ApiError } from "@/api/problem";
 import type { components } from "@/api/schema";
 
@@ -40,9 +40,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     [queryClient],
   );
 
-  // A page opened with a session from before: refresh now so the timer knows its expiry.
+  // A page opened with a session from before: the refresh timer resumes.
   useEffect(() => {
-    if (me.data) void refreshSession();
+    if (me.data && !refreshScheduled()) resumeSession();
   }, [me.data?.id]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const signIn = useCallback(

@@ -8,6 +8,7 @@ import { api, unwrap } from "@/api/client";
 import { Card, Empty, ErrorNote, Loading, PageHeader, cx } from "@/components/ui";
 import { useAuth } from "@/lib/auth";
 import { longDay, msUntilUtcMidnight } from "@/lib/days";
+import { QUEUE_LIMIT, dueNow, keys as studyKeys } from "@/features/study/api";
 
 interface HabitToday {
   id: string;
@@ -28,10 +29,16 @@ export default function TodayPage() {
     queryFn: () => unwrap(api.GET("/api/v1/dashboard")),
   });
   const decks = useQuery({ queryKey: ["study", "decks"], queryFn: () => unwrap(api.GET("/api/v1/study/decks")) });
-  const progress = useQueries({
+  // "Due" as Study counts it: what a review session would show now (the same cached queries).
+  const queues = useQueries({
     queries: (decks.data ?? []).map((deck) => ({
-      queryKey: ["study", "progress", deck.id],
-      queryFn: () => unwrap(api.GET("/api/v1/study/decks/{deck_id}/progress", { params: { path: { deck_id: deck.id } } })),
+      queryKey: studyKeys.queue(deck.id),
+      queryFn: () =>
+        unwrap(
+          api.GET("/api/v1/study/decks/{deck_id}/queue", {
+            params: { path: { deck_id: deck.id }, query: { limit: QUEUE_LIMIT } },
+          }),
+        ),
     })),
   });
   // The day's content changes at midnight UTC: keep it until then.
@@ -81,7 +88,7 @@ export default function TodayPage() {
 
   const today = sections.today;
   const habits: HabitToday[] = today.habits.habits.filter((h: HabitToday) => h.scheduled || h.done);
-  const dueCards = progress.reduce((sum, p) => sum + (p.data?.due_today ?? 0), 0);
+  const dueCards = queues.reduce((sum, q) => sum + (dueNow(q.data) ?? 0), 0);
   const content = daily.data;
 
   return (

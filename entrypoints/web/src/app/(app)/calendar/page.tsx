@@ -1,6 +1,12 @@
 "use client";
-import { PageHeader } from "@/components/ui";
+import { Suspense } from "react";
+import { Loading } from "@/components/ui";
+import { CalendarScreen } from "@/features/calendar/calendar-screen";
 
 export default function CalendarPage() {
-  return <PageHeader title="Calendar" />;
+  return (
+    <Suspense fallback={<Loading label="Loading the calendar" />}>
+      <CalendarScreen />
+    </Suspense>
+  );
 }

@@ -1,6 +1,6 @@
 "use client";
-import { PageHeader } from "@/components/ui";
+import { GoalsScreen } from "@/features/goals/goals-screen";
 
 export default function GoalsPage() {
-  return <PageHeader title="Goals" />;
+  return <GoalsScreen />;
 }

@@ -1,6 +1,12 @@
 "use client";
-import { PageHeader } from "@/components/ui";
+import { Suspense } from "react";
+import { Loading } from "@/components/ui";
+import { HabitsScreen } from "@/features/habits/habits-screen";
 
 export default function HabitsPage() {
-  return <PageHeader title="Habits" />;
+  return (
+    <Suspense fallback={<Loading label="Loading your habits" />}>
+      <HabitsScreen />
+    </Suspense>
+  );
 }

@@ -1,6 +1,6 @@
 "use client";
-import { PageHeader } from "@/components/ui";
+import { MoodScreen } from "@/features/mood/mood-screen";
 
 export default function MoodPage() {
-  return <PageHeader title="Mood" />;
+  return <MoodScreen />;
 }

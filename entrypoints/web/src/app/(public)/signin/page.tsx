@@ -5,6 +5,9 @@ import { useEffect, useState, type FormEvent } from "react";
 import { Button, ErrorNote, TextField } from "@/components/ui";
 import { useAuth } from "@/lib/auth";
 import { safeNext } from "@/lib/paths";
+import { ApiError } from "@/api/problem";
+
+const WRONG = "That email and password do not match an account. Check both and try again.";
 
 export default function SignInPage() {
   const { signIn, user } = useAuth();
@@ -30,7 +33,8 @@ export default function SignInPage() {
       await signIn(String(form.get("email")), String(form.get("password")), form.get("remember") === "on");
       router.replace(next);
     } catch (err) {
-      setError(err);
+      // A 401 here is the pair that did not match, not an ended session.
+      setError(err instanceof ApiError && err.status === 401 ? new Error(WRONG) : err);
     } finally {
       setBusy(false);
     }
