@@ -128,7 +128,7 @@ test("a password change needs the current password, and the new one signs in", a
   await page.getByLabel("Email").fill(signedIn.email);
   await page.getByLabel("Password").fill(signedIn.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.locator("main form").getByRole("alert")).toBeVisible();
+  await expect(page.locator("main form").getByRole("alert")).toContainText("do not match an account");
   await expect(page).toHaveURL(/\/signin\//);
   await page.getByLabel("Password").fill(newPassword);
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -188,7 +188,7 @@ test("a deleted account is gone: its sign-in fails afterwards", async ({ page, s
   await page.getByLabel("Email").fill(signedIn.email);
   await page.getByLabel("Password").fill(signedIn.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.locator("main form").getByRole("alert")).toBeVisible();
+  await expect(page.locator("main form").getByRole("alert")).toContainText("do not match an account");
   await expect(page).toHaveURL(/\/signin\//);
   const login = await page.request.post("/api/v1/auth/login", {
     data: { email: signedIn.email, password: signedIn.password },
