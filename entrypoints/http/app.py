@@ -256,6 +256,11 @@ def _dependencies(container: Application, settings: Settings) -> dict[str, Provi
             sync_to_thread=False,
         ),
         "cookie_policy": Provide(lambda: cookie_policy, use_cache=True, sync_to_thread=False),
+        "google_client_id": Provide(
+            lambda: settings.google_client_ids[0] if settings.google_client_ids else None,
+            use_cache=True,
+            sync_to_thread=False,
+        ),
         "principal": Provide(principal, sync_to_thread=False),
         "client_device": Provide(device, sync_to_thread=False),
         "engine": Provide(engine),

@@ -36,6 +36,7 @@ from entrypoints.http.schemas.identity import (
     ProfileUpdate,
     RegisterRequest,
     SessionRead,
+    SignInProviders,
     SignInResponse,
     TokenRequest,
     TokenResponse,
@@ -169,6 +170,17 @@ class AuthController(Controller):
             data.email, data.password, client_device, remember_me=data.remember_me
         )
         return _browser_sign_in(sign_in, csrf, cookie_policy)
+
+    @get(
+        "/providers",
+        operation_id="signInProviders",
+        responses=responses(429),
+        cache=False,
+    )
+    async def providers(self, google_client_id: str | None) -> SignInProviders:
+        """The ways to sign in besides a password: a web client shows "Continue with Google"
+        only when `google_client_id` is set, and asks Google with that id."""
+        return SignInProviders(google_client_id)
 
     @post(
         "/google/nonce",

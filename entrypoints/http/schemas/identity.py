@@ -71,6 +71,14 @@ class GoogleSignInRequest(Struct, forbid_unknown_fields=True):
     ] = False
 
 
+class SignInProviders(Struct):
+    """How a client can sign people in here besides a password."""
+
+    #: The OAuth client id to ask Google with (the first of REFOCUSED_GOOGLE_CLIENT_IDS), or
+    #: null when Google sign-in is off.
+    google_client_id: str | None
+
+
 class GoogleNonceResponse(Struct):
     """A Google sign-in, started: hand `nonce` to Google (the sign-in request's `nonce`), send
     the ID token to POST /auth/google with `nonce_verifier` (browsers: the HttpOnly

@@ -128,3 +128,37 @@ test("the address is confirmed from the mailed link", async ({ page, signedIn })
   const me = (await (await page.request.get("/api/v1/auth/me")).json()) as { email_verified: boolean };
   expect(me.email_verified).toBe(true);
 });
+
+test("Google sign-in goes to Google with a fresh nonce, and a token Google did not sign is refused", async ({ page, baseURL }) => {
+  let asked: URL | undefined;
+  // Google is not reachable from the tests: its sign-in page answers at once with a token
+  // that is not Google's, as an attacker's would be.
+  await page.route("https://accounts.google.com/**", async (route) => {
+    asked = new URL(route.request().url());
+    await route.fulfill({
+      status: 302,
+      headers: { location: `${baseURL}/signin/google/#id_token=not.a.google-token&state=${asked.searchParams.get("state")}` },
+    });
+  });
+  await page.goto("/signin/?next=/habits/");
+  await page.getByRole("button", { name: "Continue with Google" }).click();
+  await expect(page.getByRole("heading", { name: "Signing in with Google" })).toBeVisible();
+  await expect(page.locator("main").getByRole("alert")).toHaveText(
+    "Google's answer could not be checked, so you are not signed in. Try again.",
+  );
+  expect(asked?.origin + asked!.pathname).toBe("https://accounts.google.com/o/oauth2/v2/auth");
+  expect(asked!.searchParams.get("client_id")).toBe("refocused-e2e.apps.googleusercontent.com");
+  expect(asked!.searchParams.get("response_type")).toBe("id_token");
+  expect(asked!.searchParams.get("redirect_uri")).toBe(`${baseURL}/signin/google/`);
+  expect(asked!.searchParams.get("nonce")).toMatch(/^[\w-]{16,}$/);
+  // The token left the address bar; nobody is signed in.
+  await expect(page).not.toHaveURL(/id_token/);
+  expect((await page.request.get("/api/v1/auth/me")).status()).toBe(401);
+  await expectAccessible(page);
+});
+
+test("a Google answer that did not start in this tab is not used", async ({ page }) => {
+  await page.goto("/signin/google/#id_token=whatever&state=forged");
+  await expect(page.locator("main").getByRole("alert")).toContainText("did not start here");
+  await expect(page.getByRole("link", { name: "Back to sign in" })).toBeVisible();
+});

@@ -12,4 +12,6 @@ export REFOCUSED_RATE_LIMIT_PER_MINUTE=100000 REFOCUSED_LOGIN_PER_IP_PER_MINUTE=
 export REFOCUSED_REGISTER_PER_IP_PER_HOUR=10000 REFOCUSED_EMAIL_ACTIONS_PER_IP_PER_DAY=10000
 export REFOCUSED_FEEDBACK_PER_IP_PER_HOUR=10000
 export REFOCUSED_PUBLIC_URL="http://127.0.0.1:${PORT}"
+# Google sign-in on, so the client offers it (no test reaches Google itself).
+export REFOCUSED_GOOGLE_CLIENT_IDS="refocused-e2e.apps.googleusercontent.com"
 exec .venv/bin/refocused serve

@@ -296,3 +296,17 @@ def test_the_nonce_route_is_documented(api_url_with_google: str) -> None:
         "nonce_verifier",
         "expires_in",
     }
+
+
+def test_a_client_learns_whether_and_how_to_offer_google(serve: Callable[..., str]) -> None:
+    """The web client shows "Continue with Google" only when the server signs in with it."""
+    off = serve()
+    r = httpx.get(f"{off}/api/v1/auth/providers")
+    assert r.status_code == 200 and r.json() == {"google_client_id": None}
+    assert r.headers["cache-control"] == "no-store"
+    on = serve(
+        google_client_ids=("web.apps.googleusercontent.com", "ios.apps.googleusercontent.com")
+    )
+    assert httpx.get(f"{on}/api/v1/auth/providers").json() == {
+        "google_client_id": "web.apps.googleusercontent.com"
+    }

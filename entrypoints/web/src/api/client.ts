@@ -16,6 +16,7 @@ const NO_REFRESH = [
   "/api/v1/auth/google",
 ];
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+const PASSWORD_CHECKED = "/api/v1/auth/change-password";
 
 let csrfToken: string | null = null;
 let refreshTimer: ReturnType<typeof setTimeout> | null = null;
@@ -174,8 +175,10 @@ export async function apiFetch(input: Request): Promise<Response> {
     throw new NetworkError();
   }
   const path = new URL(input.url, location.href).pathname;
-  // Without a CSRF token there is no session to refresh (a visitor who never signed in).
-  if (res.status === 401 && !NO_REFRESH.includes(path) && currentCsrf()) {
+  // Without a CSRF token there is no session to refresh (a visitor who never signed in). The
+  // routes that check a password answer a wrong one with 401 too: not an expired session.
+  const checksPassword = path === PASSWORD_CHECKED || (path === "/api/v1/users/me" && input.method === "DELETE");
+  if (res.status === 401 && !NO_REFRESH.includes(path) && !checksPassword && currentCsrf()) {
     if (await refreshSession(sentAt)) {
       try {
         return await fetch(withCsrf(retry));

@@ -3,7 +3,10 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState, type FormEvent } from "react";
 import { Button, ErrorNote, TextField } from "@/components/ui";
+import { useQuery } from "@tanstack/react-query";
+import { api, unwrap } from "@/api/client";
 import { useAuth } from "@/lib/auth";
+import { startGoogleSignIn } from "@/lib/google";
 import { safeNext } from "@/lib/paths";
 import { ApiError } from "@/api/problem";
 
@@ -23,6 +26,22 @@ export default function SignInPage() {
   useEffect(() => {
     if (user) router.replace(next);
   }, [user, next, router]);
+
+  const providers = useQuery({
+    queryKey: ["auth", "providers"],
+    queryFn: () => unwrap(api.GET("/api/v1/auth/providers")),
+    staleTime: Infinity,
+  });
+  const googleId = providers.data?.google_client_id;
+
+  async function google() {
+    setError(null);
+    try {
+      await startGoogleSignIn(googleId!, next);
+    } catch (err) {
+      setError(err);
+    }
+  }
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -54,6 +73,11 @@ export default function SignInPage() {
           Sign in
         </Button>
       </form>
+      {googleId && (
+        <Button variant="secondary" className="mt-3 w-full" onClick={() => void google()}>
+          Continue with Google
+        </Button>
+      )}
       <div className="mt-4 flex justify-between text-sm">
         <Link href="/register/" className="text-brand-800 underline">
           Create an account
