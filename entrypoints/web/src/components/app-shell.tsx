@@ -4,6 +4,8 @@
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useState, type ReactNode } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { prefetchToday } from "@/features/today/queries";
 import { useAuth } from "@/lib/auth";
 import { NAV } from "./nav";
 import { Button, Loading, cx } from "./ui";
@@ -18,6 +20,12 @@ export function AppShell({ children }: { children: ReactNode }) {
   const pathname = usePathname();
   const router = useRouter();
   const [menuOpen, setMenuOpen] = useState(false);
+  const queryClient = useQueryClient();
+
+  // Today's data is asked for beside "who is signed in", not after it.
+  useEffect(() => {
+    if (isCurrent(pathname, "/")) prefetchToday(queryClient);
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
     if (!loading && user === null) {

@@ -7,7 +7,8 @@ import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/rea
 import { api, unwrap } from "@/api/client";
 import { Card, Empty, ErrorNote, Loading, PageHeader, cx } from "@/components/ui";
 import { useAuth } from "@/lib/auth";
-import { longDay, msUntilUtcMidnight } from "@/lib/days";
+import { longDay } from "@/lib/days";
+import { dailyQuery, dashboardQuery, decksQuery } from "@/features/today/queries";
 import { QUEUE_LIMIT, dueNow, keys as studyKeys } from "@/features/study/api";
 
 interface HabitToday {
@@ -24,11 +25,8 @@ export default function TodayPage() {
     document.title = "Today · ReFocused";
   }, []);
 
-  const dashboard = useQuery({
-    queryKey: ["dashboard"],
-    queryFn: () => unwrap(api.GET("/api/v1/dashboard")),
-  });
-  const decks = useQuery({ queryKey: ["study", "decks"], queryFn: () => unwrap(api.GET("/api/v1/study/decks")) });
+  const dashboard = useQuery(dashboardQuery);
+  const decks = useQuery(decksQuery);
   // "Due" as Study counts it: what a review session would show now (the same cached queries).
   const queues = useQueries({
     queries: (decks.data ?? []).map((deck) => ({
@@ -41,13 +39,7 @@ export default function TodayPage() {
         ),
     })),
   });
-  // The day's content changes at midnight UTC: keep it until then.
-  const daily = useQuery({
-    queryKey: ["daily", new Date().toISOString().slice(0, 10)],
-    queryFn: () => unwrap(api.GET("/api/v1/daily")),
-    staleTime: msUntilUtcMidnight(),
-    gcTime: msUntilUtcMidnight(),
-  });
+  const daily = useQuery(dailyQuery());
 
   const sections = dashboard.data?.sections as Record<string, any> | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
   const day = dashboard.data?.date;
