@@ -194,7 +194,7 @@ class AssistantController(Controller):
                 "returns the same reply and never runs the model twice",
             ),
         ],
-    ) -> Response[Any]:
+    ) -> Response[ReplyJobRead]:
         """Send a message; answers at once (202) with the reply resource while the model
         writes it in the background. Follow it at `events` (server-sent events, resumable)
         or read it with GET. The quota is spent when the reply is done, not on failure."""

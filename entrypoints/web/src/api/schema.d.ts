@@ -11775,7 +11775,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ReplyJobRead"];
                 };
             };
             /** @description The request does not match this document: bad JSON, a wrong type, a missing or unknown field, or a value outside the schema's limits; `errors` names the fields */

@@ -48,14 +48,13 @@ export function deleteConversation(id: string) {
 }
 
 /** Sends a message as a reply job: 202 at once with where to follow the reply. */
-export async function requestReply(conversationId: string, content: string, key: string): Promise<ReplyJob> {
-  const job = await unwrap(
+export function requestReply(conversationId: string, content: string, key: string): Promise<ReplyJob> {
+  return unwrap(
     api.POST("/api/v1/assistant/conversations/{conversation_id}/replies", {
       params: { path: { conversation_id: conversationId }, header: { "Idempotency-Key": key } },
       body: { content },
     }),
   );
-  return job as ReplyJob;
 }
 
 export function fetchReply(id: string) {
