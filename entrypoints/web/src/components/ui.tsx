@@ -1,7 +1,14 @@
 "use client";
 /** The few building blocks every screen shares: labelled fields that show the API's message
  * for them, buttons, cards, and the loading, empty and error states. */
-import { useId, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode } from "react";
+import {
+  useId,
+  type ButtonHTMLAttributes,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from "react";
 import { ApiError, humanError } from "@/api/problem";
 
 export function cx(...parts: (string | false | null | undefined)[]): string {
@@ -37,32 +44,37 @@ export function Button({ variant = "primary", busy, className, children, disable
   );
 }
 
-type FieldProps = InputHTMLAttributes<HTMLInputElement> & {
+interface FieldOwn {
   label: string;
   /** The API's field name, to show its message from `error`. */
   field?: string;
   error?: unknown;
-  hint?: string;
-};
+  hint?: ReactNode;
+}
 
-export function TextField({ label, field, error, hint, className, ...rest }: FieldProps) {
-  const id = useId();
+const control = (message: string | undefined) =>
+  cx("rounded-lg border bg-white px-3 py-2 text-base text-ink", message ? "border-red-700" : "border-stone-300");
+
+/** A label, the control, and under it the hint or the API's message for that field. */
+function Field({
+  label,
+  field,
+  error,
+  hint,
+  className,
+  id: givenId,
+  children,
+}: FieldOwn & { className?: string; id?: string; children: (id: string, message: string | undefined, describedBy: string | undefined) => ReactNode }) {
+  const generated = useId();
+  const id = givenId ?? generated;
   const message = field && error instanceof ApiError ? error.fieldMessage(field) : undefined;
+  const describedBy = message ? `${id}-error` : hint ? `${id}-hint` : undefined;
   return (
     <div className={cx("flex flex-col gap-1", className)}>
       <label htmlFor={id} className="text-sm font-medium text-ink">
         {label}
       </label>
-      <input
-        id={id}
-        {...rest}
-        aria-invalid={message ? true : undefined}
-        aria-describedby={message ? `${id}-error` : hint ? `${id}-hint` : undefined}
-        className={cx(
-          "min-h-10 rounded-lg border bg-white px-3 py-2 text-base text-ink",
-          message ? "border-red-700" : "border-stone-300",
-        )}
-      />
+      {children(id, message, describedBy)}
       {hint && !message && (
         <p id={`${id}-hint`} className="text-xs text-muted">
           {hint}
@@ -74,6 +86,78 @@ export function TextField({ label, field, error, hint, className, ...rest }: Fie
         </p>
       )}
     </div>
+  );
+}
+
+export function TextField({ label, field, error, hint, className, id, ...rest }: InputHTMLAttributes<HTMLInputElement> & FieldOwn) {
+  return (
+    <Field label={label} field={field} error={error} hint={hint} className={className} id={id}>
+      {(fid, message, describedBy) => (
+        <input id={fid} {...rest} aria-invalid={message ? true : undefined} aria-describedby={describedBy} className={cx("min-h-10", control(message))} />
+      )}
+    </Field>
+  );
+}
+
+export function TextArea({
+  label,
+  field,
+  error,
+  hint,
+  className,
+  id,
+  mono,
+  ...rest
+}: TextareaHTMLAttributes<HTMLTextAreaElement> & FieldOwn & { /** Monospaced, where tabs and columns matter. */ mono?: boolean }) {
+  return (
+    <Field label={label} field={field} error={error} hint={hint} className={className} id={id}>
+      {(fid, message, describedBy) => (
+        <textarea
+          id={fid}
+          rows={3}
+          {...rest}
+          aria-invalid={message ? true : undefined}
+          aria-describedby={describedBy}
+          className={cx(control(message), mono && "font-mono")}
+        />
+      )}
+    </Field>
+  );
+}
+
+export function SelectField({ label, field, error, hint, className, id, children, ...rest }: SelectHTMLAttributes<HTMLSelectElement> & FieldOwn) {
+  return (
+    <Field label={label} field={field} error={error} hint={hint} className={className} id={id}>
+      {(fid, message, describedBy) => (
+        <select id={fid} {...rest} aria-invalid={message ? true : undefined} aria-describedby={describedBy} className={cx("min-h-10", control(message))}>
+          {children}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+/** The error for a form's own note: nothing when every problem the API named is already
+ * shown beside its field (one of `fields`). */
+export function formError(error: unknown, fields: string[]): unknown {
+  const besideFields =
+    error instanceof ApiError &&
+    error.fields.length > 0 &&
+    error.fields.every((f) => fields.some((n) => f.field === n || f.field.startsWith(`${n}.`) || f.field.startsWith(`${n}[`)));
+  return besideFields ? null : error;
+}
+
+export function FormError({ error, fields, className }: { error: unknown; fields: string[]; className?: string }) {
+  return <ErrorNote error={formError(error, fields)} className={className} />;
+}
+
+/** A short confirmation that something worked, read out by screen readers. */
+export function Done({ children, className }: { children: ReactNode; className?: string }) {
+  if (!children) return null;
+  return (
+    <p role="status" className={cx("rounded-lg bg-brand-50 px-3 py-2 text-sm text-brand-800", className)}>
+      {children}
+    </p>
   );
 }
 

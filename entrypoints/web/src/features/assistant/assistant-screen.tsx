@@ -5,8 +5,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from "react";
 import { NetworkError } from "@/api/problem";
-import { Button, Card, Empty, ErrorNote, PageHeader, QueryState, TextField, cx } from "@/components/ui";
-import { TextArea, forForm, formError } from "@/features/settings/fields";
+import { Button, Card, cx, Empty, ErrorNote, formError, PageHeader, QueryState, TextArea, TextField } from "@/components/ui";
+import { forForm } from "@/features/settings/fields";
 import {
   KEYS,
   assistantError,

@@ -5,8 +5,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
 import { api, unwrap } from "@/api/client";
 import type { components } from "@/api/schema";
-import { Button, Card, Empty, ErrorNote, PageHeader, QueryState, TextField, cx } from "@/components/ui";
-import { Done, SelectField, TextArea, forForm, formError } from "@/features/settings/fields";
+import { Button, Card, cx, Done, Empty, ErrorNote, formError, PageHeader, QueryState, SelectField, TextArea, TextField } from "@/components/ui";
+import { forForm } from "@/features/settings/fields";
 
 type Feature = components["schemas"]["FeatureRead"];
 type Category = components["schemas"]["FeedbackCreate"]["category"];

@@ -1,6 +1,7 @@
 "use client";
 /** Goals: two-week and long-term goals of three kinds (a percentage, a counter towards a
  * target, a checklist), their progress, items, completion, history, and deletion. */
+import { InlineConfirm } from "@/components/confirm-dialog";
 import { useEffect, useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "@/api/client";
@@ -339,18 +340,16 @@ function GoalCard({ goal }: { goal: Goal }) {
       </div>
       <ErrorNote error={complete.error} />
       {confirming && (
-        <div role="group" aria-label={`Confirm deleting ${goal.title}`} className="rounded-lg border border-red-200 bg-red-50 p-3">
-          <p className="text-sm text-red-900">Delete “{goal.title}” with its items and history?</p>
-          <div className="mt-2 flex gap-2">
-            <Button variant="danger" busy={remove.isPending} onClick={() => remove.mutate()}>
-              Delete goal
-            </Button>
-            <Button variant="secondary" onClick={() => setConfirming(false)}>
-              Keep it
-            </Button>
-          </div>
-          <ErrorNote error={remove.error} className="mt-2" />
-        </div>
+        <InlineConfirm
+          label={`Confirm deleting ${goal.title}`}
+          confirmLabel="Delete goal"
+          busy={remove.isPending}
+          error={remove.error}
+          onConfirm={() => remove.mutate()}
+          onCancel={() => setConfirming(false)}
+        >
+          Delete “{goal.title}” with its items and history?
+        </InlineConfirm>
       )}
       {showHistory && <History goalId={goal.id} title={goal.title} updatedAt={goal.updated_at} />}
     </li>

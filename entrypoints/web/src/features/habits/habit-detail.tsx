@@ -1,6 +1,7 @@
 "use client";
 /** One habit: its month calendar (a tap marks a past day done or not done), its streaks and
  * strength, the analytics charts, and edit, favourite, archive and delete. */
+import { InlineConfirm } from "@/components/confirm-dialog";
 import Link from "next/link";
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
@@ -89,20 +90,16 @@ function Details({ progress, onDeleted }: { progress: Progress; onDeleted: () =>
       </div>
       <ErrorNote error={update.error} />
       {confirming && (
-        <div role="group" aria-label="Confirm deletion" className="rounded-lg border border-red-200 bg-red-50 p-4">
-          <p className="text-sm text-red-900">
-            Delete “{h.name}” and all its history? This cannot be undone.
-          </p>
-          <div className="mt-3 flex gap-2">
-            <Button variant="danger" busy={remove.isPending} onClick={() => remove.mutate()}>
-              Delete habit
-            </Button>
-            <Button variant="secondary" onClick={() => setConfirming(false)}>
-              Keep it
-            </Button>
-          </div>
-          <ErrorNote error={remove.error} className="mt-2" />
-        </div>
+        <InlineConfirm
+          label="Confirm deletion"
+          confirmLabel="Delete habit"
+          busy={remove.isPending}
+          error={remove.error}
+          onConfirm={() => remove.mutate()}
+          onCancel={() => setConfirming(false)}
+        >
+          Delete “{h.name}” and all its history? This cannot be undone.
+        </InlineConfirm>
       )}
     </div>
   );

@@ -5,10 +5,10 @@ import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
 import { api, signedOut, unwrap } from "@/api/client";
 import { ApiError } from "@/api/problem";
-import { Button, Card, ErrorNote, TextField } from "@/components/ui";
+import { Button, Card, Done, ErrorNote, formError, TextField } from "@/components/ui";
 import { ME, type User } from "@/lib/auth";
 import { todayIn } from "@/lib/days";
-import { Done, forForm, formError } from "./fields";
+import { forForm } from "./fields";
 
 /** Saves a JSON document as a file through the browser's download. */
 function download(name: string, data: unknown): void {

@@ -3,9 +3,9 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState, type FormEvent } from "react";
 import { api, unwrap } from "@/api/client";
-import { Button, Card, ErrorNote, TextField } from "@/components/ui";
+import { Button, Card, Done, ErrorNote, formError, SelectField, TextField } from "@/components/ui";
 import { ME, type User } from "@/lib/auth";
-import { Done, SelectField, forForm, formError } from "./fields";
+import { forForm } from "./fields";
 
 /** The device's own zone, as the browser reports it. */
 export function deviceZone(): string {

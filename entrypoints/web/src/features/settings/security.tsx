@@ -6,9 +6,9 @@ import { useState, type FormEvent } from "react";
 import { api, signedIn, unwrap } from "@/api/client";
 import { ApiError } from "@/api/problem";
 import type { components } from "@/api/schema";
-import { Button, Card, Empty, ErrorNote, QueryState, TextField, cx } from "@/components/ui";
+import { Button, Card, cx, Done, Empty, ErrorNote, formError, QueryState, TextField } from "@/components/ui";
 import { ME, type User } from "@/lib/auth";
-import { Done, forForm, formError } from "./fields";
+import { forForm } from "./fields";
 
 type Session = components["schemas"]["identity_SessionRead"];
 export const SESSIONS = ["auth", "sessions"] as const;

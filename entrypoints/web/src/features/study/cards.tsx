@@ -3,9 +3,10 @@
 import { useState, type FormEvent } from "react";
 import { useMutation } from "@tanstack/react-query";
 import { api, unwrap } from "@/api/client";
-import { Button, Card, Empty, ErrorNote, Loading, TextField } from "@/components/ui";
+import { Button, Card, Empty, ErrorNote, FormError, Loading, TextField } from "@/components/ui";
 import { CARDS_PAGE, useCards, useProgress, useRefreshStudy, type StudyCard } from "./api";
-import { CardSides, ConfirmDialog, FormError } from "./widgets";
+import { CardSides } from "./widgets";
+import { ConfirmDialog } from "@/components/confirm-dialog";
 
 const STATE_LABEL: Record<string, string> = {
   new: "New",

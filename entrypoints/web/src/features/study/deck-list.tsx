@@ -5,10 +5,9 @@ import Link from "next/link";
 import { useEffect, useState, type FormEvent } from "react";
 import { useMutation } from "@tanstack/react-query";
 import { api, unwrap } from "@/api/client";
-import { Button, Card, Empty, ErrorNote, PageHeader, QueryState, TextField } from "@/components/ui";
+import { Button, Card, Empty, ErrorNote, FormError, PageHeader, QueryState, TextField } from "@/components/ui";
 import { dueNow, plural, useDecks, useProgress, useQueue, useRefreshStudy, type Deck } from "./api";
 import { SettingsCard } from "./settings-card";
-import { FormError } from "./widgets";
 
 export function DeckList() {
   useEffect(() => {

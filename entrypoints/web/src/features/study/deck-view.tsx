@@ -6,12 +6,13 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState, type FormEvent } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "@/api/client";
-import { Button, Card, ErrorNote, Loading, PageHeader, TextField } from "@/components/ui";
+import { Button, Card, ErrorNote, FormError, Loading, PageHeader, TextField } from "@/components/ui";
 import { dueNow, keys, plural, useDeck, useQueue, useRefreshStudy, type Deck } from "./api";
 import { CardsSection } from "./cards";
 import { ImportExport } from "./import-export";
 import { ProgressCard } from "./progress";
-import { CardSides, ConfirmDialog, FormError } from "./widgets";
+import { CardSides } from "./widgets";
+import { ConfirmDialog } from "@/components/confirm-dialog";
 
 export function DeckView({ deckId }: { deckId: string }) {
   const deck = useDeck(deckId);

@@ -4,9 +4,8 @@
 import { useId, useState, type ChangeEvent, type FormEvent } from "react";
 import { useMutation } from "@tanstack/react-query";
 import { api, unwrap } from "@/api/client";
-import { Button, Card, ErrorNote } from "@/components/ui";
+import { Button, Card, ErrorNote, FormError, TextArea } from "@/components/ui";
 import { fileName, plural, useRefreshStudy, type Deck } from "./api";
-import { FormError, TextArea } from "./widgets";
 
 type Format = "tsv" | "csv";
 

@@ -4,9 +4,8 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "@/api/client";
-import { Button, Card, QueryState, TextField } from "@/components/ui";
+import { Button, Card, FormError, QueryState, TextField } from "@/components/ui";
 import { keys, useRefreshStudy, useStudySettings } from "./api";
-import { FormError } from "./widgets";
 
 export function SettingsCard() {
   const settings = useStudySettings();
