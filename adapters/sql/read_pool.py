@@ -1,7 +1,8 @@
 """Raw asyncpg connections for the reads every request makes (PostgreSQL only).
 
-A prepared statement on a raw connection costs about a third of a SQLAlchemy Core select
-(shared/ANCHORS.md), and checkout skips SQLAlchemy's pool bookkeeping. Writes and everything
+A prepared statement on a raw connection skips SQLAlchemy Core's compilation and result
+processing (benchmarks/http/profile_route.py shows the difference per route), and checkout
+skips SQLAlchemy's pool bookkeeping. Writes and everything
 else stay on the engine; this module is imported only on the PostgreSQL profile."""
 
 from __future__ import annotations

@@ -11,5 +11,7 @@ class QuotaExhausted(RateLimited):
             f"you have used today's {limit} assistant messages; the quota resets at "
             f"{resets_at.isoformat()} (midnight UTC)",
             retry_after_seconds=retry_after_seconds,
+            # Both edges answer it as the problem's `resets_at` member.
+            extensions={"resets_at": resets_at.isoformat()},
         )
         self.resets_at = resets_at

@@ -50,8 +50,14 @@ class Forbidden(DomainError):
 class RateLimited(DomainError):
     title = "Too many requests"
 
-    def __init__(self, detail: str, *, retry_after_seconds: float) -> None:
-        super().__init__(detail)
+    def __init__(
+        self,
+        detail: str,
+        *,
+        retry_after_seconds: float,
+        extensions: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail, extensions=extensions)
         self.retry_after_seconds = retry_after_seconds
 
 

@@ -19,7 +19,6 @@ logged."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import structlog
@@ -27,13 +26,12 @@ import structlog
 from adapters.model_client.in_process import InProcessModelClient
 from adapters.model_client.jobs import RUN_ACTION
 from adapters.model_client.lambda_invoke import ACTION
-from domains.assistant.errors import QuotaExhausted
 from domains.assistant.model import MAX_MESSAGE_LENGTH, ChatTurn, Conversation, Message, Role
 from domains.assistant.use_cases import AssistantService, ReplyProgress
 from domains.shared.errors import DomainError
 from domains.shared.ids import is_id
 from entrypoints.composition.lambdas import LambdaSettings, assistant, assistant_model
-from entrypoints.lambdas.apigw import BadRequest, Request, Router, domain_problem, handle, respond
+from entrypoints.lambdas.apigw import BadRequest, Request, Router, handle, respond
 from entrypoints.lambdas.auth import Access
 from entrypoints.lambdas.runtime import ColdStart, answer_config_errors
 
@@ -146,14 +144,7 @@ async def send(request: Request) -> dict[str, Any]:
     key = request.headers.get("idempotency-key", "")
     if not key:
         raise BadRequest("send an Idempotency-Key header naming this message (a UUID)")
-    try:
-        submitted = await service.submit(user, request.params["conversation_id"], content, key)
-    except QuotaExhausted as e:
-        response = domain_problem(e)
-        body = json.loads(response["body"])
-        body["resets_at"] = e.resets_at.isoformat()
-        response["body"] = json.dumps(body)
-        return response
+    submitted = await service.submit(user, request.params["conversation_id"], content, key)
     q = submitted.quota
     job = _job(await service.progress(user, submitted.job.id))
     job["quota"] = {"limit": q.limit, "remaining": q.remaining, "resets_at": q.resets_at}

@@ -5,11 +5,13 @@ runtime for the same failure."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from litestar import Litestar, get
 from litestar.testing import TestClient
 
+from domains.assistant.errors import QuotaExhausted
 from domains.identity.errors import InvalidToken
 from domains.shared.errors import (
     Conflict,
@@ -30,6 +32,7 @@ ERRORS = [
     InvalidToken("the access token expired"),
     Forbidden("missing or invalid CSRF token"),
     RateLimited("too many attempts", retry_after_seconds=2.2),
+    QuotaExhausted(20, datetime(2026, 12, 5, tzinfo=UTC), retry_after_seconds=3600),
     Unavailable("the assistant is not configured"),
 ]
 
@@ -52,3 +55,9 @@ def test_both_runtimes_answer_a_domain_error_alike(error: DomainError) -> None:
     for name in ("content-type", "retry-after", "www-authenticate"):
         assert lambda_answer["headers"].get(name) == served.headers.get(name), name
     assert served.headers["content-type"] == "application/problem+json"
+
+
+def test_the_assistant_quota_says_when_it_resets_from_either_runtime() -> None:
+    error = QuotaExhausted(20, datetime(2026, 12, 5, tzinfo=UTC), retry_after_seconds=3600)
+    body = json.loads(domain_problem(error)["body"])
+    assert body["status"] == 429 and body["resets_at"] == "2026-12-05T00:00:00+00:00"

@@ -14,13 +14,11 @@ from litestar.params import HeaderParameter, JSONBody, PathParameter
 from litestar.response import ServerSentEvent
 from litestar.response.sse import ServerSentEventMessage
 
-from domains.assistant.errors import QuotaExhausted
 from domains.assistant.model import ReplyStatus
 from domains.assistant.use_cases import AssistantService, Exchange, ReplyProgress
 from domains.identity.model import Principal
 from domains.shared.errors import DomainError
 from entrypoints.http.openapi import responses
-from entrypoints.http.problems import domain_error_handler
 from entrypoints.http.schemas.assistant import (
     ConversationCreate,
     ConversationDetail,
@@ -65,12 +63,6 @@ def _job_read(progress: ReplyProgress) -> ReplyJobRead:
 def _last_event_id(value: str) -> int:
     """The header's pattern (digits only) is checked by the decoder: a 400 naming it."""
     return int(value) if value else 0
-
-
-def _quota_problem(request: Request[Any, Any, Any], error: QuotaExhausted) -> Response[Any]:
-    response = domain_error_handler(request, error)
-    response.content["resets_at"] = error.resets_at.isoformat()
-    return response
 
 
 class AssistantController(Controller):
@@ -162,10 +154,7 @@ class AssistantController(Controller):
         conversation_id: ConversationId,
     ) -> Response[Any]:
         """Send a message and get the whole reply. Counts against the daily quota."""
-        try:
-            reply = await assistant.send(principal.user_id, conversation_id, data.content)
-        except QuotaExhausted as e:
-            return _quota_problem(request, e)
+        reply = await assistant.send(principal.user_id, conversation_id, data.content)
         body = ReplyRead(
             MessageRead.of(reply.message), MessageRead.of(reply.reply), QuotaRead.of(reply.quota)
         )
@@ -198,12 +187,9 @@ class AssistantController(Controller):
         """Send a message; answers at once (202) with the reply resource while the model
         writes it in the background. Follow it at `events` (server-sent events, resumable)
         or read it with GET. The quota is spent when the reply is done, not on failure."""
-        try:
-            submitted = await assistant.submit(
-                principal.user_id, conversation_id, data.content, idempotency_key
-            )
-        except QuotaExhausted as e:
-            return _quota_problem(request, e)
+        submitted = await assistant.submit(
+            principal.user_id, conversation_id, data.content, idempotency_key
+        )
         progress = await assistant.progress(principal.user_id, submitted.job.id)
         body = _job_read(progress)
         return Response(body, status_code=202, headers={"Location": f"{BASE}/replies/{body.id}"})
@@ -263,12 +249,7 @@ class AssistantController(Controller):
         """Send a message; the reply streams as server-sent events: `message` (the stored
         message), `delta` events (JSON strings, pieces of the reply), then `done` (the stored
         reply and the quota) or `error`."""
-        try:
-            exchange, quota = await assistant.prepare(
-                principal.user_id, conversation_id, data.content
-            )
-        except QuotaExhausted as e:
-            return _quota_problem(request, e)
+        exchange, quota = await assistant.prepare(principal.user_id, conversation_id, data.content)
         return ServerSentEvent(
             _events(assistant, exchange, QuotaRead.of(quota)),
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
