@@ -307,3 +307,27 @@ test("older entries are shown 50 at a time on request", async ({ page, signedIn 
   await expect(page.getByRole("button", { name: "Show older entries" })).toHaveCount(0);
   expect(signedIn.email).toBeTruthy();
 });
+
+test("signing out ends the journal's unlock grants on the server too", async ({ page, signedIn, baseURL }) => {
+  const secret = (await apiCall(page, "POST", "/journal/collections", { name: "Secret", password: "only for this collection" })) as Collection;
+  await page.goto("/journal/");
+  await page.getByRole("button", { name: /Secret/ }).click();
+  await page.getByLabel("Password for Secret").fill("only for this collection");
+  const unlocked = page.waitForResponse((r) => r.url().includes("/unlock") && r.status() === 200);
+  await page.getByRole("button", { name: "Unlock" }).click();
+  const grant = ((await (await unlocked).json()) as { grant: string }).grant;
+  await expect(page.getByRole("button", { name: /Secret/ })).toContainText("Protected · unlocked");
+
+  const lock = page.waitForRequest((r) => r.url().endsWith("/journal/lock"));
+  await page.getByRole("button", { name: "Sign out" }).first().click();
+  expect((await lock).headers()["x-journal-grant"]).toBe(grant);
+  await expect(page).toHaveURL(/\/signin\//);
+
+  // Signed in again, the old grant opens nothing.
+  const { signIn } = await import("./fixtures");
+  await signIn(page.request, baseURL!, signedIn);
+  const read = await page.request.get(`/api/v1/journal/entries?collection_id=${secret.id}`, {
+    headers: { "X-Journal-Grant": grant },
+  });
+  expect(read.status()).toBe(403);
+});

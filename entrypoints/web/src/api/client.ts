@@ -100,6 +100,19 @@ export function signedOut(): void {
   for (const l of listeners) l();
 }
 
+const beforeSignOut = new Set<() => Promise<unknown>>();
+
+/** Work a feature must do with the session before it ends (the journal locks its grants). */
+export function onSigningOut(task: () => Promise<unknown>): () => void {
+  beforeSignOut.add(task);
+  return () => beforeSignOut.delete(task);
+}
+
+/** Runs those tasks; one that fails does not keep anyone signed in. */
+export async function signingOut(): Promise<void> {
+  await Promise.allSettled([...beforeSignOut].map((task) => task()));
+}
+
 /** Called when the session cannot be refreshed any more (the app then shows sign-in). */
 export function onSessionEnded(listener: () => void): () => void {
   listeners.add(listener);

@@ -3,7 +3,7 @@
  * sign-out actions that keep the CSRF token and the refresh timer. */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, useEffect, type ReactNode } from "react";
-import { api, onSessionEnded, refreshScheduled, resumeSession, signedIn, signedOut, unwrap } from "@/api/client";
+import { api, onSessionEnded, refreshScheduled, resumeSession, signedIn, signedOut, signingOut, unwrap } from "@/api/client";
 import { ApiError } from "@/api/problem";
 import type { components } from "@/api/schema";
 
@@ -60,6 +60,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signOut = useCallback(async () => {
     try {
+      await signingOut();
       await api.POST("/api/v1/auth/logout", {});
     } finally {
       signedOut();

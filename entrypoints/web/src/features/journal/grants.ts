@@ -1,7 +1,7 @@
 /** Unlock grants of protected collections, kept only in this module's memory (never in
  * storage or URLs): collection id -> token, forgotten when it expires, on Lock, on sign-out. */
 import { useSyncExternalStore } from "react";
-import { onSessionEnded } from "@/api/client";
+import { api, onSessionEnded, onSigningOut } from "@/api/client";
 
 export const GRANT_HEADER = "X-Journal-Grant";
 /** Forget a grant a little before the API does, so no request carries one that just ended. */
@@ -83,4 +83,13 @@ export function grantKey(g: ReadonlyMap<string, Grant>): string {
   return [...g.keys()].sort().join(",");
 }
 
-if (typeof window !== "undefined") onSessionEnded(forgetAllGrants);
+if (typeof window !== "undefined") {
+  onSessionEnded(forgetAllGrants);
+  // Signing out ends the grants on the server too, not only in this page's memory.
+  onSigningOut(async () => {
+    const headers = grantHeaders();
+    if (!headers[GRANT_HEADER]) return;
+    await api.POST("/api/v1/journal/lock", { headers });
+    forgetAllGrants();
+  });
+}
