@@ -28,7 +28,7 @@ test("the quota is shown, and a server without a model says so beside the compos
   await page.getByRole("button", { name: "Send" }).click();
   // The embedded test server runs no model: the API's 503 sentence, next to the composer.
   const note = page.locator("form").getByRole("alert");
-  await expect(note).toContainText("The assistant is not available on this server");
+  await expect(note).toHaveText("The assistant is not available on this server right now. Everything else works as usual.");
   await expect(page.getByRole("textbox", { name: "Message" })).toHaveValue(message);
   await expectAccessible(page);
 

@@ -67,6 +67,10 @@ export function assistantError(error: unknown): string {
     const at = new Date(error.body.resets_at).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
     return `You have used all of today’s messages. You can send more at ${at}.`;
   }
+  if (error instanceof ApiError && error.status === 503) {
+    // The API's detail names the settings an operator would change; a person needs less.
+    return "The assistant is not available on this server right now. Everything else works as usual.";
+  }
   return humanError(error);
 }
 
