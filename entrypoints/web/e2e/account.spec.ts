@@ -12,6 +12,7 @@ test("a visitor registers, signs in and lands on Today", async ({ page }) => {
   await expectAccessible(page);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByRole("heading", { name: "Check your inbox" })).toBeVisible();
+  await expectAccessible(page);
   await page.getByRole("link", { name: "Sign in" }).click();
   await page.getByLabel("Email").fill(account.email);
   await page.getByLabel("Password").fill(account.password);
@@ -96,6 +97,7 @@ test("a forgotten password is reset from the mailed link", async ({ page, baseUR
   await register(page.request, baseURL!, account);
   await page.goto("/signin/");
   await page.getByRole("link", { name: "Forgot password?" }).click();
+  await expectAccessible(page);
   await page.getByLabel("Email").fill(account.email);
   await page.getByRole("button", { name: "Send the link" }).click();
   await expect(page.getByRole("status")).toContainText("on its way");
@@ -124,6 +126,7 @@ test("the address is confirmed from the mailed link", async ({ page, signedIn })
   const link = await mailedLink(signedIn.email, /verify/i);
   await page.goto(link);
   await expect(page.getByRole("status")).toHaveText("Your address is confirmed. Thank you.");
+  await expectAccessible(page);
   await expect(page).not.toHaveURL(/token=/);
   const me = (await (await page.request.get("/api/v1/auth/me")).json()) as { email_verified: boolean };
   expect(me.email_verified).toBe(true);
