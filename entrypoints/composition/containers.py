@@ -63,6 +63,7 @@ from entrypoints.composition.daily_life import (
     Streaks,
     subscribe_app_streak,
 )
+from entrypoints.composition.domain import Domain, contributors
 from entrypoints.composition.serverless import Assistant, Aws, Email, Feedback
 from entrypoints.settings import Settings
 
@@ -217,7 +218,9 @@ class Security(containers.DeclarativeContainer):
     global_rate = providers.Singleton(lambda s: Rate(s.rate_limit_per_minute, 60.0), settings)
 
 
-class Identity(containers.DeclarativeContainer):
+class Identity(Domain):
+    edge = {"identity": "service"}
+
     settings: providers.Dependency[Settings] = providers.Dependency()
     infrastructure = providers.DependenciesContainer()
     security = providers.DependenciesContainer()
@@ -248,7 +251,9 @@ class Identity(containers.DeclarativeContainer):
     )
 
 
-class Journal(containers.DeclarativeContainer):
+class Journal(Domain):
+    edge = {"journal": "service"}
+
     settings: providers.Dependency[Settings] = providers.Dependency()
     infrastructure = providers.DependenciesContainer()
 
@@ -281,7 +286,9 @@ class Journal(containers.DeclarativeContainer):
     user_data = providers.Singleton(JournalUserData, service)
 
 
-class Study(containers.DeclarativeContainer):
+class Study(Domain):
+    edge = {"study": "service"}
+
     infrastructure = providers.DependenciesContainer()
 
     unit_of_work = providers.Factory(SqlAlchemyStudyUnitOfWork, infrastructure.engine)
@@ -296,7 +303,9 @@ class Study(containers.DeclarativeContainer):
     user_data = providers.Singleton(StudyUserData, service)
 
 
-class Pomodoro(containers.DeclarativeContainer):
+class Pomodoro(Domain):
+    edge = {"pomodoro": "service"}
+
     infrastructure = providers.DependenciesContainer()
 
     unit_of_work = providers.Factory(SqlAlchemyPomodoroUnitOfWork, infrastructure.engine)
@@ -310,7 +319,9 @@ class Pomodoro(containers.DeclarativeContainer):
     user_data = providers.Singleton(PomodoroUserData, uow=unit_of_work.provider)
 
 
-class Habits(containers.DeclarativeContainer):
+class Habits(Domain):
+    edge = {"habits": "service"}
+
     infrastructure = providers.DependenciesContainer()
 
     unit_of_work = providers.Factory(SqlAlchemyHabitsUnitOfWork, infrastructure.engine)
@@ -327,7 +338,9 @@ class Habits(containers.DeclarativeContainer):
 
 
 class Application(containers.DeclarativeContainer):
-    """The root. Domains added later get a sub-container here and a contributor below."""
+    """The root: a domain is registered by declaring its `Domain` sub-container here. Its
+    services reach the handlers through the container's `edge` (entrypoints/http/app.py) and
+    its `user_data` joins account export and erasure, with no other list to edit."""
 
     settings: providers.Dependency[Settings] = providers.Dependency()
 
@@ -361,19 +374,8 @@ class Application(containers.DeclarativeContainer):
     assistant = providers.Container(
         Assistant, settings=settings, infrastructure=infrastructure, aws=aws
     )
-    user_data = providers.List(
-        journal.user_data,
-        study.user_data,
-        pomodoro.user_data,
-        habits.user_data,
-        breathing.user_data,
-        mood.user_data,
-        goals.user_data,
-        streaks.user_data,
-        email.user_data,
-        feedback.user_data,
-        assistant.user_data,
-    )
+    #: Every domain declared above with an export/erasure contributor (`Domain`), in order.
+    user_data = providers.List(*contributors(locals()))
     identity = providers.Container(
         Identity,
         settings=settings,

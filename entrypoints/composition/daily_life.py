@@ -3,7 +3,7 @@ and the calendar that joins them. The root (containers.Application) registers th
 
 from __future__ import annotations
 
-from dependency_injector import containers, providers
+from dependency_injector import providers
 
 from adapters.calendar.sections import (
     ActiveGoalsPanel,
@@ -28,9 +28,12 @@ from domains.goals.use_cases import GoalsService, GoalsUserData
 from domains.mood.use_cases import MoodService, MoodUserData
 from domains.shared.events import InProcessEventBus
 from domains.streaks.use_cases import StreakService, StreakUserData
+from entrypoints.composition.domain import Domain
 
 
-class Breathing(containers.DeclarativeContainer):
+class Breathing(Domain):
+    edge = {"breathing": "service"}
+
     infrastructure = providers.DependenciesContainer()
 
     unit_of_work = providers.Factory(SqlAlchemyBreathingUnitOfWork, infrastructure.engine)
@@ -44,7 +47,9 @@ class Breathing(containers.DeclarativeContainer):
     user_data = providers.Singleton(BreathingUserData, uow=unit_of_work.provider)
 
 
-class Mood(containers.DeclarativeContainer):
+class Mood(Domain):
+    edge = {"mood": "service"}
+
     infrastructure = providers.DependenciesContainer()
 
     unit_of_work = providers.Factory(SqlAlchemyMoodUnitOfWork, infrastructure.engine)
@@ -58,7 +63,9 @@ class Mood(containers.DeclarativeContainer):
     user_data = providers.Singleton(MoodUserData, uow=unit_of_work.provider)
 
 
-class Goals(containers.DeclarativeContainer):
+class Goals(Domain):
+    edge = {"goals": "service"}
+
     infrastructure = providers.DependenciesContainer()
 
     unit_of_work = providers.Factory(SqlAlchemyGoalsUnitOfWork, infrastructure.engine)
@@ -71,7 +78,9 @@ class Goals(containers.DeclarativeContainer):
     user_data = providers.Singleton(GoalsUserData, uow=unit_of_work.provider)
 
 
-class Streaks(containers.DeclarativeContainer):
+class Streaks(Domain):
+    edge = {"streaks": "service"}
+
     infrastructure = providers.DependenciesContainer()
 
     unit_of_work = providers.Factory(SqlAlchemyStreakUnitOfWork, infrastructure.engine)
@@ -84,7 +93,9 @@ class Streaks(containers.DeclarativeContainer):
     user_data = providers.Singleton(StreakUserData, uow=unit_of_work.provider)
 
 
-class Daily(containers.DeclarativeContainer):
+class Daily(Domain):
+    edge = {"daily": "service"}
+
     infrastructure = providers.DependenciesContainer()
 
     library = providers.Singleton(JsonContentLibrary)
@@ -96,7 +107,9 @@ class Daily(containers.DeclarativeContainer):
     )
 
 
-class Calendar(containers.DeclarativeContainer):
+class Calendar(Domain):
+    edge = {"calendar": "service"}
+
     infrastructure = providers.DependenciesContainer()
     breathing = providers.DependenciesContainer()
     mood = providers.DependenciesContainer()

@@ -42,6 +42,7 @@ from domains.email.use_cases import DirectMailQueue, EmailService, EmailUserData
 from domains.feedback.model import FeedbackLimits
 from domains.feedback.use_cases import FeedbackService, FeedbackUserData
 from entrypoints.composition.aws import MODEL_INVOKE_CONFIG, aws_client
+from entrypoints.composition.domain import Domain
 from entrypoints.composition.links import link_signer
 
 if TYPE_CHECKING:
@@ -72,7 +73,9 @@ class Aws(containers.DeclarativeContainer):
     lambda_events = providers.Singleton(_client("lambda"), settings)
 
 
-class Email(containers.DeclarativeContainer):
+class Email(Domain):
+    edge = {"email_service": "service"}
+
     settings: providers.Dependency[Settings] = providers.Dependency()
     infrastructure = providers.DependenciesContainer()
     aws = providers.DependenciesContainer()
@@ -137,7 +140,9 @@ class Email(containers.DeclarativeContainer):
     )
 
 
-class Feedback(containers.DeclarativeContainer):
+class Feedback(Domain):
+    edge = {"feedback": "service"}
+
     settings: providers.Dependency[Settings] = providers.Dependency()
     infrastructure = providers.DependenciesContainer()
     aws = providers.DependenciesContainer()
@@ -162,7 +167,9 @@ class Feedback(containers.DeclarativeContainer):
     user_data = providers.Singleton(FeedbackUserData, service)
 
 
-class Assistant(containers.DeclarativeContainer):
+class Assistant(Domain):
+    edge = {"assistant": "service"}
+
     settings: providers.Dependency[Settings] = providers.Dependency()
     infrastructure = providers.DependenciesContainer()
     aws = providers.DependenciesContainer()

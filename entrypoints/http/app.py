@@ -19,6 +19,7 @@ from adapters.sql.migrate import upgrade
 from adapters.sql.user_time_zones import remembered_for_one_request
 from domains.identity.model import Principal
 from entrypoints.composition.containers import Application, wire_events
+from entrypoints.composition.domain import edge_providers
 from entrypoints.composition.resources import close_resources
 from entrypoints.error_reporting import api_integrations, start_error_reporting
 from entrypoints.http.auth import CookiePolicy, device, principal, principal_before_body
@@ -227,28 +228,15 @@ def _dependencies(container: Application, settings: Settings) -> dict[str, Provi
         secure=settings.cookies_secure, domain=settings.cookie_domain or None
     )
     return {
-        "identity": service(container.identity.service),
-        "breathing": service(container.breathing.service),
-        "daily": service(container.daily.service),
-        "mood": service(container.mood.service),
-        "goals": service(container.goals.service),
-        "streaks": service(container.streaks.service),
-        "calendar": service(container.calendar.service),
-        "journal": service(container.journal.service),
-        "study": service(container.study.service),
-        "email_service": service(container.email.service),
+        **{name: service(provider) for name, provider in edge_providers(container)},
         "email_links_base": Provide(
             lambda: f"{settings.effective_public_url}/api/v1/email",
             use_cache=True,
             sync_to_thread=False,
         ),
-        "feedback": service(container.feedback.service),
-        "assistant": service(container.assistant.service),
         "assistant_stream_seconds": Provide(
             lambda: settings.assistant_stream_seconds, use_cache=True, sync_to_thread=False
         ),
-        "pomodoro": service(container.pomodoro.service),
-        "habits": service(container.habits.service),
         "csrf": singleton(container.security.csrf),
         "access_token_jwks": Provide(
             lambda: jwks_document(container.security.tokens().jwks),
