@@ -25,24 +25,6 @@ class InMemoryRateLimiter:
         return decision
 
 
-class InMemoryCache:
-    def __init__(self) -> None:
-        self._items: dict[str, tuple[bytes, float]] = {}
-
-    async def get(self, key: str) -> bytes | None:
-        item = self._items.get(key)
-        if item is None or item[1] <= time.monotonic():
-            self._items.pop(key, None)
-            return None
-        return item[0]
-
-    async def set(self, key: str, value: bytes, ttl_seconds: int) -> None:
-        self._items[key] = (value, time.monotonic() + ttl_seconds)
-
-    async def delete(self, key: str) -> None:
-        self._items.pop(key, None)
-
-
 class InMemoryRevocationCache:
     """Starts knowing nothing (like a restarted Redis), so the first check loads the
     revocations still in force from the durable sessions."""

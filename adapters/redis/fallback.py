@@ -15,9 +15,9 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
+from adapters.cache import StoreCache
 from adapters.memory.stores import InMemoryRateLimiter
 from adapters.redis.stores import (
-    RedisCache,
     RedisRateLimiter,
     RedisRequestChecks,
     RedisRevocationCache,
@@ -186,11 +186,11 @@ class FallbackRevocationCache:
 
 
 class FallbackCache:
-    """RedisCache that fails fast while the breaker is open. What lives there (journal grants,
+    """The Redis cache that fails fast while the breaker is open. What lives there (journal grants,
     the daily content) has no per-process stand-in that would be right across workers, so the
     callers get Unavailable, as from a dead Redis, without waiting on it first."""
 
-    def __init__(self, redis: RedisCache, breaker: RedisBreaker) -> None:
+    def __init__(self, redis: StoreCache, breaker: RedisBreaker) -> None:
         self._redis = redis
         self._breaker = breaker
 

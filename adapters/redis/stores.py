@@ -154,33 +154,6 @@ class RedisRevocationCache:
             raise Unavailable("the session store is unavailable") from e
 
 
-class RedisCache:
-    def __init__(self, redis: Redis, prefix: str = "rf:") -> None:
-        self._redis = redis
-        self._prefix = prefix + "cache:"
-
-    async def get(self, key: str) -> bytes | None:
-        try:
-            value = await self._redis.get(self._prefix + key)
-        except RedisError as e:
-            raise Unavailable("the cache is unavailable") from e
-        if value is None:
-            return None
-        return value.encode() if isinstance(value, str) else bytes(value)
-
-    async def set(self, key: str, value: bytes, ttl_seconds: int) -> None:
-        try:
-            await self._redis.set(self._prefix + key, value, ex=ttl_seconds)
-        except RedisError as e:
-            raise Unavailable("the cache is unavailable") from e
-
-    async def delete(self, key: str) -> None:
-        try:
-            await self._redis.delete(self._prefix + key)
-        except RedisError as e:
-            raise Unavailable("the cache is unavailable") from e
-
-
 class RedisRequestChecks:
     """The global rate limit and the session's revocation state in one round trip; the same
     keys and semantics as RedisRateLimiter and RedisRevocationCache."""

@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from adapters.cache import StoreCache
 from adapters.calendar.sections import (
     ActiveGoalsPanel,
     ActivitySection,
@@ -32,7 +33,6 @@ from adapters.calendar.sections import (
     StreakPanel,
 )
 from adapters.content.library import JsonContentLibrary
-from adapters.memory.stores import InMemoryCache
 from adapters.sql.breathing import SqlAlchemyBreathingUnitOfWork
 from adapters.sql.engine import create_engine
 from adapters.sql.goals import SqlAlchemyGoalsUnitOfWork
@@ -123,7 +123,7 @@ async def main(url: str, users: int, days: int) -> None:
         )
         for _ in range(10):
             await goals.update_progress(user, goal.id, delta=1)
-    daily = DailyContentService(JsonContentLibrary(), InMemoryCache(), clock)
+    daily = DailyContentService(JsonContentLibrary(), StoreCache.memory(), clock)
     calendar = CalendarService(
         zones,
         clock,

@@ -19,7 +19,8 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from adapters.memory.stores import InMemoryCache, InMemoryRateLimiter
+from adapters.cache import StoreCache
+from adapters.memory.stores import InMemoryRateLimiter
 from adapters.security.journal_crypto import AesGcmCipher, Argon2idKdf, SettingsKeyEncryptionKey
 from adapters.sql.engine import create_engine
 from adapters.sql.identity import SqlAlchemyIdentityUnitOfWork
@@ -54,7 +55,7 @@ async def main(entries: int, words: int) -> None:
             SettingsKeyEncryptionKey(bytes(32)),
             Argon2idKdf(memory_kib=19 * 1024, time_cost=2),
         ),
-        grants=GrantStore(InMemoryCache(), cipher),
+        grants=GrantStore(StoreCache.memory(), cipher),
         limiter=InMemoryRateLimiter(),
         clock=SystemClock(),
         time_zones=SqlAlchemyUserTimeZones(engine),

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from dependency_injector import containers, providers
 
+from adapters.cache import StoreCache
 from adapters.memory.stores import (
-    InMemoryCache,
     InMemoryRateLimiter,
     InMemoryRequestChecks,
     InMemoryRevocationCache,
@@ -23,7 +23,6 @@ from adapters.redis.fallback import (
     RedisBreaker,
 )
 from adapters.redis.stores import (
-    RedisCache,
     RedisRateLimiter,
     RedisRequestChecks,
     RedisRevocationCache,
@@ -133,10 +132,10 @@ class Infrastructure(containers.DeclarativeContainer):
         _is_production,
         redis=providers.Singleton(
             FallbackCache,
-            providers.Singleton(RedisCache, redis, settings.provided.redis_prefix),
+            providers.Singleton(StoreCache.redis, redis, settings.provided.redis_prefix),
             redis_breaker,
         ),
-        memory=providers.Singleton(InMemoryCache),
+        memory=providers.Singleton(StoreCache.memory),
     )
 
 

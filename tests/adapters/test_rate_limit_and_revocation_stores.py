@@ -9,14 +9,13 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import BlockingConnectionPool, Redis
 
+from adapters.cache import StoreCache
 from adapters.memory.stores import (
-    InMemoryCache,
     InMemoryRateLimiter,
     InMemoryRequestChecks,
     InMemoryRevocationCache,
 )
 from adapters.redis.stores import (
-    RedisCache,
     RedisRateLimiter,
     RedisRequestChecks,
     RedisRevocationCache,
@@ -31,13 +30,13 @@ async def stores(
     request: pytest.FixtureRequest, redis_prefix: str
 ) -> AsyncIterator[tuple[object, object, object]]:
     if request.param == "memory":
-        yield InMemoryRateLimiter(), InMemoryRevocationCache(), InMemoryCache()
+        yield InMemoryRateLimiter(), InMemoryRevocationCache(), StoreCache.memory()
         return
     client = Redis(connection_pool=BlockingConnectionPool.from_url(REDIS_URL, max_connections=20))
     yield (
         RedisRateLimiter(client, redis_prefix),
         RedisRevocationCache(client, redis_prefix),
-        RedisCache(client, redis_prefix),
+        StoreCache.redis(client, redis_prefix),
     )
     await client.aclose()
 
@@ -159,8 +158,8 @@ async def test_a_dead_redis_is_reported_as_unavailable_not_as_a_crash() -> None:
 
     dead = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
     for call in (
-        RedisCache(dead).get("k"),
-        RedisCache(dead).set("k", b"v", 5),
+        StoreCache.redis(dead).get("k"),
+        StoreCache.redis(dead).set("k", b"v", 5),
         RedisRateLimiter(dead).hit("k", Rate(1, 1)),
         RedisRevocationCache(dead).state("s"),
         RedisRevocationCache(dead).revoke(["s"], 5),

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
+from adapters.cache import StoreCache
 from adapters.memory.stores import InMemoryRateLimiter
 from adapters.redis.fallback import (
     FallbackCache,
@@ -18,7 +19,6 @@ from adapters.redis.fallback import (
     stricter,
 )
 from adapters.redis.stores import (
-    RedisCache,
     RedisRateLimiter,
     RedisRequestChecks,
     RedisRevocationCache,
@@ -111,13 +111,13 @@ async def test_with_redis_dead_the_cache_says_unavailable_without_asking_redis_a
 ) -> None:
     asked: list[str] = []
 
-    class Asked(RedisCache):
+    class Asked(StoreCache):
         async def get(self, key: str) -> bytes | None:
             asked.append(key)
             return await super().get(key)
 
     breaker = RedisBreaker(RedisRevocationCache(dead), clock=Clock())
-    cache = FallbackCache(Asked(dead), breaker)
+    cache = FallbackCache(Asked.redis(dead), breaker)
     for _ in range(3):
         with pytest.raises(Unavailable):
             await cache.get("k")

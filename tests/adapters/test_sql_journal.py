@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.memory.stores import InMemoryCache, InMemoryRateLimiter
+from adapters.cache import StoreCache
+from adapters.memory.stores import InMemoryRateLimiter
 from adapters.security.journal_crypto import AesGcmCipher, Argon2idKdf, SettingsKeyEncryptionKey
 from adapters.sql.identity import SqlAlchemyIdentityUnitOfWork
 from adapters.sql.journal import SqlAlchemyJournalUnitOfWork
@@ -43,7 +44,7 @@ def _service(engine: AsyncEngine, clock: FakeClock | None = None) -> JournalServ
         keyring=Keyring(
             cipher, SettingsKeyEncryptionKey(bytes(32)), Argon2idKdf(memory_kib=1024, time_cost=1)
         ),
-        grants=GrantStore(InMemoryCache(), cipher),
+        grants=GrantStore(StoreCache.memory(), cipher),
         limiter=InMemoryRateLimiter(),
         clock=clock or FakeClock(),
         time_zones=SqlAlchemyUserTimeZones(engine),
