@@ -45,10 +45,15 @@ from adapters.system.clock import SystemClock
 from domains.habits.use_cases import HabitsService, HabitsUserData
 from domains.identity.model import LoginLimits, TokenPolicy
 from domains.identity.use_cases import IdentityService
+from domains.journal.access import CollectionAccess
+from domains.journal.collections import CollectionService
+from domains.journal.entries import EntryService
 from domains.journal.grants import GrantStore
+from domains.journal.gratitude import GratitudeService
 from domains.journal.keys import Keyring
-from domains.journal.use_cases import JournalService, JournalUserData
+from domains.journal.user_data import JournalUserData
 from domains.pomodoro.use_cases import PomodoroService, PomodoroUserData
+from domains.shared.days import UserDays
 from domains.shared.events import InProcessEventBus
 from domains.shared.rate_limit import Rate
 from domains.study.use_cases import StudyService, StudyUserData
@@ -267,18 +272,28 @@ class Journal(containers.DeclarativeContainer):
     )
     keyring = providers.Singleton(Keyring, cipher, kek, kdf)
     grants = providers.Singleton(GrantStore, infrastructure.cache, cipher)
+    access = providers.Singleton(CollectionAccess, keyring, grants, infrastructure.limiter)
+    days = providers.Singleton(UserDays, infrastructure.user_time_zones, infrastructure.clock)
     unit_of_work = providers.Factory(SqlAlchemyJournalUnitOfWork, infrastructure.engine)
-    service = providers.Singleton(
-        JournalService,
+    collections = providers.Singleton(
+        CollectionService, uow=unit_of_work.provider, access=access, clock=infrastructure.clock
+    )
+    entries = providers.Singleton(
+        EntryService,
         uow=unit_of_work.provider,
-        keyring=keyring,
-        grants=grants,
-        limiter=infrastructure.limiter,
+        access=access,
         clock=infrastructure.clock,
-        time_zones=infrastructure.user_time_zones,
+        days=days,
         events=infrastructure.events,
     )
-    user_data = providers.Singleton(JournalUserData, service)
+    gratitude = providers.Singleton(
+        GratitudeService,
+        uow=unit_of_work.provider,
+        keyring=keyring,
+        clock=infrastructure.clock,
+        days=days,
+    )
+    user_data = providers.Singleton(JournalUserData, uow=unit_of_work.provider, access=access)
 
 
 class Study(containers.DeclarativeContainer):

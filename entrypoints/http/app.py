@@ -234,7 +234,10 @@ def _dependencies(container: Application, settings: Settings) -> dict[str, Provi
         "goals": service(container.goals.service),
         "streaks": service(container.streaks.service),
         "calendar": service(container.calendar.service),
-        "journal": service(container.journal.service),
+        "journal_collections": service(container.journal.collections),
+        "journal_entries": service(container.journal.entries),
+        "journal_gratitude": service(container.journal.gratitude),
+        "journal_data": service(container.journal.user_data),
         "study": service(container.study.service),
         "email_service": service(container.email.service),
         "email_links_base": Provide(
