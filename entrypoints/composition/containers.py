@@ -56,7 +56,10 @@ from domains.pomodoro.use_cases import PomodoroService, PomodoroUserData
 from domains.shared.days import UserDays
 from domains.shared.events import InProcessEventBus
 from domains.shared.rate_limit import Rate
-from domains.study.use_cases import StudyService, StudyUserData
+from domains.study.cards import CardService
+from domains.study.decks import DeckService
+from domains.study.reviews import ReviewService
+from domains.study.user_data import StudyUserData
 from entrypoints.composition import resources
 from entrypoints.composition.account_mail import EmailAccountMail
 from entrypoints.composition.daily_life import (
@@ -300,15 +303,17 @@ class Study(containers.DeclarativeContainer):
     infrastructure = providers.DependenciesContainer()
 
     unit_of_work = providers.Factory(SqlAlchemyStudyUnitOfWork, infrastructure.engine)
-    service = providers.Singleton(
-        StudyService,
+    decks = providers.Singleton(DeckService, uow=unit_of_work.provider, clock=infrastructure.clock)
+    cards = providers.Singleton(CardService, uow=unit_of_work.provider, clock=infrastructure.clock)
+    reviews = providers.Singleton(
+        ReviewService,
         uow=unit_of_work.provider,
         scheduler=providers.Singleton(FsrsScheduler),
         clock=infrastructure.clock,
-        time_zones=infrastructure.user_time_zones,
+        days=providers.Singleton(UserDays, infrastructure.user_time_zones, infrastructure.clock),
         events=infrastructure.events,
     )
-    user_data = providers.Singleton(StudyUserData, service)
+    user_data = providers.Singleton(StudyUserData, uow=unit_of_work.provider)
 
 
 class Pomodoro(containers.DeclarativeContainer):

@@ -238,7 +238,9 @@ def _dependencies(container: Application, settings: Settings) -> dict[str, Provi
         "journal_entries": service(container.journal.entries),
         "journal_gratitude": service(container.journal.gratitude),
         "journal_data": service(container.journal.user_data),
-        "study": service(container.study.service),
+        "study_decks": service(container.study.decks),
+        "study_cards": service(container.study.cards),
+        "study_reviews": service(container.study.reviews),
         "email_service": service(container.email.service),
         "email_links_base": Provide(
             lambda: f"{settings.effective_public_url}/api/v1/email",
