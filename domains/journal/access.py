@@ -20,7 +20,7 @@ from domains.shared.rate_limit import Rate, RateLimiter
 Grants = Sequence[str]
 
 
-@dataclass
+@dataclass(frozen=True)
 class CollectionAccess:
     keyring: Keyring
     grants: GrantStore
