@@ -29,10 +29,13 @@ from adapters.sql.migrate import upgrade
 from adapters.sql.user_time_zones import SqlAlchemyUserTimeZones
 from adapters.system.clock import SystemClock
 from domains.identity.model import User
+from domains.journal.access import CollectionAccess
+from domains.journal.collections import CollectionService
+from domains.journal.entries import EntryService
 from domains.journal.grants import GrantStore
 from domains.journal.keys import Keyring
 from domains.journal.model import EntryDraft
-from domains.journal.use_cases import JournalService
+from domains.shared.days import UserDays
 
 PASSPHRASE = "benchmark passphrase"
 WORDS = "calm focus walk river coffee letter morning tired grateful rain friend work".split()
@@ -47,34 +50,38 @@ async def main(entries: int, words: int) -> None:
     async with SqlAlchemyIdentityUnitOfWork(engine) as uow:
         await uow.users.add(user)
         await uow.commit()
-    cipher = AesGcmCipher()
-    service = JournalService(
-        uow=lambda: SqlAlchemyJournalUnitOfWork(engine),
-        keyring=Keyring(
+    cipher, clock = AesGcmCipher(), SystemClock()
+    access = CollectionAccess(
+        Keyring(
             cipher,
             SettingsKeyEncryptionKey(bytes(32)),
             Argon2idKdf(memory_kib=19 * 1024, time_cost=2),
         ),
-        grants=GrantStore(StoreCache.memory(), cipher),
-        limiter=InMemoryRateLimiter(),
-        clock=SystemClock(),
-        time_zones=SqlAlchemyUserTimeZones(engine),
+        GrantStore(StoreCache.memory(), cipher),
+        InMemoryRateLimiter(),
     )
-    vault = await service.create_collection(user.id, "Vault", password=PASSPHRASE)
+    collections = CollectionService(lambda: SqlAlchemyJournalUnitOfWork(engine), access, clock)
+    entry_service = EntryService(
+        lambda: SqlAlchemyJournalUnitOfWork(engine),
+        access,
+        clock,
+        UserDays(SqlAlchemyUserTimeZones(engine), clock),
+    )
+    vault = await collections.create_collection(user.id, "Vault", password=PASSPHRASE)
     started = time.perf_counter()
-    grant = (await service.unlock(user.id, vault.id, PASSPHRASE)).token
+    grant = (await collections.unlock(user.id, vault.id, PASSPHRASE)).token
     unlock_ms = (time.perf_counter() - started) * 1000
     rng = random.Random(7)
     started = time.perf_counter()
     for i in range(entries):
         text = " ".join(rng.choice(WORDS) for _ in range(words))
         draft = EntryDraft(f"Entry {i}", {"ops": [{"insert": text + "\n"}]}, ["bench"])
-        await service.create_entry(user.id, vault.id, draft, [grant])
+        await entry_service.create_entry(user.id, vault.id, draft, [grant])
     write_ms = (time.perf_counter() - started) * 1000 / entries
     timings = []
     for _ in range(5):
         started = time.perf_counter()
-        _, total = await service.search(user.id, "grateful river", [grant])
+        _, total = await entry_service.search(user.id, "grateful river", [grant])
         timings.append(time.perf_counter() - started)
     await engine.dispose()
     print(

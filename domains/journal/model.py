@@ -21,6 +21,8 @@ MAX_DELTA_OPS = 20_000
 MAX_TEXT_CHARS = 200_000
 MAX_ATTRIBUTES = 20
 MAX_GRATITUDE = 500
+#: The most entries or gratitude notes one page holds.
+MAX_PAGE = 200
 MIN_COLLECTION_PASSWORD = 8
 MAX_COLLECTION_PASSWORD = 128
 
@@ -144,6 +146,11 @@ class EntryDraft:
 
 
 # -- rules -----------------------------------------------------------------------------------
+
+
+def check_page(limit: int, offset: int) -> None:
+    if not 1 <= limit <= MAX_PAGE or offset < 0:
+        raise InvalidInput(f"limit is 1 to {MAX_PAGE} and offset is not negative", field="limit")
 
 
 def check_collection_name(raw: str) -> str:

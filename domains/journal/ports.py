@@ -49,12 +49,6 @@ class PasswordKdf(Protocol):
     async def derive(self, password: str, parameters: KdfParameters) -> bytes: ...
 
 
-class UserTimeZones(Protocol):
-    async def zone_of(self, user_id: str) -> str:
-        """The IANA time zone name the user chose."""
-        ...
-
-
 class CollectionRepository(Protocol):
     async def add(self, collection: Collection) -> None:
         """Raises CollectionNameTaken when the user already has the name (also under a race)."""

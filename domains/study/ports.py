@@ -19,12 +19,6 @@ class Scheduler(Protocol):
         ...
 
 
-class UserTimeZones(Protocol):
-    async def zone_of(self, user_id: str) -> str:
-        """The IANA time zone name the user chose."""
-        ...
-
-
 class DeckRepository(Protocol):
     async def add(self, deck: Deck) -> None: ...
     async def get(self, user_id: str, deck_id: str) -> Deck | None:

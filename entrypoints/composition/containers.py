@@ -44,13 +44,21 @@ from adapters.system.clock import SystemClock
 from domains.habits.use_cases import HabitsService, HabitsUserData
 from domains.identity.model import LoginLimits, TokenPolicy
 from domains.identity.use_cases import IdentityService
+from domains.journal.access import CollectionAccess
+from domains.journal.collections import CollectionService
+from domains.journal.entries import EntryService
 from domains.journal.grants import GrantStore
+from domains.journal.gratitude import GratitudeService
 from domains.journal.keys import Keyring
-from domains.journal.use_cases import JournalService, JournalUserData
+from domains.journal.user_data import JournalUserData
 from domains.pomodoro.use_cases import PomodoroService, PomodoroUserData
+from domains.shared.days import UserDays
 from domains.shared.events import InProcessEventBus
 from domains.shared.rate_limit import Rate
-from domains.study.use_cases import StudyService, StudyUserData
+from domains.study.cards import CardService
+from domains.study.decks import DeckService
+from domains.study.reviews import ReviewService
+from domains.study.user_data import StudyUserData
 from entrypoints.composition import resources
 from entrypoints.composition.account_mail import EmailAccountMail
 from entrypoints.composition.daily_life import (
@@ -251,7 +259,12 @@ class Identity(Domain):
 
 
 class Journal(Domain):
-    edge = {"journal": "service"}
+    edge = {
+        "journal_collections": "collections",
+        "journal_entries": "entries",
+        "journal_gratitude": "gratitude",
+        "journal_data": "user_data",
+    }
 
     settings: providers.Dependency[Settings] = providers.Dependency()
     infrastructure = providers.DependenciesContainer()
@@ -271,35 +284,47 @@ class Journal(Domain):
     )
     keyring = providers.Singleton(Keyring, cipher, kek, kdf)
     grants = providers.Singleton(GrantStore, infrastructure.cache, cipher)
+    access = providers.Singleton(CollectionAccess, keyring, grants, infrastructure.limiter)
+    days = providers.Singleton(UserDays, infrastructure.user_time_zones, infrastructure.clock)
     unit_of_work = providers.Factory(SqlAlchemyJournalUnitOfWork, infrastructure.engine)
-    service = providers.Singleton(
-        JournalService,
+    collections = providers.Singleton(
+        CollectionService, uow=unit_of_work.provider, access=access, clock=infrastructure.clock
+    )
+    entries = providers.Singleton(
+        EntryService,
         uow=unit_of_work.provider,
-        keyring=keyring,
-        grants=grants,
-        limiter=infrastructure.limiter,
+        access=access,
         clock=infrastructure.clock,
-        time_zones=infrastructure.user_time_zones,
+        days=days,
         events=infrastructure.events,
     )
-    user_data = providers.Singleton(JournalUserData, service)
+    gratitude = providers.Singleton(
+        GratitudeService,
+        uow=unit_of_work.provider,
+        keyring=keyring,
+        clock=infrastructure.clock,
+        days=days,
+    )
+    user_data = providers.Singleton(JournalUserData, uow=unit_of_work.provider, access=access)
 
 
 class Study(Domain):
-    edge = {"study": "service"}
+    edge = {"study_decks": "decks", "study_cards": "cards", "study_reviews": "reviews"}
 
     infrastructure = providers.DependenciesContainer()
 
     unit_of_work = providers.Factory(SqlAlchemyStudyUnitOfWork, infrastructure.engine)
-    service = providers.Singleton(
-        StudyService,
+    decks = providers.Singleton(DeckService, uow=unit_of_work.provider, clock=infrastructure.clock)
+    cards = providers.Singleton(CardService, uow=unit_of_work.provider, clock=infrastructure.clock)
+    reviews = providers.Singleton(
+        ReviewService,
         uow=unit_of_work.provider,
         scheduler=providers.Singleton(FsrsScheduler),
         clock=infrastructure.clock,
-        time_zones=infrastructure.user_time_zones,
+        days=providers.Singleton(UserDays, infrastructure.user_time_zones, infrastructure.clock),
         events=infrastructure.events,
     )
-    user_data = providers.Singleton(StudyUserData, service)
+    user_data = providers.Singleton(StudyUserData, uow=unit_of_work.provider)
 
 
 class Pomodoro(Domain):

@@ -1,9 +1,10 @@
-"""The study repositories on SQLite and PostgreSQL, driven through the service with real FSRS."""
+"""The study repositories on SQLite and PostgreSQL, driven through the services with real FSRS."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
@@ -14,9 +15,13 @@ from adapters.sql.identity import SqlAlchemyIdentityUnitOfWork
 from adapters.sql.study import SqlAlchemyStudyUnitOfWork
 from adapters.sql.user_time_zones import SqlAlchemyUserTimeZones
 from domains.identity.model import User
+from domains.shared.days import UserDays
+from domains.study.cards import CardService
+from domains.study.decks import DeckService
 from domains.study.errors import CardNotFound, ConcurrentReview
 from domains.study.model import CardChanges, CardDraft, CardState
-from domains.study.use_cases import StudyService
+from domains.study.reviews import ReviewService
+from domains.study.user_data import StudyUserData
 from tests.domains.journal.fakes import FakeClock
 
 
@@ -29,29 +34,42 @@ async def _user(engine: AsyncEngine, zone: str = "UTC") -> str:
     return user.id
 
 
-def _service(engine: AsyncEngine, clock: FakeClock) -> StudyService:
-    return StudyService(
-        uow=lambda: SqlAlchemyStudyUnitOfWork(engine),
-        scheduler=FsrsScheduler(fuzzing=False),
-        clock=clock,
-        time_zones=SqlAlchemyUserTimeZones(engine),
+@dataclass(frozen=True)
+class Study:
+    decks: DeckService
+    cards: CardService
+    reviews: ReviewService
+    user_data: StudyUserData
+
+
+def _study(engine: AsyncEngine, clock: FakeClock) -> Study:
+    return Study(
+        decks=DeckService(lambda: SqlAlchemyStudyUnitOfWork(engine), clock),
+        cards=CardService(lambda: SqlAlchemyStudyUnitOfWork(engine), clock),
+        reviews=ReviewService(
+            lambda: SqlAlchemyStudyUnitOfWork(engine),
+            FsrsScheduler(fuzzing=False),
+            clock,
+            UserDays(SqlAlchemyUserTimeZones(engine), clock),
+        ),
+        user_data=StudyUserData(lambda: SqlAlchemyStudyUnitOfWork(engine)),
     )
 
 
 async def test_cards_and_reviews_round_trip(engine: AsyncEngine) -> None:
     user, clock = await _user(engine), FakeClock()
-    service = _service(engine, clock)
-    deck = await service.create_deck(user, "Deck", "words")
-    (card,) = await service.create_cards(user, deck.id, [CardDraft("Q", "A", ["x", "y"])])
-    assert await service.get_card(user, card.id) == card
-    reviewed = await service.review(user, card.id, 3, duration_ms=4200)
-    assert await service.get_card(user, card.id) == reviewed
-    (review,) = await service.history(user, card.id)
+    study = _study(engine, clock)
+    deck = await study.decks.create_deck(user, "Deck", "words")
+    (card,) = await study.cards.create_cards(user, deck.id, [CardDraft("Q", "A", ["x", "y"])])
+    assert await study.cards.get_card(user, card.id) == card
+    reviewed = await study.reviews.review(user, card.id, 3, duration_ms=4200)
+    assert await study.cards.get_card(user, card.id) == reviewed
+    (review,) = await study.reviews.history(user, card.id)
     assert review.duration_ms == 4200 and review.before.state is CardState.NEW
     assert review.after == reviewed.schedule
-    restored = await service.undo_last_review(user)
+    restored = await study.reviews.undo_last_review(user)
     assert restored.schedule.state is CardState.NEW
-    assert await service.history(user, card.id) == []
+    assert await study.reviews.history(user, card.id) == []
 
 
 async def test_the_queue_and_progress_queries(engine: AsyncEngine) -> None:
@@ -59,97 +77,104 @@ async def test_the_queue_and_progress_queries(engine: AsyncEngine) -> None:
         await _user(engine, "America/New_York"),
         FakeClock(datetime(2026, 3, 2, 15, 0, tzinfo=UTC)),
     )
-    service = _service(engine, clock)
-    await service.update_settings(user, new_cards_per_day=2)
-    await service.update_settings(user, desired_retention=0.92)  # the upsert updates
-    deck = await service.create_deck(user, "Deck")
-    cards = await service.create_cards(user, deck.id, [CardDraft(f"Q{i}", "A") for i in range(5)])
-    queue = await service.queue(user, deck.id)
+    study = _study(engine, clock)
+    await study.reviews.update_settings(user, new_cards_per_day=2)
+    await study.reviews.update_settings(user, desired_retention=0.92)  # the upsert updates
+    deck = await study.decks.create_deck(user, "Deck")
+    cards = await study.cards.create_cards(
+        user, deck.id, [CardDraft(f"Q{i}", "A") for i in range(5)]
+    )
+    queue = await study.reviews.queue(user, deck.id)
     assert [c.id for c in queue.new] == [cards[0].id, cards[1].id]
     for c in queue.new:
-        await service.review(user, c.id, 1)
+        await study.reviews.review(user, c.id, 1)
     clock.advance(minutes=2)
-    queue = await service.queue(user, deck.id)
+    queue = await study.reviews.queue(user, deck.id)
     assert {c.id for c in queue.reviews} == {cards[0].id, cards[1].id}
     assert queue.new == [] and queue.new_left_today == 0
-    progress = await service.progress(user, deck.id)
+    progress = await study.reviews.progress(user, deck.id)
     assert (progress.total, progress.new, progress.learning, progress.review) == (5, 3, 2, 0)
     assert progress.due_today == 2 and progress.retention_last_30_days is None
-    settings = await service.settings(user)
+    settings = await study.reviews.settings(user)
     assert (settings.desired_retention, settings.new_cards_per_day) == (0.92, 2)
 
 
 async def test_retention_counts_recalled_reviews_of_review_cards(engine: AsyncEngine) -> None:
     user, clock = await _user(engine), FakeClock()
-    service = _service(engine, clock)
-    deck = await service.create_deck(user, "Deck")
-    cards = await service.create_cards(user, deck.id, [CardDraft(f"Q{i}", "A") for i in range(3)])
+    study = _study(engine, clock)
+    deck = await study.decks.create_deck(user, "Deck")
+    cards = await study.cards.create_cards(
+        user, deck.id, [CardDraft(f"Q{i}", "A") for i in range(3)]
+    )
     for c in cards:
-        await service.review(user, c.id, 3)
+        await study.reviews.review(user, c.id, 3)
         clock.advance(minutes=11)
-        await service.review(user, c.id, 3)
+        await study.reviews.review(user, c.id, 3)
     clock.advance(days=20)
     for c, rating in zip(cards, (3, 1, 4), strict=True):
-        await service.review(user, c.id, rating)
-    progress = await service.progress(user, deck.id)
+        await study.reviews.review(user, c.id, rating)
+    progress = await study.reviews.progress(user, deck.id)
     assert progress.reviews_last_30_days == 9  # every review, the learning steps included
     assert progress.retention_last_30_days == pytest.approx(2 / 3, abs=1e-3)
 
 
 async def test_moving_and_deleting_cards_and_decks(engine: AsyncEngine) -> None:
     user, clock = await _user(engine), FakeClock()
-    service = _service(engine, clock)
-    one, two = await service.create_deck(user, "One"), await service.create_deck(user, "Two")
-    (card,) = await service.create_cards(user, one.id, [CardDraft("Q", "A")])
-    await service.review(user, card.id, 3)
-    await service.update_card(user, card.id, CardChanges(deck_id=two.id, back="B"))
-    assert [(c.id, c.back) for c in await service.list_cards(user, two.id)] == [(card.id, "B")]
-    await service.delete_deck(user, two.id)
+    study = _study(engine, clock)
+    one, two = (
+        await study.decks.create_deck(user, "One"),
+        await study.decks.create_deck(user, "Two"),
+    )
+    (card,) = await study.cards.create_cards(user, one.id, [CardDraft("Q", "A")])
+    await study.reviews.review(user, card.id, 3)
+    await study.cards.update_card(user, card.id, CardChanges(deck_id=two.id, back="B"))
+    assert [(c.id, c.back) for c in await study.cards.list_cards(user, two.id)] == [(card.id, "B")]
+    await study.decks.delete_deck(user, two.id)
     with pytest.raises(CardNotFound):
-        await service.get_card(user, card.id)
-    assert (await service.export(user))["reviews"] == []
+        await study.cards.get_card(user, card.id)
+    assert (await study.user_data.export(user))["reviews"] == []
 
 
 async def test_erasure_leaves_other_users_alone(engine: AsyncEngine) -> None:
     alice, bob, clock = await _user(engine), await _user(engine), FakeClock()
-    service = _service(engine, clock)
+    study = _study(engine, clock)
     for user in (alice, bob):
-        deck = await service.create_deck(user, "Deck")
-        (card,) = await service.create_cards(user, deck.id, [CardDraft("Q", "A")])
-        await service.review(user, card.id, 3)
-        await service.update_settings(user, new_cards_per_day=7)
-    await service.erase(alice)
-    assert (await service.export(alice))["decks"] == []
-    assert (await service.settings(alice)).new_cards_per_day == 20
-    bobs = await service.export(bob)
+        deck = await study.decks.create_deck(user, "Deck")
+        (card,) = await study.cards.create_cards(user, deck.id, [CardDraft("Q", "A")])
+        await study.reviews.review(user, card.id, 3)
+        await study.reviews.update_settings(user, new_cards_per_day=7)
+    await study.user_data.erase(alice)
+    assert (await study.user_data.export(alice))["decks"] == []
+    assert (await study.reviews.settings(alice)).new_cards_per_day == 20
+    bobs = await study.user_data.export(bob)
     assert len(bobs["decks"]) == 1 and len(bobs["reviews"]) == 1
 
 
 async def test_a_card_due_later_today_counts_as_due_today(engine: AsyncEngine) -> None:
     user, clock = await _user(engine), FakeClock(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
-    service = _service(engine, clock)
-    deck = await service.create_deck(user, "Deck")
-    (card,) = await service.create_cards(user, deck.id, [CardDraft("Q", "A")])
-    await service.review(user, card.id, 1)  # due again in a minute
-    assert (await service.progress(user, deck.id)).due_today == 1
-    assert (await service.queue(user, deck.id)).reviews == []  # not yet due right now
+    study = _study(engine, clock)
+    deck = await study.decks.create_deck(user, "Deck")
+    (card,) = await study.cards.create_cards(user, deck.id, [CardDraft("Q", "A")])
+    await study.reviews.review(user, card.id, 1)  # due again in a minute
+    assert (await study.reviews.progress(user, deck.id)).due_today == 1
+    assert (await study.reviews.queue(user, deck.id)).reviews == []  # not yet due right now
     clock.advance(minutes=5)
-    assert len((await service.queue(user, deck.id)).reviews) == 1
+    assert len((await study.reviews.queue(user, deck.id)).reviews) == 1
 
 
 async def test_racing_reviews_of_one_card_never_both_apply_to_the_same_state(
     engine: AsyncEngine,
 ) -> None:
     user, clock = await _user(engine), FakeClock()
-    service = _service(engine, clock)
-    deck = await service.create_deck(user, "Deck")
-    (card,) = await service.create_cards(user, deck.id, [CardDraft("Q", "A")])
+    study = _study(engine, clock)
+    deck = await study.decks.create_deck(user, "Deck")
+    (card,) = await study.cards.create_cards(user, deck.id, [CardDraft("Q", "A")])
     results = await asyncio.gather(
-        *(service.review(user, card.id, 3) for _ in range(4)), return_exceptions=True
+        *(study.reviews.review(user, card.id, 3) for _ in range(4)), return_exceptions=True
     )
     applied = [r for r in results if not isinstance(r, BaseException)]
     assert all(isinstance(r, ConcurrentReview) for r in results if isinstance(r, BaseException))
-    history = await service.history(user, card.id)
+    history = await study.reviews.history(user, card.id)
     # Each review that counted started from the state the one before it left.
-    assert len(history) == len(applied) == (await service.get_card(user, card.id)).schedule.reps
+    assert len(history) == len(applied) == (await study.cards.get_card(user, card.id)).schedule.reps
     assert sorted(r.before.reps for r in history) == list(range(len(history)))

@@ -18,7 +18,7 @@ from litestar.testing import TestClient
 from sentry_sdk.envelope import Envelope
 from sentry_sdk.transport import Transport
 
-from domains.journal.use_cases import JournalService
+from domains.journal.entries import EntryService
 from entrypoints.error_reporting import FILTERED, scrub
 from entrypoints.http.app import create_app
 from entrypoints.lambdas.runtime import ColdStart, answer_config_errors
@@ -98,7 +98,7 @@ def test_an_api_error_on_a_journal_route_is_reported_without_the_entry_or_creden
         r = client.post("/api/v1/journal/collections", json={"name": "Diary"}, headers=auth)
         assert r.status_code == 201, r.text
         collection = r.json()["id"]
-        monkeypatch.setattr(JournalService, "create_entry", _storage_fails)
+        monkeypatch.setattr(EntryService, "create_entry", _storage_fails)
         client.cookies.set("rf_refresh", tokens["refresh"])
         client.cookies.set("rf_csrf", CSRF)
         r = client.post(

@@ -12,8 +12,11 @@ from litestar.params import JSONBody, Parameter, ParameterKwarg
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from domains.identity.model import Principal
+from domains.journal.collections import CollectionService
+from domains.journal.entries import EntryService
+from domains.journal.gratitude import GratitudeService
 from domains.journal.model import KEEP, EntryChanges, EntryDraft
-from domains.journal.use_cases import JournalService
+from domains.journal.user_data import JournalUserData
 from entrypoints.http.openapi import beyond_schema, responses
 from entrypoints.http.schemas.journal import (
     CollectionCreate,
@@ -33,7 +36,10 @@ from entrypoints.http.schemas.journal import (
 )
 from entrypoints.http.schemas.unset import given
 
-Journal = NamedDependency[JournalService]
+Collections = NamedDependency[CollectionService]
+Entries = NamedDependency[EntryService]
+Gratitude = NamedDependency[GratitudeService]
+JournalData = NamedDependency[JournalUserData]
 CurrentUser = NamedDependency[Principal]
 GRANT_HEADER = "x-journal-grant"
 
@@ -55,25 +61,33 @@ class JournalController(Controller):
 
     @get("/collections", responses=responses(401))
     async def list_collections(
-        self, journal: Journal, principal: CurrentUser
+        self, journal_collections: Collections, principal: CurrentUser
     ) -> list[CollectionRead]:
         """Your collections (names are not secret; protected ones show `protected`)."""
-        return [CollectionRead.of(c) for c in await journal.list_collections(principal.user_id)]
+        return [
+            CollectionRead.of(c)
+            for c in await journal_collections.list_collections(principal.user_id)
+        ]
 
     @post("/collections", status_code=201, responses=responses(401, 403, 409, 422))
     async def create_collection(
-        self, data: JSONBody[CollectionCreate], journal: Journal, principal: CurrentUser
+        self,
+        data: JSONBody[CollectionCreate],
+        journal_collections: Collections,
+        principal: CurrentUser,
     ) -> CollectionRead:
         """A collection; with a password, its entries are readable only after an unlock."""
-        c = await journal.create_collection(principal.user_id, data.name, data.password)
+        c = await journal_collections.create_collection(principal.user_id, data.name, data.password)
         return CollectionRead.of(c)
 
     @get("/collections/{collection_id:str}", responses=responses(401, 404))
     async def get_collection(
-        self, journal: Journal, principal: CurrentUser, collection_id: str = PathId
+        self, journal_collections: Collections, principal: CurrentUser, collection_id: str = PathId
     ) -> CollectionRead:
         """One collection, with whether it is locked by a password."""
-        return CollectionRead.of(await journal.get_collection(principal.user_id, collection_id))
+        return CollectionRead.of(
+            await journal_collections.get_collection(principal.user_id, collection_id)
+        )
 
     @patch(
         "/collections/{collection_id:str}",
@@ -86,12 +100,12 @@ class JournalController(Controller):
     async def rename_collection(
         self,
         data: JSONBody[CollectionUpdate],
-        journal: Journal,
+        journal_collections: Collections,
         principal: CurrentUser,
         collection_id: str = PathId,
     ) -> CollectionRead:
         """Rename a collection; names are unique per user."""
-        c = await journal.rename_collection(principal.user_id, collection_id, data.name)
+        c = await journal_collections.rename_collection(principal.user_id, collection_id, data.name)
         return CollectionRead.of(c)
 
     @delete(
@@ -102,12 +116,14 @@ class JournalController(Controller):
     async def delete_collection(
         self,
         request: Request[Any, Any, Any],
-        journal: Journal,
+        journal_collections: Collections,
         principal: CurrentUser,
         collection_id: str = PathId,
     ) -> None:
         """Deletes the collection and every entry in it; a protected one must be unlocked."""
-        await journal.delete_collection(principal.user_id, collection_id, grants_of(request))
+        await journal_collections.delete_collection(
+            principal.user_id, collection_id, grants_of(request)
+        )
 
     @put(
         "/collections/{collection_id:str}/password",
@@ -120,13 +136,13 @@ class JournalController(Controller):
     async def set_password(
         self,
         data: JSONBody[CollectionPasswordChange],
-        journal: Journal,
+        journal_collections: Collections,
         principal: CurrentUser,
         collection_id: str = PathId,
     ) -> CollectionRead:
         """Protect, change or remove the password. Entries are not re-encrypted (only the
         collection's key is re-wrapped) and grants issued before stop working."""
-        c = await journal.set_password(
+        c = await journal_collections.set_password(
             principal.user_id,
             collection_id,
             current_password=data.current_password,
@@ -146,12 +162,12 @@ class JournalController(Controller):
     async def unlock(
         self,
         data: JSONBody[UnlockRequest],
-        journal: Journal,
+        journal_collections: Collections,
         principal: CurrentUser,
         collection_id: str = PathId,
     ) -> GrantRead:
         """Check the password and get a short-lived grant. Wrong passwords are rate-limited."""
-        grant = await journal.unlock(principal.user_id, collection_id, data.password)
+        grant = await journal_collections.unlock(principal.user_id, collection_id, data.password)
         return GrantRead(grant.token, grant.collection_id, grant.expires_in)
 
     @post(
@@ -160,9 +176,9 @@ class JournalController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         responses=responses(401, 403),
     )
-    async def lock(self, request: Request[Any, Any, Any], journal: Journal) -> None:
+    async def lock(self, request: Request[Any, Any, Any], journal_collections: Collections) -> None:
         """End the grants sent in X-Journal-Grant now, before they expire."""
-        await journal.lock(grants_of(request))
+        await journal_collections.lock(grants_of(request))
 
     # -- entries ----------------------------------------------------------------------------
 
@@ -170,7 +186,7 @@ class JournalController(Controller):
     async def list_entries(
         self,
         request: Request[Any, Any, Any],
-        journal: Journal,
+        journal_entries: Entries,
         principal: CurrentUser,
         collection_id: str | None = Parameter(default=None, max_length=64),
         tag: str | None = Parameter(default=None, max_length=200),
@@ -178,7 +194,7 @@ class JournalController(Controller):
         offset: int = Offset,
     ) -> EntryPage:
         """Newest first. Protected collections appear only with their grant."""
-        entries, total = await journal.list_entries(
+        entries, total = await journal_entries.list_entries(
             principal.user_id,
             grants_of(request),
             collection_id=collection_id,
@@ -203,13 +219,13 @@ class JournalController(Controller):
         self,
         request: Request[Any, Any, Any],
         data: JSONBody[EntryCreate],
-        journal: Journal,
+        journal_entries: Entries,
         principal: CurrentUser,
     ) -> EntryRead:
         """A journal entry, encrypted at rest; in a locked collection it needs that
         collection's grant in X-Journal-Grant."""
         draft = EntryDraft(data.title, data.content, data.tags, data.mood_entry_id)
-        entry = await journal.create_entry(
+        entry = await journal_entries.create_entry(
             principal.user_id, data.collection_id, draft, grants_of(request)
         )
         return EntryRead.of(entry)
@@ -222,12 +238,12 @@ class JournalController(Controller):
     async def get_entry(
         self,
         request: Request[Any, Any, Any],
-        journal: Journal,
+        journal_entries: Entries,
         principal: CurrentUser,
         entry_id: str = PathId,
     ) -> EntryRead:
         """One entry, decrypted; in a locked collection only with its grant in X-Journal-Grant."""
-        entry = await journal.get_entry(principal.user_id, entry_id, grants_of(request))
+        entry = await journal_entries.get_entry(principal.user_id, entry_id, grants_of(request))
         return EntryRead.of(entry)
 
     @patch(
@@ -239,7 +255,7 @@ class JournalController(Controller):
         self,
         request: Request[Any, Any, Any],
         data: JSONBody[EntryUpdate],
-        journal: Journal,
+        journal_entries: Entries,
         principal: CurrentUser,
         entry_id: str = PathId,
     ) -> EntryRead:
@@ -253,7 +269,9 @@ class JournalController(Controller):
             collection_id=given(data.collection_id),
             mood_entry_id=KEEP if mood is msgspec.UNSET else mood,
         )
-        entry = await journal.update_entry(principal.user_id, entry_id, changes, grants_of(request))
+        entry = await journal_entries.update_entry(
+            principal.user_id, entry_id, changes, grants_of(request)
+        )
         return EntryRead.of(entry)
 
     @delete(
@@ -265,24 +283,26 @@ class JournalController(Controller):
     async def delete_entry(
         self,
         request: Request[Any, Any, Any],
-        journal: Journal,
+        journal_entries: Entries,
         principal: CurrentUser,
         entry_id: str = PathId,
     ) -> None:
         """Delete an entry for good; a locked collection's entry needs its grant."""
-        await journal.delete_entry(principal.user_id, entry_id, grants_of(request))
+        await journal_entries.delete_entry(principal.user_id, entry_id, grants_of(request))
 
     @get("/search", operation_id="searchJournal", responses=responses(401, 422))
     async def search(
         self,
         request: Request[Any, Any, Any],
-        journal: Journal,
+        journal_entries: Entries,
         principal: CurrentUser,
         q: str = Parameter(max_length=1000),
         limit: int = Limit,
     ) -> EntryPage:
         """Full-text search over what you may read now (protected collections need a grant)."""
-        hits, total = await journal.search(principal.user_id, q, grants_of(request), limit=limit)
+        hits, total = await journal_entries.search(
+            principal.user_id, q, grants_of(request), limit=limit
+        )
         return EntryPage([EntryRead.of(e) for e in hits], total)
 
     # -- gratitude, stats, export -----------------------------------------------------------
@@ -290,21 +310,23 @@ class JournalController(Controller):
     @get("/gratitude", responses=responses(401, 422))
     async def list_gratitude(
         self,
-        journal: Journal,
+        journal_gratitude: Gratitude,
         principal: CurrentUser,
         limit: int = Limit,
         offset: int = Offset,
     ) -> GratitudePage:
         """The user's gratitude notes, newest first, a page at a time with the total."""
-        items, total = await journal.list_gratitude(principal.user_id, limit=limit, offset=offset)
+        items, total = await journal_gratitude.list_gratitude(
+            principal.user_id, limit=limit, offset=offset
+        )
         return GratitudePage([GratitudeRead.of(g) for g in items], total)
 
     @post("/gratitude", status_code=201, responses=responses(401, 403, 422))
     async def add_gratitude(
-        self, data: JSONBody[GratitudeCreate], journal: Journal, principal: CurrentUser
+        self, data: JSONBody[GratitudeCreate], journal_gratitude: Gratitude, principal: CurrentUser
     ) -> GratitudeRead:
         """A gratitude note for a local day (today when no day is given)."""
-        item = await journal.add_gratitude(principal.user_id, data.text, data.on_date)
+        item = await journal_gratitude.add_gratitude(principal.user_id, data.text, data.on_date)
         return GratitudeRead.of(item)
 
     @delete(
@@ -313,26 +335,26 @@ class JournalController(Controller):
         responses=responses(401, 403, 404),
     )
     async def delete_gratitude(
-        self, journal: Journal, principal: CurrentUser, gratitude_id: str = PathId
+        self, journal_gratitude: Gratitude, principal: CurrentUser, gratitude_id: str = PathId
     ) -> None:
         """Delete a gratitude note."""
-        await journal.delete_gratitude(principal.user_id, gratitude_id)
+        await journal_gratitude.delete_gratitude(principal.user_id, gratitude_id)
 
     @get("/stats", operation_id="getJournalStats", responses=responses(401))
     async def stats(
-        self, request: Request[Any, Any, Any], journal: Journal, principal: CurrentUser
+        self, request: Request[Any, Any, Any], journal_entries: Entries, principal: CurrentUser
     ) -> StatsRead:
         """Entries per month, words written and the writing streak, on your local days.
         Protected collections count only with their grant, as in lists."""
-        return StatsRead.of(await journal.stats(principal.user_id, grants_of(request)))
+        return StatsRead.of(await journal_entries.stats(principal.user_id, grants_of(request)))
 
     @get("/export", operation_id="exportJournal", responses=responses(401))
     async def export(
-        self, request: Request[Any, Any, Any], journal: Journal, principal: CurrentUser
+        self, request: Request[Any, Any, Any], journal_data: JournalData, principal: CurrentUser
     ) -> Response[dict[str, Any]]:
         """Plaintext for open collections and those unlocked by the grants sent; the others as
         ciphertext with the parameters to decrypt them offline with their password."""
-        data = await journal.export(principal.user_id, grants_of(request))
+        data = await journal_data.export(principal.user_id, grants_of(request))
         return Response(
             data,
             headers={"Content-Disposition": 'attachment; filename="refocused-journal.json"'},

@@ -36,13 +36,13 @@ async def test_the_readme_lists_what_the_journal_stores_encrypted_and_in_plain_t
         "entry tags": "tagmarkq",
         "gratitude text": "gratitudemarkq",
     }
-    c = await world.service.create_collection(ALICE, written["collection names"])
-    await world.service.create_entry(
+    c = await world.collections.create_collection(ALICE, written["collection names"])
+    await world.entries.create_entry(
         ALICE,
         c.id,
         EntryDraft(written["entry titles"], delta(written["entry text"]), [written["entry tags"]]),
     )
-    await world.service.add_gratitude(ALICE, written["gratitude text"])
+    await world.gratitude.add_gratitude(ALICE, written["gratitude text"])
     stored = repr(world.store)
     in_plain_text = {what for what, text in written.items() if text in stored}
     encrypted, plain = _readme_lists()

@@ -5,7 +5,11 @@ from dataclasses import dataclass
 import pytest
 
 from adapters.scheduling.fsrs_scheduler import FsrsScheduler
-from domains.study.use_cases import StudyService
+from domains.shared.days import UserDays
+from domains.study.cards import CardService
+from domains.study.decks import DeckService
+from domains.study.reviews import ReviewService
+from domains.study.user_data import StudyUserData
 from tests.domains.journal.fakes import FakeClock, FakeTimeZones, RecordingEvents
 from tests.domains.study.fakes import FakeUnitOfWork, Store
 
@@ -15,7 +19,10 @@ BOB = "22222222-2222-4222-8222-222222222222"
 
 @dataclass
 class World:
-    service: StudyService
+    decks: DeckService
+    cards: CardService
+    reviews: ReviewService
+    user_data: StudyUserData
     store: Store
     clock: FakeClock
     zones: FakeTimeZones
@@ -25,12 +32,20 @@ class World:
 @pytest.fixture
 def world() -> World:
     store, clock, zones, events = Store(), FakeClock(), FakeTimeZones(), RecordingEvents()
-    service = StudyService(
-        uow=lambda: FakeUnitOfWork(store),
-        # The real FSRS, without fuzzing, so intervals are exact on the fake clock.
-        scheduler=FsrsScheduler(fuzzing=False),
+    return World(
+        decks=DeckService(uow=lambda: FakeUnitOfWork(store), clock=clock),
+        cards=CardService(uow=lambda: FakeUnitOfWork(store), clock=clock),
+        reviews=ReviewService(
+            uow=lambda: FakeUnitOfWork(store),
+            # The real FSRS, without fuzzing, so intervals are exact on the fake clock.
+            scheduler=FsrsScheduler(fuzzing=False),
+            clock=clock,
+            days=UserDays(zones, clock),
+            events=events,
+        ),
+        user_data=StudyUserData(uow=lambda: FakeUnitOfWork(store)),
+        store=store,
         clock=clock,
-        time_zones=zones,
+        zones=zones,
         events=events,
     )
-    return World(service, store, clock, zones, events)

@@ -15,8 +15,8 @@ from tests.domains.study.conftest import ALICE, BOB, World
 
 
 async def _deck_with(world: World, n: int) -> tuple[str, list[str]]:
-    deck = await world.service.create_deck(ALICE, "Spanish")
-    cards = await world.service.create_cards(
+    deck = await world.decks.create_deck(ALICE, "Spanish")
+    cards = await world.cards.create_cards(
         ALICE, deck.id, [CardDraft(f"word {i}", f"palabra {i}") for i in range(n)]
     )
     return deck.id, [c.id for c in cards]
@@ -24,9 +24,9 @@ async def _deck_with(world: World, n: int) -> tuple[str, list[str]]:
 
 async def _review_when_due(world: World, card_id: str, rating: int) -> timedelta:
     """Waits (on the fake clock) until the card is due, rates it; returns the new interval."""
-    card = await world.service.get_card(ALICE, card_id)
+    card = await world.cards.get_card(ALICE, card_id)
     world.clock.current = max(world.clock.current, card.schedule.due)
-    reviewed = await world.service.review(ALICE, card_id, rating)
+    reviewed = await world.reviews.review(ALICE, card_id, rating)
     return reviewed.schedule.due - world.clock.current
 
 
@@ -44,7 +44,7 @@ async def test_again_shrinks_the_interval_and_counts_a_lapse(world: World) -> No
         grown = await _review_when_due(world, card, 3)
     after_lapse = await _review_when_due(world, card, 1)
     assert after_lapse < grown and after_lapse <= timedelta(minutes=10)
-    lapsed = await world.service.get_card(ALICE, card)
+    lapsed = await world.cards.get_card(ALICE, card)
     assert lapsed.schedule.state is CardState.RELEARNING and lapsed.schedule.lapses == 1
     relearned = await _review_when_due(world, card, 3)
     assert relearned < grown
@@ -67,7 +67,7 @@ async def test_a_higher_desired_retention_schedules_sooner(world: World) -> None
     _, (a, b) = await _deck_with(world, 2)
     intervals = []
     for card, retention in ((a, 0.8), (b, 0.97)):
-        await world.service.update_settings(ALICE, desired_retention=retention)
+        await world.reviews.update_settings(ALICE, desired_retention=retention)
         world.clock.current = datetime(2026, 3, 1, 12, tzinfo=UTC)
         for _ in range(3):
             interval = await _review_when_due(world, card, 3)
@@ -79,7 +79,7 @@ async def test_a_higher_desired_retention_schedules_sooner(world: World) -> None
 async def test_ratings_outside_one_to_four_are_refused(world: World, rating: int) -> None:
     _, (card,) = await _deck_with(world, 1)
     with pytest.raises(InvalidInput) as e:
-        await world.service.review(ALICE, card, rating)
+        await world.reviews.review(ALICE, card, rating)
     assert e.value.field == "rating"
     assert world.store.reviews == []
 
@@ -87,26 +87,26 @@ async def test_ratings_outside_one_to_four_are_refused(world: World, rating: int
 async def test_undo_puts_the_card_back_as_it_was(world: World) -> None:
     _, (card,) = await _deck_with(world, 1)
     await _review_when_due(world, card, 3)
-    before = (await world.service.get_card(ALICE, card)).schedule
+    before = (await world.cards.get_card(ALICE, card)).schedule
     await _review_when_due(world, card, 1)
-    restored = await world.service.undo_last_review(ALICE)
+    restored = await world.reviews.undo_last_review(ALICE)
     assert restored.schedule == before
-    assert [r.rating for r in await world.service.history(ALICE, card)] == [3]
-    await world.service.undo_last_review(ALICE)
-    assert (await world.service.get_card(ALICE, card)).schedule.state is CardState.NEW
+    assert [r.rating for r in await world.reviews.history(ALICE, card)] == [3]
+    await world.reviews.undo_last_review(ALICE)
+    assert (await world.cards.get_card(ALICE, card)).schedule.state is CardState.NEW
     with pytest.raises(NothingToUndo):
-        await world.service.undo_last_review(ALICE)
+        await world.reviews.undo_last_review(ALICE)
 
 
 async def test_the_review_history_is_kept_per_card(world: World) -> None:
     _, (card,) = await _deck_with(world, 1)
     for rating in (3, 3, 1, 3):
         await _review_when_due(world, card, rating)
-    history = await world.service.history(ALICE, card)
+    history = await world.reviews.history(ALICE, card)
     assert [int(r.rating) for r in history] == [3, 3, 1, 3]
     assert history[0].before.state is CardState.NEW
     with pytest.raises(CardNotFound):
-        await world.service.history(BOB, card)
+        await world.reviews.history(BOB, card)
 
 
 async def test_the_queue_limits_new_cards_per_local_day_and_puts_reviews_first(
@@ -114,26 +114,26 @@ async def test_the_queue_limits_new_cards_per_local_day_and_puts_reviews_first(
 ) -> None:
     world.zones.zones[ALICE] = "America/New_York"  # UTC-5 in March (before DST)
     world.clock.current = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # 10:00 local
-    await world.service.update_settings(ALICE, new_cards_per_day=3)
+    await world.reviews.update_settings(ALICE, new_cards_per_day=3)
     deck, _ = await _deck_with(world, 10)
-    queue = await world.service.queue(ALICE, deck)
+    queue = await world.reviews.queue(ALICE, deck)
     assert len(queue.new) == 3 and queue.reviews == [] and queue.new_left_today == 3
     for card in queue.new:
-        await world.service.review(ALICE, card.id, 1)  # Again: due again in a minute
+        await world.reviews.review(ALICE, card.id, 1)  # Again: due again in a minute
     world.clock.advance(minutes=5)
-    queue = await world.service.queue(ALICE, deck)
+    queue = await world.reviews.queue(ALICE, deck)
     assert len(queue.reviews) == 3 and queue.new == [] and queue.new_left_today == 0
     # 04:30 UTC on the 3rd is still 23:30 on the 2nd in New York: no new allowance yet.
     world.clock.current = datetime(2026, 3, 3, 4, 30, tzinfo=UTC)
-    assert (await world.service.queue(ALICE, deck)).new_left_today == 0
+    assert (await world.reviews.queue(ALICE, deck)).new_left_today == 0
     world.clock.current = datetime(2026, 3, 3, 5, 30, tzinfo=UTC)  # 00:30 local on the 3rd
-    queue = await world.service.queue(ALICE, deck)
+    queue = await world.reviews.queue(ALICE, deck)
     assert len(queue.new) == 3 and len(queue.reviews) == 3
 
 
 async def test_the_queue_never_exceeds_its_limit(world: World) -> None:
     deck, _ = await _deck_with(world, 10)
-    queue = await world.service.queue(ALICE, deck, limit=2)
+    queue = await world.reviews.queue(ALICE, deck, limit=2)
     assert len(queue.new) == 2
 
 
@@ -145,16 +145,16 @@ async def test_progress_counts_states_due_cards_and_retention(world: World) -> N
     world.clock.advance(days=60)
     await _review_when_due(world, cards[0], 3)
     await _review_when_due(world, cards[1], 1)
-    progress = await world.service.progress(ALICE, deck)
+    progress = await world.reviews.progress(ALICE, deck)
     assert (progress.total, progress.new, progress.learning, progress.review) == (4, 1, 1, 2)
     assert progress.due_today >= 2  # the lapsed card and the untouched review card
     assert progress.reviews_last_30_days == 2 and progress.retention_last_30_days == 0.5
     await _review_when_due(world, cards[3], 3)  # a new card's first review counts too
-    progress = await world.service.progress(ALICE, deck)
+    progress = await world.reviews.progress(ALICE, deck)
     assert progress.reviews_last_30_days == 3 and progress.retention_last_30_days == 0.5
 
 
 async def test_reviewing_a_card_is_a_productive_action(world: World) -> None:
     _, (card,) = await _deck_with(world, 1)
-    await world.service.review(ALICE, card, 3)
+    await world.reviews.review(ALICE, card, 3)
     assert [(e.user_id, e.kind) for e in world.events.published] == [(ALICE, "card_reviewed")]
