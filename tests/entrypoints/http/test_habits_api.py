@@ -221,7 +221,7 @@ def test_bad_days_and_months_on_a_habit_get_a_problem(
     c, h = user.client, user.headers
     hid = c.post(HABITS, json={"name": "Read"}, headers=h).json()["id"]
     assert_problem(c.put(f"{HABITS}/{hid}/days/yesterday", headers=h), 400)
-    assert_problem(c.put(f"{HABITS}/{hid}/days/2026-02-30", headers=h), 422)
+    assert_problem(c.put(f"{HABITS}/{hid}/days/2026-02-30", headers=h), 400)
     assert_problem(c.put(f"{HABITS}/{hid}/days/{days_before(today, 400)}", headers=h), 422)
     assert_problem(c.put(f"{HABITS}/{hid}/days/{days_before(today, -1)}", headers=h), 422)
     r = c.get(f"{HABITS}/{hid}/calendar", params={"month": "1999-01"}, headers=h)
