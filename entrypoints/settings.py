@@ -282,6 +282,7 @@ class Settings:
         return settings
 
     def validate(self) -> None:
+        """Raises SettingsError for the first setting found wrong, concern by concern."""
         if not 0 < self.port < 65536:
             raise SettingsError(f"PORT must be between 1 and 65535, not {self.port}")
         if self.is_production:
@@ -294,6 +295,18 @@ class Settings:
                 )
         if self.database_url:
             _validate_database_url(self.database_url)
+        self._validate_keys()
+        self._validate_limits()
+        self._validate_proxies()
+        self._validate_bearer_tokens()
+        self._validate_assistant()
+        if self.argon2_memory_kib < 19 * 1024 or self.argon2_time_cost < 2:
+            raise SettingsError(
+                "argon2 parameters below OWASP's minimum (19 MiB, t=2 at p=1) are not allowed"
+            )
+
+    def _validate_keys(self) -> None:
+        """The journal's key-encryption key, the secret key and the access-token keys."""
         if self.journal_kek:
             try:
                 if len(self.journal_kek_bytes()) != 32:
@@ -305,6 +318,9 @@ class Settings:
         if self.secret_key and len(self.secret_key) < 32:
             raise SettingsError("REFOCUSED_SECRET_KEY must be at least 32 characters")
         self._validate_access_token_keys()
+
+    def _validate_limits(self) -> None:
+        """Lifetimes, rates, sizes and quotas: each at least 1."""
         for name in (
             "access_token_minutes",
             "refresh_token_days",
@@ -323,6 +339,9 @@ class Settings:
         ):
             if getattr(self, name) < 1:
                 raise SettingsError(f"REFOCUSED_{name.upper()} must be a positive number")
+
+    def _validate_proxies(self) -> None:
+        """The proxies whose X-Forwarded-For the API believes: a hop count and networks."""
         if not 0 <= self.trusted_proxy_hops <= 16:
             raise SettingsError("REFOCUSED_TRUSTED_PROXY_HOPS must be between 0 and 16")
         for network in self.trusted_proxies:
@@ -333,10 +352,16 @@ class Settings:
                     f"REFOCUSED_TRUSTED_PROXIES: {network!r} is not an address or a CIDR "
                     "network such as 10.0.0.0/8"
                 ) from None
+
+    def _validate_bearer_tokens(self) -> None:
+        """The gateway's and the metrics scraper's tokens, when set: long enough to not guess."""
         if self.gateway_token and len(self.gateway_token) < 32:
             raise SettingsError("REFOCUSED_GATEWAY_TOKEN must be at least 32 characters")
         if self.metrics_token and len(self.metrics_token) < 32:
             raise SettingsError("REFOCUSED_METRICS_TOKEN must be at least 32 characters")
+
+    def _validate_assistant(self) -> None:
+        """What the chosen assistant backend needs, and a stream that ends before the gateway's."""
         if self.assistant_backend == "in_process" and not self.assistant_checkpoint:
             raise SettingsError(
                 "REFOCUSED_ASSISTANT_CHECKPOINT must name a checkpoint folder when "
@@ -356,10 +381,6 @@ class Settings:
             raise SettingsError(
                 "REFOCUSED_ASSISTANT_STREAM_SECONDS must be between 1 and 28 (the gateway "
                 "ends a request at 30 s)"
-            )
-        if self.argon2_memory_kib < 19 * 1024 or self.argon2_time_cost < 2:
-            raise SettingsError(
-                "argon2 parameters below OWASP's minimum (19 MiB, t=2 at p=1) are not allowed"
             )
 
     def _missing_in_production(self) -> list[str]:

@@ -333,8 +333,7 @@ def run(
     `checkpoint_interval` steps (None: only at the end), at the end, and when Ctrl-C asks to
     stop. Shows progress (`ProgressDisplay`) when asked, saying first which checkpoint the run
     resumed from. `forward` replaces the model's call (for example a compiled model)."""
-    model, optimizer, scheduler = training.model, training.optimizer, training.scheduler
-    accelerator, steps = training.accelerator, training.schedule.steps
+    model, steps = training.model, training.schedule.steps
     display = ProgressDisplay(
         steps,
         min(start, steps),
@@ -353,31 +352,7 @@ def run(
     stop.start()
     try:
         for step in range(start, steps):
-            started = time.perf_counter()
-            step_loss = torch.zeros((), device=accelerator.device)
-            tokens = 0
-            for micro in plan.micro_batches(step):
-                input_ids = micro.input_ids.to(accelerator.device, non_blocking=True)
-                labels = micro.labels.to(accelerator.device, non_blocking=True)
-                with accelerator.autocast():
-                    _, loss = forward(input_ids, labels)
-                accelerator.backward(loss * micro.weight)
-                step_loss += loss.detach() * micro.weight
-                tokens += micro.tokens
-            grad_norm = accelerator.clip_grad_norm_(model.parameters(), training.schedule.grad_clip)
-            lr = optimizer.param_groups[0]["lr"]
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad(set_to_none=True)
-            loss_value = step_loss.item()  # one host sync per step, after the optimizer step
-            record: dict[str, float] = {
-                "step": step + 1,
-                **plan.describe(step),
-                "loss": loss_value,
-                "lr": lr,
-                "grad_norm": float(grad_norm),
-                "tokens_per_s": tokens / (time.perf_counter() - started),
-            }
+            record, tokens = _optimizer_step(training, plan, forward, step)
             done = step + 1 == steps
             if (step + 1) % eval_interval == 0 or done:
                 figures = plan.evaluate(step + 1, done)
@@ -402,3 +377,38 @@ def run(
         stop.close()
         display.close()
     return outcome
+
+
+def _optimizer_step(
+    training: Training, plan: Plan, forward: Callable[..., Any], step: int
+) -> tuple[dict[str, float], int]:
+    """One optimizer step over `plan`'s micro-batches of `step`, gradients accumulated by their
+    weights: the step's record (before any evaluation) and the tokens it trained on."""
+    model, optimizer, scheduler = training.model, training.optimizer, training.scheduler
+    accelerator = training.accelerator
+    started = time.perf_counter()
+    step_loss = torch.zeros((), device=accelerator.device)
+    tokens = 0
+    for micro in plan.micro_batches(step):
+        input_ids = micro.input_ids.to(accelerator.device, non_blocking=True)
+        labels = micro.labels.to(accelerator.device, non_blocking=True)
+        with accelerator.autocast():
+            _, loss = forward(input_ids, labels)
+        accelerator.backward(loss * micro.weight)
+        step_loss += loss.detach() * micro.weight
+        tokens += micro.tokens
+    grad_norm = accelerator.clip_grad_norm_(model.parameters(), training.schedule.grad_clip)
+    lr = optimizer.param_groups[0]["lr"]
+    optimizer.step()
+    scheduler.step()
+    optimizer.zero_grad(set_to_none=True)
+    loss_value = step_loss.item()  # one host sync per step, after the optimizer step
+    record: dict[str, float] = {
+        "step": step + 1,
+        **plan.describe(step),
+        "loss": loss_value,
+        "lr": lr,
+        "grad_norm": float(grad_norm),
+        "tokens_per_s": tokens / (time.perf_counter() - started),
+    }
+    return record, tokens

@@ -217,7 +217,26 @@ def wrk(
 PEER_LIST_RPS = 174.0
 
 
+# Every wrk run of the API, by (target name, tree label, connections).
+Samples = dict[tuple[str, str, int], list[dict[str, Any]]]
+BARE_CONNECTIONS = 64
+
+
 def main() -> None:
+    args = parse_args()
+    ensure_wrk()
+    conns = [int(c) for c in str(args.connections).split(",") if c.strip()]
+    rounds = args.rounds or (3 if args.baseline else 1)
+    load_before = _uptime()
+    bare_run = measure_bare(args)
+    samples = measure_apis(args, _trees(args), rounds, conns)
+    text = report(args, rounds, bare_run, samples, load_before, _uptime())
+    print(text)
+    with args.out.open("a") as f:
+        f.write(text)
+
+
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--server", choices=["granian", "uvicorn"], default="granian")
     parser.add_argument("--duration", type=int, default=8)
@@ -236,17 +255,21 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=0, help="default 1, or 3 with --baseline")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--note", default="", help="a line written under the table's heading")
-    args = parser.parse_args()
-    ensure_wrk()
-    conns = [int(c) for c in str(args.connections).split(",") if c.strip()]
-    rounds = args.rounds or (3 if args.baseline else 1)
+    return parser.parse_args()
+
+
+def _trees(args: argparse.Namespace) -> list[tuple[str, Path]]:
+    """(label, checkout) of each API measured: the baseline first when there is one."""
     trees = [("this tree", ROOT)]
     if args.baseline is not None:
         if not (args.baseline / "entrypoints" / "http" / "app.py").is_file():
             sys.exit(f"--baseline {args.baseline} is not a checkout of this repository")
         trees.insert(0, ("baseline", args.baseline.resolve()))
-    load_before = _uptime()
-    bare_conns = 64
+    return trees
+
+
+def measure_bare(args: argparse.Namespace) -> dict[str, Any]:
+    """The bare Litestar app's GET /json, served the same way: the ceiling the API is read by."""
     bare_port = free_port()
     with server(
         serve_command(args.server, "benchmarks.http.bare_app:create_app", bare_port, args.workers),
@@ -255,10 +278,26 @@ def main() -> None:
         "/json",
     ) as bare:
         print("warming up the bare app ...", flush=True)
-        wrk(bare + "/json", connections=bare_conns, duration=2)
-        bare_run = wrk(bare + "/json", connections=bare_conns, duration=args.duration)
+        wrk(bare + "/json", connections=BARE_CONNECTIONS, duration=2)
+        return wrk(bare + "/json", connections=BARE_CONNECTIONS, duration=args.duration)
 
-    samples: dict[tuple[str, str, int], list[dict[str, Any]]] = {}
+
+def _targets(
+    routes: str, api: str, auth: dict[str, str], login: dict[str, str], *, seeded: bool
+) -> list[Target]:
+    return (
+        screen_targets(api, auth, seeded=seeded)
+        if routes == "screens"
+        else auth_targets(auth, login)
+    )
+
+
+def measure_apis(
+    args: argparse.Namespace, trees: list[tuple[str, Path]], rounds: int, conns: list[int]
+) -> Samples:
+    """Each tree's API seeded and warmed up, then every target at every connection count, in
+    rounds whose order alternates between the trees."""
+    samples: Samples = {}
     with ExitStack() as stack:
         apis = [
             (label, stack.enter_context(api_server(args.server, root, args.workers)))
@@ -267,9 +306,7 @@ def main() -> None:
         targets: list[Target] = []
         for label, (api, auth, login) in apis:
             print(f"seeding and warming up the API ({label}) ...", flush=True)
-            mine = (
-                screen_targets(api, auth) if args.routes == "screens" else auth_targets(auth, login)
-            )
+            mine = _targets(args.routes, api, auth, login, seeded=False)
             mine = [t for t in mine if args.only in t.name]
             targets = targets or mine
             for t in mine:
@@ -280,11 +317,7 @@ def main() -> None:
                     # Alternate which tree goes first, so neither always follows the other.
                     order = apis if (round_no + index) % 2 == 0 else apis[::-1]
                     for label, (api, auth, login) in order:
-                        mine = (
-                            screen_targets(api, auth, seeded=True)
-                            if args.routes == "screens"
-                            else auth_targets(auth, login)
-                        )
+                        mine = _targets(args.routes, api, auth, login, seeded=True)
                         t = next(x for x in mine if x.name == target.name)
                         print(
                             f"round {round_no + 1}/{rounds}: {label} {t.name} c={connections}",
@@ -298,7 +331,18 @@ def main() -> None:
                                 env=t.env,
                             )
                         )
-    load_after = _uptime()
+    return samples
+
+
+def report(
+    args: argparse.Namespace,
+    rounds: int,
+    bare_run: dict[str, Any],
+    samples: Samples,
+    load_before: str,
+    load_after: str,
+) -> str:
+    """The Markdown appended to --out: the run's conditions, then one table per route."""
     machine = describe_machine()
     against = f", against {args.baseline} interleaved" if args.baseline else ""
     workers = "one worker" if args.workers == 1 else f"{args.workers} workers"
@@ -307,7 +351,7 @@ def main() -> None:
         f"wrk -t1 -d{args.duration}s, median of {rounds} round(s){against}, {machine}\n\n",
         f"Load before: `{load_before}`; after: `{load_after}`.\n",
         f"{args.note}\n" if args.note else "",
-        f"\nbare GET /json, {bare_conns} connections: {bare_run['rps']:,.0f} requests/s, "
+        f"\nbare GET /json, {BARE_CONNECTIONS} connections: {bare_run['rps']:,.0f} requests/s, "
         f"p50 {bare_run['p50_ms']:.1f} ms, p99 {bare_run['p99_ms']:.1f} ms\n",
     ]
     by_route: dict[str, list[tuple[str, int, dict[str, Any]]]] = {}
@@ -330,10 +374,7 @@ def main() -> None:
         "is not installable offline), p99 < 50 ms at 64, p99 < 1 s and max < 2 s at 256; "
         f"/auth/me >= 25 % of bare ({0.25 * bare_run['rps']:,.0f}).\n"
     )
-    text = "".join(out)
-    print(text)
-    with args.out.open("a") as f:
-        f.write(text)
+    return "".join(out)
 
 
 @dataclass(frozen=True)

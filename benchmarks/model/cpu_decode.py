@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -155,15 +156,18 @@ def summary(values: list[float]) -> dict[str, float]:
     }
 
 
+@dataclass
+class Rounds:
+    """What the timed rounds measured, per variant name; `loads` is the load average per round."""
+
+    rates: dict[str, list[float]]
+    firsts: dict[str, list[float]]
+    tokens: dict[str, list[int]]
+    loads: list[float]
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shape", default="refocused-1.2b")
-    parser.add_argument("--prompt-tokens", type=int, default=32)
-    parser.add_argument("--new-tokens", type=int, default=64)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--out", type=Path, default=None)
-    args = parser.parse_args()
+    args = parse_args()
     torch.set_num_threads(args.threads)
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     print(f"machine: {describe()}; torch {torch.__version__}, {args.threads} threads", flush=True)
@@ -174,18 +178,10 @@ def main() -> None:
     float32 = GPTNeoXForCausalLM(get_config(args.shape)).eval()
     prompt = torch.randint(0, 512, (args.prompt_tokens,)).tolist()
     new = args.new_tokens
-    with tempfile.TemporaryDirectory() as temporary:
-        bundle = Path(temporary) / "bundle-int8"
-        write_int8_bundle(float32, bundle)
-        bundle_mb = (bundle / WEIGHTS_FILE).stat().st_size / 1e6
-        gc.collect()
-        t0 = time.perf_counter()
-        served = load_bundle(bundle, device="cpu")  # checksums, then int8 weights kept int8
-        cold_start_s = time.perf_counter() - t0
+    int8, bundle_mb, cold_start_s = serve_int8(float32)
     bf16 = GPTNeoXForCausalLM(float32.config)
     bf16.load_state_dict(float32.state_dict())
     bf16 = bf16.to(torch.bfloat16).eval()
-    int8 = served.model
     print(
         f"int8 bundle {bundle_mb:.0f} MB: checksums + load {cold_start_s:.1f} s "
         f"(file in the page cache); served as {int8.gpt_neox.embed_in.weight.dtype}, "
@@ -200,41 +196,9 @@ def main() -> None:
         "ours bf16": ours(bf16, prompt, new),
         "ours int8 (serving default)": ours(int8, prompt, new),
     }
-    for run in runners.values():  # warm-up: caches allocated, kernels loaded
-        run()
-    rates: dict[str, list[float]] = {name: [] for name in runners}
-    firsts: dict[str, list[float]] = {name: [] for name in runners}
-    tokens: dict[str, list[int]] = {}
-    loads: list[float] = []
-    names = list(runners)
-    for r in range(args.rounds):
-        loads.append(os.getloadavg()[0])
-        order = names[r % len(names) :] + names[: r % len(names)]
-        for name in order:
-            tokens[name], first, rate = runners[name]()
-            rates[name].append(rate)
-            firsts[name].append(first)
-        line = ", ".join(f"{n} {rates[n][-1]:.2f}" for n in names)
-        print(f"round {r + 1} (load {loads[-1]:.1f}): {line}", flush=True)
-
-    ids = torch.tensor([prompt + tokens["ours float32"]])
-    with torch.no_grad():
-        reference = float32(ids)[0][0, args.prompt_tokens - 1 : -1].float()
+    rounds = timed_rounds(runners, args.rounds)
     models = {"transformers bf16": hf_model, "ours bf16": bf16, "ours int8 (serving default)": int8}
-    base = statistics.median(rates["transformers bf16"])
-    rows = []
-    for name in names:
-        row: dict[str, Any] = {
-            "variant": name,
-            "tokens_per_s": summary(rates[name]),
-            "vs_transformers_bf16": round(statistics.median(rates[name]) / base, 2),
-            "first_token_s": summary(firsts[name]),
-            "same_greedy_tokens_as_float32": tokens[name] == tokens["ours float32"],
-        }
-        if name in models:
-            row |= quality(models[name], reference, ids, args.prompt_tokens)
-        rows.append(row)
-        print(row, flush=True)
+    rows = variant_rows(rounds, float32, models, prompt)
     uptime = os.popen("uptime").read().strip()  # noqa: S605
     print(f"uptime at end: {uptime}")
     record = {
@@ -243,7 +207,7 @@ def main() -> None:
         "threads": args.threads,
         "shape": args.shape,
         "started_at": started_at,
-        "load_average_per_round": loads,
+        "load_average_per_round": rounds.loads,
         "uptime_at_end": uptime,
         "int8_bundle_mb": round(bundle_mb),
         "int8_cold_start_s": round(cold_start_s, 2),
@@ -251,6 +215,75 @@ def main() -> None:
     }
     if args.out:
         args.out.write_text(json.dumps(record, indent=2) + "\n")
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shape", default="refocused-1.2b")
+    parser.add_argument("--prompt-tokens", type=int, default=32)
+    parser.add_argument("--new-tokens", type=int, default=64)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=None)
+    return parser.parse_args()
+
+
+def serve_int8(float32: GPTNeoXForCausalLM) -> tuple[GPTNeoXForCausalLM, float, float]:
+    """The model as the server loads its int8 bundle: (model, bundle MB, cold start s)."""
+    with tempfile.TemporaryDirectory() as temporary:
+        bundle = Path(temporary) / "bundle-int8"
+        write_int8_bundle(float32, bundle)
+        bundle_mb = (bundle / WEIGHTS_FILE).stat().st_size / 1e6
+        gc.collect()
+        t0 = time.perf_counter()
+        served = load_bundle(bundle, device="cpu")  # checksums, then int8 weights kept int8
+        cold_start_s = time.perf_counter() - t0
+    return served.model, bundle_mb, cold_start_s
+
+
+def timed_rounds(runners: dict[str, Runner], count: int) -> Rounds:
+    """One warm-up of every variant, then `count` rounds of each, in a rotated order."""
+    for run in runners.values():  # warm-up: caches allocated, kernels loaded
+        run()
+    names = list(runners)
+    rounds = Rounds({n: [] for n in names}, {n: [] for n in names}, {}, [])
+    for r in range(count):
+        rounds.loads.append(os.getloadavg()[0])
+        order = names[r % len(names) :] + names[: r % len(names)]
+        for name in order:
+            rounds.tokens[name], first, rate = runners[name]()
+            rounds.rates[name].append(rate)
+            rounds.firsts[name].append(first)
+        line = ", ".join(f"{n} {rounds.rates[n][-1]:.2f}" for n in names)
+        print(f"round {r + 1} (load {rounds.loads[-1]:.1f}): {line}", flush=True)
+    return rounds
+
+
+def variant_rows(
+    rounds: Rounds,
+    float32: GPTNeoXForCausalLM,
+    models: dict[str, torch.nn.Module],
+    prompt: list[int],
+) -> list[dict[str, Any]]:
+    """One row per variant: speed against transformers bf16, quality against float32."""
+    ids = torch.tensor([prompt + rounds.tokens["ours float32"]])
+    with torch.no_grad():
+        reference = float32(ids)[0][0, len(prompt) - 1 : -1].float()
+    base = statistics.median(rounds.rates["transformers bf16"])
+    rows = []
+    for name, rates in rounds.rates.items():
+        row: dict[str, Any] = {
+            "variant": name,
+            "tokens_per_s": summary(rates),
+            "vs_transformers_bf16": round(statistics.median(rates) / base, 2),
+            "first_token_s": summary(rounds.firsts[name]),
+            "same_greedy_tokens_as_float32": rounds.tokens[name] == rounds.tokens["ours float32"],
+        }
+        if name in models:
+            row |= quality(models[name], reference, ids, len(prompt))
+        rows.append(row)
+        print(row, flush=True)
+    return rows
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ import statistics
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -386,39 +387,66 @@ def _timed_decode(once, device: torch.device, repeats: int, compiled: bool) -> d
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
+    """Every measurement of the module docstring, in its order, as one JSON-ready dict."""
+    device = _prepare_device()
+    config = get_config(_shape(args))
+    results = _describe_setup(args, device, config)
+    print(f"device {results['device']}, torch {torch.__version__}", flush=True)
+    results["card"] = measure_card(device, args.smoke)
+    print("card", results["card"], flush=True)
+    results["parity"] = check_parity(config, device)
+    print("parity", results["parity"], flush=True)
+    results["training"] = _bench_all_training(args, config, device, results)
+    results["decode"] = _bench_all_decoding(args, config, device, results)
+    return results
+
+
+def _prepare_device() -> torch.device:
+    """The GPU when there is one, with TF32 matmuls allowed there; otherwise the CPU."""
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if device.type == "cuda":
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
-    config = get_config("tiny" if args.smoke else "refocused-1.2b")
-    batch, seq_len = (2, 128) if args.smoke else (8, 2048)
-    prompt_len, new_tokens = (16, 16) if args.smoke else (16, 256)
-    compile_ok = device.type == "cuda" or args.compile_on_cpu
-    bf16 = device.type == "cuda"
+    return device
+
+
+def _shape(args: argparse.Namespace) -> str:
+    return "tiny" if args.smoke else "refocused-1.2b"
+
+
+def _compile_ok(args: argparse.Namespace, device: torch.device) -> bool:
+    """Whether the compiled paths run: always on a GPU, on a CPU only when asked."""
+    return device.type == "cuda" or args.compile_on_cpu
+
+
+def _describe_setup(
+    args: argparse.Namespace, device: torch.device, config: GPTNeoXConfig
+) -> dict[str, Any]:
+    """The results' header: hardware, library versions, shape; `problems` starts empty."""
     results: dict[str, Any] = {
         "device": torch.cuda.get_device_name()
         if device.type == "cuda"
         else platform.processor() or platform.machine(),
         "torch": torch.__version__,
-        "shape": "tiny" if args.smoke else "refocused-1.2b",
+        "shape": _shape(args),
         "config": config.to_dict(),
         "compile_backend": args.compile_backend,
         "problems": [],
     }
-    problems: list[str] = results["problems"]
     try:
         import transformers
 
         results["transformers"] = transformers.__version__
     except ImportError:
         results["transformers"] = None
-    print(f"device {results['device']}, torch {torch.__version__}", flush=True)
+    return results
 
-    results["card"] = measure_card(device, args.smoke)
-    print("card", results["card"], flush=True)
-    results["parity"] = check_parity(config, device)
-    print("parity", results["parity"], flush=True)
 
+def _bench_all_training(
+    args: argparse.Namespace, config: GPTNeoXConfig, device: torch.device, results: dict[str, Any]
+) -> dict[str, Any]:
+    """Step 3: every training run from the same weights on the same batch, then their checks."""
+    batch, seq_len = (2, 128) if args.smoke else (8, 2048)
     # The weights every training run starts from, and the one batch they all train on.
     torch.manual_seed(0)
     initial = {k: v.detach() for k, v in GPTNeoXForCausalLM(config).state_dict().items()}
@@ -426,61 +454,88 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         0, config.vocab_size, (batch, seq_len), generator=torch.Generator().manual_seed(1)
     )
     ids = ids.to(device)
-    precision = "bf16" if bf16 else "float32"
+    precision = "bf16" if device.type == "cuda" else "float32"
     training: dict[str, Any] = {"batch": batch, "seq_len": seq_len, "precision": precision}
-    runs = [("ours_compiled", True)] if compile_ok else [("ours_eager", False)]
-    if args.ours_eager and compile_ok:
-        runs.append(("ours_eager", False))
-    if results["transformers"] is not None:
-        runs.append(("transformers_eager", False))
-        if compile_ok and not args.skip_hf_compile:
-            runs.append(("transformers_compiled", True))
+    runs = _training_runs(args, _compile_ok(args, device), results["transformers"] is not None)
     for name, compile_model in runs:
-        free_memory()
-        model = ours = None
-        try:
-            with torch.device(device):
-                ours = GPTNeoXForCausalLM(config)
-            ours.load_state_dict(initial)
-            model = ours if name.startswith("ours") else hf_twin(ours, use_cache=False)
-            if model is not ours:
-                ours = None
-            figures = bench_training(
-                name,
-                model,
-                ids,
-                steps=args.train_steps,
-                windows=args.windows,
-                device=device,
-                compile_model=compile_model,
-                bf16=bf16,
-                backend=args.compile_backend,
-            )
-            problems += figures.get("problems", [])
-            n = GPTNeoXForCausalLM.num_parameters(model, include_embeddings=True)
-            figures["parameters"] = n
-            flops = flops_per_token(config, seq_len, _ours_view(model, config))
-            figures["mfu_vs_measured"] = (
-                flops * figures["tokens_per_s"] / (results["card"]["matmul_tflops"] * 1e12)
-            )
-            figures["mfu_vs_datasheet"] = _datasheet_mfu(results["device"], flops, figures)
-            training[name] = figures
-        except Exception as e:  # a failure is a figure too: record it and go on
-            training[name] = {"error": f"{type(e).__name__}: {e}"}
-            problems.append(f"{name}: failed: {type(e).__name__}: {e}")
-            traceback.print_exc()
-        finally:
-            model = ours = None
+        training[name] = _bench_one_training(
+            name, compile_model, args, config, device, initial, ids, results
+        )
         print(name, training[name], flush=True)
-    problems += loss_problems(training, runs[0][0], precision)
+    results["problems"] += loss_problems(training, runs[0][0], precision)
     ours_tps = training.get(runs[0][0], {}).get("tokens_per_s")
     for baseline in ("transformers_eager", "transformers_compiled"):
         theirs_tps = training.get(baseline, {}).get("tokens_per_s")
         if ours_tps and theirs_tps:
             training[f"ratio_{runs[0][0]}_to_{baseline}"] = ours_tps / theirs_tps
-    results["training"] = training
-    del initial
+    return training
 
+
+def _training_runs(
+    args: argparse.Namespace, compile_ok: bool, have_transformers: bool
+) -> list[tuple[str, bool]]:
+    """(name, compiled) of each training run; the first is ours, the reference for the rest."""
+    runs = [("ours_compiled", True)] if compile_ok else [("ours_eager", False)]
+    if args.ours_eager and compile_ok:
+        runs.append(("ours_eager", False))
+    if have_transformers:
+        runs.append(("transformers_eager", False))
+        if compile_ok and not args.skip_hf_compile:
+            runs.append(("transformers_compiled", True))
+    return runs
+
+
+def _bench_one_training(
+    name: str,
+    compile_model: bool,
+    args: argparse.Namespace,
+    config: GPTNeoXConfig,
+    device: torch.device,
+    initial: dict[str, torch.Tensor],
+    ids: torch.Tensor,
+    results: dict[str, Any],
+) -> dict[str, Any]:
+    """One training run's figures with its MFU; a failure is a figure too, recorded as such."""
+    problems: list[str] = results["problems"]
+    free_memory()
+    try:
+        with torch.device(device):
+            ours = GPTNeoXForCausalLM(config)
+        ours.load_state_dict(initial)
+        model = ours if name.startswith("ours") else hf_twin(ours, use_cache=False)
+        if model is not ours:
+            ours = None
+        figures = bench_training(
+            name,
+            model,
+            ids,
+            steps=args.train_steps,
+            windows=args.windows,
+            device=device,
+            compile_model=compile_model,
+            bf16=device.type == "cuda",
+            backend=args.compile_backend,
+        )
+        problems += figures.get("problems", [])
+        n = GPTNeoXForCausalLM.num_parameters(model, include_embeddings=True)
+        figures["parameters"] = n
+        flops = flops_per_token(config, ids.shape[1], _ours_view(model, config))
+        figures["mfu_vs_measured"] = (
+            flops * figures["tokens_per_s"] / (results["card"]["matmul_tflops"] * 1e12)
+        )
+        figures["mfu_vs_datasheet"] = _datasheet_mfu(results["device"], flops, figures)
+        return figures
+    except Exception as e:  # a failure is a figure too: record it and go on
+        problems.append(f"{name}: failed: {type(e).__name__}: {e}")
+        traceback.print_exc()
+        return {"error": f"{type(e).__name__}: {e}"}
+
+
+def _bench_all_decoding(
+    args: argparse.Namespace, config: GPTNeoXConfig, device: torch.device, results: dict[str, Any]
+) -> dict[str, Any]:
+    """Step 4: every decode variant from the same weights and prompt, against the ceiling."""
+    prompt_len, new_tokens = (16, 16) if args.smoke else (16, 256)
     free_memory()
     torch.manual_seed(0)
     dtype = torch.bfloat16 if device.type == "cuda" else torch.float32
@@ -499,9 +554,30 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "weight_bytes_without_input_embedding": weight_bytes,
         "ceiling_tokens_per_s": results["card"]["copy_gb_per_s"] * 1e9 / weight_bytes,
     }
+    compile_ok = _compile_ok(args, device)
+    variants = _decode_variants(ours, prompt, new_tokens, args, compile_ok)
+    for name, fn in variants:
+        if name == "ours_compiled_cuda_graphs" and not compile_ok:
+            continue
+        if name.startswith("transformers") and results["transformers"] is None:
+            continue
+        decode[name] = _bench_one_decoding(name, fn, decode, results["problems"])
+        print(name, {k: v for k, v in decode[name].items() if k != "tokens"}, flush=True)
+    _compare_tokens_with_ours_eager(decode)
+    return decode
+
+
+def _decode_variants(
+    ours: GPTNeoXForCausalLM,
+    prompt: list[int],
+    new_tokens: int,
+    args: argparse.Namespace,
+    compile_ok: bool,
+) -> list[tuple[str, Callable[[], dict[str, Any]]]]:
+    """(name, timed run) of each decode variant, ours eager first: the tokens' reference."""
     repeats = args.decode_repeats
     backend = args.compile_backend
-    variants = [
+    return [
         (
             "ours_eager_static_cache",
             lambda: bench_decode_ours(
@@ -538,27 +614,29 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             ),
         ),
     ]
-    for name, fn in variants:
-        if name == "ours_compiled_cuda_graphs" and not compile_ok:
-            continue
-        if name.startswith("transformers") and results["transformers"] is None:
-            continue
-        try:
-            free_memory()
-            decode[name] = fn()
-            decode[name]["share_of_ceiling"] = (
-                decode[name]["tokens_per_s"] / decode["ceiling_tokens_per_s"]
-            )
-            problems += [f"{name}: {p}" for p in decode[name].get("problems", [])]
-            if len(decode[name]["tokens"]) != new_tokens:
-                problems.append(
-                    f"{name}: produced {len(decode[name]['tokens'])} tokens, not {new_tokens}"
-                )
-        except Exception as e:
-            decode[name] = {"error": f"{type(e).__name__}: {e}"}
-            problems.append(f"{name}: failed: {type(e).__name__}: {e}")
-            traceback.print_exc()
-        print(name, {k: v for k, v in decode[name].items() if k != "tokens"}, flush=True)
+
+
+def _bench_one_decoding(
+    name: str, fn: Callable[[], dict[str, Any]], decode: dict[str, Any], problems: list[str]
+) -> dict[str, Any]:
+    """One decode variant's figures, with its share of the ceiling and its token count checked."""
+    new_tokens = decode["new_tokens"]
+    try:
+        free_memory()
+        entry = fn()
+        entry["share_of_ceiling"] = entry["tokens_per_s"] / decode["ceiling_tokens_per_s"]
+        problems += [f"{name}: {p}" for p in entry.get("problems", [])]
+        if len(entry["tokens"]) != new_tokens:
+            problems.append(f"{name}: produced {len(entry['tokens'])} tokens, not {new_tokens}")
+        return entry
+    except Exception as e:
+        problems.append(f"{name}: failed: {type(e).__name__}: {e}")
+        traceback.print_exc()
+        return {"error": f"{type(e).__name__}: {e}"}
+
+
+def _compare_tokens_with_ours_eager(decode: dict[str, Any]) -> None:
+    """Record for each variant how many greedy tokens agree with ours eager, then drop tokens."""
     reference = decode.get("ours_eager_static_cache", {}).get("tokens")
     for name, entry in decode.items():
         tokens = entry.get("tokens") if isinstance(entry, dict) else None
@@ -569,8 +647,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     for entry in decode.values():
         if isinstance(entry, dict):
             entry.pop("tokens", None)
-    results["decode"] = decode
-    return results
 
 
 def _ours_view(model: torch.nn.Module, config: GPTNeoXConfig) -> GPTNeoXForCausalLM:

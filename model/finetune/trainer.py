@@ -158,29 +158,14 @@ def finetune(
     resume_folder = config.out_dir / resume_name if resume_name else None
     state = stored_state(resume_folder, settings) if resume_folder else None
 
-    # A full run's checkpoints are whole models (with the base's tokenizer): resume from one.
-    full_resume = config.method == "full" and resume_folder is not None
-    model, tokenizer, _ = load_base(resume_folder if full_resume else base_folder)
+    model, tokenizer = _model_to_train(config, base_folder, resume_folder)
     max_len = min(config.max_len or model.config.block_size, model.config.block_size)
-    if config.method == "lora":
-        apply_lora(model, config.lora)  # first: a wrong target fails before any data is encoded
-        if resume_folder:
-            load_adapter_weights(model, resume_folder)
-    else:
-        model.requires_grad_(True)
     train_set, val_set = _split(config, tokenizer, max_len)
-    examples = train_set.examples
-    micro_per_epoch = math.ceil(len(examples) / config.batch_size)
-    # Counted in micro-batches, so an epoch ends where it ends whatever --grad-accum is; the
-    # last step of a run by epochs may hold fewer.
-    if config.max_steps:
-        total_micro = config.max_steps * config.grad_accum
-    else:
-        total_micro = config.epochs * micro_per_epoch
+    total_micro = _total_micro_batches(config, len(train_set.examples))
     steps = math.ceil(total_micro / config.grad_accum)
     training = Training.prepare(model, _schedule(config, steps), config.precision)
     result = FinetuneResult(
-        train_examples=len(examples),
+        train_examples=len(train_set.examples),
         val_examples=len(val_set.examples),
         truncated=train_set.truncated + val_set.truncated,
         dropped=train_set.dropped + val_set.dropped,
@@ -221,6 +206,31 @@ def finetune(
         save_pretrained(merge_lora(training.raw_model), result.merged)
         tokenizer.save(result.merged)
     return result
+
+
+def _model_to_train(
+    config: FinetuneConfig, base_folder: Path, resume_folder: Path | None
+) -> tuple[GPTNeoXForCausalLM, Tokenizer]:
+    """The model with what config.method trains made trainable (LoRA adapters, resumed ones
+    loaded, or every weight), and its tokenizer."""
+    # A full run's checkpoints are whole models (with the base's tokenizer): resume from one.
+    full_resume = config.method == "full" and resume_folder is not None
+    model, tokenizer, _ = load_base(resume_folder if full_resume else base_folder)
+    if config.method == "lora":
+        apply_lora(model, config.lora)  # first: a wrong target fails before any data is encoded
+        if resume_folder:
+            load_adapter_weights(model, resume_folder)
+    else:
+        model.requires_grad_(True)
+    return model, tokenizer
+
+
+def _total_micro_batches(config: FinetuneConfig, train_examples: int) -> int:
+    """The run's length in micro-batches, so an epoch ends where it ends whatever --grad-accum
+    is; the last step of a run by epochs may hold fewer."""
+    if config.max_steps:
+        return config.max_steps * config.grad_accum
+    return config.epochs * math.ceil(train_examples / config.batch_size)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Annotated
 
 from litestar import Controller, get
@@ -15,19 +14,11 @@ from domains.calendar.use_cases import CalendarService
 from domains.identity.model import Principal
 from domains.shared.errors import InvalidInput
 from entrypoints.http.openapi import beyond_schema, responses
-from entrypoints.http.params import DAY_PATTERN, MONTH_PATTERN
+from entrypoints.http.params import MONTH_PATTERN, DayInPath, local_day
 from entrypoints.http.schemas.calendar import CalendarDayRead, CalendarMonthRead, DashboardRead
 
 Calendar = NamedDependency[CalendarService]
 CurrentUser = NamedDependency[Principal]
-Day = Annotated[
-    str,
-    PathParameter(
-        pattern=DAY_PATTERN,
-        description="a local date, YYYY-MM-DD",
-        examples=[Example(value="2026-01-05")],
-    ),
-]
 Month = Annotated[
     str,
     PathParameter(
@@ -45,19 +36,14 @@ class CalendarController(Controller):
         "/{day:str}",
         operation_id="getCalendarDay",
         responses=responses(401, 422),
-        opt=beyond_schema(
-            "the day exists (`2026-02-30` does not) and lies between 2000-01-01 and a year after "
-            "the user's today"
-        ),
+        opt=beyond_schema("the day lies between 2000-01-01 and a year after the user's today"),
     )
-    async def day(self, calendar: Calendar, principal: CurrentUser, day: Day) -> CalendarDayRead:
+    async def day(
+        self, calendar: Calendar, principal: CurrentUser, day: DayInPath
+    ) -> CalendarDayRead:
         """Everything on one of the user's local days: streak activity, mood, breathing, goals.
-        Dates from 2000-01-01 to a year ahead; a date that does not exist (2026-02-30) is 422."""
-        try:
-            local_day = date.fromisoformat(day)
-        except ValueError:
-            raise InvalidInput("no such date: days are written YYYY-MM-DD", field="day") from None
-        return CalendarDayRead.of(await calendar.day(principal.user_id, local_day))
+        Dates from 2000-01-01 to a year ahead."""
+        return CalendarDayRead.of(await calendar.day(principal.user_id, local_day(day)))
 
     @get("/months/{month:str}", operation_id="getCalendarMonth", responses=responses(401, 422))
     async def month(

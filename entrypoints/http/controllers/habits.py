@@ -14,7 +14,7 @@ from domains.habits.use_cases import HabitsService, MarkRequest
 from domains.identity.model import Principal
 from domains.shared.errors import InvalidInput
 from entrypoints.http.openapi import beyond_schema, responses
-from entrypoints.http.params import DAY_PATTERN, MONTH_PATTERN
+from entrypoints.http.params import MONTH_PATTERN, DayInPath, local_day
 from entrypoints.http.schemas.habits import (
     AnalyticsRead,
     BulkMarks,
@@ -33,15 +33,7 @@ from entrypoints.http.schemas.habits import (
 Habits = NamedDependency[HabitsService]
 CurrentUser = NamedDependency[Principal]
 HabitId = Annotated[str, PathParameter(max_length=64, format="uuid", description="a habit id")]
-Day = Annotated[str, PathParameter(pattern=DAY_PATTERN, description="a local day, YYYY-MM-DD")]
 Month = Annotated[str, QueryParameter(pattern=MONTH_PATTERN, description="YYYY-MM")]
-
-
-def _day(raw: str) -> date:
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput("dates are written YYYY-MM-DD", field="day") from None
 
 
 class HabitsController(Controller):
@@ -151,10 +143,10 @@ class HabitsController(Controller):
         ),
     )
     async def mark_done(
-        self, habits: Habits, principal: CurrentUser, habit_id: HabitId, day: Day
+        self, habits: Habits, principal: CurrentUser, habit_id: HabitId, day: DayInPath
     ) -> MarkRead:
         """Mark a local day done (idempotent); not a day in the future."""
-        return MarkRead.of(await habits.mark(principal.user_id, habit_id, _day(day), True))
+        return MarkRead.of(await habits.mark(principal.user_id, habit_id, local_day(day), True))
 
     @delete(
         "/{habit_id:str}/days/{day:str}",
@@ -167,10 +159,10 @@ class HabitsController(Controller):
         ),
     )
     async def mark_not_done(
-        self, habits: Habits, principal: CurrentUser, habit_id: HabitId, day: Day
+        self, habits: Habits, principal: CurrentUser, habit_id: HabitId, day: DayInPath
     ) -> MarkRead:
         """Mark a local day not done (idempotent)."""
-        return MarkRead.of(await habits.mark(principal.user_id, habit_id, _day(day), False))
+        return MarkRead.of(await habits.mark(principal.user_id, habit_id, local_day(day), False))
 
     @get("/{habit_id:str}/streak", operation_id="getHabitStreak", responses=responses(401, 404))
     async def streak(self, habits: Habits, principal: CurrentUser, habit_id: HabitId) -> StreakRead:

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -37,3 +40,29 @@ def serve_on(
 def any_profile_url(request: pytest.FixtureRequest, serve_on: Callable[..., str]) -> str:
     """The API on the embedded profile and on the production one."""
     return serve_on(request.param)
+
+
+# Longer than any test that asks for its user's today runs, so none straddles midnight.
+MIDNIGHT_MARGIN = timedelta(minutes=3)
+
+
+@pytest.fixture
+def users_today() -> Callable[..., date]:
+    """`users_today(zone="UTC")`: the date the server counts as today for a user in `zone`,
+    the same on every call in one test. Tests that compare their own idea of today with the
+    server's would fail when midnight falls between the two; so when midnight in `zone` is
+    less than MIDNIGHT_MARGIN away, the first call waits for it, and the date holds until the
+    test ends. Ask before the server records anything the test then looks for on a day."""
+    days: dict[str, date] = {}
+
+    def today(zone: str = "UTC") -> date:
+        if zone not in days:
+            now = datetime.now(ZoneInfo(zone))
+            midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time())
+            left = midnight.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC) - now.astimezone(UTC)
+            if left < MIDNIGHT_MARGIN:
+                time.sleep(left.total_seconds() + 1)
+            days[zone] = datetime.now(ZoneInfo(zone)).date()
+        return days[zone]
+
+    return today

@@ -3,7 +3,8 @@ past year."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
 
 import httpx
 
@@ -11,14 +12,16 @@ from tests.entrypoints.http.problems import assert_4xx_problem, assert_problem
 from tests.support.users import browser_user
 
 
-def test_everyone_gets_the_same_daily_content_signed_in_or_not(any_profile_url: str) -> None:
+def test_everyone_gets_the_same_daily_content_signed_in_or_not(
+    any_profile_url: str, users_today: Callable[..., date]
+) -> None:
+    today = users_today()  # the daily content changes at midnight UTC
     anonymous = httpx.get(f"{any_profile_url}/api/v1/daily")
     assert anonymous.status_code == 200, anonymous.text
     content = anonymous.json()
     user = browser_user(any_profile_url, time_zone="Pacific/Kiritimati")
     assert user.client.get("/api/v1/daily").json() == content
 
-    today = datetime.now(UTC).date()
     assert content["date"] == today.isoformat()
     assert content["expires_at"].startswith((today + timedelta(days=1)).isoformat() + "T00:00:00")
     assert content["quote"]["text"] and content["quote"]["author"]
@@ -32,8 +35,10 @@ def test_everyone_gets_the_same_daily_content_signed_in_or_not(any_profile_url: 
         assert single == content[part.replace("-", "_")]
 
 
-def test_a_past_day_is_available_for_a_year_and_the_future_is_not(client: httpx.Client) -> None:
-    today = datetime.now(UTC).date()
+def test_a_past_day_is_available_for_a_year_and_the_future_is_not(
+    client: httpx.Client, users_today: Callable[..., date]
+) -> None:
+    today = users_today()
     yesterday = client.get("/api/v1/daily", params={"date": str(today - timedelta(days=1))})
     assert yesterday.status_code == 200
     assert yesterday.json()["date"] == str(today - timedelta(days=1))

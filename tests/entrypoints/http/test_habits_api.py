@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import httpx
 import pytest
@@ -28,17 +27,14 @@ def assert_problem(r: httpx.Response, status: int) -> dict[str, object]:
     return body
 
 
-def local_today(zone: str = "UTC") -> str:
-    return datetime.now(ZoneInfo(zone)).date().isoformat()
-
-
-def days_ago(n: int, zone: str = "UTC") -> str:
-    return (datetime.now(ZoneInfo(zone)).date() - timedelta(days=n)).isoformat()
+def days_before(today: date, n: int) -> str:
+    return (today - timedelta(days=n)).isoformat()
 
 
 def test_a_browser_user_keeps_a_habit_and_sees_streak_calendar_and_dashboard(
-    any_profile_url: str,
+    any_profile_url: str, users_today: Callable[..., date]
 ) -> None:
+    today = users_today()
     user = browser_user(any_profile_url)
     c, h = user.client, user.headers
     r = c.post(HABITS, json={"name": "Read 20 pages"}, headers=h)
@@ -47,27 +43,34 @@ def test_a_browser_user_keeps_a_habit_and_sees_streak_calendar_and_dashboard(
     assert habit["schedule"] == {"kind": "daily", "weekdays": [], "times_per_week": None}
     hid = habit["id"]
     for n in (2, 1, 0):
-        r = c.put(f"{HABITS}/{hid}/days/{days_ago(n)}", headers=h)
-        assert r.json() == {"habit_id": hid, "date": days_ago(n), "done": True, "changed": True}
-    assert c.put(f"{HABITS}/{hid}/days/{days_ago(0)}", headers=h).json()["changed"] is False
+        r = c.put(f"{HABITS}/{hid}/days/{days_before(today, n)}", headers=h)
+        assert r.json() == {
+            "habit_id": hid,
+            "date": days_before(today, n),
+            "done": True,
+            "changed": True,
+        }
+    assert (
+        c.put(f"{HABITS}/{hid}/days/{days_before(today, 0)}", headers=h).json()["changed"] is False
+    )
     progress = c.get(f"{HABITS}/{hid}").json()
     assert progress["streak"] == {"current": 3, "best": 3, "unit": "days"}
     assert progress["done_today"] and progress["habit"]["completions"] == 3
     assert 0 < progress["strength"] < 100
-    month = local_today()[:7]
+    month = today.isoformat()[:7]
     calendar = c.get(f"{HABITS}/{hid}/calendar", params={"month": month}).json()
-    assert local_today() in [d["date"] for d in calendar["days"] if d["done"]]
+    assert today.isoformat() in [d["date"] for d in calendar["days"] if d["done"]]
     analytics = c.get(f"{HABITS}/{hid}/analytics").json()
     assert [r["days"] for r in analytics["rates"]] == [7, 30, 90]
     assert analytics["rates"][0]["rate"] == 1.0
     assert len(analytics["by_weekday"]) == 7
     dashboard = c.get(f"{HABITS}/dashboard").json()
     assert (dashboard["today"], dashboard["due_today"], dashboard["done_today"]) == (
-        local_today(),
+        today.isoformat(),
         1,
         1,
     )
-    undone = c.delete(f"{HABITS}/{hid}/days/{days_ago(0)}", headers=h)
+    undone = c.delete(f"{HABITS}/{hid}/days/{days_before(today, 0)}", headers=h)
     assert undone.status_code == 200 and undone.json()["changed"] is True
     assert c.get(f"{HABITS}/{hid}/streak").json() == {"current": 2, "best": 2, "unit": "days"}
 
@@ -99,7 +102,8 @@ def test_habits_are_renamed_favourited_archived_and_deleted(api_url: str) -> Non
     assert_problem(c.get(f"{HABITS}/{read['id']}", headers=h), 404)
 
 
-def test_bulk_marks_apply_all_or_nothing(api_url: str) -> None:
+def test_bulk_marks_apply_all_or_nothing(api_url: str, users_today: Callable[..., date]) -> None:
+    today = users_today()
     user, other = bearer_user(api_url), bearer_user(api_url)
     c, h = user.client, user.headers
     read = c.post(HABITS, json={"name": "Read"}, headers=h).json()["id"]
@@ -109,41 +113,49 @@ def test_bulk_marks_apply_all_or_nothing(api_url: str) -> None:
         headers=h,
     ).json()["id"]
     theirs = other.client.post(HABITS, json={"name": "X"}, headers=other.headers).json()["id"]
-    marks = [{"habit_id": read, "date": days_ago(1)}, {"habit_id": swim, "date": days_ago(0)}]
+    marks = [
+        {"habit_id": read, "date": days_before(today, 1)},
+        {"habit_id": swim, "date": days_before(today, 0)},
+    ]
     r = c.post(f"{HABITS}/marks", json={"marks": marks}, headers=h)
     assert r.status_code == 200, r.text
     assert [m["changed"] for m in r.json()] == [True, True]
     with_foreign = [
-        {"habit_id": read, "date": days_ago(2)},
-        {"habit_id": theirs, "date": days_ago(0)},
+        {"habit_id": read, "date": days_before(today, 2)},
+        {"habit_id": theirs, "date": days_before(today, 0)},
     ]
     assert_problem(c.post(f"{HABITS}/marks", json={"marks": with_foreign}, headers=h), 404)
     assert c.get(f"{HABITS}/{read}", headers=h).json()["habit"]["completions"] == 1
-    too_many = [{"habit_id": read, "date": days_ago(i)} for i in range(101)]
+    too_many = [{"habit_id": read, "date": days_before(today, i)} for i in range(101)]
     assert_problem(c.post(f"{HABITS}/marks", json={"marks": too_many}, headers=h), 400)
     assert_problem(c.post(f"{HABITS}/marks", json={"marks": []}, headers=h), 400)
-    future = [{"habit_id": read, "date": days_ago(-2)}]
+    future = [{"habit_id": read, "date": days_before(today, -2)}]
     body = assert_problem(c.post(f"{HABITS}/marks", json={"marks": future}, headers=h), 422)
     assert body["errors"] == [{"field": "date", "message": body["detail"]}]
 
 
-def test_another_users_habit_is_not_found_on_every_route(api_url: str) -> None:
+def test_another_users_habit_is_not_found_on_every_route(
+    api_url: str, users_today: Callable[..., date]
+) -> None:
+    today = users_today()
     owner, intruder = bearer_user(api_url), bearer_user(api_url)
     hid = owner.client.post(HABITS, json={"name": "Mine"}, headers=owner.headers).json()["id"]
-    owner.client.put(f"{HABITS}/{hid}/days/{days_ago(0)}", headers=owner.headers)
+    owner.client.put(f"{HABITS}/{hid}/days/{days_before(today, 0)}", headers=owner.headers)
     c, h = intruder.client, intruder.headers
-    month = local_today()[:7]
+    month = today.isoformat()[:7]
     for r in (
         c.get(f"{HABITS}/{hid}", headers=h),
         c.patch(f"{HABITS}/{hid}", json={"name": "Stolen"}, headers=h),
         c.delete(f"{HABITS}/{hid}", headers=h),
-        c.put(f"{HABITS}/{hid}/days/{days_ago(1)}", headers=h),
-        c.delete(f"{HABITS}/{hid}/days/{days_ago(0)}", headers=h),
+        c.put(f"{HABITS}/{hid}/days/{days_before(today, 1)}", headers=h),
+        c.delete(f"{HABITS}/{hid}/days/{days_before(today, 0)}", headers=h),
         c.get(f"{HABITS}/{hid}/streak", headers=h),
         c.get(f"{HABITS}/{hid}/calendar", params={"month": month}, headers=h),
         c.get(f"{HABITS}/{hid}/analytics", headers=h),
         c.post(
-            f"{HABITS}/marks", json={"marks": [{"habit_id": hid, "date": days_ago(1)}]}, headers=h
+            f"{HABITS}/marks",
+            json={"marks": [{"habit_id": hid, "date": days_before(today, 1)}]},
+            headers=h,
         ),
     ):
         assert_problem(r, 404)
@@ -153,15 +165,18 @@ def test_another_users_habit_is_not_found_on_every_route(api_url: str) -> None:
     assert (mine["habit"]["name"], mine["habit"]["completions"]) == ("Mine", 1)
 
 
-def test_today_and_future_follow_the_users_time_zone(api_url: str) -> None:
+def test_today_and_future_follow_the_users_time_zone(
+    api_url: str, users_today: Callable[..., date]
+) -> None:
     zone = "Pacific/Kiritimati"  # UTC+14: its today is tomorrow in UTC most of the day
     user = bearer_user(api_url, time_zone=zone)
+    today = users_today(zone)
     c, h = user.client, user.headers
     hid = c.post(HABITS, json={"name": "Stretch"}, headers=h).json()["id"]
-    assert c.put(f"{HABITS}/{hid}/days/{local_today(zone)}", headers=h).status_code == 200
-    tomorrow = days_ago(-1, zone)
+    assert c.put(f"{HABITS}/{hid}/days/{today.isoformat()}", headers=h).status_code == 200
+    tomorrow = days_before(today, -1)
     assert_problem(c.put(f"{HABITS}/{hid}/days/{tomorrow}", headers=h), 422)
-    assert c.get(f"{HABITS}/dashboard", headers=h).json()["today"] == local_today(zone)
+    assert c.get(f"{HABITS}/dashboard", headers=h).json()["today"] == today.isoformat()
 
 
 @pytest.mark.parametrize(
@@ -198,14 +213,17 @@ def test_bad_input_gets_a_problem_never_a_500(
     assert_problem(r, status)
 
 
-def test_bad_days_and_months_on_a_habit_get_a_problem(api_url: str) -> None:
+def test_bad_days_and_months_on_a_habit_get_a_problem(
+    api_url: str, users_today: Callable[..., date]
+) -> None:
+    today = users_today()
     user = bearer_user(api_url)
     c, h = user.client, user.headers
     hid = c.post(HABITS, json={"name": "Read"}, headers=h).json()["id"]
     assert_problem(c.put(f"{HABITS}/{hid}/days/yesterday", headers=h), 400)
-    assert_problem(c.put(f"{HABITS}/{hid}/days/2026-02-30", headers=h), 422)
-    assert_problem(c.put(f"{HABITS}/{hid}/days/{days_ago(400)}", headers=h), 422)
-    assert_problem(c.put(f"{HABITS}/{hid}/days/{days_ago(-1)}", headers=h), 422)
+    assert_problem(c.put(f"{HABITS}/{hid}/days/2026-02-30", headers=h), 400)
+    assert_problem(c.put(f"{HABITS}/{hid}/days/{days_before(today, 400)}", headers=h), 422)
+    assert_problem(c.put(f"{HABITS}/{hid}/days/{days_before(today, -1)}", headers=h), 422)
     r = c.get(f"{HABITS}/{hid}/calendar", params={"month": "1999-01"}, headers=h)
     assert_problem(r, 422)
     for month in ("March", "2026-1", "2026-13"):  # not the documented pattern
@@ -222,24 +240,30 @@ def test_habits_need_a_signed_in_user_and_csrf_for_cookie_writes(api_url: str) -
     assert user.client.get(HABITS).json() == []
 
 
-def test_the_export_holds_habits_with_their_days(api_url: str) -> None:
+def test_the_export_holds_habits_with_their_days(
+    api_url: str, users_today: Callable[..., date]
+) -> None:
+    today = users_today()
     user = bearer_user(api_url)
     c, h = user.client, user.headers
     hid = c.post(HABITS, json={"name": "Read"}, headers=h).json()["id"]
-    c.put(f"{HABITS}/{hid}/days/{days_ago(1)}", headers=h).raise_for_status()
+    c.put(f"{HABITS}/{hid}/days/{days_before(today, 1)}", headers=h).raise_for_status()
     [exported] = c.post("/api/v1/users/me/export", headers=h).json()["habits"]
-    assert (exported["id"], exported["done_days"]) == (hid, [days_ago(1)])
+    assert (exported["id"], exported["done_days"]) == (hid, [days_before(today, 1)])
 
 
 def test_deleting_the_account_removes_its_habits_and_pomodoro_history(
-    make_settings: Callable[..., Settings], serve: Callable[..., str]
+    make_settings: Callable[..., Settings],
+    serve: Callable[..., str],
+    users_today: Callable[..., date],
 ) -> None:
+    today = users_today()
     settings = make_settings()
     api_url = serve(settings)
     user = bearer_user(api_url)
     c, h = user.client, user.headers
     hid = c.post(HABITS, json={"name": "Read"}, headers=h).json()["id"]
-    c.put(f"{HABITS}/{hid}/days/{days_ago(0)}", headers=h).raise_for_status()
+    c.put(f"{HABITS}/{hid}/days/{days_before(today, 0)}", headers=h).raise_for_status()
     sid = c.post("/api/v1/pomodoro/sessions", json={}, headers=h).json()["id"]
     c.post(f"/api/v1/pomodoro/sessions/{sid}/complete", headers=h).raise_for_status()
 

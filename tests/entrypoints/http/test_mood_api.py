@@ -3,8 +3,8 @@ users' entries out of reach, and bad input answered with problem details."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from collections.abc import Callable
+from datetime import date
 
 import httpx
 
@@ -14,11 +14,13 @@ from tests.support.users import bearer_user, browser_user
 ENTRIES = "/api/v1/mood/entries"
 
 
-def test_entries_of_a_day_are_averaged_corrected_and_deleted(any_profile_url: str) -> None:
+def test_entries_of_a_day_are_averaged_corrected_and_deleted(
+    any_profile_url: str, users_today: Callable[..., date]
+) -> None:
     zone = "Pacific/Kiritimati"  # UTC+14: usually a different date than the server's
     user = browser_user(any_profile_url, time_zone=zone)
     c, h = user.client, user.headers
-    today = datetime.now(ZoneInfo(zone)).date().isoformat()
+    today = users_today(zone).isoformat()
     first = c.post(ENTRIES, json={"happiness": 2, "focus": 3, "stress": 5}, headers=h)
     assert first.status_code == 201, first.text
     assert first.json()["local_date"] == today

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import httpx
 import pytest
@@ -53,13 +53,15 @@ def test_a_browser_user_runs_a_focus_session_and_sees_it_in_todays_stats(
     assert [s["id"] for s in c.get(SESSIONS).json()] == [session["id"]]
 
 
-def test_stats_count_on_the_users_own_day_far_from_utc(api_url: str) -> None:
+def test_stats_count_on_the_users_own_day_far_from_utc(
+    api_url: str, users_today: Callable[..., date]
+) -> None:
     zone = "Pacific/Kiritimati"  # UTC+14: most of the time a different date than UTC
     user = bearer_user(api_url, time_zone=zone)
     c, h = user.client, user.headers
+    today = users_today(zone)
     session = c.post(SESSIONS, json={"kind": "short_break"}, headers=h).json()
     c.post(f"{SESSIONS}/{session['id']}/complete", headers=h).raise_for_status()
-    today = datetime.now(ZoneInfo(zone)).date()
     done = c.get(f"{SESSIONS}/{session['id']}", headers=h).json()
     assert done["local_date"] == today.isoformat()
     r = c.get(

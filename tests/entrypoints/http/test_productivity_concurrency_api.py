@@ -3,8 +3,9 @@ count nothing twice, on both profiles (SQLite queues writers; PostgreSQL really 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import date, timedelta
 
 import httpx
 
@@ -33,12 +34,14 @@ def test_one_session_completed_from_many_devices_counts_once(any_profile_url: st
     assert (today["focus_sessions"], today["tasks_done"]) == (1, 1)
 
 
-def test_days_marked_from_two_devices_at_once_are_each_counted_once(any_profile_url: str) -> None:
+def test_days_marked_from_two_devices_at_once_are_each_counted_once(
+    any_profile_url: str, users_today: Callable[..., date]
+) -> None:
     user = bearer_user(any_profile_url)
     hid = user.client.post("/api/v1/habits", json={"name": "Read"}, headers=user.headers).json()[
         "id"
     ]
-    today = datetime.now(UTC).date()
+    today = users_today()
     days = [(today - timedelta(days=i)).isoformat() for i in range(PARALLEL)]
 
     def mark(day: str) -> bool:

@@ -4,8 +4,11 @@ body (a number is not a string, 0 is not false), and problems that name what is 
 from __future__ import annotations
 
 import json
+import re
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -179,24 +182,48 @@ def test_an_optional_body_may_still_be_left_out(url: str, user: BearerUser) -> N
     assert r.status_code == 201, r.text
 
 
-@pytest.mark.parametrize("day", ["2026-3-1", "yesterday"])
-def test_a_day_not_written_yyyy_mm_dd_is_a_400_naming_the_day(
-    url: str, user: BearerUser, day: str
-) -> None:
-    # The document declares the pattern, so the text is refused as the schema refuses it.
-    r = user.client.get(f"{API}/calendar/{day}", headers=user.headers)
-    assert [e["field"] for e in assert_problem(r, 400)["errors"]] == ["day"]
-    habit = post(user, "/habits", {"name": f"Walk {day}"}).json()["id"]
-    r = user.client.put(f"{API}/habits/{habit}/days/{day}", headers=user.headers)
-    assert [e["field"] for e in assert_problem(r, 400)["errors"]] == ["day"]
+def _day_parameters(url: str) -> list[tuple[str, str, dict[str, Any], str]]:
+    """(method, path, operation, name) of every day parameter, in a path or a query, that the
+    API document declares (`format: date`), so a route added later is walked as well."""
+    document = httpx.get(f"{url}/schema/openapi.json", timeout=30).json()
+    found = []
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                schema = parameter.get("schema", {})
+                shapes = [schema, *schema.get("oneOf", []), *schema.get("anyOf", [])]
+                if any(shape.get("format") == "date" for shape in shapes):
+                    found.append((method.upper(), path, operation, parameter["name"]))
+    return found
 
 
-@pytest.mark.parametrize("day", ["2026-02-30", "2026-04-31"])
-def test_a_day_that_is_not_on_the_calendar_is_a_422_naming_the_day(
+@pytest.mark.parametrize("day", ["2026-02-30", "2026-04-31", "2026-13-45", "2026-3-1", "yesterday"])
+def test_a_bad_day_is_the_same_400_naming_the_parameter_on_every_route(
     url: str, user: BearerUser, day: str
 ) -> None:
-    r = user.client.get(f"{API}/calendar/{day}", headers=user.headers)
-    assert [e["field"] for e in assert_problem(r, 422)["errors"]] == ["day"]
-    habit = post(user, "/habits", {"name": f"Walk {day}"}).json()["id"]
-    r = user.client.put(f"{API}/habits/{habit}/days/{day}", headers=user.headers)
-    assert [e["field"] for e in assert_problem(r, 422)["errors"]] == ["day"]
+    # Not on the calendar or not written YYYY-MM-DD: outside the document's `format: date`.
+    walked = []
+    for method, path, operation, name in _day_parameters(url):
+        query = {
+            p["name"]: "2026-01-05"
+            for p in operation.get("parameters", [])
+            if p["in"] == "query" and p.get("required")
+        }
+        concrete = path.replace(f"{{{name}}}", day)
+        if concrete == path:
+            query[name] = day
+        concrete = re.sub(r"\{\w+\}", str(uuid.uuid4()), concrete)  # any id: the day comes first
+        r = user.client.request(method, f"{url}{concrete}", params=query, headers=user.headers)
+        problem = assert_problem(r, 400)
+        assert [e["field"] for e in problem["errors"]] == [name], (method, path, r.text)
+        walked.append(f"{method} {path} {name}")
+    assert {
+        "GET /api/v1/calendar/{day} day",
+        "PUT /api/v1/habits/{habit_id}/days/{day} day",
+        "DELETE /api/v1/habits/{habit_id}/days/{day} day",
+        "GET /api/v1/mood/days from",
+        "GET /api/v1/breathing/stats to",
+        "GET /api/v1/pomodoro/stats/range from",
+        "GET /api/v1/streak/days to",
+        "GET /api/v1/daily date",
+    } <= set(walked), walked

@@ -3,8 +3,8 @@ every domain, on the user's own day, private to each user, and in the account's 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from collections.abc import Callable
+from datetime import date, timedelta
 
 import httpx
 
@@ -34,11 +34,13 @@ def test_actions_in_any_domain_keep_one_streak_that_counts_each_day_once(
     assert days.json() == [{"date": streak["today"], "actions": 3}]
 
 
-def test_the_day_view_and_dashboard_join_the_users_own_day(any_profile_url: str) -> None:
+def test_the_day_view_and_dashboard_join_the_users_own_day(
+    any_profile_url: str, users_today: Callable[..., date]
+) -> None:
     zone = "Pacific/Kiritimati"
     user = browser_user(any_profile_url, time_zone=zone)
     c, h = user.client, user.headers
-    today = datetime.now(ZoneInfo(zone)).date()
+    today = users_today(zone)
     c.post(
         "/api/v1/mood/entries", json={"happiness": 5, "focus": 3, "stress": 1}, headers=h
     ).raise_for_status()
@@ -97,7 +99,10 @@ def test_the_day_view_and_dashboard_join_the_users_own_day(any_profile_url: str)
     assert panels["today"]["breathing"]["sessions"] == 1
 
 
-def test_a_new_time_zone_moves_today_and_an_unknown_one_is_refused(api_url: str) -> None:
+def test_a_new_time_zone_moves_today_and_an_unknown_one_is_refused(
+    api_url: str, users_today: Callable[..., date]
+) -> None:
+    pago_pago_today = users_today("Pacific/Pago_Pago")
     user = browser_user(api_url, time_zone="Pacific/Kiritimati")
     c, h = user.client, user.headers
     assert_problem(c.patch("/api/v1/users/me", json={"time_zone": "Mars/Olympus"}, headers=h), 422)
@@ -107,7 +112,7 @@ def test_a_new_time_zone_moves_today_and_an_unknown_one_is_refused(api_url: str)
     ).raise_for_status()
     dashboard = c.get("/api/v1/dashboard").json()
     assert dashboard["time_zone"] == "Pacific/Pago_Pago"
-    assert dashboard["date"] == str(datetime.now(ZoneInfo("Pacific/Pago_Pago")).date())
+    assert dashboard["date"] == str(pago_pago_today)
 
 
 def test_one_users_day_shows_nothing_of_anothers(api_url: str) -> None:

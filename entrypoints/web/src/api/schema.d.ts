@@ -2319,11 +2319,11 @@ export interface paths {
         /**
          * Get calendar day
          * @description Everything on one of the user's local days: streak activity, mood, breathing, goals.
-         *     Dates from 2000-01-01 to a year ahead; a date that does not exist (2026-02-30) is 422.
+         *     Dates from 2000-01-01 to a year ahead.
          *
          *     **Checked beyond this schema** (a 422 naming the field):
          *
-         *     - the day exists (`2026-02-30` does not) and lies between 2000-01-01 and a year after the user's today
+         *     - the day lies between 2000-01-01 and a year after the user's today
          */
         get: operations["getCalendarDay"];
         put?: never;
@@ -14507,7 +14507,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description a local date, YYYY-MM-DD */
+                /** @description a local day, YYYY-MM-DD */
                 day: string;
             };
             cookie?: never;
