@@ -49,6 +49,7 @@ from domains.journal.grants import GrantStore
 from domains.journal.keys import Keyring
 from domains.journal.use_cases import JournalService, JournalUserData
 from domains.pomodoro.use_cases import PomodoroService, PomodoroUserData
+from domains.shared.days import UserDays
 from domains.shared.events import InProcessEventBus
 from domains.shared.rate_limit import Rate
 from domains.study.use_cases import StudyService, StudyUserData
@@ -91,6 +92,8 @@ class Infrastructure(containers.DeclarativeContainer):
     #: Every domain counts "today" on the user's own day; one reader of users' zones serves all
     #: (raw asyncpg on PostgreSQL, the engine on SQLite).
     user_time_zones = providers.Singleton(_user_time_zones, engine, read_pool)
+    #: The user's day (zone and today), with the one policy for a zone tzdata no longer knows.
+    user_days = providers.Singleton(UserDays, user_time_zones, clock)
 
     _is_production = providers.Callable(lambda s: "redis" if s.redis_url else "memory", settings)
     # Redis's stores, each behind the process's breaker: while Redis is away, limits fall back
@@ -303,7 +306,7 @@ class Pomodoro(containers.DeclarativeContainer):
     service = providers.Singleton(
         PomodoroService,
         uow=unit_of_work.provider,
-        time_zones=infrastructure.user_time_zones,
+        user_days=infrastructure.user_days,
         clock=infrastructure.clock,
         events=infrastructure.events,
     )
@@ -318,7 +321,7 @@ class Habits(containers.DeclarativeContainer):
     service = providers.Singleton(
         HabitsService,
         uow=unit_of_work.provider,
-        time_zones=infrastructure.user_time_zones,
+        user_days=infrastructure.user_days,
         clock=infrastructure.clock,
         events=infrastructure.events,
         reader=reader.provider,

@@ -37,7 +37,7 @@ class Breathing(containers.DeclarativeContainer):
     service = providers.Singleton(
         BreathingService,
         uow=unit_of_work.provider,
-        zones=infrastructure.user_time_zones,
+        user_days=infrastructure.user_days,
         clock=infrastructure.clock,
         events=infrastructure.events,
     )
@@ -51,7 +51,7 @@ class Mood(containers.DeclarativeContainer):
     service = providers.Singleton(
         MoodService,
         uow=unit_of_work.provider,
-        zones=infrastructure.user_time_zones,
+        user_days=infrastructure.user_days,
         clock=infrastructure.clock,
         events=infrastructure.events,
     )
@@ -65,7 +65,7 @@ class Goals(containers.DeclarativeContainer):
     service = providers.Singleton(
         GoalsService,
         uow=unit_of_work.provider,
-        zones=infrastructure.user_time_zones,
+        user_days=infrastructure.user_days,
         clock=infrastructure.clock,
     )
     user_data = providers.Singleton(GoalsUserData, uow=unit_of_work.provider)
@@ -78,8 +78,7 @@ class Streaks(containers.DeclarativeContainer):
     service = providers.Singleton(
         StreakService,
         uow=unit_of_work.provider,
-        zones=infrastructure.user_time_zones,
-        clock=infrastructure.clock,
+        user_days=infrastructure.user_days,
     )
     user_data = providers.Singleton(StreakUserData, uow=unit_of_work.provider)
 
@@ -123,8 +122,7 @@ class Calendar(containers.DeclarativeContainer):
 
     service = providers.Singleton(
         CalendarService,
-        zones=infrastructure.user_time_zones,
-        clock=infrastructure.clock,
+        user_days=infrastructure.user_days,
         sections=_sections,
         months=_sections,
         panels=providers.List(

@@ -13,6 +13,7 @@ from adapters.sql.goals import SqlAlchemyGoalsUnitOfWork
 from adapters.sql.streaks import SqlAlchemyStreakUnitOfWork
 from adapters.sql.user_time_zones import SqlAlchemyUserTimeZones
 from domains.goals.use_cases import GoalsService, GoalsUserData
+from domains.shared.days import UserDays
 from domains.shared.errors import NotFound
 from domains.shared.events import ProductiveAction
 from domains.streaks.use_cases import StreakService, StreakUserData
@@ -32,15 +33,14 @@ class Clock:
 def streaks(engine: AsyncEngine, clock: Clock) -> StreakService:
     return StreakService(
         uow=lambda: SqlAlchemyStreakUnitOfWork(engine),
-        zones=SqlAlchemyUserTimeZones(engine),
-        clock=clock,
+        user_days=UserDays(SqlAlchemyUserTimeZones(engine), clock),
     )
 
 
 def goals(engine: AsyncEngine, clock: Clock) -> GoalsService:
     return GoalsService(
         uow=lambda: SqlAlchemyGoalsUnitOfWork(engine),
-        zones=SqlAlchemyUserTimeZones(engine),
+        user_days=UserDays(SqlAlchemyUserTimeZones(engine), clock),
         clock=clock,
     )
 

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from domains.shared.days import UserDays
 from domains.shared.events import InProcessEventBus, ProductiveAction
 from domains.streaks.model import StreakRecord, extend, summarise
 from domains.streaks.use_cases import StreakService, StreakUserData
@@ -32,7 +33,7 @@ def zones() -> FakeZones:
 
 @pytest.fixture
 def service(store: Store, clock: FakeClock, zones: FakeZones) -> StreakService:
-    return StreakService(uow=lambda: FakeStreakUnitOfWork(store), zones=zones, clock=clock)
+    return StreakService(uow=lambda: FakeStreakUnitOfWork(store), user_days=UserDays(zones, clock))
 
 
 async def act(service: StreakService, when: datetime, user: str = "ann", kind: str = "x") -> None:
