@@ -59,8 +59,10 @@ class BreathingService:
         )
         async with self.uow() as uow:
             await uow.sessions.add(session)
+            await self.events.publish(
+                ProductiveAction(user_id, "breathing_session", now, session.local_date)
+            )
             await uow.commit()
-        await self.events.publish(ProductiveAction(user_id, "breathing_session", now))
         return session
 
     async def session(self, user_id: str, session_id: str) -> BreathingSession:

@@ -146,7 +146,9 @@ class HabitsService:
 
     async def mark_many(self, user_id: str, requests: Sequence[MarkRequest]) -> list[DayMark]:
         """All or nothing: one unknown habit or bad date and no mark is applied. Idempotent:
-        marking a done day done again changes nothing and counts nothing."""
+        marking a done day done again changes nothing and counts nothing. Each newly done day
+        is published inside the unit of work, so its handlers (the app streak) share the
+        marks' transaction."""
         if not 1 <= len(requests) <= MAX_BULK_MARKS:
             raise InvalidInput(
                 f"send between 1 and {MAX_BULK_MARKS} marks at a time", field="marks"
@@ -175,11 +177,13 @@ class HabitsService:
                 if changed:
                     await uow.habits.add_to_count(r.habit_id, 1 if r.done else -1)
                 results[i] = DayMark(r.habit_id, r.day, r.done, changed)
+            marks = [results[i] for i in range(len(requests))]
+            for mark in marks:
+                if mark.done and mark.changed:
+                    await self.events.publish(
+                        ProductiveAction(user_id, "habit_done", now, user_day.date_of(now))
+                    )
             await uow.commit()
-        marks = [results[i] for i in range(len(requests))]
-        for mark in marks:
-            if mark.done and mark.changed:
-                await self.events.publish(ProductiveAction(user_id, "habit_done", now))
         return marks
 
     # -- progress -------------------------------------------------------------------------

@@ -178,7 +178,9 @@ class JournalService:
             await uow.entries.add(seal_entry(self.keyring.cipher, key, user_id, entry))
             await uow.commit()
         if self.events is not None:
-            await self.events.publish(ProductiveAction(user_id, "journal_entry", now))
+            await self.events.publish(
+                ProductiveAction(user_id, "journal_entry", now, entry.written_on)
+            )
         return entry
 
     async def get_entry(self, user_id: str, entry_id: str, grants: Grants = ()) -> Entry:

@@ -45,8 +45,10 @@ class MoodService:
         )
         async with self.uow() as uow:
             await uow.entries.add(entry)
+            await self.events.publish(
+                ProductiveAction(user_id, "mood_entry", now, entry.local_date)
+            )
             await uow.commit()
-        await self.events.publish(ProductiveAction(user_id, "mood_entry", now))
         return entry
 
     async def entry(self, user_id: str, entry_id: str) -> MoodEntry:

@@ -148,17 +148,13 @@ class PomodoroService:
         self, user_id: str, session_id: str, *, tasks_done: int = 0
     ) -> PomodoroSession:
         """Completing twice, or completing another user's session, is refused. The day's
-        totals grow in the same transaction, atomically."""
+        totals grow in the same transaction, atomically, and so does the app streak (a
+        completed focus session is published inside it)."""
         self._check_task_count(tasks_done, low=0)
         user_day = await self.user_days.of(user_id)
-        session = await self._finish(
+        return await self._finish(
             user_id, session_id, SessionStatus.COMPLETED, tasks_done, user_day
         )
-        if session.kind is SessionKind.FOCUS:
-            await self.events.publish(
-                ProductiveAction(user_id, "focus_session", session.ended_at or self.clock.now())
-            )
-        return session
 
     async def abandon(self, user_id: str, session_id: str) -> PomodoroSession:
         return await self._finish(
@@ -257,6 +253,8 @@ class PomodoroService:
                 raise SessionNotRunning("finished")
             if status is SessionStatus.COMPLETED:
                 await uow.daily.add(_completion_of(finished, day))
+                if finished.kind is SessionKind.FOCUS:
+                    await self.events.publish(ProductiveAction(user_id, "focus_session", now, day))
             await uow.commit()
         return finished
 

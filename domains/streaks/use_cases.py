@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from domains.shared.days import UserDays, check_range
-from domains.shared.errors import NotFound
 from domains.shared.events import ProductiveAction
 from domains.streaks.model import AppStreak, extend, streak_on, summarise
 from domains.streaks.ports import StreakUnitOfWork
@@ -20,12 +19,9 @@ class StreakService:
     user_days: UserDays
 
     async def record(self, event: ProductiveAction) -> None:
-        """Counts the action on the user's local day at the time it happened."""
-        try:
-            user_day = await self.user_days.of(event.user_id)
-        except NotFound:
-            return  # the account was deleted meanwhile: nothing to keep a streak for
-        day = user_day.date_of(event.occurred_at)
+        """Counts the action on the user's local day it happened on (the event says which: the
+        publisher knows the user's day, so the streak reads no zone)."""
+        day = event.day
         async with self.uow() as uow:
             if await uow.streaks.add_action(event.user_id, day):
                 await uow.streaks.lock(event.user_id)

@@ -169,7 +169,11 @@ class StudyService:
             )
             await uow.commit()
         if self.events is not None:
-            await self.events.publish(ProductiveAction(user_id, "card_reviewed", now))
+            await self.events.publish(
+                ProductiveAction(
+                    user_id, "card_reviewed", now, local_date(now, await self._zone(user_id))
+                )
+            )
         return card
 
     async def undo_last_review(self, user_id: str) -> Card:

@@ -134,6 +134,9 @@ class Calendar(containers.DeclarativeContainer):
 
 
 def subscribe_app_streak(events: InProcessEventBus, streaks: StreakService) -> None:
-    """Every productive action counts toward the app streak. The bus reports a failing
-    handler instead of raising (the action is already saved), so the streak needs no guard."""
+    """Every productive action counts toward the app streak. Publishers publish inside their
+    unit of work, so the streak's writes join the action's transaction (one checkout, one
+    commit; adapters.sql.unit_of_work): if they fail, the action rolls back with them. The bus
+    reports a handler that fails before writing and runs the others, so the streak needs no
+    guard."""
     events.subscribe(streaks.record)

@@ -38,7 +38,7 @@ async def test_a_failing_streak_is_reported_and_later_handlers_still_run() -> No
         later.append(event)
 
     bus.subscribe(next_handler)
-    event = ProductiveAction("u-1", "focus_session", Clock().now())
+    event = ProductiveAction("u-1", "focus_session", Clock().now(), Clock().now().date())
     with capture_logs() as logs:
         await bus.publish(event)
     assert later == [event]
