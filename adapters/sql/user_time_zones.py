@@ -1,7 +1,7 @@
-"""The user's time zone, read from identity's users table, for domains that count local days.
-
-Domains declare their own small `UserTimeZones` port (`zone_of(user_id) -> str`); this one
-adapter satisfies all of them structurally.
+"""The user's time zone, read from identity's users table: the adapters of the one shared
+port `domains.shared.days.UserZones`, behind the composition root's single `UserDays` that
+every context counts the user's days with. The zone is read at most once per request (the
+memo below), however many use cases and dashboard sections ask for the user's day.
 """
 
 from __future__ import annotations

@@ -47,6 +47,7 @@ from domains.daily.use_cases import DailyContentService
 from domains.goals.use_cases import GoalsService
 from domains.identity.model import User
 from domains.mood.use_cases import MoodService
+from domains.shared.days import UserDays
 from domains.shared.events import InProcessEventBus, ProductiveAction
 from domains.streaks.use_cases import StreakService
 
@@ -80,14 +81,20 @@ async def main(url: str, users: int, days: int) -> None:
             email = f"{user_id[:12]}@example.com"
             await uow.users.add(User(user_id, email, "Bench", "Europe/Paris", now, now))
         await uow.commit()
-    zones = SqlAlchemyUserTimeZones(engine)
     clock = Clock(now)
+    days_of = UserDays(SqlAlchemyUserTimeZones(engine), clock)
     events = InProcessEventBus()
-    streaks = StreakService(lambda: SqlAlchemyStreakUnitOfWork(engine), zones, clock)
+    streaks = StreakService(lambda: SqlAlchemyStreakUnitOfWork(engine), days_of)
+    paris = await days_of.of(ids[0])  # every user lives in Paris
 
     # A year of daily actions for every user, all at once: each is a new day (the slow path).
     actions = [
-        ProductiveAction(user_id, "focus_session", now - timedelta(days=d))
+        ProductiveAction(
+            user_id,
+            "focus_session",
+            now - timedelta(days=d),
+            paris.date_of(now - timedelta(days=d)),
+        )
         for d in range(days)
         for user_id in ids
     ]
@@ -97,7 +104,9 @@ async def main(url: str, users: int, days: int) -> None:
     new_days = time.perf_counter() - started
     # The same day again: the idempotent fast path every later action of a day takes.
     started = time.perf_counter()
-    repeat = [ProductiveAction(u, "mood_entry", now) for u in ids for _ in range(10)]
+    repeat = [
+        ProductiveAction(u, "mood_entry", now, paris.date_of(now)) for u in ids for _ in range(10)
+    ]
     for chunk in range(0, len(repeat), 200):
         await asyncio.gather(*(streaks.record(a) for a in repeat[chunk : chunk + 200]))
     repeats = time.perf_counter() - started
@@ -105,11 +114,11 @@ async def main(url: str, users: int, days: int) -> None:
     assert longest == days, longest
 
     # One user's year of mood, breathing and goals, for the day view and dashboard.
-    mood = MoodService(lambda: SqlAlchemyMoodUnitOfWork(engine), zones, clock, events)
+    mood = MoodService(lambda: SqlAlchemyMoodUnitOfWork(engine), days_of, clock, events)
     breathing = BreathingService(
-        lambda: SqlAlchemyBreathingUnitOfWork(engine), zones, clock, events
+        lambda: SqlAlchemyBreathingUnitOfWork(engine), days_of, clock, events
     )
-    goals = GoalsService(lambda: SqlAlchemyGoalsUnitOfWork(engine), zones, clock)
+    goals = GoalsService(lambda: SqlAlchemyGoalsUnitOfWork(engine), days_of, clock)
     user = ids[0]
     for d in range(days):
         clock.current = now - timedelta(days=d)
@@ -125,8 +134,7 @@ async def main(url: str, users: int, days: int) -> None:
             await goals.update_progress(user, goal.id, delta=1)
     daily = DailyContentService(JsonContentLibrary(), StoreCache.memory(), clock)
     calendar = CalendarService(
-        zones,
-        clock,
+        days_of,
         sections=[
             ActivitySection(streaks),
             MoodSection(mood),

@@ -14,9 +14,9 @@ from domains.breathing.model import (
     Technique,
     check_session,
 )
-from domains.breathing.ports import BreathingUnitOfWork, UserTimeZones
-from domains.shared.clock import Clock, local_date, time_zone
-from domains.shared.days import check_range
+from domains.breathing.ports import BreathingUnitOfWork
+from domains.shared.clock import Clock
+from domains.shared.days import UserDays, check_range
 from domains.shared.errors import InvalidInput, NotFound
 from domains.shared.events import EventPublisher, ProductiveAction
 from domains.shared.ids import new_id
@@ -27,7 +27,7 @@ MAX_LIST = 200
 @dataclass
 class BreathingService:
     uow: Callable[[], BreathingUnitOfWork]
-    zones: UserTimeZones
+    user_days: UserDays
     clock: Clock
     events: EventPublisher
 
@@ -40,10 +40,6 @@ class BreathingService:
             raise NotFound(f"no breathing technique {slug[:40]!r}")
         return found
 
-    async def today(self, user_id: str) -> date:
-        zone = time_zone(await self.zones.zone_of(user_id))
-        return local_date(self.clock.now(), zone)
-
     async def log_session(
         self, user_id: str, technique_slug: str, cycles: int, duration_seconds: int
     ) -> BreathingSession:
@@ -51,7 +47,7 @@ class BreathingService:
             raise InvalidInput(f"no breathing technique {technique_slug[:40]!r}", field="technique")
         check_session(cycles, duration_seconds)
         now = self.clock.now()
-        zone = time_zone(await self.zones.zone_of(user_id))
+        user_day = await self.user_days.of(user_id)
         session = BreathingSession(
             id=new_id(),
             user_id=user_id,
@@ -59,12 +55,14 @@ class BreathingService:
             cycles=cycles,
             duration_seconds=duration_seconds,
             completed_at=now,
-            local_date=local_date(now, zone),
+            local_date=user_day.date_of(now),
         )
         async with self.uow() as uow:
             await uow.sessions.add(session)
+            await self.events.publish(
+                ProductiveAction(user_id, "breathing_session", now, session.local_date)
+            )
             await uow.commit()
-        await self.events.publish(ProductiveAction(user_id, "breathing_session", now))
         return session
 
     async def session(self, user_id: str, session_id: str) -> BreathingSession:
@@ -84,7 +82,7 @@ class BreathingService:
         if (start is None) != (end is None):
             raise InvalidInput("give both from and to, or neither", field="from")
         if start is not None and end is not None:
-            check_range(start, end, await self.today(user_id))
+            check_range(start, end, (await self.user_days.of(user_id)).today)
         if not 1 <= limit <= MAX_LIST:
             raise InvalidInput(f"limit must be between 1 and {MAX_LIST}", field="limit")
         async with self.uow() as uow:
@@ -103,7 +101,7 @@ class BreathingService:
         if (start is None) != (end is None):
             raise InvalidInput("give both from and to, or neither", field="from")
         if start is not None and end is not None:
-            check_range(start, end, await self.today(user_id))
+            check_range(start, end, (await self.user_days.of(user_id)).today)
         async with self.uow() as uow:
             per_technique = tuple(await uow.sessions.per_technique(user_id, start, end))
             per_day = (

@@ -31,9 +31,3 @@ class DashboardPanel(Protocol):
     name: str
 
     async def panel(self, user_id: str, today: date) -> Any: ...
-
-
-class UserTimeZones(Protocol):
-    async def zone_of(self, user_id: str) -> str:
-        """The user's IANA time zone name; NotFound for an unknown user."""
-        ...

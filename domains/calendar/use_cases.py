@@ -15,26 +15,28 @@ from domains.calendar.model import (
     check_day,
     month_bounds,
 )
-from domains.calendar.ports import DashboardPanel, DaySection, MonthSection, UserTimeZones
-from domains.shared.clock import Clock, local_date, time_zone
+from domains.calendar.ports import DashboardPanel, DaySection, MonthSection
+from domains.shared.days import UserDays
 
 
 @dataclass
 class CalendarService:
-    zones: UserTimeZones
-    clock: Clock
+    user_days: UserDays
     sections: Sequence[DaySection] = ()
     panels: Sequence[DashboardPanel] = ()
     months: Sequence[MonthSection] = ()
 
     async def day(self, user_id: str, day: date) -> CalendarDay:
-        zone_name, today = await self._today(user_id)
-        check_day(day, today)
-        return CalendarDay(day, zone_name, day == today, await self._sections(user_id, day))
+        user_day = await self.user_days.of(user_id)
+        check_day(day, user_day.today)
+        return CalendarDay(
+            day, user_day.zone.key, day == user_day.today, await self._sections(user_id, day)
+        )
 
     async def month(self, user_id: str, year: int, month: int) -> CalendarMonth:
         """Every day of a month with each month section's summary (None on empty days)."""
-        zone_name, today = await self._today(user_id)
+        user_day = await self.user_days.of(user_id)
+        today = user_day.today
         first, last = month_bounds(year, month, today)
         found = await asyncio.gather(*(s.between(user_id, first, last) for s in self.months))
         days = []
@@ -45,20 +47,17 @@ class CalendarService:
                 entry[section.name] = by_day.get(day)
             days.append(entry)
             day += timedelta(days=1)
-        return CalendarMonth(year, month, zone_name, today, days)
+        return CalendarMonth(year, month, user_day.zone.key, today, days)
 
     async def dashboard(self, user_id: str) -> Dashboard:
-        zone_name, today = await self._today(user_id)
+        user_day = await self.user_days.of(user_id)
+        today = user_day.today
         panels = await asyncio.gather(*(p.panel(user_id, today) for p in self.panels))
         sections = {p.name: value for p, value in zip(self.panels, panels, strict=True)}
         sections["today"] = await self._sections(user_id, today)
-        return Dashboard(today, zone_name, sections)
+        return Dashboard(today, user_day.zone.key, sections)
 
     async def _sections(self, user_id: str, day: date) -> dict[str, Any]:
         # Each section reads its own domain on its own connection: ask them all at once.
         found = await asyncio.gather(*(s.on(user_id, day) for s in self.sections))
         return {s.name: value for s, value in zip(self.sections, found, strict=True)}
-
-    async def _today(self, user_id: str) -> tuple[str, date]:
-        name = await self.zones.zone_of(user_id)
-        return name, local_date(self.clock.now(), time_zone(name))

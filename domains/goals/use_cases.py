@@ -21,8 +21,9 @@ from domains.goals.model import (
     check_title,
     due_date_for,
 )
-from domains.goals.ports import GoalsUnitOfWork, UserTimeZones
-from domains.shared.clock import Clock, local_date, time_zone
+from domains.goals.ports import GoalsUnitOfWork
+from domains.shared.clock import Clock
+from domains.shared.days import UserDays
 from domains.shared.errors import Conflict, InvalidInput, NotFound
 from domains.shared.ids import new_id
 
@@ -46,11 +47,12 @@ def _kind(value: str) -> Kind:
 @dataclass
 class GoalsService:
     uow: Callable[[], GoalsUnitOfWork]
-    zones: UserTimeZones
+    user_days: UserDays
     clock: Clock
 
     async def today(self, user_id: str) -> date:
-        return local_date(self.clock.now(), time_zone(await self.zones.zone_of(user_id)))
+        """The user's today, for callers that show a goal's status on it."""
+        return (await self.user_days.of(user_id)).today
 
     async def create(
         self,
@@ -77,7 +79,7 @@ class GoalsService:
         if len(items) > MAX_ITEMS:
             raise InvalidInput(f"a checklist has at most {MAX_ITEMS} items", field="items")
         now = self.clock.now()
-        today = await self.today(user_id)
+        today = (await self.user_days.of(user_id)).today
         goal = Goal(
             id=new_id(),
             user_id=user_id,
@@ -133,7 +135,7 @@ class GoalsService:
         clear_due_date: bool = False,
     ) -> Goal:
         now = self.clock.now()
-        today = await self.today(user_id)
+        today = (await self.user_days.of(user_id)).today
         async with self.uow() as uow:
             goal = await self._get(uow, user_id, goal_id)
             if title is not None:
@@ -170,7 +172,7 @@ class GoalsService:
         if (value is None) == (delta is None):
             raise InvalidInput("send either value or delta", field="value")
         now = self.clock.now()
-        today = await self.today(user_id)
+        today = (await self.user_days.of(user_id)).today
         async with self.uow() as uow:
             goal = await self._get(uow, user_id, goal_id)
             if goal.kind is Kind.CHECKLIST:
@@ -196,7 +198,7 @@ class GoalsService:
 
     async def add_item(self, user_id: str, goal_id: str, text: str) -> Goal:
         now = self.clock.now()
-        today = await self.today(user_id)
+        today = (await self.user_days.of(user_id)).today
         async with self.uow() as uow:
             goal = await self._checklist(uow, user_id, goal_id)
             if len(goal.items) >= MAX_ITEMS:
@@ -219,7 +221,7 @@ class GoalsService:
         done: bool | None = None,
     ) -> Goal:
         now = self.clock.now()
-        today = await self.today(user_id)
+        today = (await self.user_days.of(user_id)).today
         async with self.uow() as uow:
             goal = await self._checklist(uow, user_id, goal_id)
             item = next((i for i in goal.items if i.id == item_id), None)
@@ -243,7 +245,7 @@ class GoalsService:
 
     async def remove_item(self, user_id: str, goal_id: str, item_id: str) -> Goal:
         now = self.clock.now()
-        today = await self.today(user_id)
+        today = (await self.user_days.of(user_id)).today
         async with self.uow() as uow:
             goal = await self._checklist(uow, user_id, goal_id)
             item = next((i for i in goal.items if i.id == item_id), None)
@@ -267,7 +269,7 @@ class GoalsService:
 
     async def _set_completed(self, user_id: str, goal_id: str, *, complete: bool) -> Goal:
         now = self.clock.now()
-        today = await self.today(user_id)
+        today = (await self.user_days.of(user_id)).today
         async with self.uow() as uow:
             goal = await self._get(uow, user_id, goal_id)
             changed = await uow.goals.set_completed(

@@ -9,12 +9,6 @@ from typing import Protocol, Self
 from domains.habits.model import Habit
 
 
-class UserTimeZones(Protocol):
-    async def zone_of(self, user_id: str) -> str:
-        """The IANA name of the user's time zone; NotFound when the account is gone."""
-        ...
-
-
 class HabitRepository(Protocol):
     async def add(self, habit: Habit) -> None:
         """Raises HabitNameTaken when the user has a habit of that name (case-insensitive),

@@ -6,7 +6,6 @@ from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from domains.habits import progress as rules
 from domains.habits.errors import HabitNotFound
@@ -18,8 +17,9 @@ from domains.habits.model import (
     check_mark_date,
     check_name,
 )
-from domains.habits.ports import HabitsReader, HabitsUnitOfWork, UserTimeZones
-from domains.shared.clock import Clock, local_date, time_zone
+from domains.habits.ports import HabitsReader, HabitsUnitOfWork
+from domains.shared.clock import Clock
+from domains.shared.days import UserDays
 from domains.shared.errors import InvalidInput
 from domains.shared.events import EventPublisher, ProductiveAction
 from domains.shared.ids import is_id, new_id
@@ -70,7 +70,7 @@ class MarkRequest:
 @dataclass
 class HabitsService:
     uow: Callable[[], HabitsUnitOfWork]
-    time_zones: UserTimeZones
+    user_days: UserDays
     clock: Clock
     events: EventPublisher
     #: The screens' reads (list, one habit, the dashboard); the unit of work when not given.
@@ -87,7 +87,7 @@ class HabitsService:
             user_id=user_id,
             name=check_name(name),
             schedule=schedule,
-            created_on=local_date(now, await self._zone(user_id)),
+            created_on=(await self.user_days.of(user_id)).date_of(now),
             created_at=now,
             updated_at=now,
             favourite=favourite,
@@ -102,7 +102,7 @@ class HabitsService:
             return list(await read.habits.list_for_user(user_id, include_archived=include_archived))
 
     async def get(self, user_id: str, habit_id: str) -> HabitProgress:
-        today = await self._today(user_id)
+        today = (await self.user_days.of(user_id)).today
         async with self._read() as uow:
             habit = await self._owned(uow, user_id, habit_id)
             done = await uow.marks.days(habit_id)
@@ -146,15 +146,19 @@ class HabitsService:
 
     async def mark_many(self, user_id: str, requests: Sequence[MarkRequest]) -> list[DayMark]:
         """All or nothing: one unknown habit or bad date and no mark is applied. Idempotent:
-        marking a done day done again changes nothing and counts nothing."""
+        marking a done day done again changes nothing and counts nothing. Each newly done day
+        is published inside the unit of work, so its handlers (the app streak) share the
+        marks' transaction."""
         if not 1 <= len(requests) <= MAX_BULK_MARKS:
             raise InvalidInput(
                 f"send between 1 and {MAX_BULK_MARKS} marks at a time", field="marks"
             )
-        today = await self._today(user_id)
+        user_day = await self.user_days.of(user_id)
         for i, request in enumerate(requests):
             check_mark_date(
-                request.day, today, field="date" if len(requests) == 1 else f"marks[{i}].date"
+                request.day,
+                user_day.today,
+                field="date" if len(requests) == 1 else f"marks[{i}].date",
             )
         now = self.clock.now()
         results: dict[int, DayMark] = {}
@@ -173,11 +177,13 @@ class HabitsService:
                 if changed:
                     await uow.habits.add_to_count(r.habit_id, 1 if r.done else -1)
                 results[i] = DayMark(r.habit_id, r.day, r.done, changed)
+            marks = [results[i] for i in range(len(requests))]
+            for mark in marks:
+                if mark.done and mark.changed:
+                    await self.events.publish(
+                        ProductiveAction(user_id, "habit_done", now, user_day.date_of(now))
+                    )
             await uow.commit()
-        marks = [results[i] for i in range(len(requests))]
-        for mark in marks:
-            if mark.done and mark.changed:
-                await self.events.publish(ProductiveAction(user_id, "habit_done", now))
         return marks
 
     # -- progress -------------------------------------------------------------------------
@@ -187,7 +193,7 @@ class HabitsService:
     ) -> list[rules.CalendarDay]:
         if not 2000 <= year <= 2200 or not 1 <= month <= 12:
             raise InvalidInput("the month must be YYYY-MM between 2000 and 2200", field="month")
-        today = await self._today(user_id)
+        today = (await self.user_days.of(user_id)).today
         async with self._read() as uow:
             habit = await self._owned(uow, user_id, habit_id)
             done = await uow.marks.days(habit_id)
@@ -201,7 +207,7 @@ class HabitsService:
         together: the user's today once, the habits and their days in one read."""
         if not 2000 <= year <= 2200 or not 1 <= month <= 12:
             raise InvalidInput("the month must be YYYY-MM between 2000 and 2200", field="month")
-        today = await self._today(user_id)
+        today = (await self.user_days.of(user_id)).today
         async with self._read() as read:
             habits = list(await read.habits.list_for_user(user_id, include_archived=False))
             habits = habits[:limit]
@@ -216,7 +222,7 @@ class HabitsService:
         return found
 
     async def analytics(self, user_id: str, habit_id: str) -> Analytics:
-        today = await self._today(user_id)
+        today = (await self.user_days.of(user_id)).today
         async with self.uow() as uow:
             habit = await self._owned(uow, user_id, habit_id)
             done = await uow.marks.days(habit_id)
@@ -232,7 +238,7 @@ class HabitsService:
 
     async def dashboard(self, user_id: str) -> Dashboard:
         """Every active habit as it stands today, favourites first."""
-        today = await self._today(user_id)
+        today = (await self.user_days.of(user_id)).today
         async with self._read() as uow:
             habits = await uow.habits.list_for_user(user_id, include_archived=False)
             marks = await uow.marks.days_of([h.id for h in habits])
@@ -248,12 +254,6 @@ class HabitsService:
         if habit is None or habit.user_id != user_id:
             raise HabitNotFound()
         return habit
-
-    async def _today(self, user_id: str) -> date:
-        return local_date(self.clock.now(), await self._zone(user_id))
-
-    async def _zone(self, user_id: str) -> ZoneInfo:
-        return time_zone(await self.time_zones.zone_of(user_id))
 
 
 def _progress_of(habit: Habit, done: Set[date], today: date) -> HabitProgress:

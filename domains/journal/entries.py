@@ -40,14 +40,14 @@ class EntryService:
     uow: Callable[[], JournalUnitOfWork]
     access: CollectionAccess
     clock: Clock
-    days: UserDays
+    user_days: UserDays
     events: EventPublisher | None = None
 
     async def create_entry(
         self, user_id: str, collection_id: str, draft: EntryDraft, grants: Grants = ()
     ) -> Entry:
         draft = _checked(draft)
-        day = await self.days.of(user_id)
+        day = await self.user_days.of(user_id)
         now = self.clock.now()
         async with self.uow() as uow:
             collection = await self.access.collection(uow, user_id, collection_id)
@@ -66,9 +66,12 @@ class EntryService:
                 mood_entry_id=draft.mood_entry_id,
             )
             await uow.entries.add(seal_entry(self.access.keyring.cipher, key, user_id, entry))
+            if self.events is not None:
+                # Inside the unit of work: the streak's write joins this transaction.
+                await self.events.publish(
+                    ProductiveAction(user_id, "journal_entry", now, entry.written_on)
+                )
             await uow.commit()
-        if self.events is not None:
-            await self.events.publish(ProductiveAction(user_id, "journal_entry", now))
         return entry
 
     async def get_entry(self, user_id: str, entry_id: str, grants: Grants = ()) -> Entry:
@@ -174,7 +177,7 @@ class EntryService:
     async def stats(self, user_id: str, grants: Grants = ()) -> Stats:
         """From dates and word counts, which are stored beside the ciphertext; no text is read.
         Like lists, they count a protected collection's entries only with its grant."""
-        today = (await self.days.of(user_id)).today
+        today = (await self.user_days.of(user_id)).today
         async with self.uow() as uow:
             readable = await self.access.readable_keys(uow, user_id, grants, None)
             days = await uow.entries.writing_days(user_id, list(readable))

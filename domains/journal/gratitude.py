@@ -23,14 +23,14 @@ class GratitudeService:
     uow: Callable[[], JournalUnitOfWork]
     keyring: Keyring
     clock: Clock
-    days: UserDays
+    user_days: UserDays
 
     async def add_gratitude(
         self, user_id: str, text: str, on_date: date | None = None
     ) -> Gratitude:
         text = check_gratitude(text)
         now = self.clock.now()
-        today = (await self.days.of(user_id)).date_of(now)
+        today = (await self.user_days.of(user_id)).date_of(now)
         if on_date is None:
             on_date = today
         elif on_date > today + timedelta(days=1):

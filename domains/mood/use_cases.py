@@ -13,9 +13,9 @@ from domains.mood.model import (
     check_note,
     check_score,
 )
-from domains.mood.ports import MoodUnitOfWork, UserTimeZones
-from domains.shared.clock import Clock, local_date, time_zone
-from domains.shared.days import check_range
+from domains.mood.ports import MoodUnitOfWork
+from domains.shared.clock import Clock
+from domains.shared.days import UserDays, check_range
 from domains.shared.errors import NotFound
 from domains.shared.events import EventPublisher, ProductiveAction
 from domains.shared.ids import new_id
@@ -24,18 +24,15 @@ from domains.shared.ids import new_id
 @dataclass
 class MoodService:
     uow: Callable[[], MoodUnitOfWork]
-    zones: UserTimeZones
+    user_days: UserDays
     clock: Clock
     events: EventPublisher
-
-    async def today(self, user_id: str) -> date:
-        zone = time_zone(await self.zones.zone_of(user_id))
-        return local_date(self.clock.now(), zone)
 
     async def record(
         self, user_id: str, *, happiness: int, focus: int, stress: int, note: str = ""
     ) -> MoodEntry:
         now = self.clock.now()
+        user_day = await self.user_days.of(user_id)
         entry = MoodEntry(
             id=new_id(),
             user_id=user_id,
@@ -44,12 +41,14 @@ class MoodService:
             stress=check_score(stress, "stress"),
             note=check_note(note),
             recorded_at=now,
-            local_date=await self.today(user_id),
+            local_date=user_day.date_of(now),
         )
         async with self.uow() as uow:
             await uow.entries.add(entry)
+            await self.events.publish(
+                ProductiveAction(user_id, "mood_entry", now, entry.local_date)
+            )
             await uow.commit()
-        await self.events.publish(ProductiveAction(user_id, "mood_entry", now))
         return entry
 
     async def entry(self, user_id: str, entry_id: str) -> MoodEntry:
@@ -108,7 +107,7 @@ class MoodService:
             return await uow.entries.per_day(user_id, start, end)
 
     async def _range(self, user_id: str, start: date | None, end: date | None) -> tuple[date, date]:
-        today = await self.today(user_id)
+        today = (await self.user_days.of(user_id)).today
         start = start or end or today
         end = end or start
         check_range(start, end, today)

@@ -15,12 +15,6 @@ from domains.pomodoro.model import (
 )
 
 
-class UserTimeZones(Protocol):
-    async def zone_of(self, user_id: str) -> str:
-        """The IANA name of the user's time zone; NotFound when the account is gone."""
-        ...
-
-
 class SettingsRepository(Protocol):
     async def get(self, user_id: str) -> PomodoroSettings | None: ...
 

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from domains.pomodoro.errors import SessionAlreadyRunning, SessionNotFound, SessionNotRunning
 from domains.pomodoro.model import (
@@ -19,9 +18,9 @@ from domains.pomodoro.model import (
     SessionStatus,
     period,
 )
-from domains.pomodoro.ports import PomodoroUnitOfWork, UserTimeZones
-from domains.shared.clock import Clock, local_date, time_zone
-from domains.shared.days import check_range
+from domains.pomodoro.ports import PomodoroUnitOfWork
+from domains.shared.clock import Clock
+from domains.shared.days import UserDay, UserDays, check_range
 from domains.shared.errors import InvalidInput
 from domains.shared.events import EventPublisher, ProductiveAction
 from domains.shared.ids import is_id, new_id
@@ -52,7 +51,7 @@ class Summary:
 @dataclass
 class PomodoroService:
     uow: Callable[[], PomodoroUnitOfWork]
-    time_zones: UserTimeZones
+    user_days: UserDays
     clock: Clock
     events: EventPublisher
 
@@ -94,10 +93,10 @@ class PomodoroService:
                 f"planned_minutes must be between 1 and {MAX_PLANNED_MINUTES}",
                 field="planned_minutes",
             )
-        zone = await self._zone(user_id)
+        user_day = await self.user_days.of(user_id)
         for attempt in range(_START_ATTEMPTS):
             try:
-                return await self._start(user_id, kind, planned_minutes, replace, zone)
+                return await self._start(user_id, kind, planned_minutes, replace, user_day)
             except SessionAlreadyRunning:
                 # With `replace`, a start from another device won the race after this one
                 # looked: abandon that one too, a few times at most.
@@ -111,10 +110,10 @@ class PomodoroService:
         kind: SessionKind,
         planned_minutes: int | None,
         replace: bool,
-        zone: ZoneInfo,
+        user_day: UserDay,
     ) -> PomodoroSession:
         now = self.clock.now()
-        today = local_date(now, zone)
+        today = user_day.date_of(now)
         async with self.uow() as uow:
             settings = await uow.settings.get(user_id) or PomodoroSettings()
             minutes = planned_minutes or settings.planned_minutes(kind)
@@ -149,17 +148,18 @@ class PomodoroService:
         self, user_id: str, session_id: str, *, tasks_done: int = 0
     ) -> PomodoroSession:
         """Completing twice, or completing another user's session, is refused. The day's
-        totals grow in the same transaction, atomically."""
+        totals grow in the same transaction, atomically, and so does the app streak (a
+        completed focus session is published inside it)."""
         self._check_task_count(tasks_done, low=0)
-        session = await self._finish(user_id, session_id, SessionStatus.COMPLETED, tasks_done)
-        if session.kind is SessionKind.FOCUS:
-            await self.events.publish(
-                ProductiveAction(user_id, "focus_session", session.ended_at or self.clock.now())
-            )
-        return session
+        user_day = await self.user_days.of(user_id)
+        return await self._finish(
+            user_id, session_id, SessionStatus.COMPLETED, tasks_done, user_day
+        )
 
     async def abandon(self, user_id: str, session_id: str) -> PomodoroSession:
-        return await self._finish(user_id, session_id, SessionStatus.ABANDONED, 0)
+        return await self._finish(
+            user_id, session_id, SessionStatus.ABANDONED, 0, await self.user_days.of(user_id)
+        )
 
     async def count_tasks(self, user_id: str, session_id: str, count: int = 1) -> PomodoroSession:
         """Tasks are counted while a focus session runs; they reach the statistics when it
@@ -176,7 +176,7 @@ class PomodoroService:
         return updated
 
     async def current(self, user_id: str) -> Current:
-        today = local_date(self.clock.now(), await self._zone(user_id))
+        today = (await self.user_days.of(user_id)).today
         async with self.uow() as uow:
             settings = await uow.settings.get(user_id) or PomodoroSettings()
             # The running session, whenever it started: the newest start may be another
@@ -211,7 +211,7 @@ class PomodoroService:
 
     async def summary(self, user_id: str) -> Summary:
         """Today, the last 7 and the last 30 local days (each including today)."""
-        today = local_date(self.clock.now(), await self._zone(user_id))
+        today = (await self.user_days.of(user_id)).today
         month = await self._period(user_id, today - timedelta(days=29), today)
         return Summary(
             today=_slice(month, today, today),
@@ -220,17 +220,22 @@ class PomodoroService:
         )
 
     async def stats(self, user_id: str, start: date, end: date) -> PeriodStats:
-        today = local_date(self.clock.now(), await self._zone(user_id))
+        today = (await self.user_days.of(user_id)).today
         check_range(start, end, today)
         return await self._period(user_id, start, end)
 
     # -- helpers --------------------------------------------------------------------------
 
     async def _finish(
-        self, user_id: str, session_id: str, status: SessionStatus, extra_tasks: int
+        self,
+        user_id: str,
+        session_id: str,
+        status: SessionStatus,
+        extra_tasks: int,
+        user_day: UserDay,
     ) -> PomodoroSession:
         now = self.clock.now()
-        day = local_date(now, await self._zone(user_id))
+        day = user_day.date_of(now)
         async with self.uow() as uow:
             session = await self._owned(uow, user_id, session_id)
             if session.status is not SessionStatus.RUNNING:
@@ -248,6 +253,8 @@ class PomodoroService:
                 raise SessionNotRunning("finished")
             if status is SessionStatus.COMPLETED:
                 await uow.daily.add(_completion_of(finished, day))
+                if finished.kind is SessionKind.FOCUS:
+                    await self.events.publish(ProductiveAction(user_id, "focus_session", now, day))
             await uow.commit()
         return finished
 
@@ -263,9 +270,6 @@ class PomodoroService:
         async with self.uow() as uow:
             stored = await uow.daily.between(user_id, start, end)
         return period(start, end, list(stored))
-
-    async def _zone(self, user_id: str) -> ZoneInfo:
-        return time_zone(await self.time_zones.zone_of(user_id))
 
     @staticmethod
     def _check_task_count(count: int, *, low: int) -> None:

@@ -7,27 +7,21 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from domains.shared.clock import Clock, local_date, time_zone
-from domains.shared.days import check_range
-from domains.shared.errors import NotFound
+from domains.shared.days import UserDays, check_range
 from domains.shared.events import ProductiveAction
 from domains.streaks.model import AppStreak, extend, streak_on, summarise
-from domains.streaks.ports import StreakUnitOfWork, UserTimeZones
+from domains.streaks.ports import StreakUnitOfWork
 
 
 @dataclass
 class StreakService:
     uow: Callable[[], StreakUnitOfWork]
-    zones: UserTimeZones
-    clock: Clock
+    user_days: UserDays
 
     async def record(self, event: ProductiveAction) -> None:
-        """Counts the action on the user's local day at the time it happened."""
-        try:
-            zone = time_zone(await self.zones.zone_of(event.user_id))
-        except NotFound:
-            return  # the account was deleted meanwhile: nothing to keep a streak for
-        day = local_date(event.occurred_at, zone)
+        """Counts the action on the user's local day it happened on (the event says which: the
+        publisher knows the user's day, so the streak reads no zone)."""
+        day = event.day
         async with self.uow() as uow:
             if await uow.streaks.add_action(event.user_id, day):
                 await uow.streaks.lock(event.user_id)
@@ -38,16 +32,13 @@ class StreakService:
             await uow.commit()
 
     async def streak(self, user_id: str) -> AppStreak:
-        today = await self.today(user_id)
+        today = (await self.user_days.of(user_id)).today
         async with self.uow() as uow:
             record = await uow.streaks.get(user_id)
         return streak_on(record, today)
 
-    async def today(self, user_id: str) -> date:
-        return local_date(self.clock.now(), time_zone(await self.zones.zone_of(user_id)))
-
     async def active_days(self, user_id: str, start: date, end: date) -> Sequence[tuple[date, int]]:
-        check_range(start, end, await self.today(user_id))
+        check_range(start, end, (await self.user_days.of(user_id)).today)
         async with self.uow() as uow:
             return await uow.streaks.actions_between(user_id, start, end)
 

@@ -33,7 +33,7 @@ class ReviewService:
     uow: Callable[[], StudyUnitOfWork]
     scheduler: Scheduler
     clock: Clock
-    days: UserDays
+    user_days: UserDays
     events: EventPublisher | None = None
 
     async def review(
@@ -43,6 +43,7 @@ class ReviewService:
         if duration_ms is not None and not 0 <= duration_ms <= 86_400_000:
             raise InvalidInput("duration_ms is between 0 and one day", field="duration_ms")
         now = self.clock.now()
+        day = await self.user_days.of(user_id)
         async with self.uow() as uow:
             card = await card_of(uow, user_id, card_id)
             settings = await uow.settings.get(user_id) or StudySettings()
@@ -54,9 +55,12 @@ class ReviewService:
             await uow.reviews.add(
                 Review(new_id(), user_id, card.id, grade, now, before, card.schedule, duration_ms)
             )
+            if self.events is not None:
+                # Inside the unit of work: the streak's write joins this transaction.
+                await self.events.publish(
+                    ProductiveAction(user_id, "card_reviewed", now, day.date_of(now))
+                )
             await uow.commit()
-        if self.events is not None:
-            await self.events.publish(ProductiveAction(user_id, "card_reviewed", now))
         return card
 
     async def undo_last_review(self, user_id: str) -> Card:
@@ -86,7 +90,7 @@ class ReviewService:
     async def queue(self, user_id: str, deck_id: str, limit: int = 50) -> Queue:
         if not 1 <= limit <= MAX_QUEUE:
             raise InvalidInput(f"limit is 1 to {MAX_QUEUE}", field="limit")
-        day = await self.days.of(user_id)
+        day = await self.user_days.of(user_id)
         now = self.clock.now()
         start, end = day.bounds(day.today)
         async with self.uow() as uow:
@@ -100,7 +104,7 @@ class ReviewService:
         return Queue(reviews=list(reviews), new=list(new), new_left_today=left_today)
 
     async def progress(self, user_id: str, deck_id: str) -> DeckProgress:
-        day = await self.days.of(user_id)
+        day = await self.user_days.of(user_id)
         now = self.clock.now()
         _, end_of_today = day.bounds(day.today)
         async with self.uow() as uow:

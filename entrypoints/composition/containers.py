@@ -99,6 +99,8 @@ class Infrastructure(containers.DeclarativeContainer):
     #: Every domain counts "today" on the user's own day; one reader of users' zones serves all
     #: (raw asyncpg on PostgreSQL, the engine on SQLite).
     user_time_zones = providers.Singleton(_user_time_zones, engine, read_pool)
+    #: The user's day (zone and today), with the one policy for a zone tzdata no longer knows.
+    user_days = providers.Singleton(UserDays, user_time_zones, clock)
 
     _is_production = providers.Callable(lambda s: "redis" if s.redis_url else "memory", settings)
     # Redis's stores, each behind the process's breaker: while Redis is away, limits fall back
@@ -285,7 +287,6 @@ class Journal(Domain):
     keyring = providers.Singleton(Keyring, cipher, kek, kdf)
     grants = providers.Singleton(GrantStore, infrastructure.cache, cipher)
     access = providers.Singleton(CollectionAccess, keyring, grants, infrastructure.limiter)
-    days = providers.Singleton(UserDays, infrastructure.user_time_zones, infrastructure.clock)
     unit_of_work = providers.Factory(SqlAlchemyJournalUnitOfWork, infrastructure.engine)
     collections = providers.Singleton(
         CollectionService, uow=unit_of_work.provider, access=access, clock=infrastructure.clock
@@ -295,7 +296,7 @@ class Journal(Domain):
         uow=unit_of_work.provider,
         access=access,
         clock=infrastructure.clock,
-        days=days,
+        user_days=infrastructure.user_days,
         events=infrastructure.events,
     )
     gratitude = providers.Singleton(
@@ -303,7 +304,7 @@ class Journal(Domain):
         uow=unit_of_work.provider,
         keyring=keyring,
         clock=infrastructure.clock,
-        days=days,
+        user_days=infrastructure.user_days,
     )
     user_data = providers.Singleton(JournalUserData, uow=unit_of_work.provider, access=access)
 
@@ -321,7 +322,7 @@ class Study(Domain):
         uow=unit_of_work.provider,
         scheduler=providers.Singleton(FsrsScheduler),
         clock=infrastructure.clock,
-        days=providers.Singleton(UserDays, infrastructure.user_time_zones, infrastructure.clock),
+        user_days=infrastructure.user_days,
         events=infrastructure.events,
     )
     user_data = providers.Singleton(StudyUserData, uow=unit_of_work.provider)
@@ -336,7 +337,7 @@ class Pomodoro(Domain):
     service = providers.Singleton(
         PomodoroService,
         uow=unit_of_work.provider,
-        time_zones=infrastructure.user_time_zones,
+        user_days=infrastructure.user_days,
         clock=infrastructure.clock,
         events=infrastructure.events,
     )
@@ -353,7 +354,7 @@ class Habits(Domain):
     service = providers.Singleton(
         HabitsService,
         uow=unit_of_work.provider,
-        time_zones=infrastructure.user_time_zones,
+        user_days=infrastructure.user_days,
         clock=infrastructure.clock,
         events=infrastructure.events,
         reader=reader.provider,

@@ -40,7 +40,7 @@ class Breathing(Domain):
     service = providers.Singleton(
         BreathingService,
         uow=unit_of_work.provider,
-        zones=infrastructure.user_time_zones,
+        user_days=infrastructure.user_days,
         clock=infrastructure.clock,
         events=infrastructure.events,
     )
@@ -56,7 +56,7 @@ class Mood(Domain):
     service = providers.Singleton(
         MoodService,
         uow=unit_of_work.provider,
-        zones=infrastructure.user_time_zones,
+        user_days=infrastructure.user_days,
         clock=infrastructure.clock,
         events=infrastructure.events,
     )
@@ -72,7 +72,7 @@ class Goals(Domain):
     service = providers.Singleton(
         GoalsService,
         uow=unit_of_work.provider,
-        zones=infrastructure.user_time_zones,
+        user_days=infrastructure.user_days,
         clock=infrastructure.clock,
     )
     user_data = providers.Singleton(GoalsUserData, uow=unit_of_work.provider)
@@ -87,8 +87,7 @@ class Streaks(Domain):
     service = providers.Singleton(
         StreakService,
         uow=unit_of_work.provider,
-        zones=infrastructure.user_time_zones,
-        clock=infrastructure.clock,
+        user_days=infrastructure.user_days,
     )
     user_data = providers.Singleton(StreakUserData, uow=unit_of_work.provider)
 
@@ -136,8 +135,7 @@ class Calendar(Domain):
 
     service = providers.Singleton(
         CalendarService,
-        zones=infrastructure.user_time_zones,
-        clock=infrastructure.clock,
+        user_days=infrastructure.user_days,
         sections=_sections,
         months=_sections,
         panels=providers.List(
@@ -149,6 +147,9 @@ class Calendar(Domain):
 
 
 def subscribe_app_streak(events: InProcessEventBus, streaks: StreakService) -> None:
-    """Every productive action counts toward the app streak. The bus reports a failing
-    handler instead of raising (the action is already saved), so the streak needs no guard."""
+    """Every productive action counts toward the app streak. Publishers publish inside their
+    unit of work, so the streak's writes join the action's transaction (one checkout, one
+    commit; adapters.sql.unit_of_work): if they fail, the action rolls back with them. The bus
+    reports a handler that fails before writing and runs the others, so the streak needs no
+    guard."""
     events.subscribe(streaks.record)

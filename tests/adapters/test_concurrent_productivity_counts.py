@@ -19,6 +19,7 @@ from domains.habits.use_cases import HabitsService, MarkRequest
 from domains.pomodoro.errors import SessionNotRunning
 from domains.pomodoro.model import Completion, SessionKind
 from domains.pomodoro.use_cases import PomodoroService
+from domains.shared.days import UserDays
 from domains.shared.events import InProcessEventBus, ProductiveAction
 from tests.adapters.accounts import new_user
 
@@ -69,7 +70,7 @@ async def test_one_session_completed_from_many_devices_at_once_counts_once(
     clock, (bus, seen) = StillClock(), counting_bus()
     service = PomodoroService(
         uow=lambda: SqlAlchemyPomodoroUnitOfWork(engine),
-        time_zones=SqlAlchemyUserTimeZones(engine),
+        user_days=UserDays(SqlAlchemyUserTimeZones(engine), clock),
         clock=clock,
         events=bus,
     )
@@ -93,7 +94,7 @@ async def test_parallel_habit_marks_are_all_counted_and_repeats_counted_once(
     clock, (bus, seen) = StillClock(), counting_bus()
     service = HabitsService(
         uow=lambda: SqlAlchemyHabitsUnitOfWork(engine),
-        time_zones=SqlAlchemyUserTimeZones(engine),
+        user_days=UserDays(SqlAlchemyUserTimeZones(engine), clock),
         clock=clock,
         events=bus,
     )
@@ -115,7 +116,7 @@ async def test_bulk_marks_of_the_same_habits_in_opposite_orders_all_go_through(
     user = await new_user(engine)
     service = HabitsService(
         uow=lambda: SqlAlchemyHabitsUnitOfWork(engine),
-        time_zones=SqlAlchemyUserTimeZones(engine),
+        user_days=UserDays(SqlAlchemyUserTimeZones(engine), StillClock()),
         clock=StillClock(),
         events=InProcessEventBus(),
     )

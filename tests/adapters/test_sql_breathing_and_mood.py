@@ -13,6 +13,7 @@ from adapters.sql.mood import SqlAlchemyMoodUnitOfWork
 from adapters.sql.user_time_zones import SqlAlchemyUserTimeZones
 from domains.breathing.use_cases import BreathingService, BreathingUserData
 from domains.mood.use_cases import MoodService, MoodUserData
+from domains.shared.days import UserDays
 from domains.shared.errors import NotFound
 from domains.shared.events import InProcessEventBus, ProductiveAction
 from tests.adapters.accounts import delete_user, new_user
@@ -39,7 +40,7 @@ def bus() -> tuple[InProcessEventBus, list[ProductiveAction]]:
 def breathing(engine: AsyncEngine, clock: Clock, events: InProcessEventBus) -> BreathingService:
     return BreathingService(
         uow=lambda: SqlAlchemyBreathingUnitOfWork(engine),
-        zones=SqlAlchemyUserTimeZones(engine),
+        user_days=UserDays(SqlAlchemyUserTimeZones(engine), clock),
         clock=clock,
         events=events,
     )
@@ -48,7 +49,7 @@ def breathing(engine: AsyncEngine, clock: Clock, events: InProcessEventBus) -> B
 def mood(engine: AsyncEngine, clock: Clock, events: InProcessEventBus) -> MoodService:
     return MoodService(
         uow=lambda: SqlAlchemyMoodUnitOfWork(engine),
-        zones=SqlAlchemyUserTimeZones(engine),
+        user_days=UserDays(SqlAlchemyUserTimeZones(engine), clock),
         clock=clock,
         events=events,
     )

@@ -13,6 +13,7 @@ from adapters.sql.goals import SqlAlchemyGoalsUnitOfWork
 from adapters.sql.streaks import SqlAlchemyStreakUnitOfWork
 from adapters.sql.user_time_zones import SqlAlchemyUserTimeZones
 from domains.goals.use_cases import GoalsService, GoalsUserData
+from domains.shared.days import UserDays
 from domains.shared.errors import NotFound
 from domains.shared.events import ProductiveAction
 from domains.streaks.use_cases import StreakService, StreakUserData
@@ -32,15 +33,14 @@ class Clock:
 def streaks(engine: AsyncEngine, clock: Clock) -> StreakService:
     return StreakService(
         uow=lambda: SqlAlchemyStreakUnitOfWork(engine),
-        zones=SqlAlchemyUserTimeZones(engine),
-        clock=clock,
+        user_days=UserDays(SqlAlchemyUserTimeZones(engine), clock),
     )
 
 
 def goals(engine: AsyncEngine, clock: Clock) -> GoalsService:
     return GoalsService(
         uow=lambda: SqlAlchemyGoalsUnitOfWork(engine),
-        zones=SqlAlchemyUserTimeZones(engine),
+        user_days=UserDays(SqlAlchemyUserTimeZones(engine), clock),
         clock=clock,
     )
 
@@ -51,7 +51,7 @@ async def test_simultaneous_actions_on_one_day_count_the_day_once_and_every_acti
     user = await new_user(engine)
     clock = Clock(datetime(2026, 5, 4, 9, tzinfo=UTC))
     service = streaks(engine, clock)
-    action = ProductiveAction(user, "focus_session", clock.now())
+    action = ProductiveAction(user, "focus_session", clock.now(), date(2026, 5, 4))
     await asyncio.gather(*(service.record(action) for _ in range(PARALLEL)))
     streak = await service.streak(user)
     assert (streak.current, streak.longest, streak.active_days) == (1, 1, 1)
@@ -69,7 +69,14 @@ async def test_simultaneous_actions_on_different_days_build_one_unbroken_streak(
     service = streaks(engine, clock)
     await asyncio.gather(
         *(
-            service.record(ProductiveAction(user, "habit_done", start + timedelta(days=i)))
+            service.record(
+                ProductiveAction(
+                    user,
+                    "habit_done",
+                    start + timedelta(days=i),
+                    (start + timedelta(days=i)).date(),
+                )
+            )
             for i in range(PARALLEL)
         )
     )
@@ -83,7 +90,7 @@ async def test_the_streak_is_kept_per_user_and_erased_with_the_account_data(
     ann, bob = await new_user(engine), await new_user(engine)
     clock = Clock(datetime(2026, 5, 4, 9, tzinfo=UTC))
     service = streaks(engine, clock)
-    await service.record(ProductiveAction(ann, "mood_entry", clock.now()))
+    await service.record(ProductiveAction(ann, "mood_entry", clock.now(), date(2026, 5, 4)))
     assert (await service.streak(bob)).current == 0
     data = StreakUserData(lambda: SqlAlchemyStreakUnitOfWork(engine))
     assert (await data.export(ann))["active_days"] == [{"date": "2026-05-04", "actions": 1}]

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from structlog.testing import capture_logs
 
+from domains.shared.days import UserDays
 from domains.shared.events import InProcessEventBus, ProductiveAction
 from domains.streaks.ports import StreakUnitOfWork
 from domains.streaks.use_cases import StreakService
@@ -30,14 +31,14 @@ def database_down() -> StreakUnitOfWork:
 
 async def test_a_failing_streak_is_reported_and_later_handlers_still_run() -> None:
     bus = InProcessEventBus(on_error=report_event_failure)
-    subscribe_app_streak(bus, StreakService(database_down, Zones(), Clock()))
+    subscribe_app_streak(bus, StreakService(database_down, UserDays(Zones(), Clock())))
     later: list[ProductiveAction] = []
 
     async def next_handler(event: ProductiveAction) -> None:
         later.append(event)
 
     bus.subscribe(next_handler)
-    event = ProductiveAction("u-1", "focus_session", Clock().now())
+    event = ProductiveAction("u-1", "focus_session", Clock().now(), Clock().now().date())
     with capture_logs() as logs:
         await bus.publish(event)
     assert later == [event]

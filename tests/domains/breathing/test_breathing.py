@@ -7,6 +7,7 @@ import pytest
 from domains.breathing.catalogue import TECHNIQUES
 from domains.breathing.model import BreathingSession
 from domains.breathing.use_cases import BreathingService, BreathingUserData
+from domains.shared.days import UserDays
 from domains.shared.errors import InvalidInput, NotFound
 from tests.domains.breathing.fakes import (
     FakeBreathingUnitOfWork,
@@ -40,7 +41,9 @@ def zones() -> FakeZones:
 def service(
     rows: dict[str, BreathingSession], clock: FakeClock, events: FakeEvents, zones: FakeZones
 ) -> BreathingService:
-    return BreathingService(lambda: FakeBreathingUnitOfWork(rows), zones, clock, events)
+    return BreathingService(
+        lambda: FakeBreathingUnitOfWork(rows), UserDays(zones, clock), clock, events
+    )
 
 
 def test_the_catalogue_has_ten_distinct_techniques_with_timed_phases() -> None:

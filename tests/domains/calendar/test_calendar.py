@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 
 from domains.calendar.use_cases import CalendarService
+from domains.shared.days import UserDays
 from domains.shared.errors import InvalidInput, NotFound
 
 
@@ -60,7 +61,7 @@ def mood() -> RecordingSection:
 def service(clock: Clock, mood: RecordingSection) -> CalendarService:
     zones = Zones(ann="UTC", mei="Asia/Shanghai")
     return CalendarService(
-        zones, clock, sections=[mood, RecordingSection("goals")], panels=[Panel()]
+        UserDays(zones, clock), sections=[mood, RecordingSection("goals")], panels=[Panel()]
     )
 
 
@@ -106,7 +107,7 @@ class MoodMonth:
 
 
 async def test_a_month_lists_every_day_with_each_sections_summary(clock: Clock) -> None:
-    service = CalendarService(Zones(ann="UTC"), clock, months=[MoodMonth()])
+    service = CalendarService(UserDays(Zones(ann="UTC"), clock), months=[MoodMonth()])
     february = await service.month("ann", 2026, 2)
     assert len(february.days) == 28
     assert february.days[0] == {"date": date(2026, 2, 1), "is_today": False, "mood": None}
@@ -121,6 +122,6 @@ async def test_a_month_lists_every_day_with_each_sections_summary(clock: Clock) 
     ("year", "month"), [(2026, 13), (2026, 0), (1999, 12), (2027, 5), (2028, 1)]
 )
 async def test_months_out_of_range_are_refused(clock: Clock, year: int, month: int) -> None:
-    service = CalendarService(Zones(ann="UTC"), clock, months=[MoodMonth()])
+    service = CalendarService(UserDays(Zones(ann="UTC"), clock), months=[MoodMonth()])
     with pytest.raises(InvalidInput):
         await service.month("ann", year, month)

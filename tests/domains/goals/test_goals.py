@@ -6,6 +6,7 @@ import pytest
 
 from domains.goals.model import MAX_ITEMS, Status
 from domains.goals.use_cases import GoalsService, GoalsUserData
+from domains.shared.days import UserDays
 from domains.shared.errors import Conflict, InvalidInput, NotFound
 from tests.domains.goals.fakes import FakeClock, FakeGoalsUnitOfWork, FakeZones, Store
 
@@ -23,7 +24,7 @@ def clock() -> FakeClock:
 @pytest.fixture
 def service(store: Store, clock: FakeClock) -> GoalsService:
     zones = FakeZones(ann="UTC", sam="America/Los_Angeles")
-    return GoalsService(lambda: FakeGoalsUnitOfWork(store), zones, clock)
+    return GoalsService(lambda: FakeGoalsUnitOfWork(store), UserDays(zones, clock), clock)
 
 
 async def test_a_two_week_goal_starts_on_the_users_day_and_is_due_thirteen_days_later(

@@ -8,6 +8,7 @@ import pytest
 
 from domains.habits.model import Habit, Schedule
 from domains.habits.use_cases import HabitsService
+from domains.shared.days import UserDays
 from tests.domains.habits.fakes import FakeUnitOfWork, Store
 from tests.domains.pomodoro.fakes import FakeClock, FakeTimeZones, RecordingEvents
 
@@ -43,6 +44,9 @@ class World:
 def world() -> World:
     store, clock, zones, events = Store(), FakeClock(), FakeTimeZones(), RecordingEvents()
     service = HabitsService(
-        uow=lambda: FakeUnitOfWork(store), time_zones=zones, clock=clock, events=events
+        uow=lambda: FakeUnitOfWork(store),
+        user_days=UserDays(zones, clock),
+        clock=clock,
+        events=events,
     )
     return World(service, store, clock, zones, events)

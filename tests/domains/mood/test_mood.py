@@ -6,6 +6,7 @@ import pytest
 
 from domains.mood.model import MoodEntry
 from domains.mood.use_cases import MoodService, MoodUserData
+from domains.shared.days import UserDays
 from domains.shared.errors import InvalidInput, NotFound
 from tests.domains.mood.fakes import FakeClock, FakeEvents, FakeMoodUnitOfWork, FakeZones
 
@@ -34,7 +35,7 @@ def zones() -> FakeZones:
 def service(
     rows: dict[str, MoodEntry], clock: FakeClock, events: FakeEvents, zones: FakeZones
 ) -> MoodService:
-    return MoodService(lambda: FakeMoodUnitOfWork(rows), zones, clock, events)
+    return MoodService(lambda: FakeMoodUnitOfWork(rows), UserDays(zones, clock), clock, events)
 
 
 async def test_several_entries_a_day_average_per_local_day(

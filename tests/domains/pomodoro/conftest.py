@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import pytest
 
 from domains.pomodoro.use_cases import PomodoroService
+from domains.shared.days import UserDays
 from tests.domains.pomodoro.fakes import (
     FakeClock,
     FakeTimeZones,
@@ -30,6 +31,9 @@ class World:
 def world() -> World:
     store, clock, zones, events = Store(), FakeClock(), FakeTimeZones(), RecordingEvents()
     service = PomodoroService(
-        uow=lambda: FakeUnitOfWork(store), time_zones=zones, clock=clock, events=events
+        uow=lambda: FakeUnitOfWork(store),
+        user_days=UserDays(zones, clock),
+        clock=clock,
+        events=events,
     )
     return World(service, store, clock, zones, events)

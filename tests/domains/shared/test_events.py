@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from domains.shared.events import InProcessEventBus, ProductiveAction
 
-EVENT = ProductiveAction("u1", "focus_session", datetime(2026, 1, 1, tzinfo=UTC))
+EVENT = ProductiveAction("u1", "focus_session", datetime(2026, 1, 1, tzinfo=UTC), date(2026, 1, 1))
 
 
 async def test_a_failing_handler_is_reported_and_the_others_still_run() -> None:

@@ -40,7 +40,7 @@ def world() -> World:
             # The real FSRS, without fuzzing, so intervals are exact on the fake clock.
             scheduler=FsrsScheduler(fuzzing=False),
             clock=clock,
-            days=UserDays(zones, clock),
+            user_days=UserDays(zones, clock),
             events=events,
         ),
         user_data=StudyUserData(uow=lambda: FakeUnitOfWork(store)),
