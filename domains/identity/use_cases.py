@@ -23,6 +23,7 @@ from domains.identity.model import (
     VERIFICATION_TTL,
     AccessClaims,
     AccountMailLimits,
+    Device,
     GoogleIdentity,
     GoogleNonce,
     LinkPurpose,
@@ -55,14 +56,6 @@ from domains.shared.rate_limit import Rate, RateLimiter
 from domains.shared.user_data import UserDataContributor
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Device:
-    """Where a sign-in comes from: for per-address limits and the session list."""
-
-    ip: str
-    user_agent: str = ""
 
 
 @dataclass(frozen=True, slots=True)

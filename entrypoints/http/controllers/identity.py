@@ -15,8 +15,8 @@ from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CO
 
 from adapters.security.csrf import SignedCsrfTokens
 from domains.identity.errors import InvalidToken
-from domains.identity.model import GoogleNonce, Principal, SignIn
-from domains.identity.use_cases import Device, IdentityService
+from domains.identity.model import Device, GoogleNonce, Principal, SignIn
+from domains.identity.use_cases import IdentityService
 from domains.shared.errors import Forbidden, InvalidInput
 from domains.shared.ids import is_id
 from entrypoints.http.auth import CookiePolicy, signed_in, with_cookies

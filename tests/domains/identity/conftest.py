@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
-from domains.identity.model import GoogleIdentity, SignIn
-from domains.identity.use_cases import Device, IdentityService
+from domains.identity.model import Device, GoogleIdentity, SignIn
+from domains.identity.use_cases import IdentityService
 from tests.domains.identity.fakes import (
     CountingLimiter,
     FakeClock,

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from domains.identity.errors import InvalidAccountLink, InvalidCredentials, WeakPassword
-from domains.identity.use_cases import Device
+from domains.identity.model import Device
 from domains.shared.errors import Conflict, RateLimited, Unavailable
 from tests.domains.identity.conftest import DEVICE, World
 

@@ -7,8 +7,7 @@ from domains.identity.errors import (
     UnverifiedAccountExists,
     WeakPassword,
 )
-from domains.identity.model import GoogleIdentity, LoginLimits, Principal
-from domains.identity.use_cases import Device
+from domains.identity.model import Device, GoogleIdentity, LoginLimits, Principal
 from domains.shared.errors import InvalidInput, RateLimited
 from tests.domains.identity.conftest import DEVICE, World, google_sign_in
 
