@@ -174,6 +174,14 @@ class Principal:
 
 
 @dataclass(frozen=True, slots=True)
+class Device:
+    """Where a sign-in comes from: for per-address limits and the session list."""
+
+    ip: str
+    user_agent: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class GoogleIdentity:
     subject: str
     email: str

@@ -42,8 +42,12 @@ from adapters.sql.study import SqlAlchemyStudyUnitOfWork
 from adapters.sql.user_time_zones import AsyncpgUserTimeZones, SqlAlchemyUserTimeZones
 from adapters.system.clock import SystemClock
 from domains.habits.use_cases import HabitsService, HabitsUserData
+from domains.identity.account_data import AccountDataService, EveryDomainsData
+from domains.identity.account_mail import AccountMailService
+from domains.identity.accounts import AccountService
 from domains.identity.model import LoginLimits, TokenPolicy
-from domains.identity.use_cases import IdentityService
+from domains.identity.parts import IdentityStore, SignIns
+from domains.identity.sessions import SignInService
 from domains.journal.access import CollectionAccess
 from domains.journal.collections import CollectionService
 from domains.journal.entries import EntryService
@@ -228,7 +232,12 @@ class Security(containers.DeclarativeContainer):
 
 
 class Identity(Domain):
-    edge = {"identity": "service"}
+    edge = {
+        "identity_accounts": "accounts",
+        "identity_sessions": "sessions",
+        "identity_mail": "mailing",
+        "identity_data": "account_data",
+    }
 
     settings: providers.Dependency[Settings] = providers.Dependency()
     infrastructure = providers.DependenciesContainer()
@@ -240,23 +249,55 @@ class Identity(Domain):
 
     unit_of_work = providers.Factory(SqlAlchemyIdentityUnitOfWork, infrastructure.engine)
     reader = providers.Factory(_identity_reader, infrastructure.engine, infrastructure.read_pool)
-    service = providers.Singleton(
-        IdentityService,
-        uow=unit_of_work.provider,
-        reader=reader.provider,
-        hasher=security.password_hasher,
+    store = providers.Singleton(IdentityStore, uow=unit_of_work.provider, reader=reader.provider)
+    sign_ins = providers.Singleton(
+        SignIns,
         tokens=security.tokens,
         revocations=infrastructure.revocations,
+        clock=infrastructure.clock,
+        policy=security.token_policy,
+    )
+    login_limits = providers.Callable(_login_limits, settings)
+    every_domain = providers.Singleton(EveryDomainsData, user_data)
+    accounts = providers.Singleton(
+        AccountService,
+        store=store,
+        sign_ins=sign_ins,
+        hasher=security.password_hasher,
         limiter=infrastructure.limiter,
         clock=infrastructure.clock,
+        login_limits=login_limits,
+    )
+    sessions = providers.Singleton(
+        SignInService,
+        store=store,
+        sign_ins=sign_ins,
+        hasher=security.password_hasher,
+        limiter=infrastructure.limiter,
+        clock=infrastructure.clock,
+        domains=every_domain,
         google=security.google,
         google_nonces=security.google_nonces,
-        policy=security.token_policy,
-        login_limits=providers.Callable(_login_limits, settings),
-        contributors=user_data,
+        login_limits=login_limits,
+    )
+    mailing = providers.Singleton(
+        AccountMailService,
+        store=store,
+        sign_ins=sign_ins,
+        hasher=security.password_hasher,
+        limiter=infrastructure.limiter,
+        clock=infrastructure.clock,
         mail=account_mail,
         links=security.link_tokens,
         links_base=settings.provided.effective_public_url,
+    )
+    account_data = providers.Singleton(
+        AccountDataService,
+        store=store,
+        sign_ins=sign_ins,
+        hasher=security.password_hasher,
+        clock=infrastructure.clock,
+        domains=every_domain,
     )
 
 

@@ -170,7 +170,7 @@ def build_container(settings: Settings) -> Application:
 def _gate_config(container: Application, proxies: ProxyTrust) -> GateConfig:
     settings = container.settings()
     return GateConfig(
-        identity=container.identity.service(),
+        identity=container.identity.sessions(),
         csrf=container.security.csrf(),
         checks=container.infrastructure.request_checks(),
         global_rate=container.security.global_rate(),

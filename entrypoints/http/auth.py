@@ -11,8 +11,7 @@ from litestar.datastructures import Cookie
 from litestar.handlers.base import BaseRouteHandler
 
 from adapters.security.csrf import SignedCsrfTokens
-from domains.identity.model import Principal, SignIn
-from domains.identity.use_cases import Device
+from domains.identity.model import Device, Principal, SignIn
 from entrypoints.http.gate import (
     ACCESS_COOKIE,
     CSRF_COOKIE,

@@ -24,7 +24,7 @@ from adapters.system.turns import take_turn
 from domains.identity.errors import InvalidToken
 from domains.identity.model import AccessClaims, Principal
 from domains.identity.ports import RevocationState
-from domains.identity.use_cases import IdentityService
+from domains.identity.sessions import SignInService
 from domains.shared.errors import DomainError, Forbidden, RateLimited
 from domains.shared.rate_limit import Decision, Rate
 from entrypoints.http.forwarded import ProxyTrust
@@ -84,7 +84,7 @@ class RequestChecks(Protocol):
 
 @dataclass(frozen=True)
 class GateConfig:
-    identity: IdentityService
+    identity: SignInService
     csrf: SignedCsrfTokens
     checks: RequestChecks
     global_rate: Rate
@@ -155,7 +155,7 @@ class VerifiedTokens:
     Expiry is still checked against the clock on every use, and revocation still goes to the
     cache each request. Bounded: emptied when full."""
 
-    def __init__(self, identity: IdentityService, max_entries: int = 10_000) -> None:
+    def __init__(self, identity: SignInService, max_entries: int = 10_000) -> None:
         self._identity = identity
         self._max_entries = max_entries
         self._claims: dict[str, AccessClaims] = {}

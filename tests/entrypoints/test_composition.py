@@ -48,7 +48,7 @@ def test_every_domain_with_user_data_is_exported(tmp_path: Path) -> None:
     exported = {type(c).__name__ for c in root.user_data()}
     for name in ("Journal", "Study", "Pomodoro", "Habits", "Breathing", "Mood", "Goals"):
         assert any(e.startswith(name) for e in exported), name
-    assert {"identity", "habits", "journal_entries", "study_reviews", "calendar"} <= dict(
+    assert {"identity_sessions", "habits", "journal_entries", "study_reviews", "calendar"} <= dict(
         edge_providers(root)
     ).keys()
 

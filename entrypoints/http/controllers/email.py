@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 
 from domains.email.use_cases import EmailService
-from domains.identity.use_cases import Device
+from domains.identity.model import Device
 from entrypoints.http.openapi import beyond_schema, responses
 from entrypoints.http.schemas.email import SubscribeAccepted, SubscribeRequest, SubscriptionRead
 

@@ -9,8 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter
 
 from domains.feedback.use_cases import FeedbackService
-from domains.identity.model import Principal
-from domains.identity.use_cases import Device
+from domains.identity.model import Device, Principal
 from entrypoints.http.gate import context_of
 from entrypoints.http.openapi import beyond_schema, responses
 from entrypoints.http.schemas.feedback import (

@@ -14,9 +14,12 @@ from litestar.params import JSONBody, PathParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from adapters.security.csrf import SignedCsrfTokens
+from domains.identity.account_data import AccountDataService
+from domains.identity.account_mail import AccountMailService
+from domains.identity.accounts import AccountService
 from domains.identity.errors import InvalidToken
-from domains.identity.model import GoogleNonce, Principal, SignIn
-from domains.identity.use_cases import Device, IdentityService
+from domains.identity.model import Device, GoogleNonce, Principal, SignIn
+from domains.identity.sessions import SignInService
 from domains.shared.errors import Forbidden, InvalidInput
 from domains.shared.ids import is_id
 from entrypoints.http.auth import CookiePolicy, signed_in, with_cookies
@@ -45,7 +48,10 @@ from entrypoints.http.schemas.identity import (
 
 REGISTERED = "a mail is on its way to this address; sign in with it and your password"
 
-Identity = NamedDependency[IdentityService]
+Accounts = NamedDependency[AccountService]
+Sessions = NamedDependency[SignInService]
+AccountMailing = NamedDependency[AccountMailService]
+AccountData = NamedDependency[AccountDataService]
 Csrf = NamedDependency[SignedCsrfTokens]
 Cookies = NamedDependency[CookiePolicy]
 CurrentUser = NamedDependency[Principal]
@@ -136,13 +142,17 @@ class AuthController(Controller):
 
     @post("/register", status_code=HTTP_202_ACCEPTED, responses=responses(422, 429))
     async def register(
-        self, data: JSONBody[RegisterRequest], identity: Identity, client_device: ClientDevice
+        self,
+        data: JSONBody[RegisterRequest],
+        identity_accounts: Accounts,
+        identity_mail: AccountMailing,
+        client_device: ClientDevice,
     ) -> Response[Accepted]:
         """Create an account with email and password, then sign in with `/auth/login` (the
         address is verified with the mailed link). The answer is the same whether or not the
         address already has an account, whose owner is told by mail instead, so it tells
         nobody who has one."""
-        registration = await identity.create_account(
+        registration = await identity_accounts.create_account(
             data.email,
             data.password,
             client_device,
@@ -153,20 +163,20 @@ class AuthController(Controller):
         return Response(
             Accepted(REGISTERED),
             status_code=HTTP_202_ACCEPTED,
-            background=BackgroundTask(identity.mail_registration, registration, client_device),
+            background=BackgroundTask(identity_mail.mail_registration, registration, client_device),
         )
 
     @post("/login", status_code=200, responses=responses(401, 429))
     async def login(
         self,
         data: JSONBody[LoginRequest],
-        identity: Identity,
+        identity_sessions: Sessions,
         csrf: Csrf,
         cookie_policy: Cookies,
         client_device: ClientDevice,
     ) -> Response[SignInResponse]:
         """Sign in with email and password. Tokens are set as HttpOnly cookies."""
-        sign_in = await identity.login(
+        sign_in = await identity_sessions.login(
             data.email, data.password, client_device, remember_me=data.remember_me
         )
         return _browser_sign_in(sign_in, csrf, cookie_policy)
@@ -189,12 +199,14 @@ class AuthController(Controller):
         responses=responses(401, 429),
     )
     async def google_nonce(
-        self, identity: Identity, cookie_policy: Cookies
+        self, identity_sessions: Sessions, cookie_policy: Cookies
     ) -> Response[GoogleNonceResponse]:
         """Start a Google sign-in: the nonce to give Google, and its verifier (also set as an
         HttpOnly cookie) to send back with the ID token. 401 when Google sign-in is off."""
-        started = identity.start_google_sign_in()
-        expires_in = max(0, int((started.expires_at - identity.clock.now()).total_seconds()))
+        started = identity_sessions.start_google_sign_in()
+        expires_in = max(
+            0, int((started.expires_at - identity_sessions.clock.now()).total_seconds())
+        )
         body = GoogleNonceResponse(started.nonce, started.verifier, expires_in)
         response = Response(body, headers={"Cache-Control": "no-store"})
         return with_cookies(response, [_google_nonce_cookie(cookie_policy, started, expires_in)])
@@ -209,7 +221,7 @@ class AuthController(Controller):
         self,
         request: Request[Any, Any, Any],
         data: JSONBody[GoogleSignInRequest],
-        identity: Identity,
+        identity_sessions: Sessions,
         csrf: Csrf,
         cookie_policy: Cookies,
         client_device: ClientDevice,
@@ -217,7 +229,7 @@ class AuthController(Controller):
         """Sign in with a Google ID token obtained by the client, carrying the nonce of
         POST /auth/google/nonce. A password account whose address was never verified is not
         linked: 409, unless `replace_unverified_account` erases it."""
-        sign_in = await identity.sign_in_with_google(
+        sign_in = await identity_sessions.sign_in_with_google(
             data.id_token,
             data.nonce_verifier or request.cookies.get(GOOGLE_NONCE_COOKIE),
             client_device,
@@ -236,7 +248,7 @@ class AuthController(Controller):
     async def refresh(
         self,
         request: Request[Any, Any, Any],
-        identity: Identity,
+        identity_sessions: Sessions,
         csrf: Csrf,
         cookie_policy: Cookies,
         client_device: ClientDevice,
@@ -245,9 +257,9 @@ class AuthController(Controller):
         token = request.cookies.get(REFRESH_COOKIE)
         if not token:
             raise InvalidToken("no refresh cookie: sign in again")
-        claims = identity.tokens.decode_refresh(token, identity.clock.now())
+        claims = identity_sessions.read_refresh_token(token)
         _check_cookie_csrf(request, csrf, claims.session_id)
-        sign_in = await identity.refresh(token, client_device)
+        sign_in = await identity_sessions.refresh(token, client_device)
         return _browser_sign_in(sign_in, csrf, cookie_policy)
 
     @post(
@@ -262,7 +274,10 @@ class AuthController(Controller):
         ),
     )
     async def token(
-        self, request: Request[Any, Any, Any], identity: Identity, client_device: ClientDevice
+        self,
+        request: Request[Any, Any, Any],
+        identity_sessions: Sessions,
+        client_device: ClientDevice,
     ) -> TokenResponse:
         """OAuth 2 style tokens for non-browser clients (`Authorization: Bearer`). The body is
         JSON, or an RFC 6749 form (`grant_type=password&username=...&password=...`) as OAuth 2
@@ -273,7 +288,7 @@ class AuthController(Controller):
                 raise InvalidInput(
                     "grant_type password needs username and password", field="username"
                 )
-            sign_in = await identity.login(
+            sign_in = await identity_sessions.login(
                 data.username, data.password, client_device, remember_me=data.remember_me
             )
         else:
@@ -281,7 +296,7 @@ class AuthController(Controller):
                 raise InvalidInput(
                     "grant_type refresh_token needs refresh_token", field="refresh_token"
                 )
-            sign_in = await identity.refresh(data.refresh_token, client_device)
+            sign_in = await identity_sessions.refresh(data.refresh_token, client_device)
         return _token_response(sign_in)
 
     @post(
@@ -294,7 +309,7 @@ class AuthController(Controller):
     async def logout(
         self,
         request: Request[Any, Any, Any],
-        identity: Identity,
+        identity_sessions: Sessions,
         csrf: Csrf,
         cookie_policy: Cookies,
         data: JSONBody[LogoutRequest | None] = None,
@@ -305,13 +320,13 @@ class AuthController(Controller):
         if ctx.principal is not None:
             if ctx.via_cookie:
                 _check_cookie_csrf(request, csrf, ctx.principal.session_id)
-            await identity.logout(ctx.principal)
+            await identity_sessions.logout(ctx.principal)
         elif data is not None and data.refresh_token:
-            await identity.logout_with_refresh_token(data.refresh_token)
+            await identity_sessions.logout_with_refresh_token(data.refresh_token)
         elif refresh_cookie:
-            claims = identity.tokens.decode_refresh(refresh_cookie, identity.clock.now())
+            claims = identity_sessions.read_refresh_token(refresh_cookie)
             _check_cookie_csrf(request, csrf, claims.session_id)
-            await identity.logout_with_refresh_token(refresh_cookie)
+            await identity_sessions.logout_with_refresh_token(refresh_cookie)
         else:
             raise ctx.auth_error or InvalidToken("not signed in")
         return with_cookies(
@@ -319,20 +334,20 @@ class AuthController(Controller):
         )
 
     @get("/me", operation_id="getCurrentUser", guards=[signed_in], responses=responses(401, 429))
-    async def me(self, identity: Identity, request: Request[Any, Any, Any]) -> UserRead:
+    async def me(self, identity_accounts: Accounts, request: Request[Any, Any, Any]) -> UserRead:
         """The signed-in account."""
         # The gate's principal is read here rather than through the `principal` dependency:
         # Litestar resolves two or more dependencies in an anyio task group, which cost this
         # route, the one every client calls on load, a tenth of its time
         # (benchmarks/http/RESULTS.md). The check is the same principal_or_401.
         principal = principal_or_401(request.scope)
-        return UserRead.of(await identity.me(principal.user_id))
+        return UserRead.of(await identity_accounts.me(principal.user_id))
 
     @post("/change-password", status_code=200, responses=responses(401, 403, 422, 429))
     async def change_password(
         self,
         data: JSONBody[ChangePasswordRequest],
-        identity: Identity,
+        identity_accounts: Accounts,
         csrf: Csrf,
         cookie_policy: Cookies,
         principal: CurrentUser,
@@ -340,7 +355,7 @@ class AuthController(Controller):
         request: Request[Any, Any, Any],
     ) -> Response[Any]:
         """Change the password: every other session is signed out; this one gets new tokens."""
-        sign_in = await identity.change_password(
+        sign_in = await identity_accounts.change_password(
             principal, data.current_password, data.new_password, client_device
         )
         if context_of(request.scope).via_cookie:
@@ -353,10 +368,10 @@ class AuthController(Controller):
         responses=responses(401, 403, 409, 429, 503),
     )
     async def request_email_verification(
-        self, identity: Identity, principal: CurrentUser, client_device: ClientDevice
+        self, identity_mail: AccountMailing, principal: CurrentUser, client_device: ClientDevice
     ) -> Accepted:
         """Mail a link that verifies the account's address (valid 24 hours)."""
-        await identity.request_email_verification(principal.user_id, client_device)
+        await identity_mail.request_email_verification(principal.user_id, client_device)
         return Accepted("a verification link is on its way")
 
     @post(
@@ -368,10 +383,10 @@ class AuthController(Controller):
         ),
     )
     async def confirm_email(
-        self, data: JSONBody[EmailVerificationConfirm], identity: Identity
+        self, data: JSONBody[EmailVerificationConfirm], identity_mail: AccountMailing
     ) -> None:
         """Verify the address with the token from the mailed link; no sign-in needed."""
-        await identity.confirm_email(data.token)
+        await identity_mail.confirm_email(data.token)
 
     @post(
         "/password-reset/request",
@@ -379,16 +394,19 @@ class AuthController(Controller):
         responses=responses(422, 429, 503),
     )
     async def request_password_reset(
-        self, data: JSONBody[PasswordResetRequest], identity: Identity, client_device: ClientDevice
+        self,
+        data: JSONBody[PasswordResetRequest],
+        identity_mail: AccountMailing,
+        client_device: ClientDevice,
     ) -> Response[Accepted]:
         """Mail a password-reset link (valid 30 minutes) if an account has this address. The
         answer is the same either way."""
-        address = await identity.admit_password_reset(data.email, client_device)
+        address = await identity_mail.admit_password_reset(data.email, client_device)
         # Looked up and mailed after the answer, so its timing does not tell a known address.
         return Response(
             Accepted("if an account uses this address, a reset link is on its way"),
             status_code=HTTP_202_ACCEPTED,
-            background=BackgroundTask(identity.mail_password_reset, address, client_device),
+            background=BackgroundTask(identity_mail.mail_password_reset, address, client_device),
         )
 
     @post(
@@ -401,16 +419,18 @@ class AuthController(Controller):
         ),
     )
     async def reset_password(
-        self, data: JSONBody[PasswordResetConfirm], identity: Identity
+        self, data: JSONBody[PasswordResetConfirm], identity_mail: AccountMailing
     ) -> None:
         """Set a new password with the token from the mailed link. Every session is signed
         out; the link works once."""
-        await identity.reset_password(data.token, data.new_password)
+        await identity_mail.reset_password(data.token, data.new_password)
 
     @get("/sessions", operation_id="listSessions", responses=responses(401))
-    async def sessions(self, identity: Identity, principal: CurrentUser) -> list[SessionRead]:
+    async def sessions(
+        self, identity_sessions: Sessions, principal: CurrentUser
+    ) -> list[SessionRead]:
         """The account's signed-in devices."""
-        sessions = await identity.list_sessions(principal.user_id)
+        sessions = await identity_sessions.list_sessions(principal.user_id)
         return [SessionRead.of(s, principal.session_id) for s in sessions]
 
     @delete(
@@ -420,14 +440,14 @@ class AuthController(Controller):
     )
     async def revoke_session(
         self,
-        identity: Identity,
+        identity_sessions: Sessions,
         principal: CurrentUser,
         session_id: Annotated[str, PathParameter(max_length=64, format="uuid")],
     ) -> None:
         """Sign one device out."""
         if not is_id(session_id):
             raise InvalidInput("session ids are UUIDs", field="session_id")
-        await identity.revoke_session(principal.user_id, session_id)
+        await identity_sessions.revoke_session(principal.user_id, session_id)
 
 
 class UsersController(Controller):
@@ -436,10 +456,10 @@ class UsersController(Controller):
 
     @patch("/me", operation_id="updateProfile", responses=responses(401, 403, 422))
     async def update_me(
-        self, data: JSONBody[ProfileUpdate], identity: Identity, principal: CurrentUser
+        self, data: JSONBody[ProfileUpdate], identity_accounts: Accounts, principal: CurrentUser
     ) -> UserRead:
         """Change the display name or time zone (an IANA name such as Europe/Paris)."""
-        user = await identity.update_profile(
+        user = await identity_accounts.update_profile(
             principal.user_id,
             display_name=data.display_name if isinstance(data.display_name, str) else None,
             time_zone_name=data.time_zone if isinstance(data.time_zone, str) else None,
@@ -452,9 +472,11 @@ class UsersController(Controller):
         status_code=200,
         responses=responses(401, 403, 429),
     )
-    async def export(self, identity: Identity, principal: CurrentUser) -> Response[dict[str, Any]]:
+    async def export(
+        self, identity_data: AccountData, principal: CurrentUser
+    ) -> Response[dict[str, Any]]:
         """All of the account's data, from every domain, as one JSON document."""
-        data = await identity.export(principal.user_id)
+        data = await identity_data.export(principal.user_id)
         return Response(
             data, headers={"Content-Disposition": 'attachment; filename="refocused-export.json"'}
         )
@@ -467,13 +489,13 @@ class UsersController(Controller):
     )
     async def delete_me(
         self,
-        identity: Identity,
+        identity_data: AccountData,
         principal: CurrentUser,
         cookie_policy: Cookies,
         data: JSONBody[DeleteAccountRequest | None] = None,
     ) -> Response[None]:
         """Erase the account and everything in it. Accounts with a password must confirm it."""
-        await identity.delete_account(principal, data.password if data else None)
+        await identity_data.delete_account(principal, data.password if data else None)
         return with_cookies(
             Response(None, status_code=HTTP_204_NO_CONTENT), cookie_policy.cleared()
         )

@@ -19,7 +19,7 @@ async def squat(world: World) -> str:
     """The attacker registers the victim's address with a password of theirs, signs in on two
     devices and writes something."""
     first = await world.sign_up("victim@example.com", "attacker pass")
-    await world.service.login("victim@example.com", "attacker pass", DEVICE)
+    await world.sessions.login("victim@example.com", "attacker pass", DEVICE)
     world.notes.data[first.user.id] = ["planted"]
     return first.user.id
 
@@ -50,8 +50,8 @@ async def test_replacing_a_squatted_account_erases_it_and_ends_its_sessions(
     assert squatter_sessions <= world.revocations.revoked
     assert not any(s.user_id == squatter for s in world.store.sessions.values())
     with pytest.raises(InvalidCredentials):
-        await world.service.login("victim@example.com", "attacker pass", DEVICE)
-    assert (await world.service.export(taken.user.id))["notes"] == []
+        await world.sessions.login("victim@example.com", "attacker pass", DEVICE)
+    assert (await world.data.export(taken.user.id))["notes"] == []
 
 
 async def test_a_verified_password_account_is_linked_with_its_data_and_sessions(
@@ -69,36 +69,36 @@ async def test_a_verified_password_account_is_linked_with_its_data_and_sessions(
 async def test_google_sign_in_needs_the_verifier_of_a_nonce_we_issued(world: World) -> None:
     world.google.identities["token"] = VICTIM
     with pytest.raises(InvalidInput) as missing:
-        await world.service.sign_in_with_google("token", None, DEVICE)
+        await world.sessions.sign_in_with_google("token", None, DEVICE)
     assert missing.value.field == "nonce_verifier"
     with pytest.raises(InvalidToken, match="not one of ours"):
-        await world.service.sign_in_with_google("token", "v-made-up", DEVICE)
+        await world.sessions.sign_in_with_google("token", "v-made-up", DEVICE)
 
 
 async def test_the_tokens_nonce_must_be_the_one_of_this_sign_in(world: World) -> None:
-    mine, other = world.service.start_google_sign_in(), world.service.start_google_sign_in()
+    mine, other = world.sessions.start_google_sign_in(), world.sessions.start_google_sign_in()
     world.google.identities["no-nonce"] = VICTIM
     world.google.identities["others"] = GoogleIdentity(
         "g-victim", "victim@example.com", True, nonce=other.nonce
     )
     for token in ("no-nonce", "others"):
         with pytest.raises(InvalidToken, match="not issued for this sign-in"):
-            await world.service.sign_in_with_google(token, mine.verifier, DEVICE)
+            await world.sessions.sign_in_with_google(token, mine.verifier, DEVICE)
     assert not world.store.users
 
 
 async def test_a_nonce_signs_in_once_and_not_after_it_expires(world: World) -> None:
-    started = world.service.start_google_sign_in()
+    started = world.sessions.start_google_sign_in()
     world.google.identities["token"] = GoogleIdentity(
         "g-victim", "victim@example.com", True, nonce=started.nonce
     )
-    await world.service.sign_in_with_google("token", started.verifier, DEVICE)
+    await world.sessions.sign_in_with_google("token", started.verifier, DEVICE)
     with pytest.raises(InvalidToken, match="already used"):
-        await world.service.sign_in_with_google("token", started.verifier, DEVICE)
-    late = world.service.start_google_sign_in()
+        await world.sessions.sign_in_with_google("token", started.verifier, DEVICE)
+    late = world.sessions.start_google_sign_in()
     world.google.identities["late"] = GoogleIdentity(
         "g-victim", "victim@example.com", True, nonce=late.nonce
     )
     world.clock.set(world.clock.now() + timedelta(minutes=11))
     with pytest.raises(InvalidToken):
-        await world.service.sign_in_with_google("late", late.verifier, DEVICE)
+        await world.sessions.sign_in_with_google("late", late.verifier, DEVICE)

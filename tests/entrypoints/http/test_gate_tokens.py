@@ -17,7 +17,7 @@ SECRET = b"gate-token-cache-secret-0123456789abcdef"
 
 
 class CountingIdentity:
-    """The two things VerifiedTokens uses of IdentityService, counting real verifications."""
+    """The two things VerifiedTokens uses of SignInService, counting real verifications."""
 
     def __init__(self, clock: FakeClock) -> None:
         self.clock = clock
