@@ -13,7 +13,7 @@ from domains.identity.model import Principal
 from domains.identity.use_cases import Device
 from entrypoints.http.gate import context_of
 from entrypoints.http.openapi import beyond_schema, responses
-from entrypoints.http.schemas.feedback import (
+from entrypoints.schemas.feedback import (
     FeatureCreate,
     FeatureRead,
     FeedbackCreate,
