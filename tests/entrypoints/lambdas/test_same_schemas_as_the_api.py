@@ -1,6 +1,7 @@
 """One edge contract for both runtimes: what a Lambda answers is the response the API's OpenAPI
-document declares for the same operation (its component, member for member), and a body the
-API refuses is refused by the Lambda with the same problem, naming the same member."""
+document declares for the same operation (its component, member for member, each of the type
+the component's struct states), and a body the API refuses is refused by the Lambda with the
+same problem, naming the same member."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
-import jsonschema
+import msgspec
 import pytest
 
 from entrypoints.lambdas import email_api, feedback_api
+from entrypoints.schemas.email import SubscribeAccepted
+from entrypoints.schemas.feedback import FeatureRead, FeedbackReceipt
 from tests.entrypoints.lambdas.conftest import Deployment, access_token
 from tests.entrypoints.lambdas.events import api_event
 
@@ -31,44 +34,43 @@ def lambda_call(handler: Handler, method: str, path: str, **kwargs: Any) -> tupl
     return response["statusCode"], json.loads(response["body"])
 
 
-def declared(openapi: dict[str, Any], method: str, path: str, status: int) -> dict[str, Any]:
-    """The response schema the API declares for an operation, its components alongside so
-    that its references resolve."""
+def assert_declared(
+    openapi: dict[str, Any], method: str, path: str, status: int, struct: type, answer: Any
+) -> None:
+    """The answer is the component the API declares for the operation: its members exactly,
+    each as the component's struct types it (strictly decoded)."""
     operation = openapi["paths"][f"/api/v1{path}"][method.lower()]
-    content = operation["responses"][str(status)]["content"]
-    [schema] = [c["schema"] for c in content.values()]
-    return {**schema, "components": openapi["components"]}
-
-
-def assert_declared(openapi: dict[str, Any], schema: dict[str, Any], answer: Any) -> None:
-    jsonschema.validate(answer, schema)
-    # Validation alone admits extra members: the members are the component's, no more.
-    ref = schema.get("$ref") or schema.get("items", {}).get("$ref")
-    component = openapi["components"]["schemas"][ref.rsplit("/", 1)[-1]]
-    for item in answer if isinstance(answer, list) else [answer]:
+    [schema] = [c["schema"] for c in operation["responses"][str(status)]["content"].values()]
+    ref = schema.get("$ref") or schema["items"]["$ref"]
+    name = ref.rsplit("/", 1)[-1]
+    assert name == struct.__name__
+    component = openapi["components"]["schemas"][name]
+    items = answer if "items" in schema else [answer]
+    for item in items:
         assert set(item) == set(component["properties"]), item
+        msgspec.json.decode(json.dumps(item), type=struct, strict=True)
 
 
 def test_the_feedback_lambda_answers_what_the_api_declares(
     deployment: Deployment, openapi: dict[str, Any]
 ) -> None:
     _, token = access_token()
-    checks = [
-        ("POST", "/feedback", "/feedback", 201, {"body": {"category": "idea", "text": "dark"}}),
-        ("POST", "/feedback/features", "/features", 201, {"body": {"title": "Sync"}}),
-        ("GET", "/feedback/features", "/features", 200, {}),
+    feedback = {"category": "idea", "text": "dark mode"}
+    checks: list[tuple[str, str, int, type, Any]] = [
+        ("POST", "/feedback", 201, FeedbackReceipt, feedback),
+        ("POST", "/features", 201, FeatureRead, {"title": "Sync"}),
+        ("GET", "/features", 200, FeatureRead, None),
+        ("PUT", "/features/{feature_id}/vote", 200, FeatureRead, None),
     ]
-    for method, lambda_path, api_path, status, kwargs in checks:
-        got, answer = lambda_call(feedback_api.handler, method, lambda_path, token=token, **kwargs)
+    feature_id = ""
+    for method, api_path, status, struct, body in checks:
+        # The function serves the API's feedback routes under /feedback.
+        path = "/feedback" + api_path.removeprefix("/feedback").format(feature_id=feature_id)
+        got, answer = lambda_call(feedback_api.handler, method, path, token=token, body=body)
         assert got == status, answer
-        assert_declared(openapi, declared(openapi, method, api_path, status), answer)
-    feature_id = answer[0]["id"]
-    got, answer = lambda_call(
-        feedback_api.handler, "PUT", f"/feedback/features/{feature_id}/vote", token=token
-    )
-    assert got == 200 and answer["votes"] == 1 and answer["voted"], answer
-    schema = declared(openapi, "PUT", "/features/{feature_id}/vote", 200)
-    assert_declared(openapi, schema, answer)
+        assert_declared(openapi, method, api_path, status, struct, answer)
+        feature_id = feature_id or (answer["id"] if struct is FeatureRead else "")
+    assert answer["votes"] == 1 and answer["voted"], answer
 
 
 def test_the_email_lambda_answers_what_the_api_declares(
@@ -77,8 +79,8 @@ def test_the_email_lambda_answers_what_the_api_declares(
     body = {"email": "reader-contract@example.org"}
     got, answer = lambda_call(email_api.handler, "POST", "/email/newsletter/subscribe", body=body)
     assert got == 202, answer
-    schema = declared(openapi, "POST", "/email/newsletter/subscribe", 202)
-    assert_declared(openapi, schema, answer)
+    path = "/email/newsletter/subscribe"
+    assert_declared(openapi, "POST", path, 202, SubscribeAccepted, answer)
 
 
 @pytest.mark.parametrize(
