@@ -1,13 +1,18 @@
 """The edge contract both runtimes answer by, the Litestar API (entrypoints.http) and the
 Lambda handlers behind API Gateway (entrypoints.lambdas): which status each domain error is,
-and the RFC 9457 problem a client reads. Framework-free, so the Lambda zip carries no web
-framework; each runtime only wraps the result in its own response type."""
+how a request body is decoded (strictly, against its schema in entrypoints.schemas or
+entrypoints.http.schemas), and the RFC 9457 problem a client reads. Framework-free, so the
+Lambda zip carries no web framework; each runtime only wraps the result in its own response
+type."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+import msgspec
 
 from domains.shared.errors import (
     Conflict,
@@ -21,6 +26,7 @@ from domains.shared.errors import (
 )
 
 PROBLEM_JSON = "application/problem+json"
+T = TypeVar("T")
 
 STATUS_OF: dict[type[DomainError], int] = {
     InvalidInput: 422,
@@ -108,3 +114,53 @@ def domain_problem(error: DomainError, instance: str | None = None) -> Problem:
         extensions=error.extensions,
     )
     return Problem(status, body, headers)
+
+
+class InvalidBody(Exception):
+    """A request body that is not JSON of its schema: a 400 whose `errors` name the member."""
+
+    def __init__(self, detail: str, errors: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors
+
+    def problem(self, instance: str | None = None) -> Problem:
+        return Problem(400, problem_body(400, self.detail, errors=self.errors, instance=instance))
+
+
+def decode_body(decoder: msgspec.json.Decoder[T], body: bytes) -> T:
+    """The body decoded strictly (no "25" for an integer, no 0 for a boolean), as the OpenAPI
+    document's JSON types state; anything else is InvalidBody, never a 500."""
+    try:
+        return decoder.decode(body)
+    except UnicodeDecodeError as e:
+        raise InvalidBody("the request body is not UTF-8: send JSON encoded as UTF-8") from e
+    except msgspec.ValidationError as e:
+        member, message = member_error(str(e))
+        if not member:
+            raise InvalidBody(f"the request body is invalid: {message}") from e
+        errors = [{"field": member, "message": message}]
+        raise InvalidBody(f"invalid value for {member}: {message}", errors) from e
+    except msgspec.DecodeError as e:  # "JSON is malformed: ...", "Input data was truncated"
+        raise InvalidBody(f"the request body is not valid JSON: {e}") from e
+
+
+_AT_PATH = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
+_NAMED_MEMBER = re.compile(
+    r"^Object (?:missing required|contains unknown) field `(?P<name>[^`]+)`$"
+)
+
+
+def member_error(msgspec_message: str) -> tuple[str, str]:
+    """(JSON path, message) from a msgspec ValidationError: "Expected `int`, got `str` - at
+    `$.marks[2].minutes`" is the member `marks[2].minutes`; "Object missing required field `date`
+    - at `$.marks[2]`" is `marks[2].date`. The path is empty for the body as a whole."""
+    parsed = _AT_PATH.match(msgspec_message)
+    message, path = (parsed["message"], parsed["path"] or "") if parsed else (msgspec_message, "")
+    if named := _NAMED_MEMBER.match(message):
+        name = named["name"]
+        path = f"{path}.{name}"
+        message = (
+            f"`{name}` is required" if "missing" in message else f"`{name}` is not a known field"
+        )
+    return path.removeprefix("."), message

@@ -9,9 +9,13 @@ import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, get_args, get_type_hints
+from typing import Any, Literal
+
+# Where the API's callers (the CLI, the app factory) catch it; the functions' settings raise it too.
+from entrypoints.environment import SettingsError as SettingsError
+from entrypoints.environment import env, read_env
 
 Profile = Literal["embedded", "production"]
 LogFormat = Literal["json", "console"]
@@ -40,14 +44,6 @@ REQUIRED_IN_PRODUCTION = (
     "journal_kek",
     "access_token_key",
 )
-#: Settings also read from their customary unprefixed name (REFOCUSED_<NAME> wins).
-CUSTOMARY_NAMES = frozenset({"host", "port", "database_url", "redis_url"})
-
-
-class SettingsError(ValueError):
-    """A setting is missing or has a bad value; the message names the variable."""
-
-
 #: The largest request body the API reads; the study import's text limit is this same number.
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -57,13 +53,15 @@ class Settings:
     #: `embedded`: SQLite and in-process stores, no services. `production`: PostgreSQL and Redis.
     profile: Profile = "embedded"
     #: The interface `refocused serve` listens on.
-    host: str = "127.0.0.1"
+    host: str = field(default="127.0.0.1", metadata=env("REFOCUSED_HOST", "HOST"))
     #: The port `refocused serve` listens on.
-    port: int = 8000
+    port: int = field(default=8000, metadata=env("REFOCUSED_PORT", "PORT"))
     #: Empty: a SQLite file under `data_dir` (embedded) / required (production).
-    database_url: str = field(default="", repr=False)
+    database_url: str = field(
+        default="", repr=False, metadata=env("REFOCUSED_DATABASE_URL", "DATABASE_URL")
+    )
     #: Redis for rate limits, revocation and caches. Required in production.
-    redis_url: str = field(default="", repr=False)
+    redis_url: str = field(default="", repr=False, metadata=env("REFOCUSED_REDIS_URL", "REDIS_URL"))
     #: Prefixes every Redis key, so several deployments can share one Redis.
     redis_prefix: str = "rf:"
     #: Where the embedded profile keeps its SQLite file, generated secrets and mail outbox.
@@ -265,17 +263,7 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Reads `REFOCUSED_<NAME>` (and the customary HOST, PORT, DATABASE_URL, REDIS_URL)."""
-        env = os.environ if environ is None else environ
-        hints = get_type_hints(cls)
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            names = [f"REFOCUSED_{f.name.upper()}"]
-            if f.name in CUSTOMARY_NAMES:
-                names.append(f.name.upper())
-            for name in names:
-                if name in env and env[name] != "":
-                    values[f.name] = _parse(name, env[name], hints[f.name])
-                    break
+        values = read_env(cls, os.environ if environ is None else environ)
         values.update(overrides)
         settings = cls(**values)
         settings.validate()
@@ -489,29 +477,3 @@ def _load_or_create(path: Path, make: Any) -> str:
     path.touch(mode=0o600)
     path.write_text(value)
     return value
-
-
-def _parse(name: str, raw: str, kind: Any) -> Any:
-    raw = raw.strip()
-    args = get_args(kind)
-    try:
-        if kind is bool or set(args) == {bool, type(None)}:
-            lowered = raw.lower()
-            if lowered in {"1", "true", "yes", "on"}:
-                return True
-            if lowered in {"0", "false", "no", "off"}:
-                return False
-            raise ValueError("expected true or false")
-        if kind is int:
-            return int(raw)
-        if kind is Path or set(args) == {Path, type(None)}:
-            return Path(raw) if raw else None if type(None) in args else Path(raw)
-        if kind == tuple[str, ...]:
-            return tuple(part.strip() for part in raw.split(",") if part.strip())
-        if args and all(isinstance(a, str) for a in args):
-            if raw not in args:
-                raise ValueError(f"expected one of {', '.join(args)}")
-            return raw
-        return raw
-    except ValueError as e:
-        raise SettingsError(f"{name}={raw!r} is not valid: {e}") from None

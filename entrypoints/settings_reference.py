@@ -16,18 +16,18 @@ from pathlib import Path
 from typing import Any, Literal, get_args, get_origin, get_type_hints
 
 from entrypoints import settings as settings_module
-from entrypoints.settings import CUSTOMARY_NAMES, REQUIRED_IN_PRODUCTION, Settings
+from entrypoints.environment import env_names
+from entrypoints.settings import REQUIRED_IN_PRODUCTION, Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "docs" / "configuration.md"
 ENV_EXAMPLE = ROOT / ".env.example"
 
 
-def env_names(name: str) -> list[str]:
-    names = [f"REFOCUSED_{name.upper()}"]
-    if name in CUSTOMARY_NAMES:
-        names.insert(0, name.upper())
-    return names
+def documented_names(setting: Field[Any]) -> tuple[str, ...]:
+    """The variables the reader tries (entrypoints.environment.env_names), the customary one first
+    as people write it; REFOCUSED_<NAME> still wins."""
+    return env_names(setting)[::-1]
 
 
 def descriptions() -> dict[str, str]:
@@ -102,7 +102,7 @@ def render_reference() -> str:
         "| --- | --- | --- | --- | --- |",
     ]
     for f in fields(Settings):
-        names = " / ".join(f"`{n}`" for n in env_names(f.name))
+        names = " / ".join(f"`{n}`" for n in documented_names(f))
         required = "**yes**" if f.name in REQUIRED_IN_PRODUCTION else ""
         description = about.get(f.name, "").replace("|", "\\|")
         default = default_text(f).replace("|", "\\|")
@@ -121,7 +121,7 @@ def render_env_example() -> str:
         "# uncommented ones below filled in.",
     ]
     for f in fields(Settings):
-        name = env_names(f.name)[0]
+        name = documented_names(f)[0]
         out.append("")
         if about.get(f.name):
             out.append(f"# {about[f.name]}")

@@ -14,7 +14,7 @@ import base64
 import binascii
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -44,24 +44,27 @@ from domains.email.use_cases import BounceHandling, EmailService, MailDelivery
 from domains.feedback.use_cases import FeedbackService
 from entrypoints.composition.aws import aws_client
 from entrypoints.composition.links import LINK_KEY_PURPOSE
-
-
-class LambdaConfigError(RuntimeError):
-    """A variable the function needs is missing; the message names it."""
+from entrypoints.environment import SettingsError, env, env_names, read_env
 
 
 @dataclass(frozen=True)
 class LambdaSettings:
-    email_table: str = ""
-    email_topic_arn: str = ""
-    email_from: str = "ReFocused <no-reply@refocused.local>"
-    feedback_table: str = ""
-    assistant_table: str = ""
-    model_bucket: str = ""
-    model_prefix: str = "models/"
+    """Read as the API's settings are (entrypoints.environment): a field per variable,
+    REFOCUSED_<NAME> unless env() names another; a bad value or a missing required variable is
+    a SettingsError naming it."""
+
+    email_table: str = field(default="", metadata=env("EMAIL_TABLE"))
+    email_topic_arn: str = field(default="", metadata=env("EMAIL_REQUESTS_TOPIC_ARN"))
+    email_from: str = field(
+        default="ReFocused <no-reply@refocused.local>", metadata=env("EMAIL_FROM")
+    )
+    feedback_table: str = field(default="", metadata=env("FEEDBACK_TABLE"))
+    assistant_table: str = field(default="", metadata=env("ASSISTANT_HISTORY_TABLE"))
+    model_bucket: str = field(default="", metadata=env("MODEL_BUCKET"))
+    model_prefix: str = field(default="models/", metadata=env("MODEL_PREFIX"))
     #: Where the ai-handler keeps the model bundle: the function's temporary storage.
     model_dir: Path = Path("/tmp/model")  # noqa: S108 (Lambda's only writable folder)
-    secret_key: str = ""
+    secret_key: str = field(default="", repr=False)
     secret_key_arn: str = ""
     #: The key mail links are signed with (32 bytes, base64), derived from the service secret
     #: as the API derives it: what the email API holds in place of the secret itself.
@@ -72,68 +75,34 @@ class LambdaSettings:
     api_url: str = ""
     #: Links in mail point here; empty: the API Gateway domain the request came through.
     public_url: str = ""
-    aws_endpoint_url: str = ""
-    aws_region: str = "us-east-1"
-    daily_messages: int = 50
-    max_new_tokens: int = 256
+    aws_endpoint_url: str = field(default="", metadata=env("AWS_ENDPOINT_URL"))
+    aws_region: str = field(default="us-east-1", metadata=env("AWS_REGION", "AWS_DEFAULT_REGION"))
+    assistant_daily_messages: int = 50
+    assistant_max_new_tokens: int = 256
     log_level: str = "INFO"
     #: Sentry's DSN (entrypoints/error_reporting.py); empty: no error reporting.
     sentry_dsn: str = field(default="", repr=False)
     sentry_environment: str = ""
     #: This function's own name, which Lambda sets: the ai-handler invokes itself
     #: asynchronously to run a reply sent through the gateway.
-    function_name: str = ""
+    function_name: str = field(default="", metadata=env("AWS_LAMBDA_FUNCTION_NAME"))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> LambdaSettings:
-        env = os.environ if environ is None else environ
-
-        def get(name: str, default: str = "") -> str:
-            return env.get(name, "").strip() or default
-
-        try:
-            daily = int(get("REFOCUSED_ASSISTANT_DAILY_MESSAGES", "50"))
-            max_tokens = int(get("REFOCUSED_ASSISTANT_MAX_NEW_TOKENS", "256"))
-        except ValueError as e:
-            raise LambdaConfigError(f"an assistant limit is not a number: {e}") from None
-        return cls(
-            email_table=get("EMAIL_TABLE"),
-            email_topic_arn=get("EMAIL_REQUESTS_TOPIC_ARN"),
-            email_from=get("EMAIL_FROM", cls.email_from),
-            feedback_table=get("FEEDBACK_TABLE"),
-            assistant_table=get("ASSISTANT_HISTORY_TABLE"),
-            model_bucket=get("MODEL_BUCKET"),
-            model_prefix=get("MODEL_PREFIX", cls.model_prefix),
-            model_dir=Path(get("REFOCUSED_MODEL_DIR", str(cls.model_dir))),
-            secret_key=get("REFOCUSED_SECRET_KEY"),
-            secret_key_arn=get("REFOCUSED_SECRET_KEY_ARN"),
-            email_link_key_arn=get("REFOCUSED_EMAIL_LINK_KEY_ARN"),
-            access_token_jwks=get("REFOCUSED_ACCESS_TOKEN_JWKS"),
-            api_url=get("REFOCUSED_API_URL").rstrip("/"),
-            public_url=get("REFOCUSED_PUBLIC_URL").rstrip("/"),
-            aws_endpoint_url=get("AWS_ENDPOINT_URL"),
-            aws_region=get("AWS_REGION", get("AWS_DEFAULT_REGION", cls.aws_region)),
-            daily_messages=daily,
-            max_new_tokens=max_tokens,
-            log_level=get("REFOCUSED_LOG_LEVEL", "INFO"),
-            sentry_dsn=get("REFOCUSED_SENTRY_DSN"),
-            sentry_environment=get("REFOCUSED_SENTRY_ENVIRONMENT"),
-            function_name=get("AWS_LAMBDA_FUNCTION_NAME"),
-        )
+        values = read_env(cls, os.environ if environ is None else environ)
+        for url in ("api_url", "public_url"):
+            if url in values:
+                values[url] = values[url].rstrip("/")
+        return cls(**values)
 
     def require(self, *names: str) -> None:
-        variables = {
-            "email_table": "EMAIL_TABLE",
-            "email_topic_arn": "EMAIL_REQUESTS_TOPIC_ARN",
-            "feedback_table": "FEEDBACK_TABLE",
-            "assistant_table": "ASSISTANT_HISTORY_TABLE",
-            "model_bucket": "MODEL_BUCKET",
-            "access_token_jwks": "REFOCUSED_ACCESS_TOKEN_JWKS",
-            "api_url": "REFOCUSED_API_URL",
-        }
-        missing = [variables[n] for n in names if not getattr(self, n)]
+        missing = [
+            env_names(setting)[0]
+            for setting in fields(self)
+            if setting.name in names and not getattr(self, setting.name)
+        ]
         if missing:
-            raise LambdaConfigError(f"this function needs {', '.join(missing)} to be set")
+            raise SettingsError(f"this function needs {', '.join(missing)} to be set")
 
     def client(self, service: str) -> Any:
         return aws_client(service, self.aws_endpoint_url, self.aws_region)
@@ -152,7 +121,7 @@ class LambdaSettings:
         except (ValueError, binascii.Error):
             key = b""
         if len(key) != 32:
-            raise LambdaConfigError(
+            raise SettingsError(
                 "the secret REFOCUSED_EMAIL_LINK_KEY_ARN names must be 32 bytes in base64"
             )
         return key
@@ -166,12 +135,12 @@ class LambdaSettings:
             response = self.client("secretsmanager").get_secret_value(SecretId=self.secret_key_arn)
             value = str(response["SecretString"]).strip()
         else:
-            raise LambdaConfigError(
+            raise SettingsError(
                 "this function needs REFOCUSED_EMAIL_LINK_KEY_ARN (or REFOCUSED_SECRET_KEY) "
                 "to be set"
             )
         if len(value) < 32:
-            raise LambdaConfigError("the secret key must be at least 32 characters")
+            raise SettingsError("the secret key must be at least 32 characters")
         return value.encode()
 
 
@@ -221,7 +190,7 @@ def access_tokens(settings: LambdaSettings) -> AccessTokenVerifier:
     try:
         return AccessTokenVerifier.from_jwks(settings.access_token_jwks)
     except KeyMaterialError as e:
-        raise LambdaConfigError(f"REFOCUSED_ACCESS_TOKEN_JWKS is not valid: {e}") from None
+        raise SettingsError(f"REFOCUSED_ACCESS_TOKEN_JWKS is not valid: {e}") from None
 
 
 def session_check(settings: LambdaSettings) -> ApiSessionCheck:
@@ -245,7 +214,7 @@ def assistant_model(settings: LambdaSettings) -> InProcessModelClient:
     bundle = S3ModelBundle(settings.client("s3"), settings.model_bucket, settings.model_prefix)
     return InProcessModelClient(
         settings.model_dir,
-        max_new_tokens=settings.max_new_tokens,
+        max_new_tokens=settings.assistant_max_new_tokens,
         loader=load_verified_bundle,
         fetch=bundle.download_to,
     )
@@ -259,7 +228,7 @@ def assistant(settings: LambdaSettings, model: InProcessModelClient) -> Assistan
         model,
         DynamoDbRateLimiter(table),
         SystemClock(),
-        settings.daily_messages,
+        settings.assistant_daily_messages,
         # The API opens reply jobs in the same table; this function claims and runs them, and
         # runs those sent through its own gateway route in an asynchronous call to itself.
         replies=DynamoDbReplyStore(table),

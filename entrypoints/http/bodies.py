@@ -3,7 +3,8 @@
 Litestar decodes a body to plain Python values and then converts them with msgspec's lax rules,
 which take "25" for an integer and 0 for a boolean, and its decoder lets a UnicodeDecodeError out
 as a 500. The OpenAPI document declares JSON types; one strict decode of the raw bytes is the
-rule the document states, for every body."""
+rule the document states, for every body: entrypoints.edge.decode_body, which the Lambda
+handlers decode with too, and whose InvalidBody entrypoints.http.problems answers."""
 
 from __future__ import annotations
 
@@ -12,37 +13,21 @@ from typing import Any
 
 import msgspec
 from litestar import Request
-from litestar.exceptions import ClientException, ValidationException
 from litestar.serialization import default_deserializer
 from litestar.types import Empty
 
-#: Where a problem in a body is reported: the message keeps msgspec's "- at `$.path`" suffix,
-#: which entrypoints.http.problems turns into the member's JSON path.
-BODY = "body"
+from entrypoints.edge import decode_body
 
 
 class StrictJSONRequest(Request[Any, Any, Any]):
     async def json(self) -> Any:
         if self._json is Empty:
             if (decoded := self._connection_state.json) is Empty:
-                decoded = _decode(self.route_handler, await self.body() or b"null")
+                body = await self.body() or b"null"
+                decoded = decode_body(_decoder(self.route_handler), body)
                 self._connection_state.json = decoded
             self._json = decoded
         return self._json
-
-
-def _decode(route_handler: Any, body: bytes) -> Any:
-    try:
-        return _decoder(route_handler).decode(body)
-    except UnicodeDecodeError as e:
-        raise ClientException("the request body is not UTF-8: send JSON encoded as UTF-8") from e
-    except msgspec.ValidationError as e:
-        raise ValidationException(
-            "the request body does not match its schema",
-            extra=[{"message": str(e), "source": BODY}],
-        ) from e
-    except msgspec.DecodeError as e:  # "JSON is malformed: ...", "Input data was truncated"
-        raise ClientException(f"the request body is not valid JSON: {e}") from e
 
 
 @lru_cache(maxsize=512)

@@ -9,10 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from entrypoints.http.schemas import (
-    assistant,
     breathing,
-    email,
-    feedback,
     goals,
     habits,
     identity,
@@ -21,6 +18,7 @@ from entrypoints.http.schemas import (
     pomodoro,
     study,
 )
+from entrypoints.schemas import assistant, email, feedback
 
 ID = "3f2b8c1e-7a4d-4e55-9b0e-2c6a1d9f4b7a"
 PASSWORD = "correct horse battery"  # noqa: S105 (an example, in the docs)

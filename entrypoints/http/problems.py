@@ -14,7 +14,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from domains.shared.errors import DomainError
-from entrypoints.edge import PROBLEM_JSON, TITLES, domain_problem, problem_body
+from entrypoints.edge import PROBLEM_JSON, TITLES, InvalidBody, domain_problem, problem_body
 
 log = structlog.get_logger("refocused.http")
 
@@ -42,22 +42,22 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> R
     )
 
 
+def invalid_body_handler(request: Request[Any, Any, Any], exc: InvalidBody) -> Response[Any]:
+    answer = exc.problem(instance=request.url.path)
+    return Response(answer.body, status_code=answer.status, media_type=PROBLEM_JSON)
+
+
 def validation_error_handler(
     request: Request[Any, Any, Any], exc: ValidationException
 ) -> Response[Any]:
-    """Each error names the offending member by its JSON path (`name`, `marks[2].date`) or the
-    parameter by the name a client sends; a body that is missing or of the wrong shape as a
-    whole is named in `detail`, with no member to point at."""
+    """Each error names the parameter by the name a client sends; a body that is missing is
+    named in `detail`. A body that was sent is decoded by entrypoints.edge.decode_body, whose
+    InvalidBody names the member by its JSON path (invalid_body_handler)."""
     errors: list[dict[str, Any]] = []
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if not isinstance(item, dict):
             continue
-        if item.get("source") == "body" and not item.get("key"):
-            field, message = member_error(str(item.get("message", "")))
-            if not field:
-                detail = f"the request body is invalid: {message}"
-                return problem(400, detail, instance=request.url.path)
-        elif item.get("source") == "body" and item.get("key") == "data":
+        if item.get("source") == "body" and item.get("key") == "data":
             return problem(400, _MISSING_BODY, instance=request.url.path)
         elif key := str(item.get("key") or ""):
             field = _parameter_name(request, key)
@@ -75,28 +75,9 @@ def validation_error_handler(
     return problem(400, detail, errors=errors or None, instance=request.url.path)
 
 
-_AT_PATH = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
 #: Litestar reports a required body that was not sent as its handler's argument, `data`.
 _MISSING_BODY = "this endpoint needs a JSON request body; none was sent"
 _MISSING_PARAMETER = re.compile(r"^Missing required \w+ parameter '(?P<name>[^']+)'")
-_NAMED_MEMBER = re.compile(
-    r"^Object (?:missing required|contains unknown) field `(?P<name>[^`]+)`$"
-)
-
-
-def member_error(msgspec_message: str) -> tuple[str, str]:
-    """(JSON path, message) from a msgspec ValidationError: "Expected `int`, got `str` - at
-    `$.marks[2].minutes`" is the member `marks[2].minutes`; "Object missing required field `date`
-    - at `$.marks[2]`" is `marks[2].date`. The path is empty for the body as a whole."""
-    parsed = _AT_PATH.match(msgspec_message)
-    message, path = (parsed["message"], parsed["path"] or "") if parsed else (msgspec_message, "")
-    if named := _NAMED_MEMBER.match(message):
-        name = named["name"]
-        path = f"{path}.{name}"
-        message = (
-            f"`{name}` is required" if "missing" in message else f"`{name}` is not a known field"
-        )
-    return path.removeprefix("."), message
 
 
 def _parameter_name(request: Request[Any, Any, Any], key: str) -> str:
@@ -144,6 +125,7 @@ def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) ->
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     DomainError: domain_error_handler,
+    InvalidBody: invalid_body_handler,
     ValidationException: validation_error_handler,
     HTTPException: http_error_handler,
     RecursionError: recursion_error_handler,

@@ -26,7 +26,7 @@ import structlog
 from adapters.model_client.in_process import InProcessModelClient
 from adapters.model_client.jobs import RUN_ACTION
 from adapters.model_client.lambda_invoke import ACTION
-from domains.assistant.model import MAX_MESSAGE_LENGTH, ChatTurn, Conversation, Message, Role
+from domains.assistant.model import MAX_MESSAGE_LENGTH, ChatTurn, Role
 from domains.assistant.use_cases import AssistantService, ReplyProgress
 from domains.shared.errors import DomainError
 from domains.shared.ids import is_id
@@ -34,6 +34,14 @@ from entrypoints.composition.lambdas import LambdaSettings, assistant, assistant
 from entrypoints.lambdas.apigw import BadRequest, Request, Router, handle, respond
 from entrypoints.lambdas.auth import Access
 from entrypoints.lambdas.runtime import ColdStart, answer_config_errors
+from entrypoints.schemas.assistant import (
+    ConversationCreate,
+    ConversationDetail,
+    ConversationRead,
+    MessageCreate,
+    MessageRead,
+    QuotaRead,
+)
 
 log = structlog.get_logger("refocused.lambda.ai_handler")
 router = Router()
@@ -58,26 +66,6 @@ class Services:
 cold_start: ColdStart[Services] = ColdStart(Services)
 
 
-def _conversation(c: Conversation) -> dict[str, Any]:
-    return {
-        "id": c.id,
-        "title": c.title,
-        "created_at": c.created_at,
-        "updated_at": c.updated_at,
-        "message_count": c.message_count,
-    }
-
-
-def _message(m: Message) -> dict[str, Any]:
-    return {
-        "id": m.id,
-        "position": m.position,
-        "role": m.role.value,
-        "content": m.content,
-        "created_at": m.created_at,
-    }
-
-
 async def _user(request: Request) -> tuple[AssistantService, str]:
     services = cold_start.get()
     user = await services.access.user_id(request)
@@ -87,41 +75,29 @@ async def _user(request: Request) -> tuple[AssistantService, str]:
 @router.route("GET", "/ai/quota")
 async def quota(request: Request) -> dict[str, Any]:
     service, user = await _user(request)
-    q = await service.quota(user)
-    return respond(
-        200,
-        {
-            "limit": q.limit,
-            "used": q.used,
-            "remaining": q.remaining,
-            "resets_at": q.resets_at,
-            "day": "UTC",
-        },
-    )
+    return respond(200, QuotaRead.of(await service.quota(user)))
 
 
 @router.route("GET", "/ai/conversations")
 async def conversations(request: Request) -> dict[str, Any]:
     service, user = await _user(request)
-    return respond(200, [_conversation(c) for c in await service.conversations(user)])
+    return respond(200, [ConversationRead.of(c) for c in await service.conversations(user)])
 
 
 @router.route("POST", "/ai/conversations")
 async def start(request: Request) -> dict[str, Any]:
     service, user = await _user(request)
-    title = request.json().get("title", "") if request.body else ""
-    if not isinstance(title, str) or len(title) > 200:
-        raise BadRequest("`title` must be a short string")
-    return respond(201, _conversation(await service.start(user, title)))
+    data = request.decode(ConversationCreate | None)  # type: ignore[arg-type]
+    title = data.title if data else ""
+    return respond(201, ConversationRead.of(await service.start(user, title)))
 
 
 @router.route("GET", "/ai/conversations/{conversation_id}")
 async def conversation(request: Request) -> dict[str, Any]:
     service, user = await _user(request)
     found, messages = await service.conversation(user, request.params["conversation_id"])
-    return respond(
-        200, {"conversation": _conversation(found), "messages": [_message(m) for m in messages]}
-    )
+    detail = ConversationDetail(ConversationRead.of(found), [MessageRead.of(m) for m in messages])
+    return respond(200, detail)
 
 
 @router.route("DELETE", "/ai/conversations/{conversation_id}")
@@ -138,9 +114,7 @@ async def send(request: Request) -> dict[str, Any]:
     The `Idempotency-Key` header names the message: sent again, it finds the same job and
     never runs the model twice. Follow the reply at `GET /ai/replies/{id}`."""
     service, user = await _user(request)
-    content = request.json().get("content")
-    if not isinstance(content, str) or len(content) > 2 * MAX_MESSAGE_LENGTH:
-        raise BadRequest("the body needs a `content` string")
+    content = request.decode(MessageCreate).content
     key = request.headers.get("idempotency-key", "")
     if not key:
         raise BadRequest("send an Idempotency-Key header naming this message (a UUID)")
@@ -168,7 +142,7 @@ def _job(progress: ReplyProgress) -> dict[str, Any]:
         "pieces": job.pieces,
         "content": progress.reply.content if progress.reply else "".join(progress.pieces),
         "error": job.error,
-        "reply": _message(progress.reply) if progress.reply else None,
+        "reply": MessageRead.of(progress.reply) if progress.reply else None,
     }
 
 

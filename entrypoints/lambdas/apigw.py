@@ -1,17 +1,17 @@
 """API Gateway HTTP API (payload 2.0) events in, responses out, and a small router. Errors are
 answered on the edge contract the API service uses (entrypoints.edge): the same statuses, the
-same RFC 9457 problems."""
+same RFC 9457 problems. Bodies are decoded and answers encoded with the API's schemas
+(entrypoints.schemas) and its strict decoder (entrypoints.edge.decode_body)."""
 
 from __future__ import annotations
 
 import base64
-import json
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
+import msgspec
 import structlog
 
 from domains.identity.errors import InvalidToken
@@ -20,6 +20,7 @@ from entrypoints import edge
 
 log = structlog.get_logger("refocused.lambda")
 MAX_BODY_BYTES = 64 * 1024
+T = TypeVar("T")
 
 
 class BadRequest(Exception):
@@ -37,16 +38,12 @@ class Request:
     domain: str
     params: dict[str, str] = field(default_factory=dict)
 
-    def json(self) -> dict[str, Any]:
-        if not self.body:
-            raise BadRequest("the request needs a JSON body")
-        try:
-            data = json.loads(self.body)
-        except ValueError:
-            raise BadRequest("the request body is not valid JSON") from None
-        if not isinstance(data, dict):
-            raise BadRequest("the request body must be a JSON object")
-        return data
+    def decode(self, schema: type[T]) -> T:
+        """The body as the API's schema for it, decoded as strictly as the API does: a body
+        that does not match is edge.InvalidBody, the API's 400 naming the member. No body
+        reads as JSON null, as in the API."""
+        decoder: msgspec.json.Decoder[T] = _decoder(schema)
+        return edge.decode_body(decoder, self.body or b"null")
 
     def bearer_token(self) -> str:
         scheme, _, token = self.headers.get("authorization", "").partition(" ")
@@ -84,6 +81,16 @@ def parse(event: Any) -> Request:
     )
 
 
+_DECODERS: dict[object, msgspec.json.Decoder[Any]] = {}
+
+
+def _decoder(schema: object) -> msgspec.json.Decoder[Any]:
+    """One decoder per schema, built on first use (a handler decodes one schema)."""
+    if schema not in _DECODERS:
+        _DECODERS[schema] = msgspec.json.Decoder(schema, strict=True)
+    return _DECODERS[schema]
+
+
 def respond(status: int, body: Any = None, headers: dict[str, str] | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "statusCode": status,
@@ -95,7 +102,8 @@ def respond(status: int, body: Any = None, headers: dict[str, str] | None = None
         "isBase64Encoded": False,
     }
     if body is not None:
-        out["body"] = json.dumps(body, default=_json_default)
+        # msgspec, as Litestar encodes the API's answers: the same structs, the same JSON.
+        out["body"] = msgspec.json.encode(body).decode()
     return out
 
 
@@ -106,14 +114,6 @@ def answer(problem: edge.Problem) -> dict[str, Any]:
 
 def problem(status: int, detail: str) -> dict[str, Any]:
     return answer(edge.Problem(status, edge.problem_body(status, detail)))
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    if hasattr(value, "value"):
-        return value.value
-    raise TypeError(f"cannot encode {type(value).__name__}")
 
 
 Handler = Callable[[Request], Awaitable[dict[str, Any]]]
@@ -146,6 +146,8 @@ class Router:
                 return await handler(request)
             except BadRequest as e:
                 return problem(400, str(e))
+            except edge.InvalidBody as e:
+                return answer(e.problem())
             except DomainError as e:
                 return domain_problem(e)
         if allowed:

@@ -9,6 +9,7 @@ from domains.email.use_cases import EmailService
 from entrypoints.composition.lambdas import LambdaSettings, email_requests
 from entrypoints.lambdas.apigw import BadRequest, Request, Router, handle, respond
 from entrypoints.lambdas.runtime import ColdStart, answer_config_errors
+from entrypoints.schemas.email import SubscribeAccepted, SubscribeRequest, SubscriptionRead
 
 router = Router()
 
@@ -27,50 +28,33 @@ def _token(request: Request) -> str:
     return token
 
 
-def _subscription(subscription: Any) -> dict[str, Any]:
-    return {
-        "email": subscription.email,
-        "status": subscription.status.value,
-        "confirmed_at": subscription.confirmed_at,
-        "unsubscribed_at": subscription.unsubscribed_at,
-    }
-
-
 @router.route("POST", "/email/newsletter/subscribe")
 async def subscribe(request: Request) -> dict[str, Any]:
     service, settings = cold_start.get()
-    email = request.json().get("email")
-    if not isinstance(email, str) or len(email) > 320:
-        raise BadRequest("the body needs an `email` string")
+    data = request.decode(SubscribeRequest)
     base = settings.public_url or f"https://{request.domain}"
-    await service.subscribe(email, request.source_ip, f"{base}/email")
-    return respond(
-        202,
-        {
-            "status": "confirmation_sent",
-            "detail": "if this address can receive mail, a confirmation link is on its way",
-        },
-    )
+    await service.subscribe(data.email, request.source_ip, f"{base}/email")
+    return respond(202, SubscribeAccepted())
 
 
 @router.route("GET", "/email/newsletter/confirm")
 @router.route("POST", "/email/newsletter/confirm")
 async def confirm(request: Request) -> dict[str, Any]:
     service, _ = cold_start.get()
-    return respond(200, _subscription(await service.confirm(_token(request))))
+    return respond(200, SubscriptionRead.of(await service.confirm(_token(request))))
 
 
 @router.route("GET", "/email/newsletter/unsubscribe")
 @router.route("POST", "/email/newsletter/unsubscribe")
 async def unsubscribe(request: Request) -> dict[str, Any]:
     service, _ = cold_start.get()
-    return respond(200, _subscription(await service.unsubscribe(_token(request))))
+    return respond(200, SubscriptionRead.of(await service.unsubscribe(_token(request))))
 
 
 @router.route("GET", "/email/newsletter/status")
 async def status(request: Request) -> dict[str, Any]:
     service, _ = cold_start.get()
-    return respond(200, _subscription(await service.status(_token(request))))
+    return respond(200, SubscriptionRead.of(await service.status(_token(request))))
 
 
 @answer_config_errors

@@ -11,7 +11,8 @@ from typing import Any, Generic, TypeVar
 
 import structlog
 
-from entrypoints.composition.lambdas import LambdaConfigError, LambdaSettings
+from entrypoints.composition.lambdas import LambdaSettings
+from entrypoints.environment import SettingsError
 from entrypoints.error_reporting import (
     flush,
     lambda_integrations,
@@ -102,7 +103,7 @@ def answer_config_errors(handler: Callable[[Any, Any], dict[str, Any]]) -> Any:
         )
         try:
             return handler(event, context)
-        except LambdaConfigError as e:
+        except SettingsError as e:
             log.error("lambda.misconfigured", reason=str(e))
             report_exception(e, _reported_request(event))
             flush()

@@ -23,7 +23,7 @@ def test_every_setting_is_documented_once_by_the_name_the_server_reads() -> None
     about = settings_reference.descriptions()
     for f in fields(Settings):
         assert about[f.name], f"{f.name} has no #: comment in entrypoints/settings.py"
-        assert reference.count(f"| `{settings_reference.env_names(f.name)[0]}`") == 1
+        assert reference.count(f"| `{settings_reference.documented_names(f)[0]}`") == 1
 
 
 def test_the_example_states_the_defaults_the_server_uses() -> None:
@@ -44,6 +44,6 @@ def test_the_variables_marked_required_are_the_ones_production_asks_for() -> Non
     named = {
         f.name
         for f in fields(Settings)
-        if any(re.search(rf"\b{n}\b", message) for n in settings_reference.env_names(f.name))
+        if any(re.search(rf"\b{n}\b", message) for n in settings_reference.documented_names(f))
     }
     assert named == set(REQUIRED_IN_PRODUCTION)

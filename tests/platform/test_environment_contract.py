@@ -4,10 +4,9 @@ environment and permissions the program declares for it, and its code needs no m
 What a unit needs is read from its own code, never from a list here: its settings class
 (LambdaSettings, or the API's Settings) is given the declared environment and records what it
 looks up; its composition root builds every service the unit serves (a missing variable is the
-LambdaConfigError or SettingsError a deployed unit would answer with); then it serves a request
-of each kind against moto, and each AWS call it makes must be allowed by its declared IAM
-statements. The last tests remove one declared variable or statement at a time and show that
-the contract then fails.
+SettingsError a deployed unit would answer with); then it serves a request of each kind against
+moto, and each AWS call it makes must be allowed by its declared IAM statements. The last tests
+remove one declared variable or statement at a time and show that the contract then fails.
 """
 
 from __future__ import annotations
@@ -133,8 +132,9 @@ def start_function(
     environment: dict[str, str] | None = None,
     statements: list[dict[str, Any]] | None = None,
 ) -> Outcome:
-    from entrypoints.composition.lambdas import LambdaConfigError, LambdaSettings
+    from entrypoints.composition.lambdas import LambdaSettings
     from entrypoints.lambdas import runtime
+    from entrypoints.settings import SettingsError
 
     environment = lambda_environment(run, module) if environment is None else environment
     statements = lambda_statements(run, module) if statements is None else statements
@@ -153,7 +153,7 @@ def start_function(
             handler_module.cold_start.reset()
             _force(handler_module.cold_start.get())
             outcome.problems += _journey(run, module, handler_module.handler)
-        except LambdaConfigError as e:
+        except SettingsError as e:
             outcome.problems.append(f"{module} does not start: {e}")
         except Exception as e:  # any failure is the finding, named
             outcome.problems.append(f"{module} fails: {type(e).__name__}: {e}")

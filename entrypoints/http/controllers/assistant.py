@@ -19,7 +19,7 @@ from domains.assistant.use_cases import AssistantService, Exchange, ReplyProgres
 from domains.identity.model import Principal
 from domains.shared.errors import DomainError
 from entrypoints.http.openapi import responses
-from entrypoints.http.schemas.assistant import (
+from entrypoints.schemas.assistant import (
     ConversationCreate,
     ConversationDetail,
     ConversationRead,

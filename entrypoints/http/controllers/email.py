@@ -12,7 +12,7 @@ from litestar.params import JSONBody, QueryParameter
 from domains.email.use_cases import EmailService
 from domains.identity.model import Device
 from entrypoints.http.openapi import beyond_schema, responses
-from entrypoints.http.schemas.email import SubscribeAccepted, SubscribeRequest, SubscriptionRead
+from entrypoints.schemas.email import SubscribeAccepted, SubscribeRequest, SubscriptionRead
 
 Email = NamedDependency[EmailService]
 LinksBase = NamedDependency[str]

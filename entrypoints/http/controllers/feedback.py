@@ -12,7 +12,7 @@ from domains.feedback.use_cases import FeedbackService
 from domains.identity.model import Device, Principal
 from entrypoints.http.gate import context_of
 from entrypoints.http.openapi import beyond_schema, responses
-from entrypoints.http.schemas.feedback import (
+from entrypoints.schemas.feedback import (
     FeatureCreate,
     FeatureRead,
     FeedbackCreate,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import uuid
+from typing import Any
 
 import pytest
 
+from adapters.dynamodb.table import DynamoTable
 from entrypoints.lambdas import feedback_api
 from tests.entrypoints.lambdas.conftest import Deployment, access_token
 from tests.entrypoints.lambdas.events import api_event
@@ -72,9 +74,31 @@ def test_an_unknown_feature_is_404(deployment: Deployment) -> None:
     [
         ("{bad", 400),
         ({"category": 3, "text": "x"}, 400),
-        ({"category": "rant", "text": "x"}, 422),
-        ({"category": "bug", "text": ""}, 422),
+        ({"category": "rant", "text": "x"}, 400),
+        ({"category": "bug", "text": ""}, 400),
     ],
 )
 def test_bad_feedback_is_a_4xx(deployment: Deployment, body: object, status: int) -> None:
     assert call("POST", "/feedback", body=body)[0] == status
+
+
+def test_a_vote_costs_two_dynamodb_round_trips(
+    deployment: Deployment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The transaction's condition on the feature answers "not found" itself: no read first."""
+    _, token = access_token()
+    _, feature = call("POST", "/feedback/features", body={"title": "Fewer reads"}, token=token)
+    operations: list[str] = []
+    original = DynamoTable.call
+
+    async def counted(self: DynamoTable, operation: str, **kwargs: Any) -> dict[str, Any]:
+        operations.append(operation)
+        return await original(self, operation, **kwargs)
+
+    monkeypatch.setattr(DynamoTable, "call", counted)
+    path = f"/feedback/features/{feature['id']}/vote"  # type: ignore[index]
+    assert call("PUT", path, token=token)[0] == 200
+    assert operations == ["transact_write_items", "get_item"]
+    operations.clear()
+    assert call("PUT", f"/feedback/features/{uuid.uuid4()}/vote", token=token)[0] == 404
+    assert operations == ["transact_write_items"]
