@@ -75,6 +75,7 @@ from entrypoints.composition.daily_life import (
     subscribe_app_streak,
 )
 from entrypoints.composition.domain import Domain, contributors
+from entrypoints.composition.links import link_key
 from entrypoints.composition.serverless import Assistant, Aws, Email, Feedback
 from entrypoints.settings import Settings
 
@@ -433,7 +434,13 @@ class Application(containers.DeclarativeContainer):
         habits=habits,
     )
     aws = providers.Container(Aws, settings=settings)
-    email = providers.Container(Email, settings=settings, infrastructure=infrastructure, aws=aws)
+    email = providers.Container(
+        Email,
+        settings=settings,
+        infrastructure=infrastructure,
+        aws=aws,
+        link_key=providers.Callable(lambda s: link_key(s.secret_bytes()), settings),
+    )
     feedback = providers.Container(
         Feedback, settings=settings, infrastructure=infrastructure, aws=aws
     )

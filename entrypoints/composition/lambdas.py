@@ -1,5 +1,6 @@
 """The composition root of the Lambda functions: settings from the environment the platform
-gives each function (platform/refocused_infra/serverless.py), and one builder per function.
+gives each function (platform/refocused_infra/serverless.py), and one builder per function,
+which composes the same containers as the API (entrypoints/composition/serverless.py).
 
 A handler calls its builder once per cold start and keeps the result for the container's life.
 Lambdas have no Redis: their rate limits live in the function's DynamoDB table.
@@ -18,32 +19,23 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from adapters.dynamodb.assistant import DynamoDbConversationStore
-from adapters.dynamodb.assistant_replies import DynamoDbReplyStore
-from adapters.dynamodb.email import (
-    DynamoDbDeliveryLog,
-    DynamoDbSubscriptionStore,
-    DynamoDbSuppressionList,
-)
-from adapters.dynamodb.feedback import DynamoDbFeedbackStore
+from dependency_injector import containers, providers
+
 from adapters.dynamodb.rate_limit import DynamoDbRateLimiter
 from adapters.dynamodb.table import DynamoTable
 from adapters.model_client.in_process import InProcessModelClient, load_verified_bundle
 from adapters.model_client.jobs import LambdaReplyRunner
 from adapters.s3.model_bundle import S3ModelBundle
-from adapters.security.keys import derive_key
 from adapters.security.session_check import ApiSessionCheck
 from adapters.security.tokens import AccessTokenVerifier, KeyMaterialError
-from adapters.ses.transport import SesMailTransport
-from adapters.sns.mail_queue import SnsMailQueue
 from adapters.system.clock import SystemClock
 from domains.assistant.use_cases import AssistantService
-from domains.email.links import LinkSigner
-from domains.email.model import EmailLimits
 from domains.email.use_cases import BounceHandling, EmailService, MailDelivery
 from domains.feedback.use_cases import FeedbackService
 from entrypoints.composition.aws import aws_client
-from entrypoints.composition.links import LINK_KEY_PURPOSE
+from entrypoints.composition.domain import Domain
+from entrypoints.composition.links import link_key
+from entrypoints.composition.serverless import Assistant, Aws, Email, Feedback
 from entrypoints.environment import SettingsError, env, env_names, read_env
 
 
@@ -79,6 +71,10 @@ class LambdaSettings:
     aws_region: str = field(default="us-east-1", metadata=env("AWS_REGION", "AWS_DEFAULT_REGION"))
     assistant_daily_messages: int = 50
     assistant_max_new_tokens: int = 256
+    #: The same limits, under the same variables, as the API's (entrypoints/settings.py).
+    email_actions_per_address_per_day: int = 5
+    email_actions_per_ip_per_day: int = 20
+    feedback_per_ip_per_hour: int = 10
     log_level: str = "INFO"
     #: Sentry's DSN (entrypoints/error_reporting.py); empty: no error reporting.
     sentry_dsn: str = field(default="", repr=False)
@@ -104,6 +100,11 @@ class LambdaSettings:
         if missing:
             raise SettingsError(f"this function needs {', '.join(missing)} to be set")
 
+    @property
+    def email_transport(self) -> str:
+        """Functions send mail through SES (the API's embedded profile writes an outbox)."""
+        return "ses"
+
     def client(self, service: str) -> Any:
         return aws_client(service, self.aws_endpoint_url, self.aws_region)
 
@@ -114,7 +115,7 @@ class LambdaSettings:
         """The key mail links are signed with: the email-links key alone from Secrets Manager
         in AWS (REFOCUSED_EMAIL_LINK_KEY_ARN), or derived from the service secret (local)."""
         if not self.email_link_key_arn:
-            return derive_key(self.secret(), LINK_KEY_PURPOSE)
+            return link_key(self.secret())
         response = self.client("secretsmanager").get_secret_value(SecretId=self.email_link_key_arn)
         try:
             key = base64.b64decode(str(response["SecretString"]).strip(), validate=True)
@@ -147,40 +148,46 @@ class LambdaSettings:
 # -- one builder per function -----------------------------------------------------------------
 
 
+def _in_function(
+    domain: type[Domain], table_name: str, settings: LambdaSettings, **slots: Any
+) -> Any:
+    """The domain's container as the API composes it, given the function's settings and, in
+    place of the API's infrastructure, the system clock and a rate limiter in the function's
+    own DynamoDB table: the same services, with the DynamoDB stores the settings select."""
+    aws = Aws(settings=settings)
+    infrastructure = containers.DynamicContainer()
+    infrastructure.clock = providers.Singleton(SystemClock)
+    infrastructure.limiter = providers.Singleton(
+        DynamoDbRateLimiter, providers.Singleton(DynamoTable, aws.dynamodb, table_name)
+    )
+    return domain(settings=settings, infrastructure=infrastructure, aws=aws, **slots)
+
+
+def _email(settings: LambdaSettings) -> Any:
+    return _in_function(
+        Email, settings.email_table, settings, link_key=providers.Callable(settings.link_key)
+    )
+
+
 def email_requests(settings: LambdaSettings) -> EmailService:
     """email_api: subscriptions in DynamoDB, mail queued on SNS for the sender."""
     settings.require("email_table", "email_topic_arn")
-    table = settings.table(settings.email_table)
-    return EmailService(
-        subscriptions=DynamoDbSubscriptionStore(table),
-        suppressions=DynamoDbSuppressionList(table),
-        queue=SnsMailQueue(settings.client("sns"), settings.email_topic_arn),
-        links=LinkSigner(settings.link_key()),
-        limiter=DynamoDbRateLimiter(table),
-        clock=SystemClock(),
-        limits=EmailLimits(),
-    )
+    service: EmailService = _email(settings).service()
+    return service
 
 
 def email_delivery(settings: LambdaSettings) -> MailDelivery:
     """email_sender: the delivery log and suppressions in DynamoDB, mail out through SES."""
     settings.require("email_table")
-    table = settings.table(settings.email_table)
-    return MailDelivery(
-        suppressions=DynamoDbSuppressionList(table),
-        log=DynamoDbDeliveryLog(table),
-        transport=SesMailTransport(settings.client("sesv2"), settings.email_from),
-        clock=SystemClock(),
-    )
+    delivery: MailDelivery = _email(settings).delivery()
+    return delivery
 
 
 def bounce_handling(settings: LambdaSettings) -> BounceHandling:
     """ses_notifications: bounces and complaints suppress addresses."""
     settings.require("email_table")
-    table = settings.table(settings.email_table)
-    return BounceHandling(
-        DynamoDbSubscriptionStore(table), DynamoDbSuppressionList(table), SystemClock()
-    )
+    bounces: BounceHandling = _email(settings).bounces()
+    return bounces
 
 
 def access_tokens(settings: LambdaSettings) -> AccessTokenVerifier:
@@ -202,8 +209,8 @@ def session_check(settings: LambdaSettings) -> ApiSessionCheck:
 
 def feedback(settings: LambdaSettings) -> FeedbackService:
     settings.require("feedback_table")
-    table = settings.table(settings.feedback_table)
-    return FeedbackService(DynamoDbFeedbackStore(table), DynamoDbRateLimiter(table), SystemClock())
+    service: FeedbackService = _in_function(Feedback, settings.feedback_table, settings).service()
+    return service
 
 
 def assistant_model(settings: LambdaSettings) -> InProcessModelClient:
@@ -221,20 +228,15 @@ def assistant_model(settings: LambdaSettings) -> InProcessModelClient:
 
 
 def assistant(settings: LambdaSettings, model: InProcessModelClient) -> AssistantService:
+    """The API opens reply jobs in the same table; this function claims and runs them, and
+    runs those sent through its own gateway route in an asynchronous call to itself."""
     settings.require("assistant_table")
-    table = settings.table(settings.assistant_table)
-    return AssistantService(
-        DynamoDbConversationStore(table),
-        model,
-        DynamoDbRateLimiter(table),
-        SystemClock(),
-        settings.assistant_daily_messages,
-        # The API opens reply jobs in the same table; this function claims and runs them, and
-        # runs those sent through its own gateway route in an asynchronous call to itself.
-        replies=DynamoDbReplyStore(table),
-        runner=(
-            LambdaReplyRunner(settings.client("lambda"), settings.function_name)
-            if settings.function_name
-            else None
-        ),
+    composed = _in_function(Assistant, settings.assistant_table, settings)
+    composed.model.override(providers.Object(model))
+    composed.runner.override(
+        providers.Singleton(LambdaReplyRunner, composed.aws.lambda_events, settings.function_name)
+        if settings.function_name
+        else providers.Object(None)
     )
+    service: AssistantService = composed.service()
+    return service

@@ -1,4 +1,7 @@
-"""Containers for the email, feedback and assistant services inside the API process.
+"""Containers for the email, feedback and assistant services, composed by both roots: the API
+process (entrypoints/composition/containers.py) and the Lambda functions
+(entrypoints/composition/lambdas.py), which give them their own settings and, in place of the
+API's infrastructure, a clock and a rate limiter in the function's DynamoDB table.
 
 Each service keeps its state in DynamoDB when its table is configured (production) and in SQL
 otherwise (embedded); mail goes to SNS when a topic is configured and is delivered in-process
@@ -6,6 +9,8 @@ otherwise (to the outbox folder, or SES)."""
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from dependency_injector import containers, providers
@@ -21,29 +26,26 @@ from adapters.dynamodb.feedback import DynamoDbFeedbackStore
 from adapters.dynamodb.rate_limit import DynamoDbRateLimiter
 from adapters.dynamodb.table import DynamoTable
 from adapters.memory.assistant_replies import InMemoryReplyStore
-from adapters.model_client.in_process import InProcessModelClient
 from adapters.model_client.jobs import LambdaReplyRunner, TaskReplyRunner
 from adapters.model_client.lambda_invoke import LambdaModelClient
 from adapters.model_client.none import NoModelClient
 from adapters.outbox.transport import OutboxMailTransport
 from adapters.ses.transport import SesMailTransport
 from adapters.sns.mail_queue import SnsMailQueue
-from adapters.sql.assistant import SqlAlchemyConversationStore
-from adapters.sql.email import (
-    SqlAlchemyDeliveryLog,
-    SqlAlchemySubscriptionStore,
-    SqlAlchemySuppressionList,
-    SqlAlchemyUserEmails,
-)
-from adapters.sql.feedback import SqlAlchemyFeedbackStore
 from domains.assistant.use_cases import AssistantService, AssistantUserData
+from domains.email.links import LinkSigner
 from domains.email.model import EmailLimits
-from domains.email.use_cases import DirectMailQueue, EmailService, EmailUserData, MailDelivery
+from domains.email.use_cases import (
+    BounceHandling,
+    DirectMailQueue,
+    EmailService,
+    EmailUserData,
+    MailDelivery,
+)
 from domains.feedback.model import FeedbackLimits
 from domains.feedback.use_cases import FeedbackService, FeedbackUserData
 from entrypoints.composition.aws import MODEL_INVOKE_CONFIG, aws_client
 from entrypoints.composition.domain import Domain
-from entrypoints.composition.links import link_signer
 
 if TYPE_CHECKING:
     from entrypoints.settings import Settings
@@ -51,6 +53,19 @@ if TYPE_CHECKING:
 
 def _store(table_setting: str) -> Any:
     return lambda s: "dynamodb" if getattr(s, table_setting) else "sql"
+
+
+def _built_lazily(path: str) -> Callable[..., Any]:
+    """The adapter class `path` names, imported when first built. The API builds the SQL
+    stores on the embedded profile and the in-process model when configured; the Lambda
+    functions, which compose these containers too, never do, and their zip holds what the
+    handlers import: no database driver, no PyTorch."""
+    module, _, class_name = path.rpartition(".")
+
+    def build(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module), class_name)(*args, **kwargs)
+
+    return build
 
 
 def _client(service: str) -> Any:
@@ -79,23 +94,32 @@ class Email(Domain):
     settings: providers.Dependency[Settings] = providers.Dependency()
     infrastructure = providers.DependenciesContainer()
     aws = providers.DependenciesContainer()
+    #: The key mail links are signed with: derived from the service secret in the API, read
+    #: from its own secret in the email function (the roots fill this).
+    link_key: providers.Dependency[bytes] = providers.Dependency()
 
     _backend = providers.Callable(_store("email_table"), settings)
     table = providers.Singleton(DynamoTable, aws.dynamodb, settings.provided.email_table)
     subscriptions = providers.Selector(
         _backend,
         dynamodb=providers.Singleton(DynamoDbSubscriptionStore, table),
-        sql=providers.Singleton(SqlAlchemySubscriptionStore, infrastructure.engine),
+        sql=providers.Singleton(
+            _built_lazily("adapters.sql.email.SqlAlchemySubscriptionStore"), infrastructure.engine
+        ),
     )
     suppressions = providers.Selector(
         _backend,
         dynamodb=providers.Singleton(DynamoDbSuppressionList, table),
-        sql=providers.Singleton(SqlAlchemySuppressionList, infrastructure.engine),
+        sql=providers.Singleton(
+            _built_lazily("adapters.sql.email.SqlAlchemySuppressionList"), infrastructure.engine
+        ),
     )
     deliveries = providers.Selector(
         _backend,
         dynamodb=providers.Singleton(DynamoDbDeliveryLog, table),
-        sql=providers.Singleton(SqlAlchemyDeliveryLog, infrastructure.engine),
+        sql=providers.Singleton(
+            _built_lazily("adapters.sql.email.SqlAlchemyDeliveryLog"), infrastructure.engine
+        ),
     )
     transport = providers.Selector(
         settings.provided.email_transport,
@@ -109,6 +133,7 @@ class Email(Domain):
     delivery = providers.Singleton(
         MailDelivery, suppressions, deliveries, transport, infrastructure.clock
     )
+    bounces = providers.Singleton(BounceHandling, subscriptions, suppressions, infrastructure.clock)
     queue = providers.Selector(
         providers.Callable(lambda s: "sns" if s.email_topic_arn else "direct", settings),
         sns=providers.Singleton(SnsMailQueue, aws.sns, settings.provided.email_topic_arn),
@@ -119,9 +144,7 @@ class Email(Domain):
         subscriptions=subscriptions,
         suppressions=suppressions,
         queue=queue,
-        links=providers.Singleton(
-            link_signer, providers.Callable(lambda s: s.secret_bytes(), settings)
-        ),
+        links=providers.Singleton(LinkSigner, link_key),
         limiter=infrastructure.limiter,
         clock=infrastructure.clock,
         limits=providers.Singleton(
@@ -133,7 +156,9 @@ class Email(Domain):
     user_data = providers.Singleton(
         EmailUserData,
         service,
-        providers.Singleton(SqlAlchemyUserEmails, infrastructure.engine),
+        providers.Singleton(
+            _built_lazily("adapters.sql.email.SqlAlchemyUserEmails"), infrastructure.engine
+        ),
         providers.Selector(
             settings.provided.email_transport, outbox=transport, ses=providers.Object(None)
         ),
@@ -153,7 +178,9 @@ class Feedback(Domain):
             DynamoDbFeedbackStore,
             providers.Singleton(DynamoTable, aws.dynamodb, settings.provided.feedback_table),
         ),
-        sql=providers.Singleton(SqlAlchemyFeedbackStore, infrastructure.engine),
+        sql=providers.Singleton(
+            _built_lazily("adapters.sql.feedback.SqlAlchemyFeedbackStore"), infrastructure.engine
+        ),
     )
     service = providers.Singleton(
         FeedbackService,
@@ -179,7 +206,10 @@ class Assistant(Domain):
     store = providers.Selector(
         _backend,
         dynamodb=providers.Singleton(DynamoDbConversationStore, table),
-        sql=providers.Singleton(SqlAlchemyConversationStore, infrastructure.engine),
+        sql=providers.Singleton(
+            _built_lazily("adapters.sql.assistant.SqlAlchemyConversationStore"),
+            infrastructure.engine,
+        ),
     )
     # Reply jobs live where the model run can write them: the assistant's table (shared with
     # the ai-handler), or this process's memory when the model runs in it.
@@ -209,7 +239,7 @@ class Assistant(Domain):
         settings.provided.assistant_backend,
         none=providers.Singleton(NoModelClient),
         in_process=providers.Singleton(
-            InProcessModelClient,
+            _built_lazily("adapters.model_client.in_process.InProcessModelClient"),
             settings.provided.assistant_checkpoint,
             max_new_tokens=settings.provided.assistant_max_new_tokens,
         ),

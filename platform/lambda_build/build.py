@@ -46,6 +46,9 @@ NOT_SHIPPED = frozenset({"model"})
 # The API's HTTP server: Lambda invokes the handlers itself, so it is dead weight there.
 NOT_IN_LAMBDA = frozenset({"granian"})
 EXCLUDED_DIRECTORIES = frozenset({"__pycache__", "tests", "test", ".pytest_cache", ".mypy_cache"})
+# The web client (sources, and node_modules and builds where they exist): the API serves it and
+# Amplify hosts it; no handler reads it.
+WEB_CLIENT = ("entrypoints", "web")
 # Bytecode found in the tree or a wheel is never shipped; the build compiles its own.
 EXCLUDED_SUFFIXES = (".pyc", ".pyo")
 # Lambda's limit for an unzipped package.
@@ -154,7 +157,11 @@ def _data_files(package_dir: Path) -> Iterator[Path]:
     """A package's files that are not Python, down to (not into) its sub-packages."""
     for path in sorted(package_dir.iterdir()):
         if path.is_dir():
-            if not (path / "__init__.py").exists() and path.name not in EXCLUDED_DIRECTORIES:
+            if (
+                not (path / "__init__.py").exists()
+                and path.name not in EXCLUDED_DIRECTORIES
+                and path.parts[-2:] != WEB_CLIENT
+            ):
                 yield from (p for p in sorted(path.rglob("*")) if p.is_file())
         elif path.suffix not in (".py", *EXCLUDED_SUFFIXES) and path.name != "BUILD":
             yield path

@@ -100,6 +100,7 @@ def test_the_zip_holds_no_web_framework_database_driver_or_docs(unpacked: Path):
     top_levels = {path.name for path in unpacked.iterdir()}
     assert not top_levels & {"litestar", "sqlalchemy", "asyncpg", "swagger_ui", "faker", "alembic"}
     assert not (unpacked / "entrypoints" / "http").exists()
+    assert not (unpacked / "entrypoints" / "web").exists()
 
 
 def test_the_ai_handler_image_list_is_what_its_handler_imports():

@@ -14,6 +14,7 @@ from pathlib import Path
 import boto3
 import pytest
 
+from entrypoints.composition import serverless
 from entrypoints.lambdas import ai_handler
 from model.bundle.store import S3BundleStore
 from tests.adapters.model_client.checkpoint import make_tiny_bundle, make_tiny_checkpoint
@@ -135,17 +136,16 @@ class SelfInvokes:
                 self.events.append(json.loads(call["Payload"]))  # type: ignore[arg-type]
                 return {"StatusCode": 202}
 
+        real = serverless.aws_client
         monkeypatch.setattr(
-            "entrypoints.composition.lambdas.LambdaSettings.client",
-            lambda settings, service: Client() if service == "lambda" else _real(settings, service),
+            serverless,
+            "aws_client",
+            lambda service, *args: Client() if service == "lambda" else real(service, *args),
         )
 
     def deliver(self) -> None:
         while self.events:
             assert ai_handler.handler(self.events.pop(0))["statusCode"] == 200
-
-
-_real = ai_handler.LambdaSettings.client
 
 
 def test_a_message_over_the_gateway_is_answered_at_once_and_run_in_the_background(
