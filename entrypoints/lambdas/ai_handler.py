@@ -27,7 +27,7 @@ from adapters.model_client.in_process import InProcessModelClient
 from adapters.model_client.jobs import RUN_ACTION
 from adapters.model_client.lambda_invoke import ACTION
 from domains.assistant.model import MAX_MESSAGE_LENGTH, ChatTurn, Role
-from domains.assistant.use_cases import AssistantService, ReplyProgress
+from domains.assistant.use_cases import AssistantService
 from domains.shared.errors import DomainError
 from domains.shared.ids import is_id
 from entrypoints.composition.lambdas import LambdaSettings, assistant, assistant_model
@@ -41,6 +41,8 @@ from entrypoints.schemas.assistant import (
     MessageCreate,
     MessageRead,
     QuotaRead,
+    ReplyAccepted,
+    ReplyState,
 )
 
 log = structlog.get_logger("refocused.lambda.ai_handler")
@@ -119,31 +121,16 @@ async def send(request: Request) -> dict[str, Any]:
     if not key:
         raise BadRequest("send an Idempotency-Key header naming this message (a UUID)")
     submitted = await service.submit(user, request.params["conversation_id"], content, key)
-    q = submitted.quota
-    job = _job(await service.progress(user, submitted.job.id))
-    job["quota"] = {"limit": q.limit, "remaining": q.remaining, "resets_at": q.resets_at}
-    return respond(202, job, {"location": f"/ai/replies/{submitted.job.id}"})
+    progress = await service.progress(user, submitted.job.id)
+    accepted = ReplyAccepted.of(progress, quota=QuotaRead.of(submitted.quota))
+    return respond(202, accepted, {"location": f"/ai/replies/{submitted.job.id}"})
 
 
 @router.route("GET", "/ai/replies/{reply_id}")
 async def reply(request: Request) -> dict[str, Any]:
     """A reply job: its status and the text written so far (the whole reply once done)."""
     service, user = await _user(request)
-    return respond(200, _job(await service.progress(user, request.params["reply_id"])))
-
-
-def _job(progress: ReplyProgress) -> dict[str, Any]:
-    job = progress.job
-    return {
-        "id": job.id,
-        "conversation_id": job.conversation_id,
-        "status": job.status.value,
-        "message_id": job.message_id,
-        "pieces": job.pieces,
-        "content": progress.reply.content if progress.reply else "".join(progress.pieces),
-        "error": job.error,
-        "reply": MessageRead.of(progress.reply) if progress.reply else None,
-    }
+    return respond(200, ReplyState.of(await service.progress(user, request.params["reply_id"])))
 
 
 def _turns(messages: Any) -> list[ChatTurn]:

@@ -45,19 +45,7 @@ BASE = "/api/v1/assistant"
 
 
 def _job_read(progress: ReplyProgress) -> ReplyJobRead:
-    job = progress.job
-    content = progress.reply.content if progress.reply else "".join(progress.pieces)
-    return ReplyJobRead(
-        job.id,
-        job.conversation_id,
-        job.status.value,
-        job.message_id,
-        job.pieces,
-        content,
-        job.error,
-        MessageRead.of(progress.reply) if progress.reply else None,
-        f"{BASE}/replies/{job.id}/events",
-    )
+    return ReplyJobRead.of(progress, events=f"{BASE}/replies/{progress.job.id}/events")
 
 
 def _last_event_id(value: str) -> int:
