@@ -42,6 +42,7 @@ from entrypoints.schemas.assistant import (
     MessageRead,
     QuotaRead,
     ReplyAccepted,
+    ReplyHeaders,
     ReplyState,
 )
 
@@ -117,9 +118,7 @@ async def send(request: Request) -> dict[str, Any]:
     never runs the model twice. Follow the reply at `GET /ai/replies/{id}`."""
     service, user = await _user(request)
     content = request.decode(MessageCreate).content
-    key = request.headers.get("idempotency-key", "")
-    if not key:
-        raise BadRequest("send an Idempotency-Key header naming this message (a UUID)")
+    key = request.headers_as(ReplyHeaders).idempotency_key
     submitted = await service.submit(user, request.params["conversation_id"], content, key)
     progress = await service.progress(user, submitted.job.id)
     accepted = ReplyAccepted.of(progress, quota=QuotaRead.of(submitted.quota))

@@ -28,6 +28,19 @@ class MessageCreate(Struct, forbid_unknown_fields=True):
     content: Annotated[str, Meta(min_length=1, max_length=MAX_MESSAGE_LENGTH)]
 
 
+#: What check_idempotency_key admits: 1 to 128 visible characters.
+IDEMPOTENCY_KEY_PATTERN = r"^[!-~]([ -~]{0,126}[!-~])?$"
+
+
+class ReplyHeaders(Struct):
+    """The header a message for a reply job needs; the API states the same on its parameter,
+    the ai-handler Lambda decodes it with this struct."""
+
+    idempotency_key: Annotated[str, Meta(pattern=IDEMPOTENCY_KEY_PATTERN)] = msgspec.field(
+        name="Idempotency-Key"
+    )
+
+
 class MessageRead(Struct):
     id: str
     position: int

@@ -20,6 +20,7 @@ from domains.identity.model import Principal
 from domains.shared.errors import DomainError
 from entrypoints.http.openapi import responses
 from entrypoints.schemas.assistant import (
+    IDEMPOTENCY_KEY_PATTERN,
     ConversationCreate,
     ConversationDetail,
     ConversationRead,
@@ -165,8 +166,7 @@ class AssistantController(Controller):
             str,
             HeaderParameter(
                 name="Idempotency-Key",
-                # What check_idempotency_key admits: 1 to 128 visible characters.
-                pattern=r"^[!-~]([ -~]{0,126}[!-~])?$",
+                pattern=IDEMPOTENCY_KEY_PATTERN,
                 description="the client's id for this message (a UUID): sending it again "
                 "returns the same reply and never runs the model twice",
             ),
