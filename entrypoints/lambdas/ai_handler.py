@@ -21,17 +21,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 import structlog
 
 from adapters.model_client.in_process import InProcessModelClient
-from adapters.model_client.jobs import RUN_ACTION
-from adapters.model_client.lambda_invoke import ACTION
-from domains.assistant.model import MAX_MESSAGE_LENGTH, ChatTurn, Role
+from adapters.model_client.jobs import RunEvent
+from adapters.model_client.lambda_invoke import ReplyEvent
+from domains.assistant.model import MAX_MESSAGE_LENGTH, ChatTurn
 from domains.assistant.use_cases import AssistantService
 from domains.shared.errors import DomainError
 from domains.shared.ids import is_id
 from entrypoints.composition.lambdas import LambdaSettings, assistant, assistant_model
-from entrypoints.lambdas.apigw import BadRequest, Request, Router, handle, respond
+from entrypoints.lambdas.apigw import Request, Router, handle, respond
 from entrypoints.lambdas.auth import Access
 from entrypoints.lambdas.runtime import ColdStart, answer_config_errors
 from entrypoints.schemas.assistant import (
@@ -48,7 +49,8 @@ from entrypoints.schemas.assistant import (
 
 log = structlog.get_logger("refocused.lambda.ai_handler")
 router = Router()
-MAX_TURNS = 64
+#: The direct invokes, told apart by their `action`, as the API's clients encode them.
+Invoke = ReplyEvent | RunEvent
 
 
 class Services:
@@ -132,24 +134,8 @@ async def reply(request: Request) -> dict[str, Any]:
     return respond(200, ReplyState.of(await service.progress(user, request.params["reply_id"])))
 
 
-def _turns(messages: Any) -> list[ChatTurn]:
-    if not isinstance(messages, list) or not 0 < len(messages) <= MAX_TURNS:
-        raise BadRequest(f"`messages` must be a list of 1 to {MAX_TURNS} messages")
-    turns = []
-    for m in messages:
-        role = m.get("role") if isinstance(m, dict) else None
-        content = m.get("content") if isinstance(m, dict) else None
-        if role not in {r.value for r in Role} or not isinstance(content, str):
-            raise BadRequest("each message needs a role (system, user, assistant) and content")
-        turns.append(ChatTurn(Role(role), content[: 2 * MAX_MESSAGE_LENGTH]))
-    return turns
-
-
-async def _reply(event: dict[str, Any]) -> dict[str, Any]:
-    try:
-        turns = _turns(event.get("messages"))
-    except BadRequest as e:
-        return {"statusCode": 400, "error": str(e)}
+async def _reply(event: ReplyEvent) -> dict[str, Any]:
+    turns = [ChatTurn(m.role, m.content[: 2 * MAX_MESSAGE_LENGTH]) for m in event.messages]
     model = cold_start.get().model
     try:
         await model.ensure_available()
@@ -172,10 +158,8 @@ async def _reply(event: dict[str, Any]) -> dict[str, Any]:
     return {"statusCode": 200, "reply": reply}
 
 
-async def _run(event: dict[str, Any]) -> dict[str, Any]:
-    user_id, reply_id = event.get("user_id"), event.get("reply_id")
-    if not isinstance(user_id, str) or not user_id or not isinstance(reply_id, str):
-        return {"statusCode": 400, "error": "`user_id` and `reply_id` are required"}
+async def _run(event: RunEvent) -> dict[str, Any]:
+    user_id, reply_id = event.user_id, event.reply_id
     if not is_id(reply_id):
         return {"statusCode": 400, "error": "`reply_id` is not a reply id"}
     job = await cold_start.get().assistant.run(user_id, reply_id)
@@ -190,9 +174,11 @@ async def _run(event: dict[str, Any]) -> dict[str, Any]:
 @answer_config_errors
 def handler(event: Any, context: Any = None) -> dict[str, Any]:
     if isinstance(event, dict) and "action" in event:
-        if event["action"] == RUN_ACTION:
-            return cold_start.run(_run(event))
-        if event["action"] != ACTION:
-            return {"statusCode": 400, "error": f"unknown action; expected {ACTION!r}"}
-        return cold_start.run(_reply(event))
+        try:
+            invoke = msgspec.convert(event, Invoke, strict=True)
+        except msgspec.ValidationError as e:
+            return {"statusCode": 400, "error": str(e)}
+        if isinstance(invoke, RunEvent):
+            return cold_start.run(_run(invoke))
+        return cold_start.run(_reply(invoke))
     return handle(event, router, cold_start.run)
