@@ -117,7 +117,8 @@ def domain_problem(error: DomainError, instance: str | None = None) -> Problem:
 
 
 class InvalidBody(Exception):
-    """A request body that is not JSON of its schema: a 400 whose `errors` name the member."""
+    """A request body that is not JSON of its schema, or parameters outside theirs: a 400
+    whose `errors` name the member or parameter."""
 
     def __init__(self, detail: str, errors: list[dict[str, Any]] | None = None) -> None:
         super().__init__(detail)
@@ -136,13 +137,29 @@ def decode_body(decoder: msgspec.json.Decoder[T], body: bytes) -> T:
     except UnicodeDecodeError as e:
         raise InvalidBody("the request body is not UTF-8: send JSON encoded as UTF-8") from e
     except msgspec.ValidationError as e:
-        member, message = member_error(str(e))
-        if not member:
-            raise InvalidBody(f"the request body is invalid: {message}") from e
-        errors = [{"field": member, "message": message}]
-        raise InvalidBody(f"invalid value for {member}: {message}", errors) from e
+        raise _invalid(e, "the request body is invalid") from e
     except msgspec.DecodeError as e:  # "JSON is malformed: ...", "Input data was truncated"
         raise InvalidBody(f"the request body is not valid JSON: {e}") from e
+
+
+def decode_parameters(schema: type[T], values: Mapping[str, str]) -> T:
+    """Query parameters or headers as `schema` (a struct of those an operation reads; others
+    are ignored, as the API ignores them): one missing or outside its limits is InvalidBody,
+    the API's 400 naming the parameter with the message the API gives."""
+    try:
+        return msgspec.convert(dict(values), schema, strict=True)
+    except msgspec.ValidationError as e:
+        raise _invalid(e, "the request is not valid") from e
+
+
+def _invalid(error: msgspec.ValidationError, whole: str) -> InvalidBody:
+    """The 400 for a value outside its schema, naming the member (or parameter) at fault."""
+    member, message = member_error(str(error))
+    if not member:
+        return InvalidBody(f"{whole}: {message}")
+    return InvalidBody(
+        f"invalid value for {member}: {message}", [{"field": member, "message": message}]
+    )
 
 
 _AT_PATH = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)

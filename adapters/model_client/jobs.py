@@ -4,10 +4,10 @@ invoked asynchronously (`InvocationType=Event`), which runs the same use case.""
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Annotated, Any
 
+import msgspec
 import structlog
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -18,6 +18,13 @@ log = structlog.get_logger("refocused.assistant.jobs")
 
 #: The ai-handler's event for a job: it claims the job and runs the model once.
 RUN_ACTION = "assistant.run"
+
+
+class RunEvent(msgspec.Struct, tag_field="action", tag=RUN_ACTION):
+    """What LambdaReplyRunner sends the ai-handler and the function decodes (strictly)."""
+
+    user_id: Annotated[str, msgspec.Meta(min_length=1)]
+    reply_id: str
 
 
 class TaskReplyRunner:
@@ -55,13 +62,13 @@ class LambdaReplyRunner:
         self._function = function_name
 
     async def start(self, job: ReplyJob, run: Callable[[], Awaitable[None]]) -> None:
-        payload = {"action": RUN_ACTION, "user_id": job.user_id, "reply_id": job.id}
+        payload = msgspec.json.encode(RunEvent(job.user_id, job.id))
         try:
             await asyncio.to_thread(
                 self._client.invoke,
                 FunctionName=self._function,
                 InvocationType="Event",
-                Payload=json.dumps(payload).encode(),
+                Payload=payload,
             )
         except (ClientError, BotoCoreError) as e:
             # The job stays pending: the same POST again starts it again.

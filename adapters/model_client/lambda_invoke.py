@@ -5,15 +5,31 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Sequence
-from typing import Any
+from typing import Annotated, Any
 
+import msgspec
 from botocore.exceptions import BotoCoreError, ClientError
 
-from domains.assistant.model import ChatTurn
+from domains.assistant.model import ChatTurn, Role
 from domains.shared.errors import Unavailable
 
 #: The event the ai-handler understands besides API Gateway's (see entrypoints/lambdas).
 ACTION = "assistant.reply"
+#: The most turns one reply event carries.
+MAX_TURNS = 64
+
+
+class Turn(msgspec.Struct):
+    role: Role
+    content: str
+
+
+class ReplyEvent(msgspec.Struct, tag_field="action", tag=ACTION):
+    """What this client sends the ai-handler and the function decodes (strictly): the turns
+    to answer, each with its role."""
+
+    messages: Annotated[list[Turn], msgspec.Meta(min_length=1, max_length=MAX_TURNS)]
+    max_new_tokens: int = 256
 
 
 class LambdaModelClient:
@@ -27,17 +43,14 @@ class LambdaModelClient:
         return None
 
     async def reply(self, turns: Sequence[ChatTurn]) -> str:
-        payload = {
-            "action": ACTION,
-            "messages": [{"role": t.role.value, "content": t.content} for t in turns],
-            "max_new_tokens": self._max_new_tokens,
-        }
+        messages = [Turn(t.role, t.content) for t in turns]
+        payload = msgspec.json.encode(ReplyEvent(messages, self._max_new_tokens))
         try:
             result = await asyncio.to_thread(
                 self._client.invoke,
                 FunctionName=self._function,
                 InvocationType="RequestResponse",
-                Payload=json.dumps(payload).encode(),
+                Payload=payload,
             )
             body = json.loads(result["Payload"].read())
         except (ClientError, BotoCoreError, ValueError) as e:

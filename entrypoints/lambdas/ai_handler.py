@@ -21,17 +21,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 import structlog
 
 from adapters.model_client.in_process import InProcessModelClient
-from adapters.model_client.jobs import RUN_ACTION
-from adapters.model_client.lambda_invoke import ACTION
-from domains.assistant.model import MAX_MESSAGE_LENGTH, ChatTurn, Role
-from domains.assistant.use_cases import AssistantService, ReplyProgress
+from adapters.model_client.jobs import RunEvent
+from adapters.model_client.lambda_invoke import ReplyEvent
+from domains.assistant.model import MAX_MESSAGE_LENGTH, ChatTurn
+from domains.assistant.use_cases import AssistantService
 from domains.shared.errors import DomainError
 from domains.shared.ids import is_id
 from entrypoints.composition.lambdas import LambdaSettings, assistant, assistant_model
-from entrypoints.lambdas.apigw import BadRequest, Request, Router, handle, respond
+from entrypoints.lambdas.apigw import Request, Router, handle, respond
 from entrypoints.lambdas.auth import Access
 from entrypoints.lambdas.runtime import ColdStart, answer_config_errors
 from entrypoints.schemas.assistant import (
@@ -41,11 +42,15 @@ from entrypoints.schemas.assistant import (
     MessageCreate,
     MessageRead,
     QuotaRead,
+    ReplyAccepted,
+    ReplyHeaders,
+    ReplyState,
 )
 
 log = structlog.get_logger("refocused.lambda.ai_handler")
 router = Router()
-MAX_TURNS = 64
+#: The direct invokes, told apart by their `action`, as the API's clients encode them.
+Invoke = ReplyEvent | RunEvent
 
 
 class Services:
@@ -115,55 +120,22 @@ async def send(request: Request) -> dict[str, Any]:
     never runs the model twice. Follow the reply at `GET /ai/replies/{id}`."""
     service, user = await _user(request)
     content = request.decode(MessageCreate).content
-    key = request.headers.get("idempotency-key", "")
-    if not key:
-        raise BadRequest("send an Idempotency-Key header naming this message (a UUID)")
+    key = request.headers_as(ReplyHeaders).idempotency_key
     submitted = await service.submit(user, request.params["conversation_id"], content, key)
-    q = submitted.quota
-    job = _job(await service.progress(user, submitted.job.id))
-    job["quota"] = {"limit": q.limit, "remaining": q.remaining, "resets_at": q.resets_at}
-    return respond(202, job, {"location": f"/ai/replies/{submitted.job.id}"})
+    progress = await service.progress(user, submitted.job.id)
+    accepted = ReplyAccepted.of(progress, quota=QuotaRead.of(submitted.quota))
+    return respond(202, accepted, {"location": f"/ai/replies/{submitted.job.id}"})
 
 
 @router.route("GET", "/ai/replies/{reply_id}")
 async def reply(request: Request) -> dict[str, Any]:
     """A reply job: its status and the text written so far (the whole reply once done)."""
     service, user = await _user(request)
-    return respond(200, _job(await service.progress(user, request.params["reply_id"])))
+    return respond(200, ReplyState.of(await service.progress(user, request.params["reply_id"])))
 
 
-def _job(progress: ReplyProgress) -> dict[str, Any]:
-    job = progress.job
-    return {
-        "id": job.id,
-        "conversation_id": job.conversation_id,
-        "status": job.status.value,
-        "message_id": job.message_id,
-        "pieces": job.pieces,
-        "content": progress.reply.content if progress.reply else "".join(progress.pieces),
-        "error": job.error,
-        "reply": MessageRead.of(progress.reply) if progress.reply else None,
-    }
-
-
-def _turns(messages: Any) -> list[ChatTurn]:
-    if not isinstance(messages, list) or not 0 < len(messages) <= MAX_TURNS:
-        raise BadRequest(f"`messages` must be a list of 1 to {MAX_TURNS} messages")
-    turns = []
-    for m in messages:
-        role = m.get("role") if isinstance(m, dict) else None
-        content = m.get("content") if isinstance(m, dict) else None
-        if role not in {r.value for r in Role} or not isinstance(content, str):
-            raise BadRequest("each message needs a role (system, user, assistant) and content")
-        turns.append(ChatTurn(Role(role), content[: 2 * MAX_MESSAGE_LENGTH]))
-    return turns
-
-
-async def _reply(event: dict[str, Any]) -> dict[str, Any]:
-    try:
-        turns = _turns(event.get("messages"))
-    except BadRequest as e:
-        return {"statusCode": 400, "error": str(e)}
+async def _reply(event: ReplyEvent) -> dict[str, Any]:
+    turns = [ChatTurn(m.role, m.content[: 2 * MAX_MESSAGE_LENGTH]) for m in event.messages]
     model = cold_start.get().model
     try:
         await model.ensure_available()
@@ -186,10 +158,8 @@ async def _reply(event: dict[str, Any]) -> dict[str, Any]:
     return {"statusCode": 200, "reply": reply}
 
 
-async def _run(event: dict[str, Any]) -> dict[str, Any]:
-    user_id, reply_id = event.get("user_id"), event.get("reply_id")
-    if not isinstance(user_id, str) or not user_id or not isinstance(reply_id, str):
-        return {"statusCode": 400, "error": "`user_id` and `reply_id` are required"}
+async def _run(event: RunEvent) -> dict[str, Any]:
+    user_id, reply_id = event.user_id, event.reply_id
     if not is_id(reply_id):
         return {"statusCode": 400, "error": "`reply_id` is not a reply id"}
     job = await cold_start.get().assistant.run(user_id, reply_id)
@@ -204,9 +174,11 @@ async def _run(event: dict[str, Any]) -> dict[str, Any]:
 @answer_config_errors
 def handler(event: Any, context: Any = None) -> dict[str, Any]:
     if isinstance(event, dict) and "action" in event:
-        if event["action"] == RUN_ACTION:
-            return cold_start.run(_run(event))
-        if event["action"] != ACTION:
-            return {"statusCode": 400, "error": f"unknown action; expected {ACTION!r}"}
-        return cold_start.run(_reply(event))
+        try:
+            invoke = msgspec.convert(event, Invoke, strict=True)
+        except msgspec.ValidationError as e:
+            return {"statusCode": 400, "error": str(e)}
+        if isinstance(invoke, RunEvent):
+            return cold_start.run(_run(invoke))
+        return cold_start.run(_reply(invoke))
     return handle(event, router, cold_start.run)

@@ -21,6 +21,7 @@ from entrypoints import edge
 log = structlog.get_logger("refocused.lambda")
 MAX_BODY_BYTES = 64 * 1024
 T = TypeVar("T")
+S = TypeVar("S", bound=msgspec.Struct)
 
 
 class BadRequest(Exception):
@@ -44,6 +45,18 @@ class Request:
         reads as JSON null, as in the API."""
         decoder: msgspec.json.Decoder[T] = _decoder(schema)
         return edge.decode_body(decoder, self.body or b"null")
+
+    def query_as(self, schema: type[T]) -> T:
+        """The query as the API's schema for it (edge.decode_parameters): a parameter missing
+        or outside its limits is edge.InvalidBody, the API's 400 naming it."""
+        return edge.decode_parameters(schema, self.query)
+
+    def headers_as(self, schema: type[S]) -> S:
+        """The headers `schema` names (as the API spells them, matched without regard to
+        case), decoded as query_as decodes the query."""
+        names = {f.encode_name.lower(): f.encode_name for f in msgspec.structs.fields(schema)}
+        values = {names[name]: value for name, value in self.headers.items() if name in names}
+        return edge.decode_parameters(schema, values)
 
     def bearer_token(self) -> str:
         scheme, _, token = self.headers.get("authorization", "").partition(" ")

@@ -7,9 +7,14 @@ from typing import Any
 
 from domains.email.use_cases import EmailService
 from entrypoints.composition.lambdas import LambdaSettings, email_requests
-from entrypoints.lambdas.apigw import BadRequest, Request, Router, handle, respond
+from entrypoints.lambdas.apigw import Request, Router, handle, respond
 from entrypoints.lambdas.runtime import ColdStart, answer_config_errors
-from entrypoints.schemas.email import SubscribeAccepted, SubscribeRequest, SubscriptionRead
+from entrypoints.schemas.email import (
+    LinkQuery,
+    SubscribeAccepted,
+    SubscribeRequest,
+    SubscriptionRead,
+)
 
 router = Router()
 
@@ -22,10 +27,7 @@ cold_start: ColdStart[tuple[EmailService, LambdaSettings]] = ColdStart(_build)
 
 
 def _token(request: Request) -> str:
-    token = request.query.get("token", "")
-    if not token or len(token) > 1024:
-        raise BadRequest("the link has no valid token: open the link from the mail again")
-    return token
+    return request.query_as(LinkQuery).token
 
 
 @router.route("POST", "/email/newsletter/subscribe")

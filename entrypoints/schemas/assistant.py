@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any, Self
 
 import msgspec
 from msgspec import Meta, Struct
@@ -13,6 +13,7 @@ from domains.assistant.model import (
     Message,
     Quota,
 )
+from domains.assistant.use_cases import ReplyProgress
 
 
 class ConversationCreate(Struct, forbid_unknown_fields=True):
@@ -25,6 +26,19 @@ class ConversationUpdate(Struct, forbid_unknown_fields=True):
 
 class MessageCreate(Struct, forbid_unknown_fields=True):
     content: Annotated[str, Meta(min_length=1, max_length=MAX_MESSAGE_LENGTH)]
+
+
+#: What check_idempotency_key admits: 1 to 128 visible characters.
+IDEMPOTENCY_KEY_PATTERN = r"^[!-~]([ -~]{0,126}[!-~])?$"
+
+
+class ReplyHeaders(Struct):
+    """The header a message for a reply job needs; the API states the same on its parameter,
+    the ai-handler Lambda decodes it with this struct."""
+
+    idempotency_key: Annotated[str, Meta(pattern=IDEMPOTENCY_KEY_PATTERN)] = msgspec.field(
+        name="Idempotency-Key"
+    )
 
 
 class MessageRead(Struct):
@@ -79,8 +93,9 @@ def sse_json(value: object) -> str:
     return msgspec.json.encode(value).decode()
 
 
-class ReplyJobRead(Struct):
-    """A reply being written in the background (see "The assistant's stream" in docs/api.md)."""
+class ReplyState(Struct):
+    """A reply job as both runtimes answer it, without the links only one of them serves: the
+    API's ReplyJobRead adds its stream, the ai-handler Lambda's ReplyAccepted the quota."""
 
     id: str
     conversation_id: str
@@ -96,5 +111,35 @@ class ReplyJobRead(Struct):
     error: str
     #: The stored reply, once done.
     reply: MessageRead | None
+
+    @classmethod
+    def of(cls, progress: ReplyProgress, **links: Any) -> Self:
+        """The job as far as it is written; `links` are the members a subclass adds."""
+        job = progress.job
+        content = progress.reply.content if progress.reply else "".join(progress.pieces)
+        reply = MessageRead.of(progress.reply) if progress.reply else None
+        return cls(
+            job.id,
+            job.conversation_id,
+            job.status.value,
+            job.message_id,
+            job.pieces,
+            content,
+            job.error,
+            reply,
+            **links,
+        )
+
+
+class ReplyJobRead(ReplyState):
+    """A reply being written in the background (see "The assistant's stream" in docs/api.md)."""
+
     #: Follow it here (server-sent events).
     events: str
+
+
+class ReplyAccepted(ReplyState):
+    """The ai-handler Lambda's answer to a message (202): the reply job and the quota counting
+    that message. The function serves no stream: the reply is read at `GET /ai/replies/{id}`."""
+
+    quota: QuotaRead

@@ -7,6 +7,9 @@ from msgspec import Meta, Struct
 
 from domains.email.model import Subscription
 
+#: The longest `token` a link from mail may carry.
+MAX_LINK_TOKEN_LENGTH = 1024
+
 
 class SubscribeRequest(Struct, forbid_unknown_fields=True):
     email: Annotated[str, Meta(min_length=3, max_length=320, examples=["ada@example.com"])]
@@ -36,3 +39,10 @@ class SubscriptionRead(Struct):
             confirmed_at=subscription.confirmed_at,
             unsubscribed_at=subscription.unsubscribed_at,
         )
+
+
+class LinkQuery(Struct):
+    """The query of a link from mail (confirm, unsubscribe, status): the Lambda decodes it
+    with edge.decode_query; the API states the same limits on its `token` parameter."""
+
+    token: Annotated[str, Meta(min_length=1, max_length=MAX_LINK_TOKEN_LENGTH)]

@@ -20,6 +20,7 @@ from domains.identity.model import Principal
 from domains.shared.errors import DomainError
 from entrypoints.http.openapi import responses
 from entrypoints.schemas.assistant import (
+    IDEMPOTENCY_KEY_PATTERN,
     ConversationCreate,
     ConversationDetail,
     ConversationRead,
@@ -45,19 +46,7 @@ BASE = "/api/v1/assistant"
 
 
 def _job_read(progress: ReplyProgress) -> ReplyJobRead:
-    job = progress.job
-    content = progress.reply.content if progress.reply else "".join(progress.pieces)
-    return ReplyJobRead(
-        job.id,
-        job.conversation_id,
-        job.status.value,
-        job.message_id,
-        job.pieces,
-        content,
-        job.error,
-        MessageRead.of(progress.reply) if progress.reply else None,
-        f"{BASE}/replies/{job.id}/events",
-    )
+    return ReplyJobRead.of(progress, events=f"{BASE}/replies/{progress.job.id}/events")
 
 
 def _last_event_id(value: str) -> int:
@@ -177,8 +166,7 @@ class AssistantController(Controller):
             str,
             HeaderParameter(
                 name="Idempotency-Key",
-                # What check_idempotency_key admits: 1 to 128 visible characters.
-                pattern=r"^[!-~]([ -~]{0,126}[!-~])?$",
+                pattern=IDEMPOTENCY_KEY_PATTERN,
                 description="the client's id for this message (a UUID): sending it again "
                 "returns the same reply and never runs the model twice",
             ),

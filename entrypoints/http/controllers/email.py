@@ -12,12 +12,20 @@ from litestar.params import JSONBody, QueryParameter
 from domains.email.use_cases import EmailService
 from domains.identity.model import Device
 from entrypoints.http.openapi import beyond_schema, responses
-from entrypoints.schemas.email import SubscribeAccepted, SubscribeRequest, SubscriptionRead
+from entrypoints.schemas.email import (
+    MAX_LINK_TOKEN_LENGTH,
+    SubscribeAccepted,
+    SubscribeRequest,
+    SubscriptionRead,
+)
 
 Email = NamedDependency[EmailService]
 LinksBase = NamedDependency[str]
 ClientDevice = NamedDependency[Device]
-Token = Annotated[str, QueryParameter(min_length=1, max_length=1024, description="from the mail")]
+Token = Annotated[
+    str,
+    QueryParameter(min_length=1, max_length=MAX_LINK_TOKEN_LENGTH, description="from the mail"),
+]
 
 
 class NewsletterController(Controller):

@@ -19,6 +19,7 @@ import pytest
 
 from adapters.dynamodb.table import create_table
 from adapters.security.keys import derive_key
+from entrypoints.composition import serverless
 from entrypoints.composition.lambdas import LambdaSettings
 from entrypoints.composition.links import LINK_KEY_PURPOSE
 from entrypoints.http.app import create_app
@@ -30,7 +31,9 @@ from entrypoints.lambdas import (
     ses_notifications,
 )
 from entrypoints.settings import Settings
+from model.bundle.store import S3BundleStore
 from tests.adapters.aws.server import LocalAws, local_aws
+from tests.adapters.model_client.checkpoint import make_tiny_bundle, make_tiny_checkpoint
 from tests.conftest import TEST_ACCESS_TOKEN_KEY, TEST_KEK, TEST_SECRET
 from tests.support.servers import LiveServer
 from tests.support.users import bearer_user
@@ -200,3 +203,55 @@ def access_token() -> tuple[str, str]:
     user = bearer_user(os.environ["REFOCUSED_API_URL"])
     user.client.close()
     return user.user_id, user.access_token
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    checkpoint = make_tiny_checkpoint(tmp_path_factory.mktemp("tiny-model"))
+    return make_tiny_bundle(checkpoint, tmp_path_factory.mktemp("bundles") / "int8")
+
+
+@pytest.fixture
+def model_bucket(
+    deployment: Deployment, bundle: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    s3 = deployment.aws.client("s3")
+    bucket = f"models-{uuid.uuid4().hex[:8]}"
+    s3.create_bucket(Bucket=bucket)
+    S3BundleStore(bucket, "models", client=s3).put(bundle)
+    local = tmp_path / "lambda-tmp" / "model"
+    monkeypatch.setenv("MODEL_BUCKET", bucket)
+    monkeypatch.setenv("MODEL_PREFIX", "models/")
+    monkeypatch.setenv("REFOCUSED_MODEL_DIR", str(local))
+    monkeypatch.setenv("REFOCUSED_ASSISTANT_MAX_NEW_TOKENS", "8")
+    monkeypatch.setenv("REFOCUSED_ASSISTANT_DAILY_MESSAGES", "2")
+    ai_handler.cold_start.reset()
+    return local
+
+
+class SelfInvokes:
+    """What the function sends itself (Lambda's asynchronous invoke), kept to be delivered
+    as Lambda would, after the request that caused it has been answered."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.events: list[dict[str, object]] = []
+        monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "refocused-test-ai-handler")
+        ai_handler.cold_start.reset()
+
+        class Client:
+            def invoke(inner, **call: object) -> dict[str, object]:
+                assert call["FunctionName"] == "refocused-test-ai-handler"
+                assert call["InvocationType"] == "Event"
+                self.events.append(json.loads(call["Payload"]))  # type: ignore[arg-type]
+                return {"StatusCode": 202}
+
+        real = serverless.aws_client
+        monkeypatch.setattr(
+            serverless,
+            "aws_client",
+            lambda service, *args: Client() if service == "lambda" else real(service, *args),
+        )
+
+    def deliver(self) -> None:
+        while self.events:
+            assert ai_handler.handler(self.events.pop(0))["statusCode"] == 200

@@ -14,36 +14,10 @@ from pathlib import Path
 import boto3
 import pytest
 
-from entrypoints.composition import serverless
 from entrypoints.lambdas import ai_handler
 from model.bundle.store import S3BundleStore
-from tests.adapters.model_client.checkpoint import make_tiny_bundle, make_tiny_checkpoint
-from tests.entrypoints.lambdas.conftest import Deployment, access_token
+from tests.entrypoints.lambdas.conftest import Deployment, SelfInvokes, access_token
 from tests.entrypoints.lambdas.events import api_event
-
-
-@pytest.fixture(scope="module")
-def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    checkpoint = make_tiny_checkpoint(tmp_path_factory.mktemp("tiny-model"))
-    return make_tiny_bundle(checkpoint, tmp_path_factory.mktemp("bundles") / "int8")
-
-
-@pytest.fixture
-def model_bucket(
-    deployment: Deployment, bundle: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Path:
-    s3 = deployment.aws.client("s3")
-    bucket = f"models-{uuid.uuid4().hex[:8]}"
-    s3.create_bucket(Bucket=bucket)
-    S3BundleStore(bucket, "models", client=s3).put(bundle)
-    local = tmp_path / "lambda-tmp" / "model"
-    monkeypatch.setenv("MODEL_BUCKET", bucket)
-    monkeypatch.setenv("MODEL_PREFIX", "models/")
-    monkeypatch.setenv("REFOCUSED_MODEL_DIR", str(local))
-    monkeypatch.setenv("REFOCUSED_ASSISTANT_MAX_NEW_TOKENS", "8")
-    monkeypatch.setenv("REFOCUSED_ASSISTANT_DAILY_MESSAGES", "2")
-    ai_handler.cold_start.reset()
-    return local
 
 
 def invoke(messages: object) -> dict[str, object]:
@@ -118,34 +92,6 @@ def call(
     headers = {"idempotency-key": key} if key else None
     response = ai_handler.handler(api_event(method, path, body=body, token=token, headers=headers))
     return response["statusCode"], json.loads(response["body"]) if response.get("body") else {}
-
-
-class SelfInvokes:
-    """What the function sends itself (Lambda's asynchronous invoke), kept to be delivered
-    as Lambda would, after the request that caused it has been answered."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.events: list[dict[str, object]] = []
-        monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "refocused-test-ai-handler")
-        ai_handler.cold_start.reset()
-
-        class Client:
-            def invoke(inner, **call: object) -> dict[str, object]:
-                assert call["FunctionName"] == "refocused-test-ai-handler"
-                assert call["InvocationType"] == "Event"
-                self.events.append(json.loads(call["Payload"]))  # type: ignore[arg-type]
-                return {"StatusCode": 202}
-
-        real = serverless.aws_client
-        monkeypatch.setattr(
-            serverless,
-            "aws_client",
-            lambda service, *args: Client() if service == "lambda" else real(service, *args),
-        )
-
-    def deliver(self) -> None:
-        while self.events:
-            assert ai_handler.handler(self.events.pop(0))["statusCode"] == 200
 
 
 def test_a_message_over_the_gateway_is_answered_at_once_and_run_in_the_background(

@@ -17,9 +17,6 @@ from adapters.model_client.lambda_invoke import LambdaModelClient
 from domains.assistant.model import ChatTurn, Role
 from domains.shared.errors import Unavailable
 from entrypoints.lambdas import ai_handler
-from tests.entrypoints.lambdas.test_ai_handler import bundle, model_bucket
-
-__all__ = ["bundle", "model_bucket"]
 
 
 class _Invoke(BaseHTTPRequestHandler):
