@@ -31,7 +31,6 @@ from entrypoints.lambdas import (
     ses_notifications,
 )
 from entrypoints.settings import Settings
-from model.bundle.store import S3BundleStore
 from tests.adapters.aws.server import LocalAws, local_aws
 from tests.adapters.model_client.checkpoint import make_tiny_bundle, make_tiny_checkpoint
 from tests.conftest import TEST_ACCESS_TOKEN_KEY, TEST_KEK, TEST_SECRET
@@ -215,6 +214,10 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def model_bucket(
     deployment: Deployment, bundle: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
+    # Imported here: only the ai-handler's tests use this fixture, and they need torch; the
+    # other function tests also run where the model package is not installed (Pants).
+    from model.bundle.store import S3BundleStore
+
     s3 = deployment.aws.client("s3")
     bucket = f"models-{uuid.uuid4().hex[:8]}"
     s3.create_bucket(Bucket=bucket)
