@@ -32,7 +32,6 @@ from entrypoints.lambdas import (
 )
 from entrypoints.settings import Settings
 from tests.adapters.aws.server import LocalAws, local_aws
-from tests.adapters.model_client.checkpoint import make_tiny_bundle, make_tiny_checkpoint
 from tests.conftest import TEST_ACCESS_TOKEN_KEY, TEST_KEK, TEST_SECRET
 from tests.support.servers import LiveServer
 from tests.support.users import bearer_user
@@ -206,6 +205,9 @@ def access_token() -> tuple[str, str]:
 
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # Imported here, as in `model_bucket`: they need torch.
+    from tests.adapters.model_client.checkpoint import make_tiny_bundle, make_tiny_checkpoint
+
     checkpoint = make_tiny_checkpoint(tmp_path_factory.mktemp("tiny-model"))
     return make_tiny_bundle(checkpoint, tmp_path_factory.mktemp("bundles") / "int8")
 
