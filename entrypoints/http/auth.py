@@ -115,13 +115,14 @@ def principal(request: Request[Any, Any, Any]) -> Principal | None:
     return ctx.principal
 
 
-def signed_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def signed_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """Guard for routes that read the signed-in user themselves rather than through the
-    `principal` dependency; the OpenAPI document reads either as "needs sign-in"."""
+    `principal` dependency; the OpenAPI document reads either as "needs sign-in". Async, as
+    every guard here: Litestar runs a sync guard in its thread pool."""
     principal_or_401(connection.scope)
 
 
-def principal_before_body(
+async def principal_before_body(
     connection: ASGIConnection[Any, Any, Any, Any], route_handler: BaseRouteHandler
 ) -> None:
     """App-wide guard: a route that takes the signed-in user answers 401 to a stranger before
