@@ -54,11 +54,17 @@ class PomodoroService:
     user_days: UserDays
     clock: Clock
     events: EventPublisher
+    #: Units of work for the reads (no transaction where the adapter can: a screen read then
+    #: costs its queries' round trips, without BEGIN and ROLLBACK); `uow` when not given.
+    reads: Callable[[], PomodoroUnitOfWork] | None = None
+
+    def _reads(self) -> PomodoroUnitOfWork:
+        return (self.reads or self.uow)()
 
     # -- settings -------------------------------------------------------------------------
 
     async def settings(self, user_id: str) -> PomodoroSettings:
-        async with self.uow() as uow:
+        async with self._reads() as uow:
             return await uow.settings.get(user_id) or PomodoroSettings()
 
     async def update_settings(self, user_id: str, **changes: Any) -> PomodoroSettings:
@@ -141,7 +147,7 @@ class PomodoroService:
         return session
 
     async def get(self, user_id: str, session_id: str) -> PomodoroSession:
-        async with self.uow() as uow:
+        async with self._reads() as uow:
             return await self._owned(uow, user_id, session_id)
 
     async def complete(
@@ -177,7 +183,7 @@ class PomodoroService:
 
     async def current(self, user_id: str) -> Current:
         today = (await self.user_days.of(user_id)).today
-        async with self.uow() as uow:
+        async with self._reads() as uow:
             settings = await uow.settings.get(user_id) or PomodoroSettings()
             # The running session, whenever it started: the newest start may be another
             # device's session that ended, or one whose clock ran behind.
@@ -204,7 +210,7 @@ class PomodoroService:
     async def history(self, user_id: str, *, limit: int = 50) -> list[PomodoroSession]:
         if not 1 <= limit <= 500:
             raise InvalidInput("limit must be between 1 and 500", field="limit")
-        async with self.uow() as uow:
+        async with self._reads() as uow:
             return list(await uow.sessions.list_for_user(user_id, limit=limit))
 
     # -- statistics -----------------------------------------------------------------------
@@ -267,7 +273,7 @@ class PomodoroService:
         return session
 
     async def _period(self, user_id: str, start: date, end: date) -> PeriodStats:
-        async with self.uow() as uow:
+        async with self._reads() as uow:
             stored = await uow.daily.between(user_id, start, end)
         return period(start, end, list(stored))
 

@@ -35,6 +35,12 @@ class ReviewService:
     clock: Clock
     user_days: UserDays
     events: EventPublisher | None = None
+    #: Units of work for the reads (no transaction where the adapter can: the review queue
+    #: then costs its queries' round trips, without BEGIN and ROLLBACK); `uow` when not given.
+    reads: Callable[[], StudyUnitOfWork] | None = None
+
+    def _reads(self) -> StudyUnitOfWork:
+        return (self.reads or self.uow)()
 
     async def review(
         self, user_id: str, card_id: str, rating: int, duration_ms: int | None = None
@@ -83,7 +89,7 @@ class ReviewService:
         return card
 
     async def history(self, user_id: str, card_id: str) -> Sequence[Review]:
-        async with self.uow() as uow:
+        async with self._reads() as uow:
             await card_of(uow, user_id, card_id)
             return await uow.reviews.list_for_card(user_id, card_id)
 
@@ -93,7 +99,7 @@ class ReviewService:
         day = await self.user_days.of(user_id)
         now = self.clock.now()
         start, end = day.bounds(day.today)
-        async with self.uow() as uow:
+        async with self._reads() as uow:
             await deck_of(uow, user_id, deck_id)
             settings = await uow.settings.get(user_id) or StudySettings()
             reviews = await uow.cards.due(user_id, deck_id, now, limit)
@@ -107,7 +113,7 @@ class ReviewService:
         day = await self.user_days.of(user_id)
         now = self.clock.now()
         _, end_of_today = day.bounds(day.today)
-        async with self.uow() as uow:
+        async with self._reads() as uow:
             await deck_of(uow, user_id, deck_id)
             counts = await uow.cards.count_by_state(user_id, deck_id)
             due_today = await uow.cards.count_due(user_id, deck_id, None, end_of_today)
@@ -130,7 +136,7 @@ class ReviewService:
         )
 
     async def settings(self, user_id: str) -> StudySettings:
-        async with self.uow() as uow:
+        async with self._reads() as uow:
             return await uow.settings.get(user_id) or StudySettings()
 
     async def update_settings(

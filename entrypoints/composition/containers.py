@@ -366,6 +366,9 @@ class Study(Domain):
         clock=infrastructure.clock,
         user_days=infrastructure.user_days,
         events=infrastructure.events,
+        reads=providers.Factory(
+            SqlAlchemyStudyUnitOfWork, infrastructure.engine, read_only=True
+        ).provider,
     )
     user_data = providers.Singleton(StudyUserData, uow=unit_of_work.provider)
 
@@ -376,12 +379,14 @@ class Pomodoro(Domain):
     infrastructure = providers.DependenciesContainer()
 
     unit_of_work = providers.Factory(SqlAlchemyPomodoroUnitOfWork, infrastructure.engine)
+    reads = providers.Factory(SqlAlchemyPomodoroUnitOfWork, infrastructure.engine, read_only=True)
     service = providers.Singleton(
         PomodoroService,
         uow=unit_of_work.provider,
         user_days=infrastructure.user_days,
         clock=infrastructure.clock,
         events=infrastructure.events,
+        reads=reads.provider,
     )
     user_data = providers.Singleton(PomodoroUserData, uow=unit_of_work.provider)
 
