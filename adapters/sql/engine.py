@@ -17,6 +17,10 @@ from domains.shared.errors import Overloaded
 #: How long a request waits for a pooled connection before it is refused (503, Retry-After).
 POOL_TIMEOUT_SECONDS = 2.0
 
+#: Execution option of a connection whose transaction only reads (adapters.sql.unit_of_work's
+#: read scope): on SQLite it begins a plain deferred transaction, which takes no write lock.
+DEFERRED_BEGIN = "refocused_deferred_begin"
+
 
 class FairQueue(AsyncAdaptedQueue[Any]):
     """SQLAlchemy's asyncio pool queue, first come first served.
@@ -126,7 +130,12 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     # The driver's own transaction handling defers BEGIN until the first write, so a read then
     # write in one unit of work could fail to upgrade its lock. Taking the write lock up front
     # makes concurrent writers queue (for up to the timeout) instead of failing: the embedded
-    # profile trades write concurrency for correctness.
+    # profile trades write concurrency for correctness. A read scope, which never writes, begins
+    # a deferred transaction: it reads one snapshot from its first read on, and writers do not
+    # wait for it.
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if conn.get_execution_options().get(DEFERRED_BEGIN):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")

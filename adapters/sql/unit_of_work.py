@@ -21,21 +21,40 @@ A joined unit of work is the outer one, seen through another context's repositor
 
 Only the task that opened the transaction joins it: tasks started inside the block (they copy
 the ContextVar) get their own connection, as one connection must not run two statements at once.
+
+A *read scope* (`SqlReadScope`) is an ambient transaction for a view that reads many contexts:
+the dashboard, the day and the month ask their sections one after the other inside one, and
+every unit of work the sections open joins its connection. The whole view is then one checkout
+and one BEGIN ... ROLLBACK, where it was one per section, and it reads one snapshot: on
+PostgreSQL the transaction is `REPEATABLE READ, READ ONLY`; on SQLite a deferred `BEGIN` (the
+engine's `DEFERRED_BEGIN`), which takes no write lock. Nothing in it is ever committed, so a
+write must not be lost quietly: a joined unit of work's `commit()` raises WriteInReadScope (on
+PostgreSQL the write itself is already refused by the read-only transaction). Opened while the
+task already has a transaction, a read scope reads through that one.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction
 
+from adapters.sql.engine import DEFERRED_BEGIN
+
 
 class JoinedWorkFailed(RuntimeError):
     """A unit of work that joined this transaction failed or did not commit: nothing of the
     action was committed."""
+
+
+class WriteInReadScope(RuntimeError):
+    """A unit of work tried to commit inside a read scope, whose transaction is only ever
+    rolled back: its writes would have been lost."""
 
 
 @dataclass(slots=True)
@@ -46,6 +65,8 @@ class _Ambient:
     transaction: AsyncTransaction
     task: asyncio.Task[object] | None
     failed: bool = False
+    #: A read scope's transaction: never committed, so joined units of work may not commit.
+    read_scope: bool = False
 
     def joinable(self) -> bool:
         return self.transaction.is_active and self.task is asyncio.current_task()
@@ -119,6 +140,11 @@ class SqlUnitOfWork:
         if self._read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
         if self._joined is not None:
+            if self._joined.read_scope:
+                raise WriteInReadScope(
+                    "a unit of work cannot commit inside a read scope: the scope's transaction "
+                    "is read-only and is rolled back, so its writes would be lost"
+                )
             self._committed = True  # the unit of work it joined commits both
             return
         assert self._transaction is not None, "commit() outside the unit of work"
@@ -127,3 +153,48 @@ class SqlUnitOfWork:
             await self._transaction.rollback()
             raise JoinedWorkFailed("a unit of work joined to this one failed; nothing was saved")
         await self._transaction.commit()
+
+
+class SqlReadScope:
+    """Calling it gives a read scope (see the module): one connection and one read-only
+    transaction that the units of work the task opens inside the block join, rolled back and
+    returned to the pool when the block ends. Inside another transaction of the same task it
+    adds nothing: the block reads through that one.
+
+    Units of work of other tasks, and readers that do not go through the engine (the raw
+    asyncpg read pool), keep their own connections."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    def __call__(self) -> AbstractAsyncContextManager[None]:
+        return self._scope()
+
+    @asynccontextmanager
+    async def _scope(self) -> AsyncIterator[None]:
+        ambient = _AMBIENT.get()
+        if ambient is not None and ambient.joinable():
+            yield
+            return
+        connection = await self._engine.connect()
+        try:
+            if connection.dialect.name == "postgresql":
+                # Set on the pooled connection without a round trip (BEGIN carries them), and
+                # reset by the pool when the connection is returned.
+                await connection.execution_options(
+                    isolation_level="REPEATABLE READ", postgresql_readonly=True
+                )
+            else:
+                await connection.execution_options(**{DEFERRED_BEGIN: True})
+            transaction = await connection.begin()
+            token = _AMBIENT.set(
+                _Ambient(connection, transaction, asyncio.current_task(), read_scope=True)
+            )
+            try:
+                yield
+            finally:
+                _AMBIENT.reset(token)
+                if transaction.is_active:
+                    await transaction.rollback()
+        finally:
+            await connection.close()

@@ -21,6 +21,7 @@ from adapters.sql.breathing import SqlAlchemyBreathingUnitOfWork
 from adapters.sql.goals import SqlAlchemyGoalsUnitOfWork
 from adapters.sql.mood import SqlAlchemyMoodUnitOfWork
 from adapters.sql.streaks import SqlAlchemyStreakUnitOfWork
+from adapters.sql.unit_of_work import SqlReadScope
 from domains.breathing.use_cases import BreathingService, BreathingUserData
 from domains.calendar.use_cases import CalendarService
 from domains.daily.use_cases import DailyContentService
@@ -133,9 +134,13 @@ class Calendar(Domain):
         goals_section,
     )
 
+    #: The view's sections read through one connection and one read-only transaction.
+    reading = providers.Singleton(SqlReadScope, infrastructure.engine)
+
     service = providers.Singleton(
         CalendarService,
         user_days=infrastructure.user_days,
+        reading=reading,
         sections=_sections,
         months=_sections,
         panels=providers.List(

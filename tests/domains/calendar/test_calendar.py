@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -125,3 +128,77 @@ async def test_months_out_of_range_are_refused(clock: Clock, year: int, month: i
     service = CalendarService(UserDays(Zones(ann="UTC"), clock), months=[MoodMonth()])
     with pytest.raises(InvalidInput):
         await service.month("ann", year, month)
+
+
+class Reads:
+    """A read scope that records what was asked inside it, and how many were asked at once."""
+
+    def __init__(self) -> None:
+        self.opened = 0
+        self.inside = False
+        self.running = self.most_at_once = 0
+        self.asked: list[str] = []
+
+    @asynccontextmanager
+    async def scope(self) -> AsyncIterator[None]:
+        self.opened += 1
+        self.inside = True
+        try:
+            yield
+        finally:
+            self.inside = False
+
+    async def ask(self, name: str) -> Any:
+        assert self.inside, f"{name} was asked outside the read scope"
+        self.asked.append(name)
+        self.running += 1
+        self.most_at_once = max(self.most_at_once, self.running)
+        await asyncio.sleep(0)
+        self.running -= 1
+        return name
+
+
+class ScopedSection:
+    def __init__(self, name: str, reads: Reads) -> None:
+        self.name = name
+        self.reads = reads
+
+    async def on(self, user_id: str, day: date) -> Any:
+        return await self.reads.ask(f"{self.name}.on")
+
+    async def between(self, user_id: str, start: date, end: date) -> dict[date, Any]:
+        return {start: await self.reads.ask(f"{self.name}.between")}
+
+    async def panel(self, user_id: str, today: date) -> Any:
+        return await self.reads.ask(f"{self.name}.panel")
+
+
+async def test_each_view_asks_its_sections_one_at_a_time_inside_one_read_scope(
+    clock: Clock,
+) -> None:
+    reads = Reads()
+    sections = [ScopedSection("mood", reads), ScopedSection("goals", reads)]
+    service = CalendarService(
+        UserDays(Zones(ann="UTC"), clock),
+        sections=sections,
+        months=sections,
+        panels=[ScopedSection("streak", reads), ScopedSection("daily", reads)],
+        reading=reads.scope,
+    )
+    dashboard = await service.dashboard("ann")
+    assert dashboard.sections["streak"] == "streak.panel"
+    assert dashboard.sections["today"] == {"mood": "mood.on", "goals": "goals.on"}
+    await service.day("ann", date(2026, 3, 2))
+    await service.month("ann", 2026, 3)
+    assert reads.opened == 3
+    assert reads.most_at_once == 1
+    assert reads.asked == [
+        "streak.panel",
+        "daily.panel",
+        "mood.on",
+        "goals.on",
+        "mood.on",
+        "goals.on",
+        "mood.between",
+        "goals.between",
+    ]
