@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import inspect
 from collections.abc import Callable
 from typing import Any, get_args
@@ -9,7 +10,7 @@ from typing import Any, get_args
 import msgspec
 from litestar import Litestar
 
-from entrypoints.http.app import create_app
+from entrypoints.http.app import GC_THRESHOLDS, create_app
 from entrypoints.settings import Settings
 
 
@@ -63,3 +64,12 @@ def test_no_request_work_is_sent_to_a_thread(make_settings: Callable[..., Settin
             if getattr(handler, "has_sync_callable", False) and handler.sync_to_thread:
                 in_threads.append(f"{name}: handler {handler.handler_name}")
     assert in_threads == []
+
+
+def test_a_started_worker_keeps_the_garbage_collector_off_its_start_up_objects(
+    serve: Callable[..., str],
+) -> None:
+    """The collector's full passes over start-up objects were the tail of every route."""
+    serve()
+    assert gc.get_threshold() == GC_THRESHOLDS
+    assert gc.get_freeze_count() > 10_000  # the framework, the app and their imports
