@@ -6,21 +6,43 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from collections.abc import Callable
+from typing import Any, cast
 
 import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+from msgspec import msgpack
 from redis.asyncio import Redis
 from sqlalchemy import update
 
+from adapters.memory.stores import (
+    InMemoryRateLimiter,
+    InMemoryRequestChecks,
+    InMemoryRevocationCache,
+)
 from adapters.redis.fallback import FallbackScreenVersions, RedisBreaker
 from adapters.redis.screen_versions import RedisScreenVersions
 from adapters.redis.stores import RedisRevocationCache
+from adapters.security.csrf import SignedCsrfTokens
 from adapters.sql.engine import create_engine
 from adapters.sql.tables.habits import habits
+from domains.shared.rate_limit import Rate
 from entrypoints.http import screens
+from entrypoints.http.app import create_app
+from entrypoints.http.gate import Gate, GateConfig
 from entrypoints.http.screens import ScreenStore
+from entrypoints.settings import Settings
 from tests.support.servers import REDIS_URL
-from tests.support.users import bearer_user
+from tests.support.users import PASSWORD, bearer_user
+
+
+def answer(size: int) -> bytes:
+    """An answer as Litestar's response cache stores it: its ASGI messages, in msgpack."""
+    start = {"type": "http.response.start", "status": 200, "headers": []}
+    body = {"type": "http.response.body", "body": b"x" * size}
+    return msgpack.encode([start, body])
 
 
 def _rename_behind_the_apis_back(postgres_url: str, habit_id: str, name: str) -> None:
@@ -150,14 +172,15 @@ async def test_the_store_keeps_the_most_recently_used_answers_and_forgets_expire
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     store = ScreenStore(max_entries=2)
-    await store.set("a", b"1", expires_in=60)
-    await store.set("b", b"2", expires_in=60)
-    assert await store.get("a") == b"1"  # now the most recently used
-    await store.set("c", b"3", expires_in=60)
-    assert (await store.get("b"), await store.get("a"), await store.get("c")) == (None, b"1", b"3")
+    await store.set("a", answer(1), expires_in=60)
+    await store.set("b", answer(2), expires_in=60)
+    assert await store.get("a") == answer(1)  # now the most recently used
+    await store.set("c", answer(3), expires_in=60)
+    found = (await store.get("b"), await store.get("a"), await store.get("c"))
+    assert found == (None, answer(1), answer(3))
     now = screens.time.monotonic()
     monkeypatch.setattr(screens.time, "monotonic", lambda: now + 61)
-    assert await store.get("a") is None and len(store) == 1
+    assert await store.get("a") is None and store.size[0] == 1
 
 
 def test_a_screen_cached_before_a_quarter_hour_is_not_served_after_it(
@@ -168,3 +191,97 @@ def test_a_screen_cached_before_a_quarter_hour_is_not_served_after_it(
     before = screens.current_quarter()
     monkeypatch.setattr(screens.time, "time", lambda: 900.0 * 1001)
     assert screens.current_quarter() == before + 1
+
+
+def _signed_in(client: TestClient[Litestar]) -> dict[str, str]:
+    email = f"{uuid.uuid4().hex[:10]}@example.com"
+    body = {"email": email, "password": PASSWORD, "time_zone": "UTC"}
+    assert client.post("/api/v1/auth/register", json=body).status_code == 202
+    r = client.post(
+        "/api/v1/auth/token",
+        json={"grant_type": "password", "username": email, "password": PASSWORD},
+    )
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def test_answers_are_kept_in_the_apps_bounded_store_and_replayed_with_fresh_headers(
+    make_settings: Callable[..., Settings],
+) -> None:
+    app = create_app(make_settings(cors_origins=["https://app.example"]))
+    with TestClient(app) as client:
+        h = _signed_in(client)
+        first = client.get("/api/v1/habits", headers={**h, "X-Request-ID": "req0"})
+        again = client.get(
+            "/api/v1/habits",
+            headers={**h, "X-Request-ID": "req1", "Origin": "https://app.example"},
+        )
+        plain = client.get("/api/v1/habits", headers={**h, "X-Request-ID": "req2"})
+        store = app.stores.get(screens.STORE_NAME)
+        assert isinstance(store, ScreenStore)  # not a MemoryStore Litestar made in its place
+        assert store.size[0] == 1  # the three reads: one answer, replayed twice
+
+        for response, request_id in ((first, "req0"), (again, "req1"), (plain, "req2")):
+            assert response.headers.get_list("x-request-id") == [request_id]
+            assert response.headers.get_list("cache-control") == ["no-store"]
+            assert response.headers.get_list("x-content-type-options") == ["nosniff"]
+        assert again.headers["access-control-allow-origin"] == "https://app.example"
+        assert "access-control-allow-origin" not in plain.headers  # not replayed from `again`
+
+        # Query parameters the route does not take, or one given twice, are not cached: each
+        # would be one more copy of the screen (or the wrong one: Litestar reads the last).
+        for query in ("junk=1", "junk=2", "include_archived=false&include_archived=true"):
+            assert client.get(f"/api/v1/habits?{query}", headers=h).status_code == 200
+        assert store.size[0] == 1
+        client.get("/api/v1/habits?include_archived=true", headers=h)
+        assert store.size[0] == 2
+
+
+async def test_the_store_is_bounded_in_bytes_and_keeps_no_oversized_answer() -> None:
+    store = ScreenStore(max_entries=100, max_bytes=3_000, max_answer_bytes=2_000)
+    for key in "abc":
+        await store.set(key, answer(900), expires_in=60)
+    await store.set("d", answer(900), expires_in=60)  # over 3,000 bytes: the oldest goes
+    assert await store.get("a") is None and await store.get("d") is not None
+    assert store.size[1] <= 3_000
+    await store.set("big", answer(5_000), expires_in=60)
+    assert await store.get("big") is None
+
+
+class Versions:
+    """Screen versions whose Redis refuses bumps while `down`."""
+
+    def __init__(self) -> None:
+        self.down = False
+        self.bumped: list[str] = []
+
+    async def read(self, user_id: str) -> str | None:
+        return None if self.down else "1"
+
+    async def bump(self, user_id: str) -> bool:
+        if self.down:
+            return False
+        self.bumped.append(user_id)
+        return True
+
+
+async def test_a_change_redis_could_not_record_moves_the_version_on_once_redis_answers() -> None:
+    versions, store = Versions(), ScreenStore()
+    gate = Gate(
+        cast(Any, None),
+        GateConfig(
+            identity=cast(Any, None),
+            csrf=SignedCsrfTokens(b"x" * 32),
+            checks=InMemoryRequestChecks(InMemoryRateLimiter(), InMemoryRevocationCache()),
+            global_rate=Rate(1000, 60.0),
+            screens=versions,
+            screen_store=store,
+        ),
+    )
+    await store.set("u1:1:0:identity:/api/v1/habits?", answer(10), expires_in=60)
+    versions.down = True
+    await gate._changed("u1")
+    assert store.size == (0, 0)  # this worker's copies go at once
+    versions.down = False
+    await gate._changed("u2")  # the next change (or screen read) once Redis answers
+    assert versions.bumped == ["u1", "u2"]  # other workers' copies of u1's screens are dead
