@@ -527,7 +527,7 @@ def api_server(
         }
         port = free_port()
         with server(
-            serve_command(server_kind, "entrypoints.http.app:create_app", port, workers),
+            serve_command(server_kind, "entrypoints.http.app:serve_app", port, workers),
             env,
             port,
             "/health",

@@ -51,7 +51,7 @@ def main() -> None:
         )
         port = bench_api.free_port()
         with bench_api.server(
-            bench_api.serve_command("granian", "entrypoints.http.app:create_app", port),
+            bench_api.serve_command("granian", "entrypoints.http.app:serve_app", port),
             {"PYTHONPATH": str(bench_api.ROOT)},
             port,
             "/health",

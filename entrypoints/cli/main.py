@@ -127,7 +127,7 @@ def serve(host: str | None, port: int | None, workers: int, server: str) -> None
         from granian.constants import Interfaces
 
         Granian(
-            "entrypoints.http.app:create_app",
+            "entrypoints.http.app:serve_app",
             address=settings.host,
             port=settings.port,
             interface=Interfaces.ASGI,
@@ -139,7 +139,7 @@ def serve(host: str | None, port: int | None, workers: int, server: str) -> None
     import uvicorn
 
     uvicorn.run(
-        "entrypoints.http.app:create_app",
+        "entrypoints.http.app:serve_app",
         factory=True,
         host=settings.host,
         port=settings.port,

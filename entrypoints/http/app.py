@@ -98,16 +98,25 @@ def tune_garbage_collector() -> None:
     connections (/auth/me, the dashboard; benchmarks/http/RESULTS.md), 45-55 ms with the
     collector off. So: what start-up made is frozen out of the collector's scans
     (`gc.freeze`), and collections come after more allocations; reference counting still frees
-    everything that is not a cycle at once. Once per process: an app started again in the same
-    process (the tests) does not freeze what the first one left."""
-    if gc.get_threshold() == GC_THRESHOLDS:
-        return
+    everything that is not a cycle at once. Served apps only (`serve_app`): a test process
+    that starts many apps keeps CPython's collector as it is."""
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
 
 
-def create_app(settings: Settings | None = None, container: Application | None = None) -> Litestar:
+def serve_app() -> Litestar:
+    """The app as `refocused serve` runs it in each worker process (the ASGI servers' factory):
+    `create_app` from the environment, with the worker's garbage collector tuned once started."""
+    return create_app(tune_collector=True)
+
+
+def create_app(
+    settings: Settings | None = None,
+    container: Application | None = None,
+    *,
+    tune_collector: bool = False,
+) -> Litestar:
     settings = (settings or Settings.from_env()).with_local_secrets()
     configure_logging(settings.log_level, settings.log_format)
     if settings.sentry_dsn:
@@ -120,7 +129,8 @@ def create_app(settings: Settings | None = None, container: Application | None =
         engine = container.infrastructure.engine()
         if settings.migrate_on_start:
             await upgrade(engine)
-        tune_garbage_collector()
+        if tune_collector:
+            tune_garbage_collector()
         log.info("app.started", profile=settings.profile)
         try:
             yield

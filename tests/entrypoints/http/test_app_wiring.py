@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-import gc
 import inspect
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, get_args
 
 import msgspec
 from litestar import Litestar
 
+from entrypoints.cli import main as cli_main
 from entrypoints.http.app import GC_THRESHOLDS, create_app
 from entrypoints.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _body_fields(annotation: Any) -> set[str]:
@@ -66,10 +73,38 @@ def test_no_request_work_is_sent_to_a_thread(make_settings: Callable[..., Settin
     assert in_threads == []
 
 
-def test_a_started_worker_keeps_the_garbage_collector_off_its_start_up_objects(
-    serve: Callable[..., str],
+_SERVED_WORKER = """
+import gc, json
+from litestar.testing import TestClient
+from entrypoints.http.app import serve_app
+before = list(gc.get_threshold())
+with TestClient(serve_app()):
+    print(json.dumps([before, list(gc.get_threshold()), gc.get_freeze_count()]))
+"""
+
+
+def test_a_served_worker_keeps_the_garbage_collector_off_its_start_up_objects(
+    tmp_path: Path,
 ) -> None:
-    """The collector's full passes over start-up objects were the tail of every route."""
-    serve()
-    assert gc.get_threshold() == GC_THRESHOLDS
-    assert gc.get_freeze_count() > 10_000  # the framework, the app and their imports
+    """The collector's full passes over start-up objects were the tail of every route. Run in
+    a process of its own, as a worker is: the test process keeps CPython's collector."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("REFOCUSED_")}
+    environ.update(REFOCUSED_DATA_DIR=str(tmp_path / "data"), REFOCUSED_LOG_LEVEL="WARNING")
+    run = subprocess.run(
+        [sys.executable, "-c", _SERVED_WORKER],
+        env=environ,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    before, after, frozen = json.loads(run.stdout.strip().splitlines()[-1])
+    assert before == [700, 10, 10] and after == list(GC_THRESHOLDS)
+    assert frozen > 10_000  # the framework, the app and their imports
+
+
+def test_refocused_serve_runs_the_served_app_on_either_server() -> None:
+    source = inspect.getsource(cli_main.serve.callback)  # type: ignore[arg-type]
+    assert source.count('"entrypoints.http.app:serve_app"') == 2
+    assert "create_app" not in source
