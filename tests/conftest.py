@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.sql.engine import create_engine
 from adapters.sql.migrate import upgrade
 from entrypoints.settings import Settings
-from tests.support.servers import REDIS_URL, LiveServer, postgres_database
+from tests.support.servers import REDIS_URL, LiveServer, migrated_postgres_database
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256-0123456789"
 TEST_KEK = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
@@ -31,15 +31,7 @@ TEST_ACCESS_TOKEN_KEY = (
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """One migrated PostgreSQL database for the session; tests use fresh ids, never truncate."""
-    with postgres_database() as url:
-        import asyncio
-
-        async def migrate() -> None:
-            engine = create_engine(url)
-            await upgrade(engine)
-            await engine.dispose()
-
-        asyncio.run(migrate())
+    with migrated_postgres_database() as url:
         yield url
 
 

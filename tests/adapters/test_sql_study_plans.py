@@ -10,7 +10,6 @@ queue and progress actually send, under that plan, and counts the rows PostgreSQ
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 from collections.abc import Iterator
@@ -25,7 +24,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.scheduling.fsrs_scheduler import FsrsScheduler
 from adapters.sql.engine import create_engine
 from adapters.sql.identity import SqlAlchemyIdentityUnitOfWork
-from adapters.sql.migrate import upgrade
 from adapters.sql.study import SqlAlchemyStudyUnitOfWork
 from adapters.sql.tables.study import study_reviews
 from adapters.sql.user_time_zones import SqlAlchemyUserTimeZones
@@ -36,7 +34,7 @@ from domains.study.decks import DeckService
 from domains.study.model import CardDraft
 from domains.study.reviews import ReviewService
 from tests.domains.journal.fakes import FakeClock
-from tests.support.servers import postgres_database
+from tests.support.servers import migrated_postgres_database
 
 CARDS = 400
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
@@ -45,14 +43,7 @@ NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 @pytest.fixture
 def fresh_postgres() -> Iterator[str]:
     """A new, migrated database whose tables have never been analysed."""
-    with postgres_database() as url:
-
-        async def migrate() -> None:
-            engine = create_engine(url)
-            await upgrade(engine)
-            await engine.dispose()
-
-        asyncio.run(migrate())
+    with migrated_postgres_database() as url:
         yield url
 
 

@@ -25,6 +25,7 @@ from entrypoints.lambdas.runtime import ColdStart, answer_config_errors
 from entrypoints.settings import Settings
 from tests.conftest import TEST_KEK, TEST_SECRET
 from tests.entrypoints.lambdas.events import api_event
+from tests.support.users import tokens_in_process
 
 DSN = "https://public@o0.ingest.sentry.example/1"
 PASSWORD = "correct horse battery"
@@ -72,15 +73,7 @@ def _settings(tmp_path: Path, **overrides: Any) -> Settings:
 
 
 def _signed_in(client: TestClient[Any]) -> dict[str, str]:
-    email = "writer@example.com"
-    body = {"email": email, "password": PASSWORD, "time_zone": "UTC"}
-    assert client.post("/api/v1/auth/register", json=body).status_code == 202
-    r = client.post(
-        "/api/v1/auth/token",
-        json={"grant_type": "password", "username": email, "password": PASSWORD},
-    )
-    assert r.status_code == 200, r.text
-    return {"access": r.json()["access_token"], "refresh": r.json()["refresh_token"]}
+    return tokens_in_process(client, "writer@example.com")
 
 
 async def _storage_fails(self: Any, user_id: str, collection_id: str, draft: Any, *_: Any) -> Any:

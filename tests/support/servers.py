@@ -16,6 +16,9 @@ import asyncpg
 import uvicorn
 from litestar import Litestar
 
+from adapters.sql.engine import create_engine
+from adapters.sql.migrate import upgrade
+
 POSTGRES_ADMIN_URL = os.environ.get(
     "REFOCUSED_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
@@ -51,6 +54,20 @@ def postgres_database() -> Iterator[str]:
         yield f"{base.replace('postgresql://', 'postgresql+asyncpg://', 1)}/{name}"
     finally:
         asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@contextmanager
+def migrated_postgres_database() -> Iterator[str]:
+    """`postgres_database`, migrated to the newest revision."""
+    with postgres_database() as url:
+
+        async def migrate() -> None:
+            engine = create_engine(url)
+            await upgrade(engine)
+            await engine.dispose()
+
+        asyncio.run(migrate())
+        yield url
 
 
 class LiveServer:

@@ -6,6 +6,7 @@ import base64
 import json
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -83,3 +84,17 @@ def _subject(jwt: str) -> str:
     """The user id in an access token, read without checking it (the API checks it)."""
     payload = jwt.split(".")[1]
     return str(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sub"])
+
+
+def tokens_in_process(client: Any, email: str | None = None) -> dict[str, str]:
+    """Registers through an in-process client (Litestar's TestClient) and signs in for tokens:
+    {"access": ..., "refresh": ...}."""
+    email = email or unique_email()
+    body = {"email": email, "password": PASSWORD, "time_zone": "UTC"}
+    assert client.post("/api/v1/auth/register", json=body).status_code == 202
+    r = client.post(
+        "/api/v1/auth/token",
+        json={"grant_type": "password", "username": email, "password": PASSWORD},
+    )
+    assert r.status_code == 200, r.text
+    return {"access": r.json()["access_token"], "refresh": r.json()["refresh_token"]}

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import uuid
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -35,7 +34,7 @@ from entrypoints.http.gate import Gate, GateConfig
 from entrypoints.http.screens import ScreenStore
 from entrypoints.settings import Settings
 from tests.support.servers import REDIS_URL
-from tests.support.users import PASSWORD, bearer_user
+from tests.support.users import bearer_user, tokens_in_process
 
 
 def answer(size: int) -> bytes:
@@ -194,15 +193,7 @@ def test_a_screen_cached_before_a_quarter_hour_is_not_served_after_it(
 
 
 def _signed_in(client: TestClient[Litestar]) -> dict[str, str]:
-    email = f"{uuid.uuid4().hex[:10]}@example.com"
-    body = {"email": email, "password": PASSWORD, "time_zone": "UTC"}
-    assert client.post("/api/v1/auth/register", json=body).status_code == 202
-    r = client.post(
-        "/api/v1/auth/token",
-        json={"grant_type": "password", "username": email, "password": PASSWORD},
-    )
-    assert r.status_code == 200, r.text
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+    return {"Authorization": f"Bearer {tokens_in_process(client)['access']}"}
 
 
 def test_answers_are_kept_in_the_apps_bounded_store_and_replayed_with_fresh_headers(
