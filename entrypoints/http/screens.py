@@ -205,19 +205,19 @@ def screen_key_of(scope: HTTPScope, user_id: str, version: str) -> str | None:
     return f"{user_id}:{version}:{current_quarter()}:{encoding}:{scope['path']}?{raw}"
 
 
+_QUERY_NAMES: dict[int, frozenset[str]] = {}
+
+
 def _query_names(handler: Any) -> frozenset[str]:
-    """The query parameters a route takes, under the names clients send (`from`, not `start`).
-    Read from the handler each time (a few parameters): a table of them keyed by handler
-    would outlive the handlers of apps that are gone and could be mistaken for another's."""
-    return frozenset(
-        _sent_name(name, field.kwarg_definition)
-        for name, field in handler.parsed_fn_signature.parameters.items()
-    )
-
-
-def _sent_name(name: str, kwarg: Any) -> str:
-    # QueryParameter(name="from") keeps its alias in `name`, Parameter(query="from") in `query`.
-    return getattr(kwarg, "query", None) or getattr(kwarg, "name", None) or name
+    """The query parameters a route takes, under the names clients send (`from`, not `start`)."""
+    names = _QUERY_NAMES.get(id(handler))
+    if names is None:
+        names = frozenset(
+            getattr(field.kwarg_definition, "query", None) or name
+            for name, field in handler.parsed_fn_signature.parameters.items()
+        )
+        _QUERY_NAMES[id(handler)] = names
+    return names
 
 
 def _accepts_gzip(scope: HTTPScope) -> bool:
