@@ -28,7 +28,7 @@ from domains.identity.sessions import SignInService
 from domains.shared.errors import DomainError, Forbidden, RateLimited
 from domains.shared.rate_limit import Decision, Rate
 from entrypoints.http.forwarded import ProxyTrust
-from entrypoints.http.screens import ScreenStore, ScreenVersions, screen_key_of
+from entrypoints.http.screens import ScreenStore, ScreenVersions, current_quarter
 
 ACCESS_COOKIE = "rf_access"
 REFRESH_COOKIE = "rf_refresh"
@@ -136,9 +136,9 @@ class RequestContext:
     #: Why a presented token was refused, for handlers that require authentication.
     auth_error: DomainError | None = None
     cookies: dict[str, str] | None = None
-    #: This read's key in the screen cache, when its answer may be cached
-    #: (entrypoints.http.screens).
-    screen_key: str | None = None
+    #: The user's screen version when this read's answer may be cached (entrypoints.http.screens)
+    screen_version: str | None = None
+    screen_quarter: int = 0
 
 
 def context_of(scope: Scope) -> RequestContext:
@@ -188,8 +188,6 @@ class Gate:
         self.config = config
         self.tokens = VerifiedTokens(config.identity)
         self.admission = Admission(config.max_in_flight, config.queue_seconds)
-        #: Users whose change Redis could not record (entrypoints.http.screens).
-        self._lost_bumps: set[str] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
@@ -255,29 +253,14 @@ class Gate:
         if scope["method"] not in SAFE_METHODS:
             changer.append(ctx.principal.user_id)
         elif getattr(scope.get("route_handler"), "cache", False):
-            await self._rebump_lost()
-            version = await screens.read(ctx.principal.user_id)
-            if version is not None:
-                ctx.screen_key = screen_key_of(scope, ctx.principal.user_id, version)
+            ctx.screen_quarter = current_quarter()
+            ctx.screen_version = await screens.read(ctx.principal.user_id)
 
     async def _changed(self, user_id: str) -> None:
         assert self.config.screens is not None
-        await self._rebump_lost()
-        if not await self.config.screens.bump(user_id):
-            # Redis could not record it: nothing is cached anywhere while Redis cannot answer;
-            # this worker drops its copies now, and moves the user's version on once Redis
-            # answers again, so the copies other workers kept are never served after that.
-            self._lost_bumps.add(user_id)
-            if self.config.screen_store is not None:
-                await self.config.screen_store.delete_all()
-
-    async def _rebump_lost(self) -> None:
-        assert self.config.screens is not None
-        while self._lost_bumps:
-            user_id = next(iter(self._lost_bumps))
-            if not await self.config.screens.bump(user_id):
-                return
-            self._lost_bumps.discard(user_id)
+        if not await self.config.screens.bump(user_id) and self.config.screen_store is not None:
+            # Other workers drop their copies within SCREEN_SECONDS; this one at once.
+            await self.config.screen_store.delete_all()
 
     async def _authenticate(
         self, scope: HTTPScope, headers: dict[bytes, bytes], ctx: RequestContext

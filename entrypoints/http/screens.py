@@ -20,13 +20,8 @@ How it stays right:
   any worker records a change; the answers themselves stay in each worker's memory (journal
   text and the like never reach Redis; a hit costs no round trip). When Redis cannot answer,
   nothing is cached or served from the cache. A change whose bump Redis refused empties this
-  worker's cache at once, and the worker moves that user's version on as soon as Redis answers
-  again, so the copies other workers kept are not served after that either.
-- The key is the query as sent; a read with a query parameter its route does not take, or one
-  given twice, is not cached (each would be one more copy of a screen, or the wrong one).
-- Bounded: at most `MAX_ENTRIES` answers and `MAX_BYTES` per worker, the least recently used
-  going first; an answer over `MAX_ANSWER_BYTES` is not kept. The headers the gate and CORS
-  add are taken off what is kept and added afresh to each replay.
+  worker's cache; another worker's copy of that user's screen lives at most `SCREEN_SECONDS`.
+- Bounded: at most `max_entries` answers per worker, the least recently used going first.
 
 Only reads whose answer depends on nothing but the user's data and the date are cached: not
 the journal (grants that expire, decrypted text), not the study queue (cards fall due as the
@@ -39,19 +34,17 @@ import time
 from collections import OrderedDict
 from datetime import timedelta
 from typing import Any, Protocol
+from urllib.parse import urlencode
 
 from litestar import Request
 from litestar.config.response_cache import ResponseCacheConfig
 from litestar.stores.base import Store
 from litestar.types import HTTPScope
-from msgspec import msgpack
 
-#: How long a cached answer may live.
+#: How long a cached answer may live (also the bound on staleness when Redis refused a bump).
 SCREEN_SECONDS = 300
-#: Cached answers per worker, and the bytes they may hold together; a larger answer is not kept.
+#: Cached answers per worker.
 MAX_ENTRIES = 4096
-MAX_BYTES = 64 * 1024 * 1024
-MAX_ANSWER_BYTES = 256 * 1024
 #: The store's name in the app's stores.
 STORE_NAME = "screens"
 #: Every UTC offset in use is a whole number of quarter hours.
@@ -66,95 +59,24 @@ class ScreenVersions(Protocol):
         """Moves the user's version on; False when that could not be recorded."""
 
 
-#: Headers the layers outside the cache add to every answer (the gate's security headers and
-#: request id, its no-store, CORS). Litestar stores the answer's start after they have run, so
-#: they are taken off before it is kept and added afresh when it is replayed.
-_EDGE_HEADERS = frozenset(
-    {
-        b"x-request-id",
-        b"x-content-type-options",
-        b"x-frame-options",
-        b"referrer-policy",
-        b"cross-origin-opener-policy",
-        b"content-security-policy",
-        b"strict-transport-security",
-        b"cache-control",
-        b"pragma",
-    }
-)
-_EDGE_VARY = b"authorization, cookie"
-
-
-def _own_header(name: bytes, value: bytes) -> bool:
-    name = name.lower()
-    if name in _EDGE_HEADERS or name.startswith(b"access-control-"):
-        return False
-    return not (name == b"vary" and value.lower() == _EDGE_VARY)
-
-
-def without_edge_headers(messages: bytes) -> bytes:
-    """The stored answer (Litestar's msgpack list of ASGI messages) as the route's own layers
-    made it."""
-    decoded = msgpack.decode(messages, type=list[dict[str, Any]])
-    for message in decoded:
-        if message.get("type") == "http.response.start":
-            message["headers"] = [
-                (name, value)
-                for name, value in message.get("headers", [])
-                if _own_header(name, value)
-            ]
-    return msgpack.encode(decoded)
-
-
 class ScreenStore(Store):
-    """Litestar's store interface over a least-recently-used map in this worker, bounded in
-    answers and in bytes; expired answers go when met or when room is needed."""
+    """Litestar's store interface over a bounded, least-recently-used map in this worker."""
 
-    def __init__(
-        self,
-        max_entries: int = MAX_ENTRIES,
-        max_bytes: int = MAX_BYTES,
-        max_answer_bytes: int = MAX_ANSWER_BYTES,
-    ) -> None:
+    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
         self._max_entries = max_entries
-        self._max_bytes = max_bytes
-        self._max_answer_bytes = max_answer_bytes
         self._entries: OrderedDict[str, tuple[bytes, float | None]] = OrderedDict()
-        self._bytes = 0
-
-    def __bool__(self) -> bool:
-        # An empty store is still this store: Litestar's registry replaces a falsy one with an
-        # unbounded MemoryStore of its own.
-        return True
 
     async def set(
         self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
     ) -> None:
         if isinstance(expires_in, timedelta):
             expires_in = int(expires_in.total_seconds())
-        data = without_edge_headers(value.encode() if isinstance(value, str) else value)
-        self._remove(key)
-        if len(data) > self._max_answer_bytes:
-            return
+        data = value.encode() if isinstance(value, str) else value
         expires_at = None if expires_in is None else time.monotonic() + expires_in
         self._entries[key] = (data, expires_at)
-        self._bytes += len(data)
-        if len(self._entries) > self._max_entries or self._bytes > self._max_bytes:
-            self._make_room()
-
-    def _make_room(self) -> None:
-        now = time.monotonic()
-        for key, (_, expires_at) in list(self._entries.items()):
-            if expires_at is not None and expires_at <= now:
-                self._remove(key)
-        while len(self._entries) > self._max_entries or self._bytes > self._max_bytes:
-            _, (data, _) = self._entries.popitem(last=False)
-            self._bytes -= len(data)
-
-    def _remove(self, key: str) -> None:
-        found = self._entries.pop(key, None)
-        if found is not None:
-            self._bytes -= len(found[0])
+        self._entries.move_to_end(key)
+        while len(self._entries) > self._max_entries:
+            self._entries.popitem(last=False)
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
         found = self._entries.get(key)
@@ -162,17 +84,16 @@ class ScreenStore(Store):
             return None
         data, expires_at = found
         if expires_at is not None and expires_at <= time.monotonic():
-            self._remove(key)
+            del self._entries[key]
             return None
         self._entries.move_to_end(key)
         return data
 
     async def delete(self, key: str) -> None:
-        self._remove(key)
+        self._entries.pop(key, None)
 
     async def delete_all(self) -> None:
         self._entries.clear()
-        self._bytes = 0
 
     async def exists(self, key: str) -> bool:
         return await self.get(key) is not None
@@ -183,58 +104,28 @@ class ScreenStore(Store):
             return None
         return max(0, int(found[1] - time.monotonic()))
 
-    @property
-    def size(self) -> tuple[int, int]:
-        """Answers held and their bytes."""
-        return len(self._entries), self._bytes
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
 def _state(scope: Any) -> Any:
     return scope["state"]["rf"]
 
 
-def screen_key_of(scope: HTTPScope, user_id: str, version: str) -> str | None:
-    """The cache key of a signed-in user's screen read, or None when it must not be cached: a
-    query parameter the route does not take (each would be one more copy of the screen) or
-    one given twice (Litestar reads the last). The query is kept as sent, in its order."""
-    raw = scope.get("query_string", b"").decode("latin-1")
-    names = [part.partition("=")[0] for part in raw.split("&") if part]
-    if len(set(names)) != len(names) or not set(names) <= _query_names(scope["route_handler"]):
-        return None
-    encoding = "gzip" if _accepts_gzip(scope) else "identity"
-    return f"{user_id}:{version}:{current_quarter()}:{encoding}:{scope['path']}?{raw}"
-
-
-_QUERY_NAMES: dict[int, frozenset[str]] = {}
-
-
-def _query_names(handler: Any) -> frozenset[str]:
-    """The query parameters a route takes, under the names clients send (`from`, not `start`)."""
-    names = _QUERY_NAMES.get(id(handler))
-    if names is None:
-        names = frozenset(
-            getattr(field.kwarg_definition, "query", None) or name
-            for name, field in handler.parsed_fn_signature.parameters.items()
-        )
-        _QUERY_NAMES[id(handler)] = names
-    return names
-
-
-def _accepts_gzip(scope: HTTPScope) -> bool:
-    # As Litestar's compression middleware decides (a substring of Accept-Encoding).
-    for name, value in scope["headers"]:
-        if name.lower() == b"accept-encoding":
-            return b"gzip" in value
-    return False
-
-
 def screen_key(request: Request[Any, Any, Any]) -> str:
     ctx = _state(request.scope)
-    return ctx.screen_key or f"uncached:{ctx.request_id}"  # never stored (see `cacheable`)
+    if ctx.screen_version is None or ctx.principal is None:
+        return f"uncached:{ctx.request_id}"  # never stored (see `cacheable`)
+    query = sorted(request.query_params.multi_items())
+    encoding = "gzip" if "gzip" in request.headers.get("accept-encoding", "") else "identity"
+    return (
+        f"{ctx.principal.user_id}:{ctx.screen_version}:{ctx.screen_quarter}:{encoding}:"
+        f"{request.url.path}?{urlencode(query)}"
+    )
 
 
 def cacheable(scope: HTTPScope, status_code: int) -> bool:
-    return status_code == 200 and _state(scope).screen_key is not None
+    return status_code == 200 and _state(scope).screen_version is not None
 
 
 def current_quarter() -> int:
