@@ -75,26 +75,3 @@ class InMemoryRequestChecks:
 
     async def count(self, rate: Rate, key: str) -> Decision:
         return await self._limiter.hit(key, rate)
-
-
-class InMemoryScreenVersions:
-    """Each user's screen version for the embedded profile (one process): a counter that only
-    grows (see adapters.redis.screen_versions)."""
-
-    def __init__(self) -> None:
-        self._versions: dict[str, int] = {}
-        self._next = 1
-
-    async def read(self, user_id: str) -> str:
-        version = self._versions.get(user_id)
-        if version is None:
-            version = self._versions[user_id] = self._take()
-        return str(version)
-
-    async def bump(self, user_id: str) -> bool:
-        self._versions[user_id] = self._take()
-        return True
-
-    def _take(self) -> int:
-        self._next += 1
-        return self._next

@@ -17,7 +17,6 @@ from typing import TypeVar
 
 from adapters.cache import StoreCache
 from adapters.memory.stores import InMemoryRateLimiter
-from adapters.redis.screen_versions import RedisScreenVersions
 from adapters.redis.stores import (
     RedisRateLimiter,
     RedisRequestChecks,
@@ -211,29 +210,3 @@ async def _nothing() -> None:
 
 async def _unavailable() -> None:
     raise Unavailable("the cache is unavailable")
-
-
-class FallbackScreenVersions:
-    """The Redis screen versions behind the breaker: None (cache nothing) when Redis cannot
-    answer, and a bump that could not be recorded says so (False) rather than failing the
-    change it follows."""
-
-    def __init__(self, redis: RedisScreenVersions, breaker: RedisBreaker) -> None:
-        self._redis = redis
-        self._breaker = breaker
-
-    async def read(self, user_id: str) -> str | None:
-        async def primary() -> str | None:
-            return await self._redis.read(user_id)
-
-        return await self._breaker.call(primary, _nothing)
-
-    async def bump(self, user_id: str) -> bool:
-        async def primary() -> bool:
-            await self._redis.bump(user_id)
-            return True
-
-        async def lost() -> bool:
-            return False
-
-        return await self._breaker.call(primary, lost)

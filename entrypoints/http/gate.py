@@ -28,7 +28,6 @@ from domains.identity.sessions import SignInService
 from domains.shared.errors import DomainError, Forbidden, RateLimited
 from domains.shared.rate_limit import Decision, Rate
 from entrypoints.http.forwarded import ProxyTrust
-from entrypoints.http.screens import ScreenStore, ScreenVersions, current_quarter
 
 ACCESS_COOKIE = "rf_access"
 REFRESH_COOKIE = "rf_refresh"
@@ -98,10 +97,6 @@ class GateConfig:
     queue_seconds: float = 0.5
     #: Entered around each API request: what lives for one request (the users' zones read).
     request_scope: Callable[[], AbstractContextManager[None]] = nullcontext
-    #: The users' screen versions and this worker's cached screen reads
-    #: (entrypoints.http.screens); without them nothing is cached.
-    screens: ScreenVersions | None = None
-    screen_store: ScreenStore | None = None
 
 
 class Admission:
@@ -136,9 +131,6 @@ class RequestContext:
     #: Why a presented token was refused, for handlers that require authentication.
     auth_error: DomainError | None = None
     cookies: dict[str, str] | None = None
-    #: The user's screen version when this read's answer may be cached (entrypoints.http.screens)
-    screen_version: str | None = None
-    screen_quarter: int = 0
 
 
 def context_of(scope: Scope) -> RequestContext:
@@ -202,14 +194,10 @@ class Gate:
         scope.setdefault("state", {})["rf"] = ctx
         path: str = scope["path"]
         status_holder = [500]
-        #: The signed-in user whose change this unsafe request may be (their screens move on).
-        changer: list[str] = []
 
         async def send_tracking_status(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status_holder[0] = message["status"]
-                if changer:  # after the handler committed, before the client hears of it
-                    await self._changed(changer.pop())
             await send(message)
 
         structlog.contextvars.bind_contextvars(request_id=request_id)
@@ -223,12 +211,7 @@ class Gate:
                         await self._authenticate(scope, headers, ctx)
                         if scope["method"] not in SAFE_METHODS:
                             self._check_unsafe_request(scope, headers, path)
-                        await self._screens(scope, ctx, changer)
-                        try:
-                            await self.app(scope, receive, send_tracking_status)
-                        finally:
-                            if changer:  # no answer was sent (the handler failed or was cut)
-                                await self._changed(changer.pop())
+                        await self.app(scope, receive, send_tracking_status)
                 finally:
                     self.admission.leave()
             else:
@@ -243,24 +226,6 @@ class Gate:
                 user_id=ctx.principal.user_id if ctx.principal else None,
             )
             structlog.contextvars.unbind_contextvars("request_id")
-
-    async def _screens(self, scope: HTTPScope, ctx: RequestContext, changer: list[str]) -> None:
-        """A signed-in user's read of a cached screen learns the user's screen version; their
-        unsafe request will move it on once answered (entrypoints.http.screens)."""
-        screens = self.config.screens
-        if screens is None or ctx.principal is None:
-            return
-        if scope["method"] not in SAFE_METHODS:
-            changer.append(ctx.principal.user_id)
-        elif getattr(scope.get("route_handler"), "cache", False):
-            ctx.screen_quarter = current_quarter()
-            ctx.screen_version = await screens.read(ctx.principal.user_id)
-
-    async def _changed(self, user_id: str) -> None:
-        assert self.config.screens is not None
-        if not await self.config.screens.bump(user_id) and self.config.screen_store is not None:
-            # Other workers drop their copies within SCREEN_SECONDS; this one at once.
-            await self.config.screen_store.delete_all()
 
     async def _authenticate(
         self, scope: HTTPScope, headers: dict[bytes, bytes], ctx: RequestContext
