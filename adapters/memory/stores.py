@@ -75,3 +75,40 @@ class InMemoryRequestChecks:
 
     async def count(self, rate: Rate, key: str) -> Decision:
         return await self._limiter.hit(key, rate)
+
+
+class InMemoryScreenVersions:
+    """Each user's screen version for the embedded profile (one process): a counter that only
+    grows, and the user's changes in flight, while which it reads as None (see
+    adapters.redis.screen_versions)."""
+
+    def __init__(self) -> None:
+        self._versions: dict[str, int] = {}
+        self._changing: dict[str, int] = {}
+        self._next = 1
+
+    async def read(self, user_id: str) -> str | None:
+        if self._changing.get(user_id):
+            return None
+        version = self._versions.get(user_id)
+        if version is None:
+            version = self._versions[user_id] = self._take()
+        return str(version)
+
+    async def begin_change(self, user_id: str) -> bool:
+        self._changing[user_id] = self._changing.get(user_id, 0) + 1
+        return True
+
+    async def end_change(self, user_id: str) -> bool:
+        left = self._changing.pop(user_id, 0) - 1
+        if left > 0:
+            self._changing[user_id] = left
+        return await self.bump(user_id)
+
+    async def bump(self, user_id: str) -> bool:
+        self._versions[user_id] = self._take()
+        return True
+
+    def _take(self) -> int:
+        self._next += 1
+        return self._next

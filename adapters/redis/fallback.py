@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from adapters.cache import StoreCache
 from adapters.memory.stores import InMemoryRateLimiter
+from adapters.redis.screen_versions import RedisScreenVersions
 from adapters.redis.stores import (
     RedisRateLimiter,
     RedisRequestChecks,
@@ -210,3 +211,38 @@ async def _nothing() -> None:
 
 async def _unavailable() -> None:
     raise Unavailable("the cache is unavailable")
+
+
+class FallbackScreenVersions:
+    """The Redis screen versions behind the breaker: None (cache nothing) when Redis cannot
+    answer, and a change whose start or end could not be recorded says so (False) rather than
+    failing the change itself."""
+
+    def __init__(self, redis: RedisScreenVersions, breaker: RedisBreaker) -> None:
+        self._redis = redis
+        self._breaker = breaker
+
+    async def read(self, user_id: str) -> str | None:
+        async def primary() -> str | None:
+            return await self._redis.read(user_id)
+
+        return await self._breaker.call(primary, _nothing)
+
+    async def begin_change(self, user_id: str) -> bool:
+        return await self._recorded(lambda: self._redis.begin_change(user_id))
+
+    async def end_change(self, user_id: str) -> bool:
+        return await self._recorded(lambda: self._redis.end_change(user_id))
+
+    async def bump(self, user_id: str) -> bool:
+        return await self._recorded(lambda: self._redis.bump(user_id))
+
+    async def _recorded(self, step: Callable[[], Awaitable[None]]) -> bool:
+        async def primary() -> bool:
+            await step()
+            return True
+
+        async def lost() -> bool:
+            return False
+
+        return await self._breaker.call(primary, lost)

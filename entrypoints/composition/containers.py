@@ -14,14 +14,17 @@ from adapters.memory.stores import (
     InMemoryRateLimiter,
     InMemoryRequestChecks,
     InMemoryRevocationCache,
+    InMemoryScreenVersions,
 )
 from adapters.redis.fallback import (
     FallbackCache,
     FallbackRateLimiter,
     FallbackRequestChecks,
     FallbackRevocationCache,
+    FallbackScreenVersions,
     RedisBreaker,
 )
+from adapters.redis.screen_versions import RedisScreenVersions
 from adapters.redis.stores import (
     RedisRateLimiter,
     RedisRequestChecks,
@@ -142,6 +145,15 @@ class Infrastructure(containers.DeclarativeContainer):
             settings.provided.degraded_rate_divisor,
         ),
         memory=providers.Singleton(InMemoryRequestChecks, limiter, revocations),
+    )
+    screen_versions = providers.Selector(
+        _is_production,
+        redis=providers.Singleton(
+            FallbackScreenVersions,
+            providers.Singleton(RedisScreenVersions, redis, settings.provided.redis_prefix),
+            redis_breaker,
+        ),
+        memory=providers.Singleton(InMemoryScreenVersions),
     )
     cache = providers.Selector(
         _is_production,

@@ -54,6 +54,8 @@ from entrypoints.http.openapi import TAGS as OPENAPI_TAGS
 from entrypoints.http.openapi import OperationDocs
 from entrypoints.http.openapi import components as openapi_components
 from entrypoints.http.problems import EXCEPTION_HANDLERS
+from entrypoints.http.screens import STORE_NAME as SCREEN_STORE
+from entrypoints.http.screens import ScreenStore, response_cache_config
 from entrypoints.http.web import web_client_handler
 from entrypoints.logging import configure_logging
 from entrypoints.settings import Settings
@@ -139,8 +141,9 @@ def create_app(
     api = Router(path="/api/v1", route_handlers=API_ROUTE_HANDLERS)
     plugins: list[Any] = []
     proxies = _proxy_trust(settings)
+    screen_store = ScreenStore()
     middleware: list[Any] = [
-        DefineMiddleware(Gate, config=_gate_config(container, proxies)),
+        DefineMiddleware(Gate, config=_gate_config(container, proxies, screen_store)),
     ]
     route_handlers: list[Any] = [api, HealthController, JwksController]
     if settings.serves_docs:
@@ -175,6 +178,8 @@ def create_app(
         lifespan=[lifespan],
         openapi_config=_openapi(settings),
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
+        response_cache_config=response_cache_config(),
+        stores={SCREEN_STORE: screen_store},
         cors_config=CORSConfig(
             allow_origins=list(settings.cors_origins),
             allow_credentials=True,
@@ -202,7 +207,9 @@ def build_container(settings: Settings) -> Application:
     return container
 
 
-def _gate_config(container: Application, proxies: ProxyTrust) -> GateConfig:
+def _gate_config(
+    container: Application, proxies: ProxyTrust, screen_store: ScreenStore
+) -> GateConfig:
     settings = container.settings()
     return GateConfig(
         identity=container.identity.sessions(),
@@ -214,6 +221,8 @@ def _gate_config(container: Application, proxies: ProxyTrust) -> GateConfig:
         max_in_flight=settings.max_requests_in_flight,
         queue_seconds=settings.request_queue_ms / 1000,
         request_scope=remembered_for_one_request,
+        screens=container.infrastructure.screen_versions(),
+        screen_store=screen_store,
     )
 
 

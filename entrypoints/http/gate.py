@@ -28,6 +28,7 @@ from domains.identity.sessions import SignInService
 from domains.shared.errors import DomainError, Forbidden, RateLimited
 from domains.shared.rate_limit import Decision, Rate
 from entrypoints.http.forwarded import ProxyTrust
+from entrypoints.http.screens import ScreenStore, ScreenVersions, screen_key_of
 
 ACCESS_COOKIE = "rf_access"
 REFRESH_COOKIE = "rf_refresh"
@@ -97,6 +98,10 @@ class GateConfig:
     queue_seconds: float = 0.5
     #: Entered around each API request: what lives for one request (the users' zones read).
     request_scope: Callable[[], AbstractContextManager[None]] = nullcontext
+    #: The users' screen versions and this worker's cached screen reads
+    #: (entrypoints.http.screens); without them nothing is cached.
+    screens: ScreenVersions | None = None
+    screen_store: ScreenStore | None = None
 
 
 class Admission:
@@ -131,6 +136,9 @@ class RequestContext:
     #: Why a presented token was refused, for handlers that require authentication.
     auth_error: DomainError | None = None
     cookies: dict[str, str] | None = None
+    #: This read's key in the screen cache, when its answer may be cached
+    #: (entrypoints.http.screens).
+    screen_key: str | None = None
 
 
 def context_of(scope: Scope) -> RequestContext:
@@ -180,6 +188,8 @@ class Gate:
         self.config = config
         self.tokens = VerifiedTokens(config.identity)
         self.admission = Admission(config.max_in_flight, config.queue_seconds)
+        #: Users whose change Redis could not record (entrypoints.http.screens).
+        self._lost_bumps: set[str] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
@@ -194,10 +204,14 @@ class Gate:
         scope.setdefault("state", {})["rf"] = ctx
         path: str = scope["path"]
         status_holder = [500]
+        #: The signed-in user whose change this unsafe request may be (their screens move on).
+        changer: list[str] = []
 
         async def send_tracking_status(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status_holder[0] = message["status"]
+                if changer:  # after the handler committed, before the client hears of it
+                    await self._changed(changer.pop())
             await send(message)
 
         structlog.contextvars.bind_contextvars(request_id=request_id)
@@ -211,7 +225,12 @@ class Gate:
                         await self._authenticate(scope, headers, ctx)
                         if scope["method"] not in SAFE_METHODS:
                             self._check_unsafe_request(scope, headers, path)
-                        await self.app(scope, receive, send_tracking_status)
+                        await self._screens(scope, ctx, changer)
+                        try:
+                            await self.app(scope, receive, send_tracking_status)
+                        finally:
+                            if changer:  # no answer was sent (the handler failed or was cut)
+                                await self._changed(changer.pop())
                 finally:
                     self.admission.leave()
             else:
@@ -226,6 +245,46 @@ class Gate:
                 user_id=ctx.principal.user_id if ctx.principal else None,
             )
             structlog.contextvars.unbind_contextvars("request_id")
+
+    async def _screens(self, scope: HTTPScope, ctx: RequestContext, changer: list[str]) -> None:
+        """A signed-in user's read of a cached screen learns the user's screen version; their
+        unsafe request will move it on once answered (entrypoints.http.screens)."""
+        screens = self.config.screens
+        if screens is None or ctx.principal is None:
+            return
+        if scope["method"] not in SAFE_METHODS:
+            user_id = ctx.principal.user_id
+            await self._rebump_lost()
+            if not await screens.begin_change(user_id):
+                await self._lost(user_id)
+            changer.append(user_id)
+        elif getattr(scope.get("route_handler"), "cache", False):
+            await self._rebump_lost()
+            version = await screens.read(ctx.principal.user_id)
+            if version is not None:
+                ctx.screen_key = screen_key_of(scope, ctx.principal.user_id, version)
+
+    async def _changed(self, user_id: str) -> None:
+        assert self.config.screens is not None
+        await self._rebump_lost()
+        if not await self.config.screens.end_change(user_id):
+            await self._lost(user_id)
+
+    async def _lost(self, user_id: str) -> None:
+        # Redis could not record a change: nothing is cached anywhere while Redis cannot
+        # answer; this worker drops its copies now, and moves the user's version on once Redis
+        # answers again, so the copies other workers kept are never served after that.
+        self._lost_bumps.add(user_id)
+        if self.config.screen_store is not None:
+            await self.config.screen_store.delete_all()
+
+    async def _rebump_lost(self) -> None:
+        assert self.config.screens is not None
+        while self._lost_bumps:
+            user_id = next(iter(self._lost_bumps))
+            if not await self.config.screens.bump(user_id):
+                return
+            self._lost_bumps.discard(user_id)
 
     async def _authenticate(
         self, scope: HTTPScope, headers: dict[bytes, bytes], ctx: RequestContext

@@ -16,6 +16,7 @@ from domains.shared.errors import InvalidInput
 from entrypoints.http.openapi import beyond_schema, responses
 from entrypoints.http.params import MONTH_PATTERN, DayInPath, local_day
 from entrypoints.http.schemas.calendar import CalendarDayRead, CalendarMonthRead, DashboardRead
+from entrypoints.http.screens import SCREEN_SECONDS
 
 Calendar = NamedDependency[CalendarService]
 CurrentUser = NamedDependency[Principal]
@@ -35,6 +36,7 @@ class CalendarController(Controller):
     @get(
         "/{day:str}",
         operation_id="getCalendarDay",
+        cache=SCREEN_SECONDS,
         responses=responses(401, 422),
         opt=beyond_schema("the day lies between 2000-01-01 and a year after the user's today"),
     )
@@ -45,7 +47,12 @@ class CalendarController(Controller):
         Dates from 2000-01-01 to a year ahead."""
         return CalendarDayRead.of(await calendar.day(principal.user_id, local_day(day)))
 
-    @get("/months/{month:str}", operation_id="getCalendarMonth", responses=responses(401, 422))
+    @get(
+        "/months/{month:str}",
+        operation_id="getCalendarMonth",
+        responses=responses(401, 422),
+        cache=SCREEN_SECONDS,
+    )
     async def month(
         self, calendar: Calendar, principal: CurrentUser, month: Month
     ) -> CalendarMonthRead:
@@ -61,7 +68,7 @@ class DashboardController(Controller):
     path = "/dashboard"
     tags = ["dashboard"]
 
-    @get("/", operation_id="getDashboard", responses=responses(401))
+    @get("/", operation_id="getDashboard", responses=responses(401), cache=SCREEN_SECONDS)
     async def dashboard(self, calendar: Calendar, principal: CurrentUser) -> DashboardRead:
         """Today at a glance, on the user's local day: the streak, goals coming due, today's
         sections and the daily content."""

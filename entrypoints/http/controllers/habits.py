@@ -29,6 +29,7 @@ from entrypoints.http.schemas.habits import (
     ScheduleBody,
     StreakRead,
 )
+from entrypoints.http.screens import SCREEN_SECONDS
 
 Habits = NamedDependency[HabitsService]
 CurrentUser = NamedDependency[Principal]
@@ -40,7 +41,7 @@ class HabitsController(Controller):
     path = "/habits"
     tags = ["habits"]
 
-    @get("/", responses=responses(401))
+    @get("/", responses=responses(401), cache=SCREEN_SECONDS)
     async def list_habits(
         self,
         habits: Habits,
@@ -71,7 +72,12 @@ class HabitsController(Controller):
         )
         return HabitRead.of(habit)
 
-    @get("/dashboard", operation_id="getHabitDashboard", responses=responses(401))
+    @get(
+        "/dashboard",
+        operation_id="getHabitDashboard",
+        responses=responses(401),
+        cache=SCREEN_SECONDS,
+    )
     async def dashboard(self, habits: Habits, principal: CurrentUser) -> DashboardRead:
         """Every active habit as it stands on the user's local today."""
         return DashboardRead.of(await habits.dashboard(principal.user_id))

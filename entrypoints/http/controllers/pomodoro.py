@@ -24,6 +24,7 @@ from entrypoints.http.schemas.pomodoro import (
     SummaryRead,
     TasksDone,
 )
+from entrypoints.http.screens import SCREEN_SECONDS
 
 Pomodoro = NamedDependency[PomodoroService]
 CurrentUser = NamedDependency[Principal]
@@ -59,7 +60,12 @@ class PomodoroController(Controller):
         break every 1-12 focus sessions."""
         return SettingsRead.of(await pomodoro.update_settings(principal.user_id, **data.changes()))
 
-    @get("/current", operation_id="getCurrentPomodoro", responses=responses(401))
+    @get(
+        "/current",
+        operation_id="getCurrentPomodoro",
+        responses=responses(401),
+        cache=SCREEN_SECONDS,
+    )
     async def current(self, pomodoro: Pomodoro, principal: CurrentUser) -> CurrentRead:
         """The running session, if any, and which kind of session comes next."""
         return CurrentRead.of(await pomodoro.current(principal.user_id))
@@ -159,13 +165,20 @@ class PomodoroController(Controller):
         count = data.count if data else 1
         return SessionRead.of(await pomodoro.count_tasks(principal.user_id, session_id, count))
 
-    @get("/stats", operation_id="getPomodoroSummary", responses=responses(401))
+    @get(
+        "/stats", operation_id="getPomodoroSummary", responses=responses(401), cache=SCREEN_SECONDS
+    )
     async def summary(self, pomodoro: Pomodoro, principal: CurrentUser) -> SummaryRead:
         """Focus minutes, completed sessions and tasks for today, the last 7 and the last 30
         local days (each including today), with per-day figures."""
         return SummaryRead.of(await pomodoro.summary(principal.user_id))
 
-    @get("/stats/range", operation_id="getPomodoroStatsForRange", responses=responses(401, 422))
+    @get(
+        "/stats/range",
+        operation_id="getPomodoroStatsForRange",
+        responses=responses(401, 422),
+        cache=SCREEN_SECONDS,
+    )
     async def stats(
         self,
         pomodoro: Pomodoro,

@@ -1,0 +1,389 @@
+"""A screen read asked again is answered from the worker's memory while the user has changed
+nothing, and never once the user has: what a client shows after its own change is always the
+change (entrypoints.http.screens)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections.abc import Callable
+from typing import Any, cast
+
+import httpx
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+from msgspec import msgpack
+from redis.asyncio import Redis
+from sqlalchemy import update
+
+from adapters.memory.stores import (
+    InMemoryRateLimiter,
+    InMemoryRequestChecks,
+    InMemoryRevocationCache,
+    InMemoryScreenVersions,
+)
+from adapters.redis.fallback import FallbackScreenVersions, RedisBreaker
+from adapters.redis.screen_versions import (
+    IN_FLIGHT_TTL_SECONDS,
+    VERSION_TTL_SECONDS,
+    RedisScreenVersions,
+)
+from adapters.redis.stores import RedisRevocationCache
+from adapters.security.csrf import SignedCsrfTokens
+from adapters.sql.engine import create_engine
+from adapters.sql.tables.habits import habits
+from domains.habits.use_cases import HabitsService
+from domains.shared.rate_limit import Rate
+from entrypoints.http import screens
+from entrypoints.http.app import create_app
+from entrypoints.http.gate import Gate, GateConfig
+from entrypoints.http.screens import ScreenStore
+from entrypoints.settings import Settings
+from tests.support.servers import REDIS_URL
+from tests.support.users import bearer_user, tokens_in_process
+
+
+def answer(size: int) -> bytes:
+    """An answer as Litestar's response cache stores it: its ASGI messages, in msgpack."""
+    start = {"type": "http.response.start", "status": 200, "headers": []}
+    body = {"type": "http.response.body", "body": b"x" * size}
+    return msgpack.encode([start, body])
+
+
+def _rename_behind_the_apis_back(postgres_url: str, habit_id: str, name: str) -> None:
+    async def run() -> None:
+        engine = create_engine(postgres_url)
+        try:
+            async with engine.begin() as c:
+                await c.execute(update(habits).where(habits.c.id == habit_id).values(name=name))
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+
+
+def test_a_screen_read_comes_from_memory_until_the_user_changes_something(
+    serve_on: Callable[..., str], postgres_url: str
+) -> None:
+    api = serve_on("production")
+    user = bearer_user(api)
+    c, h = user.client, user.headers
+    habit = c.post("/api/v1/habits", json={"name": "Read"}, headers=h).json()
+    assert [x["name"] for x in c.get("/api/v1/habits", headers=h).json()] == ["Read"]
+
+    # A change that does not come through the API is not seen: the answer is the cached one.
+    _rename_behind_the_apis_back(postgres_url, habit["id"], "Renamed in the database")
+    assert [x["name"] for x in c.get("/api/v1/habits", headers=h).json()] == ["Read"]
+    dashboard = c.get("/api/v1/habits/dashboard", headers=h).json()  # not cached yet: fresh
+    assert [x["habit"]["name"] for x in dashboard["habits"]] == ["Renamed in the database"]
+
+    # Any change the user makes moves every one of their screens on, in this worker and others.
+    r = c.put(f"/api/v1/habits/{habit['id']}/days/{dashboard['today']}", headers=h)
+    assert r.status_code in (200, 201), r.text
+    assert [x["name"] for x in c.get("/api/v1/habits", headers=h).json()] == [
+        "Renamed in the database"
+    ]
+    dashboard = c.get("/api/v1/habits/dashboard", headers=h).json()
+    assert dashboard["habits"][0]["done_today"] is True
+
+
+@pytest.mark.parametrize("profile", ["embedded", "production"])
+def test_a_read_between_a_changes_commit_and_its_answer_is_answered_fresh(
+    serve_on: Callable[..., str], profile: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another tab, or a refetch already under way, reads while the user's change has committed
+    but not yet been answered: it gets the changed screen, not the one cached before."""
+    api = serve_on(profile)
+    user = bearer_user(api)
+    c, h = user.client, user.headers
+    habit = c.post("/api/v1/habits", json={"name": "Stretch"}, headers=h).json()
+    for _ in range(2):  # cached, and served from the cache
+        dashboard = c.get("/api/v1/habits/dashboard", headers=h).json()
+        assert dashboard["habits"][0]["done_today"] is False
+
+    committed, answer_now = threading.Event(), threading.Event()
+    mark = HabitsService.mark
+
+    async def mark_then_wait(self: HabitsService, *args: Any, **kwargs: Any) -> Any:
+        done = await mark(self, *args, **kwargs)  # committed
+        committed.set()
+        await asyncio.to_thread(answer_now.wait, 10)
+        return done
+
+    monkeypatch.setattr(HabitsService, "mark", mark_then_wait)
+    marked: list[int] = []
+    writer = threading.Thread(
+        target=lambda: marked.append(
+            c.put(f"/api/v1/habits/{habit['id']}/days/{dashboard['today']}", headers=h).status_code
+        )
+    )
+    writer.start()
+    try:
+        assert committed.wait(10)
+        # Another tab of the same user (its own connection) reads now.
+        with httpx.Client(base_url=api, headers=h) as tab:
+            during = tab.get("/api/v1/habits/dashboard").json()
+            again = tab.get("/api/v1/habits/dashboard").json()
+    finally:
+        answer_now.set()
+        writer.join(10)
+    assert marked == [200] or marked == [201]
+    assert during["habits"][0]["done_today"] is True
+    assert again["habits"][0]["done_today"] is True
+    after = c.get("/api/v1/habits/dashboard", headers=h).json()
+    assert after["habits"][0]["done_today"] is True
+
+
+@pytest.mark.parametrize("profile", ["embedded", "production"])
+def test_every_cached_screen_shows_the_users_own_change_at_once(
+    serve_on: Callable[..., str], profile: str
+) -> None:
+    api = serve_on(profile)
+    user, other = bearer_user(api), bearer_user(api)
+    c, h = user.client, user.headers
+    screens_read = [
+        "/api/v1/dashboard",
+        "/api/v1/habits",
+        "/api/v1/habits/dashboard",
+        "/api/v1/pomodoro/current",
+        "/api/v1/pomodoro/stats",
+    ]
+    before = {path: c.get(path, headers=h).json() for path in screens_read}
+    assert before == {path: c.get(path, headers=h).json() for path in screens_read}
+    today = before["/api/v1/habits/dashboard"]["today"]
+    month = today[:7]
+    calendar_month = c.get(f"/api/v1/calendar/months/{month}", headers=h).json()
+    calendar_day = c.get(f"/api/v1/calendar/{today}", headers=h).json()
+
+    habit = c.post("/api/v1/habits", json={"name": "Walk"}, headers=h).json()
+    assert [x["id"] for x in c.get("/api/v1/habits", headers=h).json()] == [habit["id"]]
+    session = c.post("/api/v1/pomodoro/sessions", json={"kind": "focus"}, headers=h).json()
+    assert c.get("/api/v1/pomodoro/current", headers=h).json()["session"]["id"] == session["id"]
+    r = c.post(f"/api/v1/pomodoro/sessions/{session['id']}/complete", json={}, headers=h)
+    assert r.status_code == 200, r.text
+    assert c.get("/api/v1/pomodoro/current", headers=h).json()["session"] is None
+    stats = c.get("/api/v1/pomodoro/stats", headers=h).json()
+    assert stats != before["/api/v1/pomodoro/stats"]
+    r = c.post("/api/v1/mood/entries", json={"happiness": 4, "focus": 3, "stress": 2}, headers=h)
+    assert r.status_code == 201, r.text
+    assert c.get(f"/api/v1/calendar/{today}", headers=h).json() != calendar_day
+    assert c.get(f"/api/v1/calendar/months/{month}", headers=h).json() != calendar_month
+    assert c.get("/api/v1/dashboard", headers=h).json() != before["/api/v1/dashboard"]
+
+    # Another user asking for the same paths gets their own screens, not this user's.
+    o = other.client
+    assert o.get("/api/v1/habits", headers=other.headers).json() == []
+    assert o.get("/api/v1/pomodoro/current", headers=other.headers).json()["session"] is None
+
+
+def test_a_gzipped_answer_is_never_replayed_to_a_client_that_did_not_ask_for_gzip(
+    serve_on: Callable[..., str],
+) -> None:
+    api = serve_on("production")
+    user = bearer_user(api)
+    c, h = user.client, user.headers
+    for i in range(30):  # a list long enough to be compressed
+        c.post("/api/v1/habits", json={"name": f"habit number {i:02d} " + "x" * 40}, headers=h)
+    zipped = c.get("/api/v1/habits", headers={**h, "Accept-Encoding": "gzip"})
+    assert zipped.headers.get("content-encoding") == "gzip"
+    plain = c.get("/api/v1/habits", headers={**h, "Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert len(json.loads(plain.content)) == 30
+    assert len(zipped.json()) == 30  # httpx undoes the gzip
+
+
+async def test_a_version_is_never_handed_out_twice_even_when_redis_forgets_it(
+    redis_prefix: str,
+) -> None:
+    redis = Redis.from_url(REDIS_URL)
+    try:
+        versions = RedisScreenVersions(redis, redis_prefix)
+        first = int(await versions.read("u1") or 0)
+        assert int(await versions.read("u1") or 0) == first
+        await versions.bump("u1")
+        bumped = int(await versions.read("u1") or 0)
+        assert bumped > first
+        await redis.delete(f"{redis_prefix}screens:{{u1}}")  # evicted, or Redis restarted empty
+        assert int(await versions.read("u1") or 0) > bumped
+    finally:
+        await redis.aclose()
+
+
+async def test_while_a_change_is_in_flight_the_version_reads_as_none(redis_prefix: str) -> None:
+    redis = Redis.from_url(REDIS_URL)
+    try:
+        versions = RedisScreenVersions(redis, redis_prefix)
+        first = int(await versions.read("u1") or 0)
+        await versions.begin_change("u1")
+        await versions.begin_change("u1")  # two changes at once (two tabs)
+        assert await versions.read("u1") is None
+        assert await versions.read("u2") is not None  # another user's screens are unaffected
+        await versions.end_change("u1")
+        assert await versions.read("u1") is None  # the second is still in flight
+        await versions.end_change("u1")
+        second = int(await versions.read("u1") or 0)
+        assert second > first
+        # A change counted out that Redis never counted in (it was down) leaves no debt.
+        await versions.end_change("u1")
+        await versions.begin_change("u1")
+        assert await versions.read("u1") is None
+        await versions.end_change("u1")
+        assert int(await versions.read("u1") or 0) > second
+        ttl = await redis.ttl(f"{redis_prefix}screens:{{u1}}")
+        assert 0 < ttl <= VERSION_TTL_SECONDS
+        # A change whose end never reached Redis (its worker died) keeps the user's reads out of
+        # the cache until every answer cached before it has expired.
+        assert IN_FLIGHT_TTL_SECONDS > screens.SCREEN_SECONDS
+    finally:
+        await redis.aclose()
+
+
+async def test_in_memory_versions_count_changes_in_flight_as_redis_does() -> None:
+    versions = InMemoryScreenVersions()
+    first = await versions.read("u1")
+    assert await versions.begin_change("u1") and await versions.begin_change("u1")
+    assert await versions.read("u1") is None
+    await versions.end_change("u1")
+    assert await versions.read("u1") is None
+    await versions.end_change("u1")
+    await versions.end_change("u1")  # never counted in: no debt
+    assert await versions.read("u1") not in (None, first)
+
+
+async def test_without_redis_nothing_is_cached_and_a_lost_change_says_so() -> None:
+    dead = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
+    try:
+        breaker = RedisBreaker(RedisRevocationCache(dead, "rf-dead:"))
+        versions = FallbackScreenVersions(RedisScreenVersions(dead, "rf-dead:"), breaker)
+        assert await versions.read("u1") is None
+        assert await versions.begin_change("u1") is False
+        assert await versions.end_change("u1") is False
+        assert await versions.bump("u1") is False
+    finally:
+        await dead.aclose()
+
+
+async def test_the_store_keeps_the_most_recently_used_answers_and_forgets_expired_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = ScreenStore(max_entries=2)
+    await store.set("a", answer(1), expires_in=60)
+    await store.set("b", answer(2), expires_in=60)
+    assert await store.get("a") == answer(1)  # now the most recently used
+    await store.set("c", answer(3), expires_in=60)
+    found = (await store.get("b"), await store.get("a"), await store.get("c"))
+    assert found == (None, answer(1), answer(3))
+    now = screens.time.monotonic()
+    monkeypatch.setattr(screens.time, "monotonic", lambda: now + 61)
+    assert await store.get("a") is None and store.size[0] == 1
+
+
+def test_a_screen_cached_before_a_quarter_hour_is_not_served_after_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every zone's midnight falls on a quarter hour (UTC): yesterday's screen ends there."""
+    monkeypatch.setattr(screens.time, "time", lambda: 900.0 * 1000 + 899.9)
+    before = screens.current_quarter()
+    monkeypatch.setattr(screens.time, "time", lambda: 900.0 * 1001)
+    assert screens.current_quarter() == before + 1
+
+
+def _signed_in(client: TestClient[Litestar]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens_in_process(client)['access']}"}
+
+
+def test_answers_are_kept_in_the_apps_bounded_store_and_replayed_with_fresh_headers(
+    make_settings: Callable[..., Settings],
+) -> None:
+    app = create_app(make_settings(cors_origins=["https://app.example"]))
+    with TestClient(app) as client:
+        h = _signed_in(client)
+        first = client.get("/api/v1/habits", headers={**h, "X-Request-ID": "req0"})
+        again = client.get(
+            "/api/v1/habits",
+            headers={**h, "X-Request-ID": "req1", "Origin": "https://app.example"},
+        )
+        plain = client.get("/api/v1/habits", headers={**h, "X-Request-ID": "req2"})
+        store = app.stores.get(screens.STORE_NAME)
+        assert isinstance(store, ScreenStore)  # not a MemoryStore Litestar made in its place
+        assert store.size[0] == 1  # the three reads: one answer, replayed twice
+
+        for response, request_id in ((first, "req0"), (again, "req1"), (plain, "req2")):
+            assert response.headers.get_list("x-request-id") == [request_id]
+            assert response.headers.get_list("cache-control") == ["no-store"]
+            assert response.headers.get_list("x-content-type-options") == ["nosniff"]
+        assert again.headers["access-control-allow-origin"] == "https://app.example"
+        assert "access-control-allow-origin" not in plain.headers  # not replayed from `again`
+
+        # Query parameters the route does not take, or one given twice, are not cached: each
+        # would be one more copy of the screen (or the wrong one: Litestar reads the last).
+        for query in ("junk=1", "junk=2", "include_archived=false&include_archived=true"):
+            assert client.get(f"/api/v1/habits?{query}", headers=h).status_code == 200
+        assert store.size[0] == 1
+        client.get("/api/v1/habits?include_archived=true", headers=h)
+        assert store.size[0] == 2
+        # A parameter the client names otherwise than the handler does (`from` for `start`).
+        today = client.get("/api/v1/pomodoro/current", headers=h).json()["today"]
+        assert store.size[0] == 3
+        for _ in range(2):
+            r = client.get(f"/api/v1/pomodoro/stats/range?from={today}&to={today}", headers=h)
+            assert r.status_code == 200, r.text
+        assert store.size[0] == 4
+
+
+async def test_the_store_is_bounded_in_bytes_and_keeps_no_oversized_answer() -> None:
+    store = ScreenStore(max_entries=100, max_bytes=3_000, max_answer_bytes=2_000)
+    for key in "abc":
+        await store.set(key, answer(900), expires_in=60)
+    await store.set("d", answer(900), expires_in=60)  # over 3,000 bytes: the oldest goes
+    assert await store.get("a") is None and await store.get("d") is not None
+    assert store.size[1] <= 3_000
+    await store.set("big", answer(5_000), expires_in=60)
+    assert await store.get("big") is None
+
+
+class Versions:
+    """Screen versions whose Redis refuses bumps while `down`."""
+
+    def __init__(self) -> None:
+        self.down = False
+        self.bumped: list[str] = []
+
+    async def read(self, user_id: str) -> str | None:
+        return None if self.down else "1"
+
+    async def begin_change(self, user_id: str) -> bool:
+        return not self.down
+
+    async def end_change(self, user_id: str) -> bool:
+        return await self.bump(user_id)
+
+    async def bump(self, user_id: str) -> bool:
+        if self.down:
+            return False
+        self.bumped.append(user_id)
+        return True
+
+
+async def test_a_change_redis_could_not_record_moves_the_version_on_once_redis_answers() -> None:
+    versions, store = Versions(), ScreenStore()
+    gate = Gate(
+        cast(Any, None),
+        GateConfig(
+            identity=cast(Any, None),
+            csrf=SignedCsrfTokens(b"x" * 32),
+            checks=InMemoryRequestChecks(InMemoryRateLimiter(), InMemoryRevocationCache()),
+            global_rate=Rate(1000, 60.0),
+            screens=versions,
+            screen_store=store,
+        ),
+    )
+    await store.set("u1:1:0:identity:/api/v1/habits?", answer(10), expires_in=60)
+    versions.down = True
+    await gate._changed("u1")
+    assert store.size == (0, 0)  # this worker's copies go at once
+    versions.down = False
+    await gate._changed("u2")  # the next change (or screen read) once Redis answers
+    assert versions.bumped == ["u1", "u2"]  # other workers' copies of u1's screens are dead
