@@ -13,7 +13,9 @@ count; `--routes auth` is the earlier /auth/me and sign-in run.
 
 With --baseline, the API of another checkout (`git worktree add /tmp/base main`) runs beside this
 tree's, each on its own database and Redis prefix, and their rounds alternate, so a change is
-judged against its baseline in one run on one machine (medians of the rounds).
+judged against its baseline in one run on one machine (medians of the rounds). Each checkout's
+API runs on that checkout's own interpreter (`DIR/.venv/bin/python` when there is one), so the
+packages it installs (an event loop, a Redis reply parser) are measured with it.
 
 Needs wrk (Debian package; installed when missing and running as root), PostgreSQL on
 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (scripts/services). Prints requests per second and
@@ -148,10 +150,12 @@ def server(
             process.kill()
 
 
-def serve_command(server_kind: str, app: str, port: int, workers: int = 1) -> list[str]:
+def serve_command(
+    server_kind: str, app: str, port: int, workers: int = 1, python: str = sys.executable
+) -> list[str]:
     if server_kind == "granian":
         return [
-            sys.executable,
+            python,
             "-m",
             "granian",
             "--interface",
@@ -169,7 +173,7 @@ def serve_command(server_kind: str, app: str, port: int, workers: int = 1) -> li
             app,
         ]
     return [
-        sys.executable,
+        python,
         "-m",
         "uvicorn",
         "--factory",
@@ -527,7 +531,9 @@ def api_server(
         }
         port = free_port()
         with server(
-            serve_command(server_kind, "entrypoints.http.app:serve_app", port, workers),
+            serve_command(
+                server_kind, "entrypoints.http.app:serve_app", port, workers, python_of(root)
+            ),
             env,
             port,
             "/health",
@@ -540,6 +546,13 @@ def api_server(
                 "WRK_BODY": json.dumps({"email": email, "password": password}),
             }
             yield api, auth, login
+
+
+def python_of(root: Path) -> str:
+    """The checkout's own interpreter (its .venv, with the packages that checkout installs: an
+    event loop or a parser is part of what is measured), or this one's."""
+    own = root / ".venv" / "bin" / "python"
+    return str(own) if own.exists() else sys.executable
 
 
 def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:

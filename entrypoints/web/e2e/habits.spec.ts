@@ -43,9 +43,12 @@ test("a habit on chosen weekdays is marked today in one tap, a past day from its
   await createHabit(page, "Read 20 pages", [todayName, yesterdayName]);
   const tick = page.getByRole("button", { name: "Read 20 pages done today" });
   await expect(tick).toHaveAttribute("aria-pressed", "false");
+  // The tick shows at once (optimistic); the API has it once the mark is answered.
+  const marked = page.waitForResponse((r) => r.request().method() === "PUT" && r.url().includes("/days/"));
   await tick.click();
   await expect(tick).toHaveAttribute("aria-pressed", "true");
   await expect(page.getByText("1 of 1 due done")).toBeVisible();
+  expect((await marked).ok()).toBe(true);
 
   // The API stored it, and the Today page shows it done.
   const stored = (await apiCall(page, "GET", "/habits/dashboard")) as { habits: { done_today: boolean; habit: { schedule: { kind: string; weekdays: number[] } } }[] };
