@@ -27,6 +27,7 @@ from domains.identity.ports import RevocationState
 from domains.identity.sessions import SignInService
 from domains.shared.errors import DomainError, Forbidden, RateLimited
 from domains.shared.rate_limit import Decision, Rate
+from entrypoints.http import screens as screen_cache
 from entrypoints.http.forwarded import ProxyTrust
 from entrypoints.http.screens import ScreenStore, ScreenVersions, screen_key_of
 
@@ -190,6 +191,8 @@ class Gate:
         self.admission = Admission(config.max_in_flight, config.queue_seconds)
         #: Users whose change Redis could not record (entrypoints.http.screens).
         self._lost_bumps: set[str] = set()
+        #: Retries those until Redis answers (one task at a time, while any is left).
+        self._retrying: asyncio.Task[None] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
@@ -204,8 +207,9 @@ class Gate:
         scope.setdefault("state", {})["rf"] = ctx
         path: str = scope["path"]
         status_holder = [500]
-        #: The signed-in user whose change this unsafe request may be (their screens move on).
-        changer: list[str] = []
+        #: The signed-in user whose change this unsafe request may be (their screens move on),
+        #: and whether Redis counted it in flight.
+        changer: list[tuple[str, bool]] = []
 
         async def send_tracking_status(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -246,7 +250,9 @@ class Gate:
             )
             structlog.contextvars.unbind_contextvars("request_id")
 
-    async def _screens(self, scope: HTTPScope, ctx: RequestContext, changer: list[str]) -> None:
+    async def _screens(
+        self, scope: HTTPScope, ctx: RequestContext, changer: list[tuple[str, bool]]
+    ) -> None:
         """A signed-in user's read of a cached screen learns the user's screen version; their
         unsafe request will move it on once answered (entrypoints.http.screens)."""
         screens = self.config.screens
@@ -255,28 +261,46 @@ class Gate:
         if scope["method"] not in SAFE_METHODS:
             user_id = ctx.principal.user_id
             await self._rebump_lost()
-            if not await screens.begin_change(user_id):
+            counted = await screens.begin_change(user_id)
+            if not counted:
                 await self._lost(user_id)
-            changer.append(user_id)
+            changer.append((user_id, counted))
         elif getattr(scope.get("route_handler"), "cache", False):
             await self._rebump_lost()
             version = await screens.read(ctx.principal.user_id)
             if version is not None:
                 ctx.screen_key = screen_key_of(scope, ctx.principal.user_id, version)
 
-    async def _changed(self, user_id: str) -> None:
+    async def _changed(self, change: tuple[str, bool]) -> None:
+        # A change Redis never counted in only moves the version on: counting it out would
+        # count out another change of the user's still in flight (another tab's).
         assert self.config.screens is not None
+        user_id, counted = change
         await self._rebump_lost()
-        if not await self.config.screens.end_change(user_id):
+        screens = self.config.screens
+        if not await (screens.end_change(user_id) if counted else screens.bump(user_id)):
             await self._lost(user_id)
 
     async def _lost(self, user_id: str) -> None:
         # Redis could not record a change: nothing is cached anywhere while Redis cannot
         # answer; this worker drops its copies now, and moves the user's version on once Redis
         # answers again, so the copies other workers kept are never served after that.
+        # The retry does not wait for this worker's next signed-in request, which may not come
+        # before the user's next reads reach other workers.
         self._lost_bumps.add(user_id)
         if self.config.screen_store is not None:
             await self.config.screen_store.delete_all()
+        if self._retrying is None or self._retrying.done():
+            self._retrying = asyncio.create_task(self._retry_lost())
+
+    async def _retry_lost(self) -> None:
+        while self._lost_bumps:
+            await asyncio.sleep(screen_cache.LOST_BUMP_RETRY_SECONDS)
+            try:
+                await self._rebump_lost()
+            except Exception:  # never an unhandled task error; the next loss starts another
+                access_log.exception("screens.rebump_failed")
+                return
 
     async def _rebump_lost(self) -> None:
         assert self.config.screens is not None

@@ -24,8 +24,10 @@ How it stays right:
   any worker records a change; the answers themselves stay in each worker's memory (journal
   text and the like never reach Redis; a hit costs no round trip). When Redis cannot answer,
   nothing is cached or served from the cache. A change whose start or bump Redis refused
-  empties this worker's cache at once, and the worker moves that user's version on as soon
-  as Redis answers again, so the copies other workers kept are not served after that either.
+  empties this worker's cache at once, and the worker retries moving that user's version on
+  every `LOST_BUMP_RETRY_SECONDS` until Redis answers, so the copies other workers kept are
+  not served after that either. A change whose start Redis refused is only bumped at its end,
+  never counted out (that would count out another of the user's changes still in flight).
 - The key is the query as sent; a read with a query parameter its route does not take, or one
   given twice, is not cached (each would be one more copy of a screen, or the wrong one).
 - Bounded: at most `MAX_ENTRIES` answers and `MAX_BYTES` per worker, the least recently used
@@ -56,6 +58,8 @@ SCREEN_SECONDS = 300
 MAX_ENTRIES = 4096
 MAX_BYTES = 64 * 1024 * 1024
 MAX_ANSWER_BYTES = 256 * 1024
+#: How often a worker retries moving on the versions of changes Redis could not record.
+LOST_BUMP_RETRY_SECONDS = 1.0
 #: The store's name in the app's stores.
 STORE_NAME = "screens"
 #: Every UTC offset in use is a whole number of quarter hours.

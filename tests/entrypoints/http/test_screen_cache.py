@@ -35,10 +35,11 @@ from adapters.security.csrf import SignedCsrfTokens
 from adapters.sql.engine import create_engine
 from adapters.sql.tables.habits import habits
 from domains.habits.use_cases import HabitsService
+from domains.identity.model import Principal
 from domains.shared.rate_limit import Rate
 from entrypoints.http import screens
 from entrypoints.http.app import create_app
-from entrypoints.http.gate import Gate, GateConfig
+from entrypoints.http.gate import Gate, GateConfig, RequestContext
 from entrypoints.http.screens import ScreenStore
 from entrypoints.settings import Settings
 from tests.support.servers import REDIS_URL
@@ -382,8 +383,78 @@ async def test_a_change_redis_could_not_record_moves_the_version_on_once_redis_a
     )
     await store.set("u1:1:0:identity:/api/v1/habits?", answer(10), expires_in=60)
     versions.down = True
-    await gate._changed("u1")
+    await gate._changed(("u1", True))
     assert store.size == (0, 0)  # this worker's copies go at once
     versions.down = False
-    await gate._changed("u2")  # the next change (or screen read) once Redis answers
+    await gate._changed(("u2", True))  # the next change (or screen read) once Redis answers
     assert versions.bumped == ["u1", "u2"]  # other workers' copies of u1's screens are dead
+
+
+def _gate(versions: Any, store: ScreenStore) -> Gate:
+    return Gate(
+        cast(Any, None),
+        GateConfig(
+            identity=cast(Any, None),
+            csrf=SignedCsrfTokens(b"x" * 32),
+            checks=InMemoryRequestChecks(InMemoryRateLimiter(), InMemoryRevocationCache()),
+            global_rate=Rate(1000, 60.0),
+            screens=versions,
+            screen_store=store,
+        ),
+    )
+
+
+async def _begin(gate: Gate, user_id: str) -> list[Any]:
+    """What the gate does before an unsafe request's handler runs; the change to end it with."""
+    ctx = RequestContext(request_id="r", client_ip="", principal=Principal(user_id, "s"))
+    changer: list[Any] = []
+    await gate._screens(cast(Any, {"method": "POST"}), ctx, changer)
+    return changer
+
+
+class FlakyVersions(InMemoryScreenVersions):
+    """In-memory versions whose begin_change Redis refuses while `refuse_begin`."""
+
+    refuse_begin = False
+
+    async def begin_change(self, user_id: str) -> bool:
+        if self.refuse_begin:
+            return False
+        return await super().begin_change(user_id)
+
+
+async def test_a_change_redis_never_counted_in_does_not_count_out_another_in_flight() -> None:
+    """Two tabs change at once; Redis refused the second's start (a blip, or this worker's
+    breaker open). Its end must not count the first out: while the first is in flight (committed,
+    not yet bumped) a read must not get a version under which the old screen may be cached."""
+    versions = FlakyVersions()
+    gate = _gate(versions, ScreenStore())
+    first = await _begin(gate, "u1")
+    versions.refuse_begin = True
+    second = await _begin(gate, "u1")
+    versions.refuse_begin = False
+    await gate._changed(second.pop())
+    assert await versions.read("u1") is None  # the first change is still in flight
+    await gate._changed(first.pop())
+    assert await versions.read("u1") is not None
+
+
+async def test_a_lost_change_is_recorded_once_redis_answers_without_waiting_for_a_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A change this worker could not record leaves other workers' copies of the user's screens
+    current: the user's next reads (on another worker) would get the screen from before their
+    change. The version must move on as soon as Redis answers, not at this worker's next
+    signed-in request, which may not come for minutes."""
+    monkeypatch.setattr(screens, "LOST_BUMP_RETRY_SECONDS", 0.01, raising=False)
+    versions = Versions()
+    gate = _gate(versions, ScreenStore())
+    versions.down = True
+    change = await _begin(gate, "u1")
+    await gate._changed(change.pop())
+    versions.down = False
+    for _ in range(100):
+        if "u1" in versions.bumped:
+            break
+        await asyncio.sleep(0.01)
+    assert "u1" in versions.bumped
