@@ -111,6 +111,14 @@ def serve(host: str | None, port: int | None, workers: int, server: str) -> None
     settings = _settings(host=host, port=port)
     if server == "granian":
         require_extra("granian", "prod", "--server granian")
+    if workers > 1 and settings.profile == "embedded":
+        # Its rate limits, revoked sessions and screen versions live in one process's memory:
+        # a second worker would not see the first's (and would serve screens from before them).
+        raise UsageProblem(
+            f"--workers {workers} needs the production profile (the embedded profile keeps its "
+            "limits, sign-outs and screen versions in one process): use --workers 1, or set "
+            "REFOCUSED_PROFILE=production with DATABASE_URL and REDIS_URL"
+        )
     require_free_port(settings.host, settings.port)
     require_database(settings)
     if host:

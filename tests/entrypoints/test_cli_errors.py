@@ -171,3 +171,13 @@ def test_the_model_command_without_torch_says_to_install_the_model_extra(tmp_pat
 def test_granian_without_the_prod_extra_says_so(tmp_path: Path) -> None:
     result = refocused(tmp_path, "serve", "--server", "granian", blocked="granian")
     assert_one_sentence(result, 2, "--server granian", "pip install 'refocused[prod]'")
+
+
+def test_more_than_one_worker_on_the_embedded_profile_says_to_use_production(
+    tmp_path: Path,
+) -> None:
+    """The embedded profile's limits, sign-outs and screen versions live in one process; a
+    second worker would serve screens from before the first one's changes."""
+    result = refocused(tmp_path, "serve", "--workers", "2", "--port", str(free_port()))
+    assert_one_sentence(result, 2, "--workers 2", "--workers 1", "REFOCUSED_PROFILE=production")
+    assert not (tmp_path / "data" / "refocused.db").exists()  # nothing migrated
