@@ -226,6 +226,16 @@ class SqlAlchemyCardRepository:
         )
         return [_card(row) for row in rows]
 
+    async def next_due_after(self, user_id: str, deck_id: str, after: datetime) -> datetime | None:
+        found = await self._c.execute(
+            select(func.min(study_cards.c.due)).where(
+                self._mine(user_id, deck_id),
+                study_cards.c.state != CardState.NEW.value,
+                study_cards.c.due > after,
+            )
+        )
+        return found.scalar_one()  # type: ignore[no-any-return]
+
     async def new(self, user_id: str, deck_id: str, limit: int) -> Sequence[Card]:
         rows = await self._c.execute(
             select(study_cards)

@@ -139,6 +139,9 @@ class Queue:
     reviews: list[Card]
     new: list[Card]
     new_left_today: int
+    #: When the queue next changes with the clock alone: the next studied card falls due (the
+    #: local day's turn aside); None when no card is waiting to fall due.
+    changes_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,6 +62,10 @@ class CardRepository(Protocol):
         """Never-studied cards, oldest first."""
         ...
 
+    async def next_due_after(self, user_id: str, deck_id: str, after: datetime) -> datetime | None:
+        """The earliest due time after `after` of the deck's studied cards; None when none."""
+        ...
+
     async def count_by_state(self, user_id: str, deck_id: str) -> dict[CardState, int]: ...
 
     async def count_due(

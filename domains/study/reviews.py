@@ -107,7 +107,10 @@ class ReviewService:
             left_today = max(0, settings.new_cards_per_day - introduced)
             room = min(left_today, limit - len(reviews))
             new = await uow.cards.new(user_id, deck_id, room) if room > 0 else []
-        return Queue(reviews=list(reviews), new=list(new), new_left_today=left_today)
+            changes_at = await uow.cards.next_due_after(user_id, deck_id, now)
+        return Queue(
+            reviews=list(reviews), new=list(new), new_left_today=left_today, changes_at=changes_at
+        )
 
     async def progress(self, user_id: str, deck_id: str) -> DeckProgress:
         day = await self.user_days.of(user_id)

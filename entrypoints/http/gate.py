@@ -266,6 +266,7 @@ class Gate:
                 await self._lost(user_id)
             changer.append((user_id, counted))
         elif getattr(scope.get("route_handler"), "cache", False):
+            screen_cache.forget_freshness()
             await self._rebump_lost()
             version = await screens.read(ctx.principal.user_id)
             if version is not None:

@@ -34,16 +34,18 @@ How it stays right:
   going first; an answer over `MAX_ANSWER_BYTES` is not kept. The headers the gate and CORS
   add are taken off what is kept and added afresh to each replay.
 
-Only reads whose answer depends on nothing but the user's data and the date are cached: not
-the journal (grants that expire, decrypted text), not the study queue (cards fall due as the
-minutes pass).
+Only reads whose answer depends on nothing but the user's data and the date are cached, and
+one that moves with the clock inside a day: a deck's study queue, whose handler says when its
+answer next changes (the next card falls due: `fresh_until`), so the kept answer goes then. Not
+the journal (grants that expire, decrypted text kept in memory).
 """
 
 from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from datetime import timedelta
+from contextvars import ContextVar
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from litestar import Request
@@ -64,6 +66,21 @@ LOST_BUMP_RETRY_SECONDS = 1.0
 STORE_NAME = "screens"
 #: Every UTC offset in use is a whole number of quarter hours.
 _QUARTER_HOUR = 900
+
+
+#: Set by a handler whose answer changes at a moment of its own (`fresh_until`); the store reads
+#: it when it keeps that answer (in the same task: Litestar stores the answer as it is sent).
+_FRESH_UNTIL: ContextVar[float | None] = ContextVar("screen_fresh_until", default=None)
+
+
+def fresh_until(moment: datetime | None) -> None:
+    """This read's answer changes at `moment` with the clock alone: it is not kept past then."""
+    _FRESH_UNTIL.set(None if moment is None else moment.timestamp())
+
+
+def forget_freshness() -> None:
+    """A new read starts with no limit of its own (the gate, before each cached read)."""
+    _FRESH_UNTIL.set(None)
 
 
 class ScreenVersions(Protocol):
@@ -148,11 +165,17 @@ class ScreenStore(Store):
     ) -> None:
         if isinstance(expires_in, timedelta):
             expires_in = int(expires_in.total_seconds())
+        lifetime: float | None = expires_in
+        until = _FRESH_UNTIL.get()
+        if until is not None:
+            _FRESH_UNTIL.set(None)
+            left = until - time.time()
+            lifetime = left if lifetime is None else min(lifetime, left)
         data = without_edge_headers(value.encode() if isinstance(value, str) else value)
         self._remove(key)
-        if len(data) > self._max_answer_bytes:
+        if len(data) > self._max_answer_bytes or (lifetime is not None and lifetime <= 0):
             return
-        expires_at = None if expires_in is None else time.monotonic() + expires_in
+        expires_at = None if lifetime is None else time.monotonic() + lifetime
         self._entries[key] = (data, expires_at)
         self._bytes += len(data)
         if len(self._entries) > self._max_entries or self._bytes > self._max_bytes:

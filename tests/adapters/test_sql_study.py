@@ -86,11 +86,15 @@ async def test_the_queue_and_progress_queries(engine: AsyncEngine) -> None:
     )
     queue = await study.reviews.queue(user, deck.id)
     assert [c.id for c in queue.new] == [cards[0].id, cards[1].id]
-    for c in queue.new:
-        await study.reviews.review(user, c.id, 1)
+    assert queue.changes_at is None  # nothing studied: nothing falls due with the clock
+    reviewed = [await study.reviews.review(user, c.id, 1) for c in queue.new]
+    queue = await study.reviews.queue(user, deck.id)
+    assert queue.reviews == []
+    assert queue.changes_at == min(c.schedule.due for c in reviewed)  # the first to fall due
     clock.advance(minutes=2)
     queue = await study.reviews.queue(user, deck.id)
     assert {c.id for c in queue.reviews} == {cards[0].id, cards[1].id}
+    assert queue.changes_at is None
     assert queue.new == [] and queue.new_left_today == 0
     progress = await study.reviews.progress(user, deck.id)
     assert (progress.total, progress.new, progress.learning, progress.review) == (5, 3, 2, 0)

@@ -35,6 +35,7 @@ from entrypoints.http.schemas.study import (
     SettingsUpdate,
 )
 from entrypoints.http.schemas.unset import given
+from entrypoints.http.screens import SCREEN_SECONDS, fresh_until
 
 Decks = NamedDependency[DeckService]
 Cards = NamedDependency[CardService]
@@ -192,6 +193,7 @@ class StudyController(Controller):
         "/decks/{deck_id:str}/queue",
         operation_id="getReviewQueue",
         responses=responses(401, 404, 422),
+        cache=SCREEN_SECONDS,
     )
     async def queue(
         self,
@@ -201,7 +203,9 @@ class StudyController(Controller):
         limit: int = Parameter(default=50, ge=1, le=200),
     ) -> QueueRead:
         """Due reviews first, then new cards within today's allowance (your local day)."""
-        return QueueRead.of(await study_reviews.queue(principal.user_id, deck_id, limit))
+        queue = await study_reviews.queue(principal.user_id, deck_id, limit)
+        fresh_until(queue.changes_at)  # a card falling due changes the answer (screen cache)
+        return QueueRead.of(queue)
 
     @get(
         "/decks/{deck_id:str}/progress",

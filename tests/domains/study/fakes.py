@@ -97,6 +97,14 @@ class FakeCards:
         ]
         return copy.deepcopy(sorted(due, key=lambda c: c.schedule.due)[:limit])
 
+    async def next_due_after(self, user_id: str, deck_id: str, after: datetime) -> datetime | None:
+        later = [
+            c.schedule.due
+            for c in self._deck(user_id, deck_id)
+            if c.schedule.state is not CardState.NEW and c.schedule.due > after
+        ]
+        return min(later, default=None)
+
     async def new(self, user_id: str, deck_id: str, limit: int) -> Sequence[Card]:
         new = [c for c in self._deck(user_id, deck_id) if c.schedule.state is CardState.NEW]
         return copy.deepcopy(new[:limit])

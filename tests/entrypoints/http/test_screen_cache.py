@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import httpx
@@ -34,6 +36,7 @@ from adapters.redis.stores import RedisRevocationCache
 from adapters.security.csrf import SignedCsrfTokens
 from adapters.sql.engine import create_engine
 from adapters.sql.tables.habits import habits
+from adapters.sql.tables.study import study_cards
 from domains.habits.use_cases import HabitsService
 from domains.identity.model import Principal
 from domains.shared.rate_limit import Rate
@@ -458,3 +461,66 @@ async def test_a_lost_change_is_recorded_once_redis_answers_without_waiting_for_
             break
         await asyncio.sleep(0.01)
     assert "u1" in versions.bumped
+
+
+def test_a_study_queue_is_kept_until_its_next_card_falls_due(
+    make_settings: Callable[..., Settings],
+) -> None:
+    """The queue moves with the clock: a studied card joins it when it falls due. Its answer is
+    kept only until then, so the card shows the moment it is due, as it did uncached."""
+    settings = make_settings()
+    app = create_app(settings)
+    with TestClient(app) as client:
+        h = _signed_in(client)
+        deck = client.post("/api/v1/study/decks", json={"name": "Spanish"}, headers=h).json()
+        cards = client.post(
+            f"/api/v1/study/decks/{deck['id']}/cards",
+            json={"cards": [{"front": "uno", "back": "one"}]},
+            headers=h,
+        ).json()
+        r = client.post(
+            f"/api/v1/study/cards/{cards[0]['id']}/reviews", json={"rating": 3}, headers=h
+        )
+        assert r.status_code == 201, r.text
+        due_soon = datetime.now(UTC) + timedelta(seconds=2)
+        _set_due(
+            settings.effective_database_url, cards[0]["id"], due_soon
+        )  # (no screen was read since)
+
+        queue = f"/api/v1/study/decks/{deck['id']}/queue"
+        store = app.stores.get(screens.STORE_NAME)
+        assert isinstance(store, ScreenStore)
+        kept_before = store.size[0]
+        assert client.get(queue, headers=h).json()["reviews"] == []
+        assert client.get(queue, headers=h).json()["reviews"] == []
+        assert store.size[0] == kept_before + 1  # kept, and the second read came from it
+
+        time.sleep(max(0.0, (due_soon - datetime.now(UTC)).total_seconds()) + 0.05)
+        reviews = client.get(queue, headers=h).json()["reviews"]
+        assert [c["id"] for c in reviews] == [cards[0]["id"]]
+
+
+def _set_due(database_url: str, card_id: str, due: datetime) -> None:
+    async def run() -> None:
+        engine = create_engine(database_url)
+        try:
+            async with engine.begin() as c:
+                await c.execute(
+                    update(study_cards).where(study_cards.c.id == card_id).values(due=due)
+                )
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+
+
+async def test_an_answer_is_not_kept_past_the_moment_its_handler_named() -> None:
+    store = ScreenStore()
+    screens.fresh_until(datetime.now(UTC) + timedelta(seconds=30))
+    await store.set("soon", answer(1), expires_in=300)
+    assert 25 < (await store.expires_in("soon") or 0) <= 30
+    screens.fresh_until(datetime.now(UTC) - timedelta(seconds=1))  # changed already: not kept
+    await store.set("past", answer(1), expires_in=300)
+    assert await store.get("past") is None
+    await store.set("plain", answer(1), expires_in=300)  # the limit was for one answer only
+    assert (await store.expires_in("plain") or 0) > 290
