@@ -43,8 +43,9 @@ FORBIDDEN_DISTRIBUTIONS = frozenset({"torch", "triton", "nvidia", "torchgen", "f
 # The project's own packages that never ship in the zip: the handlers that use the model import it
 # inside functions, in the ai-handler image only.
 NOT_SHIPPED = frozenset({"model"})
-# The API's HTTP server: Lambda invokes the handlers itself, so it is dead weight there.
-NOT_IN_LAMBDA = frozenset({"granian"})
+# The API's HTTP server and the event loop it picks: Lambda invokes the handlers itself, so they
+# are dead weight there.
+NOT_IN_LAMBDA = frozenset({"granian", "uvloop"})
 EXCLUDED_DIRECTORIES = frozenset({"__pycache__", "tests", "test", ".pytest_cache", ".mypy_cache"})
 # The web client (sources, and node_modules and builds where they exist): the API serves it and
 # Amplify hosts it; no handler reads it.
