@@ -36,8 +36,11 @@ How it stays right:
 
 Only reads whose answer depends on nothing but the user's data and the date are cached, and
 one that moves with the clock inside a day: a deck's study queue, whose handler says when its
-answer next changes (the next card falls due: `fresh_until`), so the kept answer goes then. Not
-the journal (grants that expire, decrypted text kept in memory).
+answer next changes (the next card falls due: `fresh_until`), so the kept answer goes then.
+The journal's entries page is kept only for a read that carries no journal grant (its route
+names the header: `UNCACHED_WITH`): a grant opens protected collections until it expires, so a
+read with one is neither answered from the store nor kept. What is kept is the decrypted page,
+in this worker's memory only, which holds the journal's key-encryption key anyway.
 """
 
 from __future__ import annotations
@@ -62,6 +65,9 @@ MAX_BYTES = 64 * 1024 * 1024
 MAX_ANSWER_BYTES = 256 * 1024
 #: How often a worker retries moving on the versions of changes Redis could not record.
 LOST_BUMP_RETRY_SECONDS = 1.0
+#: A route's `opt` key naming a request header with which its reads are not cached (the
+#: journal's grants: what such a read may open depends on the header and on time).
+UNCACHED_WITH = "screen_uncached_with"
 #: The store's name in the app's stores.
 STORE_NAME = "screens"
 #: Every UTC offset in use is a whole number of quarter hours.
@@ -238,8 +244,13 @@ def screen_key_of(scope: HTTPScope, user_id: str, version: str) -> str | None:
     one given twice (Litestar reads the last). The query is kept as sent, in its order."""
     raw = scope.get("query_string", b"").decode("latin-1")
     names = [part.partition("=")[0] for part in raw.split("&") if part]
-    if len(set(names)) != len(names) or not set(names) <= _query_names(scope["route_handler"]):
+    handler = scope["route_handler"]
+    if len(set(names)) != len(names) or not set(names) <= _query_names(handler):
         return None
+    if (header := handler.opt.get(UNCACHED_WITH)) is not None:
+        unwanted = header.lower().encode("latin-1")
+        if any(name.lower() == unwanted for name, _ in scope["headers"]):
+            return None
     encoding = "gzip" if _accepts_gzip(scope) else "identity"
     return f"{user_id}:{version}:{current_quarter()}:{encoding}:{scope['path']}?{raw}"
 

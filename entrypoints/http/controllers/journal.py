@@ -35,6 +35,7 @@ from entrypoints.http.schemas.journal import (
     UnlockRequest,
 )
 from entrypoints.http.schemas.unset import given
+from entrypoints.http.screens import SCREEN_SECONDS, UNCACHED_WITH
 
 Collections = NamedDependency[CollectionService]
 Entries = NamedDependency[EntryService]
@@ -182,7 +183,14 @@ class JournalController(Controller):
 
     # -- entries ----------------------------------------------------------------------------
 
-    @get("/entries", operation_id="listJournalEntries", responses=responses(401, 403, 404, 422))
+    @get(
+        "/entries",
+        operation_id="listJournalEntries",
+        responses=responses(401, 403, 404, 422),
+        # A page read without a grant is a screen like the others; with one it is never kept.
+        cache=SCREEN_SECONDS,
+        opt={UNCACHED_WITH: GRANT_HEADER},
+    )
     async def list_entries(
         self,
         request: Request[Any, Any, Any],

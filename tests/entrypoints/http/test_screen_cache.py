@@ -524,3 +524,46 @@ async def test_an_answer_is_not_kept_past_the_moment_its_handler_named() -> None
     assert await store.get("past") is None
     await store.set("plain", answer(1), expires_in=300)  # the limit was for one answer only
     assert (await store.expires_in("plain") or 0) > 290
+
+
+def test_a_journal_page_is_kept_only_for_reads_without_a_grant(
+    make_settings: Callable[..., Settings],
+) -> None:
+    """A grant opens a protected collection: a read with one is never answered from the store
+    nor kept, so a read without one never shows what only the grant opens, and the reverse."""
+    app = create_app(make_settings())
+    with TestClient(app) as client:
+        h = _signed_in(client)
+        store = app.stores.get(screens.STORE_NAME)
+        assert isinstance(store, ScreenStore)
+
+        def collection(body: dict[str, str]) -> str:
+            r = client.post("/api/v1/journal/collections", json=body, headers=h)
+            assert r.status_code == 201, r.text
+            return str(r.json()["id"])
+
+        def entry(collection_id: str, text: str, extra: dict[str, str]) -> None:
+            body = {"collection_id": collection_id, "content": {"ops": [{"insert": text + "\n"}]}}
+            r = client.post("/api/v1/journal/entries", json=body, headers={**h, **extra})
+            assert r.status_code == 201, r.text
+
+        diary = collection({"name": "Diary"})
+        vault = collection({"name": "Vault", "password": "open sesame"})
+        r = client.post(
+            f"/api/v1/journal/collections/{vault}/unlock",
+            json={"password": "open sesame"},
+            headers=h,
+        )
+        grant = {"X-Journal-Grant": r.json()["grant"]}
+        entry(diary, "an open page", {})
+        entry(vault, "a locked page", grant)
+
+        page = "/api/v1/journal/entries"
+        kept = store.size[0]
+        assert client.get(page, headers={**h, **grant}).json()["total"] == 2  # not kept
+        assert store.size[0] == kept
+        assert client.get(page, headers=h).json()["total"] == 1
+        assert store.size[0] == kept + 1
+        assert client.get(page, headers=h).json()["total"] == 1  # from the store
+        assert client.get(page, headers={**h, **grant}).json()["total"] == 2  # not from it
+        assert store.size[0] == kept + 1
