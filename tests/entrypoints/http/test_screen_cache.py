@@ -373,17 +373,7 @@ class Versions:
 
 async def test_a_change_redis_could_not_record_moves_the_version_on_once_redis_answers() -> None:
     versions, store = Versions(), ScreenStore()
-    gate = Gate(
-        cast(Any, None),
-        GateConfig(
-            identity=cast(Any, None),
-            csrf=SignedCsrfTokens(b"x" * 32),
-            checks=InMemoryRequestChecks(InMemoryRateLimiter(), InMemoryRevocationCache()),
-            global_rate=Rate(1000, 60.0),
-            screens=versions,
-            screen_store=store,
-        ),
-    )
+    gate = _gate(versions, store)
     await store.set("u1:1:0:identity:/api/v1/habits?", answer(10), expires_in=60)
     versions.down = True
     await gate._changed(("u1", True))
