@@ -18,8 +18,8 @@ How it stays right:
   flight is stored under the older version and never served.
 - The key holds the user, the version, the path and query, whether the answer was gzipped,
   and the quarter hour (UTC) the read started in. Every zone's midnight falls on a quarter
-  hour, so a screen of yesterday is never served after the user's day has turned; nothing else
-  these reads show moves with the clock alone.
+  hour, so a screen of yesterday is never served after the user's day has turned; of the rest,
+  only the study queue moves with the clock alone (see below).
 - Versions live in Redis (adapters.redis.screen_versions), so every worker drops a screen when
   any worker records a change; the answers themselves stay in each worker's memory (journal
   text and the like never reach Redis; a hit costs no round trip). When Redis cannot answer,
@@ -240,8 +240,9 @@ def _state(scope: Any) -> Any:
 
 def screen_key_of(scope: HTTPScope, user_id: str, version: str) -> str | None:
     """The cache key of a signed-in user's screen read, or None when it must not be cached: a
-    query parameter the route does not take (each would be one more copy of the screen) or
-    one given twice (Litestar reads the last). The query is kept as sent, in its order."""
+    query parameter the route does not take (each would be one more copy of the screen), one
+    given twice (Litestar reads the last), or the header the route names in `UNCACHED_WITH`.
+    The query is kept as sent, in its order."""
     raw = scope.get("query_string", b"").decode("latin-1")
     names = [part.partition("=")[0] for part in raw.split("&") if part]
     handler = scope["route_handler"]
