@@ -18,7 +18,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 from msgspec import msgpack
 from redis.asyncio import Redis
-from sqlalchemy import update
+from sqlalchemy import Update, update
 
 from adapters.memory.stores import (
     InMemoryRateLimiter,
@@ -56,12 +56,14 @@ def answer(size: int) -> bytes:
     return msgpack.encode([start, body])
 
 
-def _rename_behind_the_apis_back(postgres_url: str, habit_id: str, name: str) -> None:
+def _behind_the_apis_back(database_url: str, statement: Update) -> None:
+    """A change written straight to the database: no request of the user's, no version moved."""
+
     async def run() -> None:
-        engine = create_engine(postgres_url)
+        engine = create_engine(database_url)
         try:
             async with engine.begin() as c:
-                await c.execute(update(habits).where(habits.c.id == habit_id).values(name=name))
+                await c.execute(statement)
         finally:
             await engine.dispose()
 
@@ -78,7 +80,10 @@ def test_a_screen_read_comes_from_memory_until_the_user_changes_something(
     assert [x["name"] for x in c.get("/api/v1/habits", headers=h).json()] == ["Read"]
 
     # A change that does not come through the API is not seen: the answer is the cached one.
-    _rename_behind_the_apis_back(postgres_url, habit["id"], "Renamed in the database")
+    renamed = (
+        update(habits).where(habits.c.id == habit["id"]).values(name="Renamed in the database")
+    )
+    _behind_the_apis_back(postgres_url, renamed)
     assert [x["name"] for x in c.get("/api/v1/habits", headers=h).json()] == ["Read"]
     dashboard = c.get("/api/v1/habits/dashboard", headers=h).json()  # not cached yet: fresh
     assert [x["habit"]["name"] for x in dashboard["habits"]] == ["Renamed in the database"]
@@ -473,9 +478,9 @@ def test_a_study_queue_is_kept_until_its_next_card_falls_due(
         )
         assert r.status_code == 201, r.text
         due_soon = datetime.now(UTC) + timedelta(seconds=2)
-        _set_due(
-            settings.effective_database_url, cards[0]["id"], due_soon
-        )  # (no screen was read since)
+        # Before any screen is read, so nothing cached goes stale because of it.
+        due = update(study_cards).where(study_cards.c.id == cards[0]["id"]).values(due=due_soon)
+        _behind_the_apis_back(settings.effective_database_url, due)
 
         queue = f"/api/v1/study/decks/{deck['id']}/queue"
         store = app.stores.get(screens.STORE_NAME)
@@ -488,20 +493,6 @@ def test_a_study_queue_is_kept_until_its_next_card_falls_due(
         time.sleep(max(0.0, (due_soon - datetime.now(UTC)).total_seconds()) + 0.05)
         reviews = client.get(queue, headers=h).json()["reviews"]
         assert [c["id"] for c in reviews] == [cards[0]["id"]]
-
-
-def _set_due(database_url: str, card_id: str, due: datetime) -> None:
-    async def run() -> None:
-        engine = create_engine(database_url)
-        try:
-            async with engine.begin() as c:
-                await c.execute(
-                    update(study_cards).where(study_cards.c.id == card_id).values(due=due)
-                )
-        finally:
-            await engine.dispose()
-
-    asyncio.run(run())
 
 
 async def test_an_answer_is_not_kept_past_the_moment_its_handler_named() -> None:
