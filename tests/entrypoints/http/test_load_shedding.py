@@ -63,7 +63,8 @@ async def test_a_request_that_cannot_get_a_turn_in_time_is_refused_fast_with_ret
         await asyncio.sleep(0.05)  # the first holds the only turn
 
         started = time.perf_counter()
-        refused = await client.get("/api/v1/slow")
+        async with asyncio.timeout(30):  # a gate without the bound would wait here for ever
+            refused = await client.get("/api/v1/slow")
         waited = time.perf_counter() - started
 
         assert refused.status_code == 503
@@ -72,7 +73,11 @@ async def test_a_request_that_cannot_get_a_turn_in_time_is_refused_fast_with_ret
         body = refused.json()
         assert body["status"] == 503 and body["title"] == "Service unavailable"
         assert "too busy" in body["detail"]
-        assert QUEUE_SECONDS * 0.9 <= waited < QUEUE_SECONDS + 1.0  # refused, not left waiting
+        # Refused, not left waiting: the turn it wanted is still held (the first request is
+        # released only below), so it was answered after its bounded wait, not at its turn.
+        # No upper bound on the wall clock: a paused CI machine once made this 12.6 s.
+        assert not first.done()
+        assert waited >= QUEUE_SECONDS * 0.9  # it did wait its bound for a turn first
 
         assert (await client.get("/health")).status_code == 200  # probes are not queued
 
