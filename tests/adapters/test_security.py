@@ -67,12 +67,17 @@ async def test_an_unknown_account_costs_as_much_as_a_known_one() -> None:
 
     async def timed(h: str | None) -> float:
         start = time.perf_counter()
-        for _ in range(5):
-            await hasher.verify(h, "wrong")
+        await hasher.verify(h, "wrong")
         return time.perf_counter() - start
 
-    known, unknown = await timed(stored), await timed(None)
-    assert 0.5 < unknown / known < 2.0
+    # The fastest of several verifies each, alternated: what the work costs, not what other
+    # processes on a busy machine took from it (one batch of five each once read 0.14 s vs 0.28 s).
+    known: list[float] = []
+    unknown: list[float] = []
+    for _ in range(7):
+        known.append(await timed(stored))
+        unknown.append(await timed(None))
+    assert 0.5 < min(unknown) / min(known) < 2.0
 
 
 # -- tokens ---------------------------------------------------------------------------------
