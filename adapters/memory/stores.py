@@ -60,18 +60,39 @@ class InMemoryRequestChecks:
     the user's bucket is charged only for a session known to be active (else the address's);
     nothing is charged while the session's state is unknown."""
 
-    def __init__(self, limiter: InMemoryRateLimiter, revocations: InMemoryRevocationCache) -> None:
+    def __init__(
+        self,
+        limiter: InMemoryRateLimiter,
+        revocations: InMemoryRevocationCache,
+        screens: InMemoryScreenVersions | None = None,
+    ) -> None:
         self._limiter = limiter
         self._revocations = revocations
+        self._screens = screens
 
     async def check(
-        self, rate: Rate, address_key: str, *, session_id: str | None = None, user_key: str = ""
-    ) -> tuple[Decision | None, RevocationState | None]:
+        self,
+        rate: Rate,
+        address_key: str,
+        *,
+        session_id: str | None = None,
+        user_key: str = "",
+        screens_of: str | None = None,
+    ) -> tuple[Decision | None, RevocationState | None, str | None]:
         state = None if session_id is None else await self._revocations.state(session_id)
         if state is RevocationState.UNKNOWN:
-            return None, state
+            return None, state, None
         key = user_key if state is RevocationState.ACTIVE and user_key else address_key
-        return await self._limiter.hit(key, rate), state
+        decision = await self._limiter.hit(key, rate)
+        version = None
+        if (
+            screens_of is not None
+            and self._screens is not None
+            and state is RevocationState.ACTIVE
+            and decision.allowed
+        ):
+            version = await self._screens.read(screens_of)
+        return decision, state, version
 
     async def count(self, rate: Rate, key: str) -> Decision:
         return await self._limiter.hit(key, rate)

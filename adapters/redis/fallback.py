@@ -113,17 +113,25 @@ class FallbackRequestChecks:
         self._divisor = divisor
 
     async def check(
-        self, rate: Rate, address_key: str, *, session_id: str | None = None, user_key: str = ""
-    ) -> tuple[Decision | None, RevocationState | None]:
-        async def from_redis() -> tuple[Decision | None, RevocationState | None]:
+        self,
+        rate: Rate,
+        address_key: str,
+        *,
+        session_id: str | None = None,
+        user_key: str = "",
+        screens_of: str | None = None,
+    ) -> tuple[Decision | None, RevocationState | None, str | None]:
+        async def from_redis() -> tuple[Decision | None, RevocationState | None, str | None]:
             return await self._redis.check(
-                rate, address_key, session_id=session_id, user_key=user_key
+                rate, address_key, session_id=session_id, user_key=user_key, screens_of=screens_of
             )
 
-        async def in_process() -> tuple[Decision | None, RevocationState | None]:
+        async def in_process() -> tuple[Decision | None, RevocationState | None, str | None]:
+            # No screen version: nothing is cached while Redis cannot answer.
             if session_id is not None:
-                return None, RevocationState.UNAVAILABLE  # counted once the session is settled
-            return await self._local.hit(address_key, stricter(rate, self._divisor)), None
+                # Counted once the session is settled.
+                return None, RevocationState.UNAVAILABLE, None
+            return await self._local.hit(address_key, stricter(rate, self._divisor)), None, None
 
         return await self._breaker.call(from_redis, in_process)
 

@@ -33,18 +33,23 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 """
 
-# KEYS[1]: the version, KEYS[2]: the changes in flight; ARGV[1]: the version's time to live.
-_READ = (
-    _NOW
-    + """
-if tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then return false end
-local v = redis.call('GET', KEYS[1])
+#: The user's version (made now if there is none), or false while a change is in flight. Also
+#: part of the request check (adapters.redis.stores), which answers a cached read's version in
+#: the same round trip as its session and limit.
+SCREEN_VERSION_FUNCTION = """
+local function screen_version(version_key, changing_key, ttl)
+if tonumber(redis.call('GET', changing_key) or '0') > 0 then return false end
+local v = redis.call('GET', version_key)
 if v then return v end
-v = string.format('%.0f', now)
-if redis.call('SET', KEYS[1], v, 'NX', 'EX', ARGV[1]) then return v end
-return redis.call('GET', KEYS[1])
+local t = redis.call('TIME')
+v = string.format('%.0f', tonumber(t[1]) * 1000000 + tonumber(t[2]))
+if redis.call('SET', version_key, v, 'NX', 'EX', ttl) then return v end
+return redis.call('GET', version_key)
+end
 """
-)
+
+# KEYS[1]: the version, KEYS[2]: the changes in flight; ARGV[1]: the version's time to live.
+_READ = SCREEN_VERSION_FUNCTION + "return screen_version(KEYS[1], KEYS[2], ARGV[1])"
 
 # KEYS[1]: the changes in flight; ARGV[1]: their time to live.
 _BEGIN = """
@@ -74,16 +79,21 @@ return v
 )
 
 
+def version_keys(prefix: str, user_id: str) -> list[str]:
+    """The user's version and changes in flight under the store's `prefix` ("rf:"). One hash
+    slot per user ({...}), so this module's scripts touch one node of a cluster."""
+    return [f"{prefix}screens:{{{user_id}}}", f"{prefix}screens:{{{user_id}}}:changing"]
+
+
 class RedisScreenVersions:
     def __init__(self, redis: Redis, prefix: str = "rf:") -> None:
-        self._prefix = prefix + "screens:"
+        self._prefix = prefix
         self._read = redis.register_script(_READ)
         self._begin = redis.register_script(_BEGIN)
         self._bump = redis.register_script(_BUMP)
 
     def _keys(self, user_id: str) -> list[str]:
-        # One hash slot per user ({...}), so each script's keys live on one node of a cluster.
-        return [f"{self._prefix}{{{user_id}}}", f"{self._prefix}{{{user_id}}}:changing"]
+        return version_keys(self._prefix, user_id)
 
     async def read(self, user_id: str) -> str | None:
         """The user's version, or None while a change of theirs is in flight."""

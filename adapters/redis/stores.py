@@ -7,6 +7,11 @@ from collections.abc import Sequence
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from adapters.redis.screen_versions import (
+    SCREEN_VERSION_FUNCTION,
+    VERSION_TTL_SECONDS,
+    version_keys,
+)
 from domains.identity.ports import RevocationState
 from domains.shared.errors import Unavailable
 from domains.shared.rate_limit import Decision, Rate
@@ -53,13 +58,13 @@ _WARM_MARK = ":complete"  # never a session id (those are UUIDs)
 
 # 2 = revoked, 1 = known active, 0 = the cache cannot vouch (the mark is gone).
 _REVOCATION_FUNCTION = """
-local function revocation(revocations, session_id)
+local function revocation(revocations, session_id, mark)
 if redis.call('ZSCORE', revocations, session_id) then return 2 end
-if redis.call('ZSCORE', revocations, ARGV[#ARGV]) then return 1 end
+if redis.call('ZSCORE', revocations, mark) then return 1 end
 return 0
 end
 """
-_REVOCATION_STATE = _REVOCATION_FUNCTION + "return revocation(KEYS[1], ARGV[1])"
+_REVOCATION_STATE = _REVOCATION_FUNCTION + "return revocation(KEYS[1], ARGV[1], ARGV[2])"
 
 # Adds entries (ARGV: ttl, mark-or-empty, session ids...) and drops the ones that expired;
 # an access token outlives its session's revocation by at most its own lifetime.
@@ -78,19 +83,25 @@ return 1
 # and against the client's address (KEYS[1]) when it is revoked or anonymous, so a stolen
 # signed-out token can never spend its owner's allowance. When the cache cannot vouch either
 # way (0), nothing is counted (allowed = -1): the caller asks the sessions table, then counts.
+# A cached screen read also needs its user's screen version (KEYS[4], KEYS[5]; ARGV[5]: its time
+# to live): answered in the same trip, and only for a session known to be active.
 _REQUEST_CHECK = (
     _GCRA_FUNCTION
     + _REVOCATION_FUNCTION
+    + SCREEN_VERSION_FUNCTION
     + """
 local state = -1
 local key = KEYS[1]
 if KEYS[3] ~= nil then
-  state = revocation(KEYS[3], ARGV[3])
+  state = revocation(KEYS[3], ARGV[3], ARGV[4])
   if state == 0 then return {-1, 0, '0', '0', 0} end
   if state == 1 then key = KEYS[2] end
 end
 local decision = gcra(key, tonumber(ARGV[1]), tonumber(ARGV[2]), 1)
 table.insert(decision, state)
+if KEYS[4] ~= nil and state == 1 and decision[1] == 1 then
+  table.insert(decision, screen_version(KEYS[4], KEYS[5], ARGV[5]))
+end
 return decision
 """
 )
@@ -156,33 +167,48 @@ class RedisRevocationCache:
 
 class RedisRequestChecks:
     """The global rate limit and the session's revocation state in one round trip; the same
-    keys and semantics as RedisRateLimiter and RedisRevocationCache."""
+    keys and semantics as RedisRateLimiter and RedisRevocationCache, and for a cached screen
+    read its user's screen version, as RedisScreenVersions.read answers it."""
 
     def __init__(self, redis: Redis, prefix: str = "rf:") -> None:
+        self._prefix = prefix
         self._limiter_prefix = prefix + "rl:"
         self._revocations = prefix + "revocations"
         self._script = redis.register_script(_REQUEST_CHECK)
         self._limiter = RedisRateLimiter(redis, prefix)
 
     async def check(
-        self, rate: Rate, address_key: str, *, session_id: str | None = None, user_key: str = ""
-    ) -> tuple[Decision | None, RevocationState | None]:
+        self,
+        rate: Rate,
+        address_key: str,
+        *,
+        session_id: str | None = None,
+        user_key: str = "",
+        screens_of: str | None = None,
+    ) -> tuple[Decision | None, RevocationState | None, str | None]:
         keys = [self._limiter_prefix + address_key]
         args: list[str | float] = [rate.emission_interval, rate.period_seconds]
         if session_id is not None:
             keys += [self._limiter_prefix + (user_key or address_key), self._revocations]
             args += [session_id, _WARM_MARK]
+            if screens_of is not None:
+                keys += version_keys(self._prefix, screens_of)
+                args.append(VERSION_TTL_SECONDS)
         try:
-            allowed, remaining, retry_after, reset_after, state = await self._script(
+            allowed, remaining, retry_after, reset_after, state, *version = await self._script(
                 keys=keys, args=args
             )
         except RedisError as e:
             raise Unavailable("the rate limiter is unavailable") from e
         revocation = None if session_id is None else _STATES[int(state)]
         if int(allowed) < 0:
-            return None, revocation
+            return None, revocation, None
         decision = Decision(bool(allowed), int(remaining), float(retry_after), float(reset_after))
-        return decision, revocation
+        return decision, revocation, _text(version[0]) if version else None
 
     async def count(self, rate: Rate, key: str) -> Decision:
         return await self._limiter.hit(key, rate)
+
+
+def _text(value: bytes | str | None) -> str | None:
+    return value.decode() if isinstance(value, bytes) else value

@@ -135,6 +135,8 @@ class Infrastructure(containers.DeclarativeContainer):
         redis=providers.Singleton(FallbackRevocationCache, _redis_revocations, redis_breaker),
         memory=providers.Singleton(InMemoryRevocationCache),
     )
+    #: The embedded profile's screen versions, which its request checks read too.
+    _memory_screen_versions = providers.Singleton(InMemoryScreenVersions)
     request_checks = providers.Selector(
         _is_production,
         redis=providers.Singleton(
@@ -144,7 +146,9 @@ class Infrastructure(containers.DeclarativeContainer):
             _local_limiter,
             settings.provided.degraded_rate_divisor,
         ),
-        memory=providers.Singleton(InMemoryRequestChecks, limiter, revocations),
+        memory=providers.Singleton(
+            InMemoryRequestChecks, limiter, revocations, _memory_screen_versions
+        ),
     )
     screen_versions = providers.Selector(
         _is_production,
@@ -153,7 +157,7 @@ class Infrastructure(containers.DeclarativeContainer):
             providers.Singleton(RedisScreenVersions, redis, settings.provided.redis_prefix),
             redis_breaker,
         ),
-        memory=providers.Singleton(InMemoryScreenVersions),
+        memory=_memory_screen_versions,
     )
     cache = providers.Selector(
         _is_production,

@@ -78,8 +78,19 @@ class RequestChecks(Protocol):
     and the decision is None: the caller settles the session, then `count`s the request."""
 
     async def check(
-        self, rate: Rate, address_key: str, *, session_id: str | None = None, user_key: str = ""
-    ) -> tuple[Decision | None, RevocationState | None]: ...
+        self,
+        rate: Rate,
+        address_key: str,
+        *,
+        session_id: str | None = None,
+        user_key: str = "",
+        screens_of: str | None = None,
+    ) -> tuple[Decision | None, RevocationState | None, str | None]:
+        """The decision, the session's state and, when `screens_of` names the token's user of
+        a cached screen read and the session is known active and the request allowed, that
+        user's screen version as ScreenVersions.read answers it (None while a change is in
+        flight, or when the cache cannot answer); else None."""
+        ...
 
     async def count(self, rate: Rate, key: str) -> Decision: ...
 
@@ -226,10 +237,10 @@ class Gate:
                 await self.admission.enter()
                 try:
                     with self.config.request_scope():
-                        await self._authenticate(scope, headers, ctx)
+                        version = await self._authenticate(scope, headers, ctx)
                         if scope["method"] not in SAFE_METHODS:
                             self._check_unsafe_request(scope, headers, path)
-                        await self._screens(scope, ctx, changer)
+                        await self._screens(scope, ctx, changer, version)
                         try:
                             await self.app(scope, receive, send_tracking_status)
                         finally:
@@ -251,10 +262,15 @@ class Gate:
             structlog.contextvars.unbind_contextvars("request_id")
 
     async def _screens(
-        self, scope: HTTPScope, ctx: RequestContext, changer: list[tuple[str, bool]]
+        self,
+        scope: HTTPScope,
+        ctx: RequestContext,
+        changer: list[tuple[str, bool]],
+        version: tuple[bool, str | None] = (False, None),
     ) -> None:
-        """A signed-in user's read of a cached screen learns the user's screen version; their
-        unsafe request will move it on once answered (entrypoints.http.screens)."""
+        """A signed-in user's read of a cached screen learns the user's screen version (from
+        the request check when it answered it: `version` is (answered, version)); their unsafe
+        request will move it on once answered (entrypoints.http.screens)."""
         screens = self.config.screens
         if screens is None or ctx.principal is None:
             return
@@ -265,12 +281,14 @@ class Gate:
             if not counted:
                 await self._lost(user_id)
             changer.append((user_id, counted))
-        elif getattr(scope.get("route_handler"), "cache", False):
+        elif _cached_read(scope):
             screen_cache.forget_freshness()
-            await self._rebump_lost()
-            version = await screens.read(ctx.principal.user_id)
-            if version is not None:
-                ctx.screen_key = screen_key_of(scope, ctx.principal.user_id, version)
+            answered, current = version
+            if not answered:
+                await self._rebump_lost()
+                current = await screens.read(ctx.principal.user_id)
+            if current is not None:
+                ctx.screen_key = screen_key_of(scope, ctx.principal.user_id, current)
 
     async def _changed(self, change: tuple[str, bool]) -> None:
         # A change Redis never counted in only moves the version on: counting it out would
@@ -313,7 +331,10 @@ class Gate:
 
     async def _authenticate(
         self, scope: HTTPScope, headers: dict[bytes, bytes], ctx: RequestContext
-    ) -> None:
+    ) -> tuple[bool, str | None]:
+        """Who asks (ctx.principal), within the limits; for a cached screen read, its user's
+        screen version when the check could answer it in the same round trip: (True, version),
+        else (False, None)."""
         authorization = headers.get(b"authorization")
         cookies = parse_cookies(headers.get(b"cookie"))
         ctx.cookies = cookies
@@ -337,11 +358,23 @@ class Gate:
         checks, rate = self.config.checks, self.config.global_rate
         address_key = f"global:ip:{ctx.client_ip}"
         user_key = f"global:user:{claims.user_id}" if claims else ""
-        decision, state = await checks.check(
+        # A cached read asks for its user's screen version in the same round trip, unless a
+        # lost change must be recorded first (_rebump_lost, before any version is read).
+        screens_of = None
+        if (
+            claims is not None
+            and self.config.screens is not None
+            and scope["method"] in SAFE_METHODS
+            and not self._lost_bumps
+            and _cached_read(scope)
+        ):
+            screens_of = claims.user_id
+        decision, state, version = await checks.check(
             rate,
             address_key,
             session_id=claims.session_id if claims else None,
             user_key=user_key,
+            screens_of=screens_of,
         )
         if claims is not None and state is not None:
             try:
@@ -368,6 +401,13 @@ class Gate:
             raise Forbidden(
                 "missing or invalid CSRF token: send the rf_csrf cookie's value in X-CSRF-Token"
             )
+        answered = (
+            screens_of is not None
+            and state is RevocationState.ACTIVE
+            and ctx.principal is not None
+            and ctx.principal.user_id == screens_of
+        )
+        return answered, version if answered else None
 
     def _check_unsafe_request(
         self, scope: HTTPScope, headers: dict[bytes, bytes], path: str
@@ -409,6 +449,11 @@ class Gate:
         if host.endswith(default_port):
             host = host[: -len(default_port)]
         return f"{scheme}://{host}"
+
+
+def _cached_read(scope: Scope) -> bool:
+    """A read whose route keeps its answers in the screen cache (entrypoints.http.screens)."""
+    return bool(getattr(scope.get("route_handler"), "cache", False))
 
 
 def _headers(scope: Scope) -> dict[bytes, bytes]:

@@ -14,7 +14,9 @@ from adapters.memory.stores import (
     InMemoryRateLimiter,
     InMemoryRequestChecks,
     InMemoryRevocationCache,
+    InMemoryScreenVersions,
 )
+from adapters.redis.screen_versions import RedisScreenVersions
 from adapters.redis.stores import (
     RedisRateLimiter,
     RedisRequestChecks,
@@ -172,17 +174,19 @@ async def test_a_dead_redis_is_reported_as_unavailable_not_as_a_crash() -> None:
 @pytest.fixture(params=["redis", "memory"])
 async def request_checks(
     request: pytest.FixtureRequest, redis_prefix: str
-) -> AsyncIterator[tuple[object, object, object]]:
-    """The one-round-trip gate check and the two stores whose keys it shares."""
+) -> AsyncIterator[tuple[object, object, object, object]]:
+    """The one-round-trip gate check and the three stores whose keys it shares."""
     if request.param == "memory":
         limiter, revocations = InMemoryRateLimiter(), InMemoryRevocationCache()
-        yield InMemoryRequestChecks(limiter, revocations), limiter, revocations
+        screens = InMemoryScreenVersions()
+        yield InMemoryRequestChecks(limiter, revocations, screens), limiter, revocations, screens
         return
     client = Redis.from_url(REDIS_URL)
     yield (
         RedisRequestChecks(client, redis_prefix),
         RedisRateLimiter(client, redis_prefix),
         RedisRevocationCache(client, redis_prefix),
+        RedisScreenVersions(client, redis_prefix),
     )
     await client.aclose()
 
@@ -190,17 +194,17 @@ async def request_checks(
 async def test_the_request_check_counts_and_reports_revocation_in_one_call(
     request_checks: tuple,
 ) -> None:
-    checks, limiter, revocations = request_checks
+    checks, limiter, revocations, _ = request_checks
     rate = Rate(3, 60)
     await revocations.warm(["s2"], 60)
-    decision, state = await checks.check(rate, "ip:1", session_id="s1", user_key="user:1")
+    decision, state, _ = await checks.check(rate, "ip:1", session_id="s1", user_key="user:1")
     assert decision.allowed and decision.remaining == 2
     assert state is RevocationState.ACTIVE
     assert (await checks.check(rate, "ip:1", session_id="s1", user_key="user:1"))[1] is (
         RevocationState.ACTIVE
     )
     await checks.check(rate, "ip:1", session_id="s1", user_key="user:1")
-    refused, _ = await checks.check(rate, "ip:1", session_id="s1", user_key="user:1")
+    refused, *_ = await checks.check(rate, "ip:1", session_id="s1", user_key="user:1")
     assert not refused.allowed and refused.retry_after > 0
     # It shares the rate limiter's buckets.
     assert not (await limiter.hit("user:1", rate)).allowed
@@ -209,23 +213,57 @@ async def test_the_request_check_counts_and_reports_revocation_in_one_call(
 async def test_only_a_session_known_active_spends_its_users_allowance(
     request_checks: tuple,
 ) -> None:
-    checks, limiter, revocations = request_checks
+    checks, limiter, revocations, _ = request_checks
     rate = Rate(3, 60)
     # A cache that was never warmed says so, cannot vouch, and counts nothing: the caller asks
     # the sessions table, then counts the request against whom it deserves.
-    decision, state = await checks.check(rate, "ip:1", session_id="s1", user_key="user:1")
+    decision, state, _ = await checks.check(rate, "ip:1", session_id="s1", user_key="user:1")
     assert decision is None and state is RevocationState.UNKNOWN
     assert (await checks.count(rate, "user:1")).remaining == 2
     await revocations.warm(["revoked"], 60)
     for _ in range(3):
-        decision, state = await checks.check(rate, "ip:1", session_id="revoked", user_key="user:1")
+        decision, state, _ = await checks.check(
+            rate, "ip:1", session_id="revoked", user_key="user:1"
+        )
         assert decision.allowed and state is RevocationState.REVOKED
-    refused, _ = await checks.check(rate, "ip:1", session_id="revoked", user_key="user:1")
+    refused, *_ = await checks.check(rate, "ip:1", session_id="revoked", user_key="user:1")
     assert not refused.allowed
     assert (await limiter.peek("user:1", rate)).remaining == 2
 
 
 async def test_an_anonymous_request_check_asks_only_the_rate_limit(request_checks: tuple) -> None:
-    checks, _, _ = request_checks
-    decision, state = await checks.check(Rate(1, 60), "ip:203.0.113.9")
+    checks, *_ = request_checks
+    decision, state, _ = await checks.check(Rate(1, 60), "ip:203.0.113.9")
     assert decision.allowed and state is None
+
+
+async def test_a_cached_reads_check_answers_its_users_screen_version_in_the_same_trip(
+    request_checks: tuple,
+) -> None:
+    """The version a screen read is cached under comes with the session and the limit, as the
+    screen versions read it: none while a change is in flight, nor for a session not known to
+    be active, nor for a request over its limit."""
+    checks, _, revocations, screens = request_checks
+    rate = Rate(100, 60)
+    await revocations.warm(["revoked"], 60)
+
+    async def version(session_id: str = "s1", at: Rate = rate) -> str | None:
+        return (
+            await checks.check(at, "ip:1", session_id=session_id, user_key="u:1", screens_of="u1")
+        )[2]
+
+    first = await version()
+    assert first is not None and first == await screens.read("u1")
+    assert await version() == first  # the same until the user changes something
+    await screens.begin_change("u1")
+    assert await version() is None  # a change in flight: nothing is served or kept
+    await screens.end_change("u1")
+    moved = await version()
+    assert moved is not None and moved != first and moved == await screens.read("u1")
+    assert await version("revoked") is None
+    assert (await checks.check(rate, "ip:1", session_id="s1", user_key="u:1"))[2] is None
+    await checks.check(Rate(1, 60), "ip:1", session_id="s1", user_key="u:2")
+    refused = await checks.check(
+        Rate(1, 60), "ip:1", session_id="s1", user_key="u:2", screens_of="u1"
+    )
+    assert not refused[0].allowed and refused[2] is None

@@ -54,7 +54,7 @@ async def test_with_redis_dead_the_checks_leave_revocation_to_the_sessions_and_c
     breaker = RedisBreaker(RedisRevocationCache(dead))
     checks = FallbackRequestChecks(RedisRequestChecks(dead), breaker, InMemoryRateLimiter(), 4)
     rate = Rate(8, 60)
-    decision, state = await checks.check(rate, "ip:1", session_id="s", user_key="user:1")
+    decision, state, _ = await checks.check(rate, "ip:1", session_id="s", user_key="user:1")
     assert decision is None and state is RevocationState.UNAVAILABLE
     assert breaker.degraded
     # The process's share: 8 / 4.

@@ -98,6 +98,29 @@ def test_a_screen_read_comes_from_memory_until_the_user_changes_something(
     assert dashboard["habits"][0]["done_today"] is True
 
 
+def test_a_cached_read_asks_redis_once(
+    serve_on: Callable[..., str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The session, the limit and the user's screen version come back in one round trip: a
+    read answered from memory costs what /auth/me's check costs, not a second trip."""
+    api = serve_on("production")
+    user = bearer_user(api)
+    c, h = user.client, user.headers
+    c.post("/api/v1/habits", json={"name": "Read"}, headers=h).raise_for_status()
+    c.get("/api/v1/habits", headers=h).raise_for_status()  # kept
+
+    sent: list[str] = []
+    execute = Redis.execute_command
+
+    async def counted(self: Redis, *args: Any, **options: Any) -> Any:
+        sent.append(str(args[0]))
+        return await execute(self, *args, **options)
+
+    monkeypatch.setattr(Redis, "execute_command", counted)
+    assert [x["name"] for x in c.get("/api/v1/habits", headers=h).json()] == ["Read"]
+    assert sent == ["EVALSHA"]
+
+
 @pytest.mark.parametrize("profile", ["embedded", "production"])
 def test_a_read_between_a_changes_commit_and_its_answer_is_answered_fresh(
     serve_on: Callable[..., str], profile: str, monkeypatch: pytest.MonkeyPatch
