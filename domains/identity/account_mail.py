@@ -96,6 +96,7 @@ class AccountMailService:
                 user.updated_at = now
                 await uow.users.update(user)
                 await uow.commit()
+        await self.store.account_changed(user.id)  # also when a first try committed, then failed
         return user
 
     async def request_password_reset(self, raw_email: str, device: Device) -> None:
@@ -156,6 +157,7 @@ class AccountMailService:
             )
             await uow.commit()
         await self.sign_ins.revoke(revoked)
+        await self.store.account_changed(user.id)  # it has a password now, if it had none
 
     async def _check_reset_token(self, user: User | None, token: str, now: datetime) -> User:
         if user is None:

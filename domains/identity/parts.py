@@ -4,7 +4,7 @@ Each is one component the composition root injects into the services that use it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -29,9 +29,18 @@ class IdentityStore:
     uow: Callable[[], IdentityUnitOfWork]
     #: Reads only (no transaction); defaults to `uow`.
     reader: Callable[[], IdentityReader] | None = None
+    #: Told the id of a user whose account, as the user sees it, a commit has changed, so that
+    #: copies of what it showed, kept elsewhere while the user changes nothing, are dropped: a
+    #: mailed link or a Google sign-in changes an account outside the user's own requests.
+    changed: Callable[[str], Awaitable[None]] | None = None
 
     def read(self) -> IdentityReader:
         return (self.reader or self.uow)()
+
+    async def account_changed(self, user_id: str) -> None:
+        """After the commit that changed what the user's account shows."""
+        if self.changed is not None:
+            await self.changed(user_id)
 
     async def user(self, user_id: str) -> User | None:
         async with self.read() as uow:

@@ -169,12 +169,16 @@ class SignInService:
             await self.domains.erase(holder.id)
             erased = holder.id
         revoked: list[str] = []
+        linked = False
         async with self.store.uow() as uow:
             user = await uow.users.get_by_google_subject(identity.subject)
             if user is None:
                 user, revoked = await self._link_or_create_google_user(uow, identity, erased)
+                linked = True
             sign_in = await self.sign_ins.open(uow, user, device, remember_me)
             await uow.commit()
+        if linked:  # the account now shows its Google link
+            await self.store.account_changed(user.id)
         if revoked:
             await self.sign_ins.revoke(revoked)
         return sign_in

@@ -263,10 +263,20 @@ class Identity(Domain):
     user_data: providers.Dependency[Sequence[Any]] = providers.Dependency(default=())
     #: Verification and password-reset mail (the root adapts the email service).
     account_mail: providers.Dependency[Any] = providers.Dependency()
+    #: Told the user whose account a commit changed (IdentityStore.changed): the HTTP app
+    #: moves the user's screen version on, so no cached /auth/me shows the account before it.
+    account_changed: providers.Dependency[Any] = providers.Dependency(
+        default=providers.Object(None)
+    )
 
     unit_of_work = providers.Factory(SqlAlchemyIdentityUnitOfWork, infrastructure.engine)
     reader = providers.Factory(_identity_reader, infrastructure.engine, infrastructure.read_pool)
-    store = providers.Singleton(IdentityStore, uow=unit_of_work.provider, reader=reader.provider)
+    store = providers.Singleton(
+        IdentityStore,
+        uow=unit_of_work.provider,
+        reader=reader.provider,
+        changed=account_changed,
+    )
     sign_ins = providers.Singleton(
         SignIns,
         tokens=security.tokens,

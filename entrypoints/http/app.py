@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import structlog
+from dependency_injector import providers
 from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
 from litestar.config.cors import CORSConfig
@@ -55,7 +56,7 @@ from entrypoints.http.openapi import OperationDocs
 from entrypoints.http.openapi import components as openapi_components
 from entrypoints.http.problems import EXCEPTION_HANDLERS
 from entrypoints.http.screens import STORE_NAME as SCREEN_STORE
-from entrypoints.http.screens import ScreenStore, response_cache_config
+from entrypoints.http.screens import ScreenChanges, ScreenStore, response_cache_config
 from entrypoints.http.web import web_client_handler
 from entrypoints.logging import configure_logging
 from entrypoints.settings import Settings
@@ -142,8 +143,11 @@ def create_app(
     plugins: list[Any] = []
     proxies = _proxy_trust(settings)
     screen_store = ScreenStore()
+    screen_changes = ScreenChanges(container.infrastructure.screen_versions(), screen_store)
+    # Before any identity service is built: the store tells of the accounts it changes.
+    container.identity.account_changed.override(providers.Object(screen_changes.changed))
     middleware: list[Any] = [
-        DefineMiddleware(Gate, config=_gate_config(container, proxies, screen_store)),
+        DefineMiddleware(Gate, config=_gate_config(container, proxies, screen_changes)),
     ]
     route_handlers: list[Any] = [api, HealthController, JwksController]
     if settings.serves_docs:
@@ -208,7 +212,7 @@ def build_container(settings: Settings) -> Application:
 
 
 def _gate_config(
-    container: Application, proxies: ProxyTrust, screen_store: ScreenStore
+    container: Application, proxies: ProxyTrust, screen_changes: ScreenChanges
 ) -> GateConfig:
     settings = container.settings()
     return GateConfig(
@@ -221,8 +225,7 @@ def _gate_config(
         max_in_flight=settings.max_requests_in_flight,
         queue_seconds=settings.request_queue_ms / 1000,
         request_scope=remembered_for_one_request,
-        screens=container.infrastructure.screen_versions(),
-        screen_store=screen_store,
+        screens=screen_changes,
     )
 
 

@@ -29,7 +29,7 @@ from domains.shared.errors import DomainError, Forbidden, RateLimited
 from domains.shared.rate_limit import Decision, Rate
 from entrypoints.http import screens as screen_cache
 from entrypoints.http.forwarded import ProxyTrust
-from entrypoints.http.screens import ScreenStore, ScreenVersions, screen_key_of
+from entrypoints.http.screens import ScreenChanges, screen_key_of
 
 ACCESS_COOKIE = "rf_access"
 REFRESH_COOKIE = "rf_refresh"
@@ -110,10 +110,9 @@ class GateConfig:
     queue_seconds: float = 0.5
     #: Entered around each API request: what lives for one request (the users' zones read).
     request_scope: Callable[[], AbstractContextManager[None]] = nullcontext
-    #: The users' screen versions and this worker's cached screen reads
-    #: (entrypoints.http.screens); without them nothing is cached.
-    screens: ScreenVersions | None = None
-    screen_store: ScreenStore | None = None
+    #: The users' screen versions, moved on as they change things, and this worker's cached
+    #: screen reads (entrypoints.http.screens); without them nothing is cached.
+    screens: ScreenChanges | None = None
 
 
 class Admission:
@@ -200,10 +199,6 @@ class Gate:
         self.config = config
         self.tokens = VerifiedTokens(config.identity)
         self.admission = Admission(config.max_in_flight, config.queue_seconds)
-        #: Users whose change Redis could not record (entrypoints.http.screens).
-        self._lost_bumps: set[str] = set()
-        #: Retries those until Redis answers (one task at a time, while any is left).
-        self._retrying: asyncio.Task[None] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
@@ -276,58 +271,18 @@ class Gate:
             return
         if scope["method"] not in SAFE_METHODS:
             user_id = ctx.principal.user_id
-            await self._rebump_lost()
-            counted = await screens.begin_change(user_id)
-            if not counted:
-                await self._lost(user_id)
-            changer.append((user_id, counted))
+            changer.append((user_id, await screens.begin(user_id)))
         elif _cached_read(scope):
             screen_cache.forget_freshness()
             answered, current = version
             if not answered:
-                await self._rebump_lost()
                 current = await screens.read(ctx.principal.user_id)
             if current is not None:
                 ctx.screen_key = screen_key_of(scope, ctx.principal.user_id, current)
 
     async def _changed(self, change: tuple[str, bool]) -> None:
-        # A change Redis never counted in only moves the version on: counting it out would
-        # count out another change of the user's still in flight (another tab's).
         assert self.config.screens is not None
-        user_id, counted = change
-        await self._rebump_lost()
-        screens = self.config.screens
-        if not await (screens.end_change(user_id) if counted else screens.bump(user_id)):
-            await self._lost(user_id)
-
-    async def _lost(self, user_id: str) -> None:
-        # Redis could not record a change: nothing is cached anywhere while Redis cannot
-        # answer; this worker drops its copies now, and moves the user's version on once Redis
-        # answers again, so the copies other workers kept are never served after that.
-        # The retry does not wait for this worker's next signed-in request, which may not come
-        # before the user's next reads reach other workers.
-        self._lost_bumps.add(user_id)
-        if self.config.screen_store is not None:
-            await self.config.screen_store.delete_all()
-        if self._retrying is None or self._retrying.done():
-            self._retrying = asyncio.create_task(self._retry_lost())
-
-    async def _retry_lost(self) -> None:
-        while self._lost_bumps:
-            await asyncio.sleep(screen_cache.LOST_BUMP_RETRY_SECONDS)
-            try:
-                await self._rebump_lost()
-            except Exception:  # never an unhandled task error; the next loss starts another
-                access_log.exception("screens.rebump_failed")
-                return
-
-    async def _rebump_lost(self) -> None:
-        assert self.config.screens is not None
-        while self._lost_bumps:
-            user_id = next(iter(self._lost_bumps))
-            if not await self.config.screens.bump(user_id):
-                return
-            self._lost_bumps.discard(user_id)
+        await self.config.screens.end(*change)
 
     async def _authenticate(
         self, scope: HTTPScope, headers: dict[bytes, bytes], ctx: RequestContext
@@ -359,13 +314,13 @@ class Gate:
         address_key = f"global:ip:{ctx.client_ip}"
         user_key = f"global:user:{claims.user_id}" if claims else ""
         # A cached read asks for its user's screen version in the same round trip, unless a
-        # lost change must be recorded first (_rebump_lost, before any version is read).
+        # lost change must be recorded first (ScreenChanges.read records it).
         screens_of = None
         if (
             claims is not None
             and self.config.screens is not None
             and scope["method"] in SAFE_METHODS
-            and not self._lost_bumps
+            and not self.config.screens.behind
             and _cached_read(scope)
         ):
             screens_of = claims.user_id

@@ -45,17 +45,21 @@ in this worker's memory only, which holds the journal's key-encryption key anywa
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
 from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+import structlog
 from litestar import Request
 from litestar.config.response_cache import ResponseCacheConfig
 from litestar.stores.base import Store
 from litestar.types import HTTPScope
 from msgspec import msgpack
+
+log = structlog.get_logger("refocused.http")
 
 #: How long a cached answer may live.
 SCREEN_SECONDS = 300
@@ -232,6 +236,82 @@ class ScreenStore(Store):
     def size(self) -> tuple[int, int]:
         """Answers held and their bytes."""
         return len(self._entries), self._bytes
+
+
+class ScreenChanges:
+    """Moves each user's screen version on as the user changes things, for every worker: a
+    change through the API is counted in flight before its handler and out after its commit
+    (the gate); a change made outside the user's own signed-in request (a mailed link, a Google
+    sign-in: the identity store's `changed`) moves the version on once committed.
+
+    A change Redis could not record empties this worker's store at once, and is recorded once
+    Redis answers: before this worker's next version read or change, and by a retry every
+    `LOST_BUMP_RETRY_SECONDS`, which does not wait for a request (the user's next reads may
+    reach other workers first, whose copies would otherwise be served)."""
+
+    def __init__(self, versions: ScreenVersions, store: ScreenStore | None = None) -> None:
+        self.versions = versions
+        self._store = store
+        self._lost: set[str] = set()
+        #: Retries the lost ones until Redis answers (one task at a time, while any is left).
+        self._retrying: asyncio.Task[None] | None = None
+
+    @property
+    def behind(self) -> bool:
+        """Some change is not recorded yet: read no version before `read` has recorded it."""
+        return bool(self._lost)
+
+    async def read(self, user_id: str) -> str | None:
+        """The user's version (ScreenVersions.read), once the lost changes are recorded."""
+        await self._catch_up()
+        return await self.versions.read(user_id)
+
+    async def begin(self, user_id: str) -> bool:
+        """Counts a change of the user's in flight; False when Redis could not."""
+        await self._catch_up()
+        counted = await self.versions.begin_change(user_id)
+        if not counted:
+            await self._record_lost(user_id)
+        return counted
+
+    async def end(self, user_id: str, counted: bool) -> None:
+        """The change has committed: the version moves on, and the change is counted out if
+        it was counted in. One Redis never counted in only moves the version on: counting it
+        out would count out another change of the user's still in flight (another tab's)."""
+        await self._catch_up()
+        versions = self.versions
+        if not await (versions.end_change(user_id) if counted else versions.bump(user_id)):
+            await self._record_lost(user_id)
+
+    async def changed(self, user_id: str) -> None:
+        """A change committed outside the user's own signed-in request."""
+        await self.end(user_id, counted=False)
+
+    async def _record_lost(self, user_id: str) -> None:
+        # Nothing is cached anywhere while Redis cannot answer; this worker drops its copies
+        # now, and the version moves on once Redis answers again, so that the copies other
+        # workers kept are never served after that.
+        self._lost.add(user_id)
+        if self._store is not None:
+            await self._store.delete_all()
+        if self._retrying is None or self._retrying.done():
+            self._retrying = asyncio.create_task(self._retry())
+
+    async def _retry(self) -> None:
+        while self._lost:
+            await asyncio.sleep(LOST_BUMP_RETRY_SECONDS)
+            try:
+                await self._catch_up()
+            except Exception:  # never an unhandled task error; the next loss starts another
+                log.exception("screens.rebump_failed")
+                return
+
+    async def _catch_up(self) -> None:
+        while self._lost:
+            user_id = next(iter(self._lost))
+            if not await self.versions.bump(user_id):
+                return
+            self._lost.discard(user_id)
 
 
 def _state(scope: Any) -> Any:

@@ -16,8 +16,11 @@ import httpx
 import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
+from sqlalchemy import update
 
+from adapters.sql.tables.identity import users
 from tests.entrypoints.http.problems import assert_problem
+from tests.support.database import behind_the_apis_back
 from tests.support.users import PASSWORD, unique_email
 
 CLIENT_ID = "our-client"
@@ -310,3 +313,31 @@ def test_a_client_learns_whether_and_how_to_offer_google(serve: Callable[..., st
     assert httpx.get(f"{on}/api/v1/auth/providers").json() == {
         "google_client_id": "web.apps.googleusercontent.com"
     }
+
+
+def test_an_account_shows_its_google_link_at_once_in_its_other_sessions(
+    serve_on: Callable[..., str], jwks: Jwks, postgres_url: str
+) -> None:
+    """The account a signed-in client reads (GET /auth/me, kept while the user changes nothing)
+    changes when a Google sign-in elsewhere links it, outside that client's own requests."""
+    api = serve_on("production", google_client_ids=(CLIENT_ID,), google_jwks_url=jwks.url)
+    address = unique_email()
+    laptop = httpx.Client(base_url=api, timeout=30)
+    assert laptop.post(
+        "/api/v1/auth/register", json={"email": address, "password": PASSWORD}
+    ).is_success
+    verified = update(users).where(users.c.email == address).values(email_verified=True)
+    behind_the_apis_back(postgres_url, verified)  # as the mailed link would
+    tokens = laptop.post(
+        "/api/v1/auth/token",
+        json={"grant_type": "password", "username": address, "password": PASSWORD},
+    ).json()
+    bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+    for _ in range(2):  # kept, and answered from the store
+        me = laptop.get("/api/v1/auth/me", headers=bearer).json()
+        assert me["email_verified"] is True and me["google_linked"] is False
+
+    with httpx.Client(base_url=api, timeout=30) as phone:
+        assert sign_in(phone, jwks, address).status_code == 200
+
+    assert laptop.get("/api/v1/auth/me", headers=bearer).json()["google_linked"] is True

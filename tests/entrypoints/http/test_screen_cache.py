@@ -18,7 +18,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 from msgspec import msgpack
 from redis.asyncio import Redis
-from sqlalchemy import Update, update
+from sqlalchemy import update
 
 from adapters.memory.stores import (
     InMemoryRateLimiter,
@@ -34,8 +34,8 @@ from adapters.redis.screen_versions import (
 )
 from adapters.redis.stores import RedisRevocationCache
 from adapters.security.csrf import SignedCsrfTokens
-from adapters.sql.engine import create_engine
 from adapters.sql.tables.habits import habits
+from adapters.sql.tables.identity import users
 from adapters.sql.tables.study import study_cards
 from domains.habits.use_cases import HabitsService
 from domains.identity.model import Principal
@@ -43,8 +43,9 @@ from domains.shared.rate_limit import Rate
 from entrypoints.http import screens
 from entrypoints.http.app import create_app
 from entrypoints.http.gate import Gate, GateConfig, RequestContext
-from entrypoints.http.screens import ScreenStore
+from entrypoints.http.screens import ScreenChanges, ScreenStore
 from entrypoints.settings import Settings
+from tests.support.database import behind_the_apis_back
 from tests.support.servers import REDIS_URL
 from tests.support.users import bearer_user, tokens_in_process
 
@@ -54,20 +55,6 @@ def answer(size: int) -> bytes:
     start = {"type": "http.response.start", "status": 200, "headers": []}
     body = {"type": "http.response.body", "body": b"x" * size}
     return msgpack.encode([start, body])
-
-
-def _behind_the_apis_back(database_url: str, statement: Update) -> None:
-    """A change written straight to the database: no request of the user's, no version moved."""
-
-    async def run() -> None:
-        engine = create_engine(database_url)
-        try:
-            async with engine.begin() as c:
-                await c.execute(statement)
-        finally:
-            await engine.dispose()
-
-    asyncio.run(run())
 
 
 def test_a_screen_read_comes_from_memory_until_the_user_changes_something(
@@ -83,7 +70,7 @@ def test_a_screen_read_comes_from_memory_until_the_user_changes_something(
     renamed = (
         update(habits).where(habits.c.id == habit["id"]).values(name="Renamed in the database")
     )
-    _behind_the_apis_back(postgres_url, renamed)
+    behind_the_apis_back(postgres_url, renamed)
     assert [x["name"] for x in c.get("/api/v1/habits", headers=h).json()] == ["Read"]
     dashboard = c.get("/api/v1/habits/dashboard", headers=h).json()  # not cached yet: fresh
     assert [x["habit"]["name"] for x in dashboard["habits"]] == ["Renamed in the database"]
@@ -96,6 +83,24 @@ def test_a_screen_read_comes_from_memory_until_the_user_changes_something(
     ]
     dashboard = c.get("/api/v1/habits/dashboard", headers=h).json()
     assert dashboard["habits"][0]["done_today"] is True
+
+
+def test_the_account_is_kept_as_a_screen_and_shows_the_users_change_at_once(
+    serve_on: Callable[..., str], postgres_url: str
+) -> None:
+    """GET /auth/me, which every client asks on every load, is answered from memory while
+    the account does not change (its PostgreSQL read was the rest of its cost)."""
+    api = serve_on("production")
+    user = bearer_user(api)
+    c, h = user.client, user.headers
+    before = c.get("/api/v1/auth/me", headers=h).json()["display_name"]
+    renamed = update(users).where(users.c.id == user.user_id).values(display_name="Not seen")
+    behind_the_apis_back(postgres_url, renamed)
+    assert c.get("/api/v1/auth/me", headers=h).json()["display_name"] == before
+
+    r = c.patch("/api/v1/users/me", json={"display_name": "Ada"}, headers=h)
+    assert r.status_code == 200, r.text
+    assert c.get("/api/v1/auth/me", headers=h).json()["display_name"] == "Ada"
 
 
 def test_a_cached_read_asks_redis_once(
@@ -419,8 +424,7 @@ def _gate(versions: Any, store: ScreenStore) -> Gate:
             csrf=SignedCsrfTokens(b"x" * 32),
             checks=InMemoryRequestChecks(InMemoryRateLimiter(), InMemoryRevocationCache()),
             global_rate=Rate(1000, 60.0),
-            screens=versions,
-            screen_store=store,
+            screens=ScreenChanges(versions, store),
         ),
     )
 
@@ -503,7 +507,7 @@ def test_a_study_queue_is_kept_until_its_next_card_falls_due(
         due_soon = datetime.now(UTC) + timedelta(seconds=2)
         # Before any screen is read, so nothing cached goes stale because of it.
         due = update(study_cards).where(study_cards.c.id == cards[0]["id"]).values(due=due_soon)
-        _behind_the_apis_back(settings.effective_database_url, due)
+        behind_the_apis_back(settings.effective_database_url, due)
 
         queue = f"/api/v1/study/decks/{deck['id']}/queue"
         store = app.stores.get(screens.STORE_NAME)
