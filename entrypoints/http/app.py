@@ -24,7 +24,7 @@ from entrypoints.composition.containers import Application, wire_events
 from entrypoints.composition.domain import edge_providers
 from entrypoints.composition.resources import close_resources
 from entrypoints.error_reporting import api_integrations, start_error_reporting
-from entrypoints.http.auth import CookiePolicy, device, principal, principal_before_body
+from entrypoints.http.auth import CookiePolicy, device, principal
 from entrypoints.http.bodies import StrictJSONRequest
 from entrypoints.http.controllers.assistant import AssistantController
 from entrypoints.http.controllers.breathing import BreathingController
@@ -175,7 +175,6 @@ def create_app(
     return Litestar(
         route_handlers=route_handlers,
         dependencies=_dependencies(container, settings),
-        guards=[principal_before_body],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=middleware,
         plugins=plugins,

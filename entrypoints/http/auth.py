@@ -6,9 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request, Response
-from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
-from litestar.handlers.base import BaseRouteHandler
 
 from adapters.security.csrf import SignedCsrfTokens
 from domains.identity.model import Device, Principal, SignIn
@@ -113,24 +111,6 @@ def principal(request: Request[Any, Any, Any]) -> Principal | None:
     ):
         return principal_or_401(request.scope)
     return ctx.principal
-
-
-async def signed_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Guard for routes that read the signed-in user themselves rather than through the
-    `principal` dependency; the OpenAPI document reads either as "needs sign-in". Async, as
-    every guard here: Litestar runs a sync guard in its thread pool."""
-    principal_or_401(connection.scope)
-
-
-async def principal_before_body(
-    connection: ASGIConnection[Any, Any, Any, Any], route_handler: BaseRouteHandler
-) -> None:
-    """App-wide guard: a route that takes the signed-in user answers 401 to a stranger before
-    its body is read. Bodies are decoded strictly as they are read (entrypoints.http.bodies),
-    which Litestar does before it resolves dependencies, so without this a stranger's bad body
-    would be told about the body first."""
-    if "principal" in route_handler.parsed_fn_signature.parameters:
-        principal_or_401(connection.scope)
 
 
 def device(request: Request[Any, Any, Any]) -> Device:

@@ -235,6 +235,8 @@ class Gate:
                         version = await self._authenticate(scope, headers, ctx)
                         if scope["method"] not in SAFE_METHODS:
                             self._check_unsafe_request(scope, headers, path)
+                        if ctx.principal is None and needs_sign_in(scope["route_handler"]):
+                            principal_or_401(scope)
                         await self._screens(scope, ctx, changer, version)
                         try:
                             await self.app(scope, receive, send_tracking_status)
@@ -490,6 +492,21 @@ def _security_headers(
     if https:
         headers.append((b"strict-transport-security", b"max-age=63072000; includeSubDomains"))
     return headers
+
+
+#: A route's `opt` key for "answers only a signed-in user" when the route reads the user itself
+#: rather than through the `principal` dependency (see `needs_sign_in`).
+SIGNED_IN_ONLY = "signed_in"
+
+
+def needs_sign_in(handler: Any) -> bool:
+    """A route that answers only a signed-in user: it takes the `principal` dependency, or its
+    `opt` says SIGNED_IN_ONLY. The gate answers 401 to anyone else before the route runs (before
+    its body is read: a stranger's bad body is not told about the body), and the OpenAPI
+    document shows such a route's lock."""
+    return "principal" in handler.parsed_fn_signature.parameters or bool(
+        handler.opt.get(SIGNED_IN_ONLY)
+    )
 
 
 def principal_or_401(scope: Scope) -> Principal:

@@ -1,10 +1,11 @@
 """The OpenAPI document: what each operation needs and answers, read from the routes themselves.
 
-A route needs a signed-in user when it takes the `principal` dependency or carries the
-`signed_in` guard; the document says so per operation, never globally, so the public routes
-(sign-in, password reset, newsletter, daily content, health...) show no lock. Each operation's
-id reads as a method name in a generated client (the handler's name unless its decorator names
-one), its summary is that id in words, and its description is the handler's docstring."""
+A route needs a signed-in user when it takes the `principal` dependency or its `opt` says
+SIGNED_IN_ONLY (entrypoints.http.gate.needs_sign_in); the document says so per operation, never
+globally, so the public routes (sign-in, password reset, newsletter, daily content, health...)
+show no lock. Each operation's id reads as a method name in a generated client (the handler's
+name unless its decorator names one), its summary is that id in words, and its description is
+the handler's docstring."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from typing import Annotated, Any
 import msgspec
 from litestar._openapi.schema_generation import SchemaCreator
 from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
-from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import (
     Components,
@@ -39,8 +39,8 @@ from litestar.plugins import ReceiveRoutePlugin
 from litestar.routes import BaseRoute, HTTPRoute
 from litestar.typing import FieldDefinition
 
-from entrypoints.http.auth import signed_in
 from entrypoints.http.examples import EXAMPLES
+from entrypoints.http.gate import needs_sign_in
 from entrypoints.http.problems import PROBLEM_JSON
 
 FORM = "application/x-www-form-urlencoded"
@@ -250,13 +250,6 @@ def components() -> Components:
     return Components(security_schemes=SECURITY_SCHEMES)
 
 
-def requires_sign_in(handler: HTTPRouteHandler) -> bool:
-    """What the server checks: the `principal` dependency, or the `signed_in` guard."""
-    if "principal" in handler.parsed_fn_signature.parameters:
-        return True
-    return any(signed_in in (layer.guards or ()) for layer in handler.ownership_layers)
-
-
 def method_name(handler_name: str) -> str:
     """`list_habits` -> `listHabits`."""
     first, *rest = handler_name.strip("_").split("_")
@@ -420,7 +413,7 @@ class OperationDocs(ReceiveRoutePlugin, StructSchemaPlugin):
                 described = handler.description or inspect.cleandoc(handler.fn.__doc__ or "")
                 listed = "\n".join(f"- {rule}" for rule in rules)
                 handler.description = f"{described}\n\n{BEYOND_SCHEMA_HEADING}\n\n{listed}"
-            if handler.security is None and requires_sign_in(handler):
+            if handler.security is None and needs_sign_in(handler):
                 handler.security = SIGNED_IN
             data = handler.parsed_fn_signature.parameters.get("data")
             if data is not None and data.has_default and handler.operation_class is Operation:

@@ -22,8 +22,14 @@ from domains.identity.model import Device, GoogleNonce, Principal, SignIn
 from domains.identity.sessions import SignInService
 from domains.shared.errors import Forbidden, InvalidInput
 from domains.shared.ids import is_id
-from entrypoints.http.auth import CookiePolicy, signed_in, with_cookies
-from entrypoints.http.gate import CSRF_COOKIE, REFRESH_COOKIE, context_of, principal_or_401
+from entrypoints.http.auth import CookiePolicy, with_cookies
+from entrypoints.http.gate import (
+    CSRF_COOKIE,
+    REFRESH_COOKIE,
+    SIGNED_IN_ONLY,
+    context_of,
+    principal_or_401,
+)
 from entrypoints.http.openapi import FORM, SIGNED_IN, beyond_schema, json_or_form_body, responses
 from entrypoints.http.schemas.identity import (
     Accepted,
@@ -337,9 +343,9 @@ class AuthController(Controller):
     @get(
         "/me",
         operation_id="getCurrentUser",
-        guards=[signed_in],
         responses=responses(401, 429),
         cache=SCREEN_SECONDS,
+        opt={SIGNED_IN_ONLY: True},
     )
     async def me(self, identity_accounts: Accounts, request: Request[Any, Any, Any]) -> UserRead:
         """The signed-in account. Kept in the screen cache, as every screen read: each change

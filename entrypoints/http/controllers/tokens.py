@@ -10,8 +10,7 @@ from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 from msgspec import Struct
 
-from entrypoints.http.auth import signed_in
-from entrypoints.http.gate import principal_or_401
+from entrypoints.http.gate import SIGNED_IN_ONLY, principal_or_401
 from entrypoints.http.openapi import responses
 
 JWKS_PATH = "/.well-known/jwks.json"
@@ -62,7 +61,12 @@ class SessionCheckController(Controller):
     path = "/auth"
     tags = ["auth"]
 
-    @get("/session", operation_id="checkSession", guards=[signed_in], responses=responses(401, 429))
+    @get(
+        "/session",
+        operation_id="checkSession",
+        responses=responses(401, 429),
+        opt={SIGNED_IN_ONLY: True},
+    )
     async def session(self, request: Request[Any, Any, Any]) -> SessionCheck:
         """Whether the access token sent is still good: signed by the API, unexpired, and its
         session neither signed out nor ended by the account's erasure (401 otherwise). The
