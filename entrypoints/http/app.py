@@ -159,7 +159,13 @@ def create_app(
     if settings.serves_metrics:
         from litestar.plugins.prometheus import PrometheusConfig
 
-        prometheus = PrometheusConfig(app_name="refocused", group_path=True)
+        from entrypoints.http.request_metrics import RouteSeriesPrometheusMiddleware
+
+        prometheus = PrometheusConfig(
+            app_name="refocused",
+            group_path=True,
+            middleware_class=RouteSeriesPrometheusMiddleware,
+        )
         middleware.insert(0, prometheus.middleware)
         route_handlers.append(metrics_controller(settings.metrics_token))
     elif settings.metrics_enabled:

@@ -14,7 +14,14 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from domains.shared.errors import DomainError
-from entrypoints.edge import PROBLEM_JSON, TITLES, InvalidBody, domain_problem, problem_body
+from entrypoints.edge import (
+    PROBLEM_JSON,
+    TITLES,
+    InvalidBody,
+    domain_problem,
+    problem_body,
+    status_for,
+)
 
 log = structlog.get_logger("refocused.http")
 
@@ -103,6 +110,20 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
     if status == 413:
         detail = "the request body is larger than this endpoint accepts"
     return problem(status, detail, headers=dict(exc.headers or {}), instance=request.url.path)
+
+
+def answered_status(exc: BaseException) -> int:
+    """The status the handlers below answer `exc` with: for a layer that sees an exception on
+    its way out, before it is answered (the request metrics, outside the gate)."""
+    if isinstance(exc, DomainError):
+        return status_for(exc)
+    if isinstance(exc, InvalidBody):
+        return exc.problem().status
+    if isinstance(exc, HTTPException):
+        return exc.status_code
+    if isinstance(exc, RecursionError) and "deserializing" in str(exc):
+        return 400
+    return HTTP_500_INTERNAL_SERVER_ERROR
 
 
 def recursion_error_handler(request: Request[Any, Any, Any], exc: RecursionError) -> Response[Any]:
