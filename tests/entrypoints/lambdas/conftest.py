@@ -90,8 +90,10 @@ def functions_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         access_token_key=TEST_ACCESS_TOKEN_KEY,
         log_format="console",
         log_level="WARNING",
-        # Every test signs up its own users from one address.
+        # Every test signs up its own users from one address, and signs them in: more than the
+        # 20 sign-ins a minute one address may make, when the tests run fast.
         register_per_ip_per_hour=10_000,
+        login_per_ip_per_minute=10_000,
     )
     with LiveServer(create_app(settings)) as server:
         yield server.url
