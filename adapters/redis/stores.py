@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from adapters.redis.batches import ScriptBatches
 from adapters.redis.screen_versions import (
     SCREEN_VERSION_FUNCTION,
     VERSION_TTL_SECONDS,
@@ -174,7 +175,7 @@ class RedisRequestChecks:
         self._prefix = prefix
         self._limiter_prefix = prefix + "rl:"
         self._revocations = prefix + "revocations"
-        self._script = redis.register_script(_REQUEST_CHECK)
+        self._script = ScriptBatches(redis, _REQUEST_CHECK)
         self._limiter = RedisRateLimiter(redis, prefix)
 
     async def check(

@@ -390,7 +390,7 @@ class Target:
 
 def auth_targets(auth: dict[str, str], login: dict[str, str]) -> list[Target]:
     return [
-        Target("GET /api/v1/auth/me (JWT + Redis + PostgreSQL)", "/api/v1/auth/me", auth),
+        Target("GET /api/v1/auth/me (the signed-in account)", "/api/v1/auth/me", auth),
         Target("POST /api/v1/auth/login (argon2id)", "/api/v1/auth/login", login),
     ]
 
