@@ -348,9 +348,10 @@ class AuthController(Controller):
         opt={SIGNED_IN_ONLY: True},
     )
     async def me(self, identity_accounts: Accounts, request: Request[Any, Any, Any]) -> UserRead:
-        """The signed-in account. Kept in the screen cache, as every screen read: each change
-        to the account moves the user's screen version on, the user's own requests (the gate)
-        and those made elsewhere, a mailed link or a Google sign-in (IdentityStore.changed)."""
+        """The signed-in account."""
+        # Kept in the screen cache, as every screen read: each change to the account moves the
+        # user's screen version on, the user's own requests (the gate) and those made elsewhere,
+        # a mailed link or a Google sign-in (IdentityStore.changed).
         # The gate's principal is read here rather than through the `principal` dependency:
         # Litestar resolves two or more dependencies in an anyio task group, which cost this
         # route, the one every client calls on load, a tenth of its time
