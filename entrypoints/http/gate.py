@@ -29,6 +29,7 @@ from domains.shared.errors import DomainError, Forbidden, RateLimited
 from domains.shared.rate_limit import Decision, Rate
 from entrypoints.http import screens as screen_cache
 from entrypoints.http.forwarded import ProxyTrust
+from entrypoints.http.problems import answered_status
 from entrypoints.http.screens import ScreenChanges, screen_key_of
 
 ACCESS_COOKIE = "rf_access"
@@ -213,6 +214,7 @@ class Gate:
         scope.setdefault("state", {})["rf"] = ctx
         path: str = scope["path"]
         status_holder = [500]
+        started_answer = [False]
         #: The signed-in user whose change this unsafe request may be (their screens move on),
         #: and whether Redis counted it in flight.
         changer: list[tuple[str, bool]] = []
@@ -220,6 +222,7 @@ class Gate:
         async def send_tracking_status(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status_holder[0] = message["status"]
+                started_answer[0] = True
                 if changer:  # after the handler committed, before the client hears of it
                     await self._changed(changer.pop())
             await send(message)
@@ -247,6 +250,11 @@ class Gate:
                     self.admission.leave()
             else:
                 await self.app(scope, receive, send_tracking_status)
+        except Exception as e:
+            # Refused here (401, 403, 415, 429, 503): answered by the app's handlers outside.
+            if not started_answer[0]:
+                status_holder[0] = answered_status(e)
+            raise
         finally:
             access_log.info(
                 "http.request",

@@ -1,13 +1,20 @@
-"""What an operator's scraper reads at /metrics: each route's requests counted by status and
-timed, under the route's template (never the ids in its path), none left in progress."""
+"""What an operator reads: at /metrics each route's requests counted by status and timed, under
+the route's template (never the ids in its path), none left in progress; in the access log each
+request's status, also for one the gate refuses."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import httpx
+import pytest
+from litestar.testing import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from entrypoints.http import gate
+from entrypoints.http.app import create_app
+from entrypoints.settings import Settings
 from tests.support.users import bearer_user
 
 TOKEN = "metrics-token-0123456789abcdef0123456789"
@@ -63,3 +70,30 @@ def test_each_routes_requests_are_counted_by_status_and_timed_under_its_template
     assert not any(habit["id"] in dict(labels).get("path", "") for _, labels in after)
     # Litestar labels the gauge with status 200 whatever the answer; none is left in progress.
     assert after[("litestar_requests_in_progress", series(me, 200))] == 0
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.entries: list[dict[str, Any]] = []
+
+    def info(self, event: str, **fields: Any) -> None:
+        self.entries.append({"event": event, **fields})
+
+    def exception(self, *args: Any, **fields: Any) -> None:
+        pass
+
+
+def test_a_request_the_gate_refuses_is_logged_under_the_status_it_gets(
+    make_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The gate refuses a stranger on a signed-in route (401) or a form body (415) itself; the
+    app's handlers outside it answer, and its access line must say so, not 500."""
+    recorder = Recorder()
+    monkeypatch.setattr(gate, "access_log", recorder)
+    with TestClient(create_app(make_settings())) as client:
+        assert client.get("/api/v1/habits").status_code == 401
+        assert client.get("/api/v1/auth/me").status_code == 401
+        form = client.post("/api/v1/habits", content=b"x", headers={"Content-Type": "text/plain"})
+        assert form.status_code == 415
+    statuses = [e["status"] for e in recorder.entries if e["event"] == "http.request"]
+    assert statuses == [401, 401, 415]
