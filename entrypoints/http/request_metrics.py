@@ -77,10 +77,13 @@ class RouteSeriesPrometheusMiddleware(PrometheusMiddleware):
         path: str = scope["path_template"]
         started = time.perf_counter()
         span = [200, 0.0]  # status, duration
+        answering = False
 
         async def timed_send(message: Message) -> None:
+            nonlocal answering
             if message["type"] == "http.response.start":
                 span[0] = message["status"]
+                answering = True
             elif message["type"] == "http.response.body":
                 span[1] = time.perf_counter() - started
             await send(message)
@@ -91,9 +94,11 @@ class RouteSeriesPrometheusMiddleware(PrometheusMiddleware):
             await self.app(scope, receive, timed_send)
         except Exception as e:
             # Raised by a middleware inside this one (the gate's 401, 403, 415, 429, 503) and
-            # answered by the app's handlers outside it: counted under the status it gets.
-            span[0] = answered_status(e)
-            span[1] = time.perf_counter() - started
+            # answered by the app's handlers outside it: counted under the status it gets. An
+            # error after the answer has started keeps the status the client was sent.
+            if not answering:
+                span[0] = answered_status(e)
+                span[1] = time.perf_counter() - started
             raise
         finally:
             gauge.dec()
