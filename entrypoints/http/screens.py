@@ -252,7 +252,9 @@ class ScreenChanges:
     def __init__(self, versions: ScreenVersions, store: ScreenStore | None = None) -> None:
         self.versions = versions
         self._store = store
-        self._lost: set[str] = set()
+        #: Users whose change Redis could not record, with how many such changes: one lost
+        #: while its user's earlier loss was being recorded is recorded again after it.
+        self._lost: dict[str, int] = {}
         #: Retries the lost ones until Redis answers (one task at a time, while any is left).
         self._retrying: asyncio.Task[None] | None = None
 
@@ -291,7 +293,7 @@ class ScreenChanges:
         # Nothing is cached anywhere while Redis cannot answer; this worker drops its copies
         # now, and the version moves on once Redis answers again, so that the copies other
         # workers kept are never served after that.
-        self._lost.add(user_id)
+        self._lost[user_id] = self._lost.get(user_id, 0) + 1
         if self._store is not None:
             await self._store.delete_all()
         if self._retrying is None or self._retrying.done():
@@ -308,10 +310,11 @@ class ScreenChanges:
 
     async def _catch_up(self) -> None:
         while self._lost:
-            user_id = next(iter(self._lost))
+            user_id, losses = next(iter(self._lost.items()))
             if not await self.versions.bump(user_id):
                 return
-            self._lost.discard(user_id)
+            if self._lost.get(user_id) == losses:  # none lost meanwhile, during the bump
+                del self._lost[user_id]
 
 
 def _state(scope: Any) -> Any:

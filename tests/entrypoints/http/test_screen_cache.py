@@ -416,6 +416,42 @@ async def test_a_change_redis_could_not_record_moves_the_version_on_once_redis_a
     assert versions.bumped == ["u1", "u2"]  # other workers' copies of u1's screens are dead
 
 
+class SlowVersions(Versions):
+    """Versions whose first recorded bump reaches Redis (`reached`), then waits for `go`
+    before it answers."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reached, self.go = asyncio.Event(), asyncio.Event()
+
+    async def bump(self, user_id: str) -> bool:
+        recorded = await super().bump(user_id)
+        if recorded and not self.go.is_set():
+            self.reached.set()
+            await self.go.wait()
+        return recorded
+
+
+async def test_a_change_lost_while_an_earlier_loss_is_being_recorded_is_recorded_too() -> None:
+    """The retry's bump reached Redis before the user's next change committed; that change was
+    lost too. The retry's success must not count for it: other workers would keep serving the
+    screens from before it."""
+    versions = SlowVersions()
+    changes = ScreenChanges(versions, ScreenStore())
+    versions.down = True
+    await changes.changed("u1")  # lost: to be recorded once Redis answers
+    versions.down = False
+    catching_up = asyncio.ensure_future(changes.read("u2"))  # records u1's loss first
+    await versions.reached.wait()
+    versions.down = True
+    await changes.changed("u1")  # committed after that bump, and lost as well
+    versions.down = False
+    versions.go.set()
+    await catching_up
+    assert versions.bumped == ["u1", "u1"]
+    assert not changes.behind
+
+
 def _gate(versions: Any, store: ScreenStore) -> Gate:
     return Gate(
         cast(Any, None),
