@@ -61,10 +61,10 @@ class ScriptBatches:
                 reply.cancel()
             raise
         for (keys, args, reply), value in zip(batch, replies, strict=True):
+            if reply.done():  # its caller gave up: nothing to answer, nothing to run again
+                continue
             if isinstance(value, NoScriptError):  # Redis restarted or flushed its scripts
                 await _settle(reply, self._script(keys=keys, args=args))
-            elif reply.done():
-                continue
             elif isinstance(value, Exception):
                 reply.set_exception(value)
             else:

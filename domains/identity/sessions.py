@@ -177,10 +177,10 @@ class SignInService:
                 linked = True
             sign_in = await self.sign_ins.open(uow, user, device, remember_me)
             await uow.commit()
-        if linked:  # the account now shows its Google link
-            await self.store.account_changed(user.id)
         if revoked:
             await self.sign_ins.revoke(revoked)
+        if linked:  # the account now shows its Google link
+            await self.store.account_changed(user.id)
         return sign_in
 
     async def _link_or_create_google_user(
