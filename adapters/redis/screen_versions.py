@@ -85,6 +85,13 @@ def version_keys(prefix: str, user_id: str) -> list[str]:
     return [f"{prefix}screens:{{{user_id}}}", f"{prefix}screens:{{{user_id}}}:changing"]
 
 
+def version_text(value: bytes | str | None) -> str | None:
+    """A version as the scripts answer it (None while a change is in flight)."""
+    if value is None:
+        return None
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
 class RedisScreenVersions:
     def __init__(self, redis: Redis, prefix: str = "rf:") -> None:
         self._prefix = prefix
@@ -101,9 +108,7 @@ class RedisScreenVersions:
             value = await self._read(keys=self._keys(user_id), args=[VERSION_TTL_SECONDS])
         except RedisError as e:
             raise Unavailable("the screen versions are unavailable") from e
-        if value is None:
-            return None
-        return value.decode() if isinstance(value, bytes) else str(value)
+        return version_text(value)
 
     async def begin_change(self, user_id: str) -> None:
         """Counts a change of the user's in, before its handler runs."""

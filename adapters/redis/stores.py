@@ -12,6 +12,7 @@ from adapters.redis.screen_versions import (
     SCREEN_VERSION_FUNCTION,
     VERSION_TTL_SECONDS,
     version_keys,
+    version_text,
 )
 from domains.identity.ports import RevocationState
 from domains.shared.errors import Unavailable
@@ -205,11 +206,7 @@ class RedisRequestChecks:
         if int(allowed) < 0:
             return None, revocation, None
         decision = Decision(bool(allowed), int(remaining), float(retry_after), float(reset_after))
-        return decision, revocation, _text(version[0]) if version else None
+        return decision, revocation, version_text(version[0]) if version else None
 
     async def count(self, rate: Rate, key: str) -> Decision:
         return await self._limiter.hit(key, rate)
-
-
-def _text(value: bytes | str | None) -> str | None:
-    return value.decode() if isinstance(value, bytes) else value
