@@ -96,7 +96,6 @@ class AccountService:
             user.updated_at = self.clock.now()
             await uow.users.update(user)
             await uow.commit()
-        await self.store.account_changed(user.id)
         return user
 
     async def change_password(
